@@ -1,0 +1,63 @@
+namespace Julia.Domain.Phones;
+
+/// <summary>A Brazilian phone number in E.164 (<c>+55</c> + DDD + 8 or 9 digits).</summary>
+public readonly record struct Phone(string E164)
+{
+    /// <summary>Area code (DDD), e.g. 11 for São Paulo.</summary>
+    public int Ddd => (E164[3] - '0') * 10 + (E164[4] - '0');
+
+    public override string ToString() => E164;
+
+    // Area codes in use in Brazil (Anatel). Anything else is not a Brazilian number.
+    static readonly HashSet<int> ValidDdds =
+    [
+        11, 12, 13, 14, 15, 16, 17, 18, 19, 21, 22, 24, 27, 28, 31, 32, 33, 34, 35, 37, 38,
+        41, 42, 43, 44, 45, 46, 47, 48, 49, 51, 53, 54, 55, 61, 62, 63, 64, 65, 66, 67, 68, 69,
+        71, 73, 74, 75, 77, 79, 81, 82, 83, 84, 85, 86, 87, 88, 89, 91, 92, 93, 94, 95, 96, 97, 98, 99,
+    ];
+
+    /// <summary>
+    /// Accepts the ways people write Brazilian numbers: <c>+55 (11) 99999-0001</c>,
+    /// <c>5511999990001</c>, <c>11999990001</c>. Separators allowed: space, parentheses, hyphen, dot.
+    /// </summary>
+    public static bool TryParse(string? text, out Phone phone)
+    {
+        phone = default;
+        if (string.IsNullOrWhiteSpace(text) || text.Length > 32) return false;
+        Span<char> digits = stackalloc char[32];
+        int n = 0;
+        var s = text.Trim();
+        for (int i = 0; i < s.Length; i++)
+        {
+            char c = s[i];
+            if (c is >= '0' and <= '9') digits[n++] = c;
+            else if (c == '+' && i == 0) continue;
+            else if (c is ' ' or '(' or ')' or '-' or '.') continue;
+            else return false;
+        }
+        var d = digits[..n];
+        if (s.StartsWith('+') && !(d.Length is 12 or 13 && d.StartsWith("55"))) return false;
+        if (d.Length is 12 or 13 && d.StartsWith("55")) d = d[2..];
+        if (d.Length is not (10 or 11)) return false;
+        int ddd = (d[0] - '0') * 10 + (d[1] - '0');
+        if (!ValidDdds.Contains(ddd)) return false;
+        var subscriber = d[2..];
+        // Mobile numbers have 9 digits and start with 9; fixed lines have 8 and start with 2–5.
+        if (subscriber.Length == 9 && subscriber[0] != '9') return false;
+        if (subscriber.Length == 8 && subscriber[0] is < '2' or > '5') return false;
+        phone = new Phone("+55" + new string(d));
+        return true;
+    }
+
+    public static Phone Parse(string text) =>
+        TryParse(text, out var p) ? p : throw new FormatException("invalid_phone");
+
+    /// <summary>Masked for logs and the console: <c>+55 11 ****-0001</c>.</summary>
+    public string Masked => Mask(E164);
+
+    public static string Mask(string? e164)
+    {
+        if (string.IsNullOrEmpty(e164) || e164.Length < 9 || !e164.StartsWith("+55")) return "****";
+        return $"+55 {e164.Substring(3, 2)} ****-{e164[^4..]}";
+    }
+}

@@ -1,0 +1,106 @@
+using Julia.Domain.Chips;
+using Julia.Domain.Trust;
+
+namespace Julia.Domain.Selection;
+
+public enum BreakerState { Closed, Open, HalfOpen }
+
+/// <summary>What selection knows about a chip (a snapshot row; the database re-checks on reserve).</summary>
+public sealed record ChipSummary(
+    long Id, string Phone, string Instance, int Ddd, ChipStatus Status, int TrustScore, RampStage Stage,
+    bool Connected, DateTimeOffset? CooldownUntil, BreakerState Breaker, DateTimeOffset? BreakerUntil,
+    DateTimeOffset? LastSentAt, DateTimeOffset? HourBucket, int SentThisHour, DateOnly? DayBucket, int SentToday)
+{
+    public int UsedThisHour(DateTimeOffset hour) => HourBucket == hour ? SentThisHour : 0;
+    public int UsedToday(DateOnly day) => DayBucket == day ? SentToday : 0;
+}
+
+/// <summary>The request as selection sees it.</summary>
+public sealed record SelectionRequest(
+    MessageKind Kind, int ContactDdd, long? AffinityChipId, bool ContactHasSpoken,
+    IReadOnlySet<long> Excluded);
+
+public sealed record SelectionPlan(
+    IReadOnlyList<ChipSummary> Candidates, bool AffinityFirst, bool UsedFallback,
+    IReadOnlyDictionary<string, int> Excluded, string? AffinityExclusion);
+
+/// <summary>Decides which chips may send, and in what order to try them.</summary>
+public static class Candidates
+{
+    public static DateTimeOffset HourOf(DateTimeOffset now) =>
+        new(now.Year, now.Month, now.Day, now.Hour, 0, 0, TimeSpan.Zero);
+
+    /// <summary>Why a chip cannot take this message now, or null when it can.</summary>
+    public static string? Exclusion(ChipSummary c, SelectionRequest r, bool isAffinity, bool fallback,
+                                    DateTimeOffset now, DateOnly day, RampUpConfig caps)
+    {
+        if (r.Excluded.Contains(c.Id)) return "excluded_by_request";
+        switch (c.Status)
+        {
+            case ChipStatus.Active: break;
+            // Ramp-up numbers carry only genuine traffic: replies and follow-ups to contacts who spoke.
+            case ChipStatus.Rampup when r.Kind != MessageKind.Prospecting && r.ContactHasSpoken: break;
+            case ChipStatus.Rampup: return "rampup_traffic_only";
+            // A degraded number only keeps answering its own conversations.
+            case ChipStatus.Degraded when isAffinity && r.Kind == MessageKind.Reply: break;
+            default: return "status";
+        }
+        if (!c.Connected) return "disconnected";
+        if (c.Breaker == BreakerState.Open && (c.BreakerUntil is null || c.BreakerUntil > now)) return "breaker_open";
+        if (c.Breaker == BreakerState.HalfOpen) return "breaker_open"; // its single trial is already out
+        if (c.CooldownUntil is { } cd && cd > now) return "cooldown";
+        var level = TrustLevels.Of(c.TrustScore);
+        if (!level.Permits(r.Kind)) return "level_not_permitted";
+        if (c.TrustScore < r.Kind.Threshold(fallback)) return "trust_below_threshold";
+        var limits = ChipLimits.For(c.Stage, c.TrustScore, caps);
+        if (c.UsedThisHour(HourOf(now)) >= limits.PerHour) return "hour_cap";
+        if (c.UsedToday(day) >= limits.PerDay) return "day_cap";
+        if (c.LastSentAt is { } last && now - last < limits.MinGap) return "min_gap";
+        return null;
+    }
+
+    /// <summary>
+    /// Affinity chip first when eligible; then the rest ranked by same DDD, lowest used fraction of
+    /// the hour cap, highest trust. New inbound-initiated conversations go to ramp-up numbers first.
+    /// Prospecting never uses the fallback thresholds.
+    /// </summary>
+    public static SelectionPlan Plan(IReadOnlyList<ChipSummary> chips, SelectionRequest r, DateTimeOffset now,
+                                     DateOnly day, RampUpConfig caps)
+    {
+        var plan = Build(chips, r, now, day, caps, fallback: false);
+        if (plan.Candidates.Count == 0 && r.Kind.HasFallback())
+        {
+            var withFallback = Build(chips, r, now, day, caps, fallback: true);
+            if (withFallback.Candidates.Count > 0) return withFallback;
+        }
+        return plan;
+    }
+
+    static SelectionPlan Build(IReadOnlyList<ChipSummary> chips, SelectionRequest r, DateTimeOffset now,
+                               DateOnly day, RampUpConfig caps, bool fallback)
+    {
+        var hour = HourOf(now);
+        var excluded = new Dictionary<string, int>();
+        var eligible = new List<ChipSummary>();
+        ChipSummary? affinity = null;
+        string? affinityExclusion = r.AffinityChipId is null ? null : "missing";
+        foreach (var c in chips)
+        {
+            bool isAffinity = c.Id == r.AffinityChipId;
+            var why = Exclusion(c, r, isAffinity, fallback, now, day, caps);
+            if (isAffinity) affinityExclusion = why;
+            if (why is not null) { excluded[why] = excluded.GetValueOrDefault(why) + 1; continue; }
+            if (isAffinity) affinity = c; else eligible.Add(c);
+        }
+        bool newInbound = r.Kind == MessageKind.Reply && r.AffinityChipId is null;
+        var ranked = eligible
+            .OrderByDescending(c => newInbound && c.Status == ChipStatus.Rampup)
+            .ThenByDescending(c => c.Ddd == r.ContactDdd)
+            .ThenBy(c => (double)c.UsedThisHour(hour) / ChipLimits.For(c.Stage, c.TrustScore, caps).PerHour)
+            .ThenByDescending(c => c.TrustScore)
+            .ThenBy(c => c.Id)
+            .ToList();
+        if (affinity is not null) ranked.Insert(0, affinity);
+        return new SelectionPlan(ranked, affinity is not null, fallback, excluded, affinityExclusion);
+    }
+}

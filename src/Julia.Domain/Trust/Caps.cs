@@ -1,0 +1,18 @@
+namespace Julia.Domain.Trust;
+
+/// <summary>The sending limits of one chip right now: stage caps scaled by trust level.</summary>
+public readonly record struct ChipLimits(int PerHour, int PerDay, TimeSpan MinGap)
+{
+    public static ChipLimits For(RampStage stage, int trustScore, RampUpConfig config)
+    {
+        var level = TrustLevels.Of(trustScore);
+        var stageCaps = config.For(stage);
+        if (level == TrustLevel.Critico)
+            return new(Math.Min(3, stageCaps.PerHour), Math.Min(10, stageCaps.PerDay), level.MinGap());
+        double f = level.CapFraction();
+        // Never round a cap down to zero: a chip that may reply must be able to send one.
+        return new(Math.Max(1, (int)Math.Floor(stageCaps.PerHour * f)),
+                   Math.Max(1, (int)Math.Floor(stageCaps.PerDay * f)),
+                   level.MinGap());
+    }
+}

@@ -1,0 +1,62 @@
+namespace Julia.Domain.Trust;
+
+/// <summary>Ramp-up stages; <see cref="Operating"/> is a number that finished ramp-up.</summary>
+public enum RampStage { R1 = 1, R2 = 2, R3 = 3, R4 = 4, Operating = 5 }
+
+/// <summary>Per-hour and per-day caps of one stage.</summary>
+public readonly record struct StageCaps(int PerHour, int PerDay);
+
+/// <summary>Stage caps (configurable, DESIGN §3 defaults).</summary>
+public sealed record RampUpConfig
+{
+    public StageCaps R1 { get; init; } = new(5, 10);
+    public StageCaps R2 { get; init; } = new(10, 30);
+    public StageCaps R3 { get; init; } = new(15, 50);
+    public StageCaps R4 { get; init; } = new(20, 70);
+    public StageCaps Operating { get; init; } = new(30, 100);
+
+    public StageCaps For(RampStage s) => s switch
+    {
+        RampStage.R1 => R1, RampStage.R2 => R2, RampStage.R3 => R3, RampStage.R4 => R4, _ => Operating,
+    };
+
+    public IEnumerable<string> Validate()
+    {
+        foreach (var (name, c) in new[] { ("r1", R1), ("r2", R2), ("r3", R3), ("r4", R4), ("operating", Operating) })
+        {
+            if (c.PerHour < 1 || c.PerDay < 1) yield return $"caps.{name}: per hour and per day must be at least 1";
+            else if (c.PerHour > c.PerDay) yield return $"caps.{name}: per hour cannot exceed per day";
+        }
+    }
+}
+
+/// <summary>What a stage saw while the chip was in it; decides whether it may advance.</summary>
+public readonly record struct StageStats(double DeliveryRate, double BlockOptOutRate, bool SpamSignal);
+
+public static class RampUp
+{
+    /// <summary>First day (since ramp-up start) on which each stage may be left.</summary>
+    static int LeaveDay(RampStage s) => s switch
+    {
+        RampStage.R1 => 3, RampStage.R2 => 7, RampStage.R3 => 14, RampStage.R4 => 21, _ => int.MaxValue,
+    };
+
+    /// <summary>Completed fraction of ramp-up: R1 = 0, R2 = ¼ … operating = 1.</summary>
+    public static double Progress(RampStage s) => s == RampStage.Operating ? 1 : ((int)s - 1) / 4.0;
+
+    /// <summary>
+    /// One evaluation: a spam signal sends the chip back to R1; otherwise it advances one stage
+    /// when its days are done and the stage was clean (delivery ≥ 95 %, block+opt-out ≤ 1 %).
+    /// </summary>
+    public static RampStage Next(RampStage current, int daysSinceStart, StageStats stats)
+    {
+        if (stats.SpamSignal) return RampStage.R1;
+        if (current == RampStage.Operating) return current;
+        bool clean = stats.DeliveryRate >= 0.95 && stats.BlockOptOutRate <= 0.01;
+        return clean && daysSinceStart >= LeaveDay(current) ? current + 1 : current;
+    }
+
+    /// <summary>Ramp-up is complete (chip may become ready) after day 21 with trust ≥ 85.</summary>
+    public static bool IsComplete(RampStage stage, int daysSinceStart, int trust) =>
+        stage == RampStage.Operating && daysSinceStart >= 21 && trust >= 85;
+}

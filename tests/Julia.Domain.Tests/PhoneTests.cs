@@ -1,0 +1,43 @@
+using Julia.Domain.Phones;
+
+namespace Julia.Domain.Tests;
+
+public class PhoneTests
+{
+    [Theory]
+    [InlineData("+55 (11) 99999-0001", "+5511999990001")]
+    [InlineData("5511999990001", "+5511999990001")]
+    [InlineData("11999990001", "+5511999990001")]
+    [InlineData(" (21) 98888.7777 ", "+5521988887777")]
+    [InlineData("+551133334444", "+551133334444")]
+    [InlineData("1133334444", "+551133334444")]
+    public void Parses_brazilian_numbers_to_e164(string input, string expected)
+    {
+        Assert.True(Phone.TryParse(input, out var p));
+        Assert.Equal(expected, p.E164);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("   ")]
+    [InlineData(null)]
+    [InlineData("abc")]
+    [InlineData("119999900011")]      // 12 digits, not starting with 55
+    [InlineData("999990001")]         // no DDD
+    [InlineData("+1 (11) 99999-0001")] // other country
+    [InlineData("+5511999990001x")]
+    [InlineData("1088887777")]        // DDD 10 does not exist
+    [InlineData("11899990001")]       // 9-digit mobile must start with 9
+    [InlineData("1193334444")]        // 8-digit landline must start with 2–5
+    [InlineData("11 9999 0001 23")]
+    [InlineData("55+11999990001")]
+    public void Rejects_anything_else(string? input) => Assert.False(Phone.TryParse(input, out _));
+
+    [Fact]
+    public void Ddd_and_mask()
+    {
+        var p = Phone.Parse("11999990001");
+        Assert.Equal(11, p.Ddd);
+        Assert.Equal("+55 11 ****-0001", p.Masked);
+    }
+}
