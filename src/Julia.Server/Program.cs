@@ -1,6 +1,17 @@
-var builder = WebApplication.CreateBuilder(args);
-var app = builder.Build();
+using Julia.Server;
+using Julia.Storage.Local;
+using Julia.Storage.Migrations;
 
-app.MapGet("/", () => "Hello World!");
-
-app.Run();
+try
+{
+    if (args.FirstOrDefault() == "create-key") return await Cli.CreateKeyAsync(args[1..]);
+    var app = await JuliaApp.CreateAsync(args);
+    await app.RunAsync();
+    return 0;
+}
+catch (Exception e) when (e is LocalPostgresException or MigrationException)
+{
+    // Start-up problems a person must fix: say what and how, without a stack trace.
+    Console.Error.WriteLine($"Julia Grains cannot start: {e.Message}");
+    return 1;
+}

@@ -60,6 +60,27 @@ public static class Candidates
     }
 
     /// <summary>
+    /// Pacing: the chip is fine but must wait (caps, min gap, a rate-limit cooldown). A contact's own
+    /// chip that is pacing is waited for, not replaced: moving the doctor to another number to go
+    /// faster would route around the platform's signal.
+    /// </summary>
+    public static bool IsPacing(string? reason) => reason is "hour_cap" or "day_cap" or "min_gap" or "cooldown";
+
+    /// <summary>When a pacing chip may send again.</summary>
+    public static DateTimeOffset PacedUntil(ChipSummary c, string reason, DateTimeOffset now, SendingWindow window, RampUpConfig caps)
+    {
+        var limits = ChipLimits.For(c.Stage, c.TrustScore, caps);
+        return reason switch
+        {
+            "min_gap" => (c.LastSentAt ?? now) + limits.MinGap,
+            "cooldown" => c.CooldownUntil ?? now,
+            "hour_cap" => HourOf(now).AddHours(1),
+            "day_cap" => window.NextLocalMidnight(now),
+            _ => now,
+        };
+    }
+
+    /// <summary>
     /// Affinity chip first when eligible; then the rest ranked by same DDD, lowest used fraction of
     /// the hour cap, highest trust. New inbound-initiated conversations go to ramp-up numbers first.
     /// Prospecting never uses the fallback thresholds.
@@ -83,7 +104,7 @@ public static class Candidates
         var excluded = new Dictionary<string, int>();
         var eligible = new List<ChipSummary>();
         ChipSummary? affinity = null;
-        string? affinityExclusion = r.AffinityChipId is null ? null : "missing";
+        string? affinityExclusion = r.AffinityChipId is null ? null : "not_in_pool"; // retired or unknown
         foreach (var c in chips)
         {
             bool isAffinity = c.Id == r.AffinityChipId;

@@ -45,6 +45,14 @@ public sealed record SendingWindow
         return now; // unreachable with at least one day configured
     }
 
+    /// <summary>The start of the next calendar day in the window's time zone.</summary>
+    public DateTimeOffset NextLocalMidnight(DateTimeOffset now)
+    {
+        var zone = Zone;
+        var midnight = LocalDay(now).AddDays(1).ToDateTime(TimeOnly.MinValue);
+        return new DateTimeOffset(midnight, zone.GetUtcOffset(midnight));
+    }
+
     /// <summary>The calendar day in the window's time zone; daily caps reset on it.</summary>
     public DateOnly LocalDay(DateTimeOffset now) =>
         DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, Zone).DateTime);

@@ -1,0 +1,26 @@
+using Julia.Domain.Chips;
+using Julia.Domain.Pool;
+using Julia.Domain.Selection;
+using Julia.Domain.Trust;
+using Julia.Storage.Chips;
+
+namespace Julia.Server.Chips;
+
+public sealed record ChipJson(
+    long Id, string Phone, string Instance, string Provider, string Status, string? PausedFrom, int TrustScore,
+    string TrustLevel, string RampupStage, int HourCap, int DayCap, int MinGapSeconds, int SentThisHour, int SentToday,
+    bool Connected, string Breaker, DateTimeOffset? BreakerUntil, DateTimeOffset? CooldownUntil, DateTimeOffset? LastSentAt,
+    DateTimeOffset AccountCreatedAt, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
+{
+    public static ChipJson From(ChipRow row, PoolConfig config, DateTimeOffset now)
+    {
+        var s = row.Summary;
+        var limits = ChipLimits.For(s.Stage, s.TrustScore, config.Caps);
+        return new ChipJson(s.Id, s.Phone, s.Instance, row.Provider, s.Status.ToWire(), row.PausedFrom?.ToWire(), s.TrustScore,
+            TrustLevels.Of(s.TrustScore).ToWire(), StageName(s.Stage), limits.PerHour, limits.PerDay, (int)limits.MinGap.TotalSeconds,
+            s.UsedThisHour(Candidates.HourOf(now)), s.UsedToday(config.Window.LocalDay(now)), s.Connected, ChipRow.ToWire(s.Breaker),
+            s.BreakerUntil, s.CooldownUntil, s.LastSentAt, row.AccountCreatedAt, row.CreatedAt, row.UpdatedAt);
+    }
+
+    public static string StageName(RampStage s) => s == RampStage.Operating ? "operating" : s.ToString().ToLowerInvariant();
+}

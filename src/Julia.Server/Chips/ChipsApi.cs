@@ -1,0 +1,111 @@
+using Julia.Domain.Chips;
+using Julia.Domain.Phones;
+using Julia.Domain.Trust;
+using Julia.Server.Auth;
+using Julia.Server.Http;
+using Julia.Server.Pool;
+using Julia.Storage.Chips;
+using Microsoft.AspNetCore.Http.HttpResults;
+using System.Security.Claims;
+
+namespace Julia.Server.Chips;
+
+public sealed record RegisterChipRequest(string? Phone, string? Instance, string? InstanceToken, string? WebhookSecret,
+                                         string? Provider, string? Status, bool? Connected, DateTimeOffset? AccountCreatedAt);
+
+public sealed record ReasonRequest(string? Reason);
+
+public sealed record TrustJson(long ChipId, int Score, string Level, IReadOnlyList<TrustEntry> History);
+
+public static class ChipsApi
+{
+    public static RouteGroupBuilder MapChips(this IEndpointRouteBuilder app)
+    {
+        var g = app.MapGroup("/v1/chips").WithTags("Chips").RequireAuthorization(Scopes.OperatorPolicy);
+        g.MapPost("/", Register);
+        g.MapGet("/", List);
+        g.MapGet("/{id:long}", Get);
+        g.MapGet("/{id:long}/trust", Trust);
+        // pause | resume | retire | promote, each with a reason that goes to the operations log
+        g.MapPost("/{id:long}/{action:regex(^(pause|resume|retire|promote)$)}", Act);
+        return g;
+    }
+
+    static readonly ChipStatus[] RegistrableStatuses =
+        [ChipStatus.Provisioned, ChipStatus.Pending, ChipStatus.Rampup, ChipStatus.Ready, ChipStatus.Active];
+
+    static async Task<Results<Created<ChipJson>, ProblemHttpResult>> Register(RegisterChipRequest body, ClaimsPrincipal user,
+        ChipStore store, PoolSettings pool, TimeProvider time, CancellationToken ct)
+    {
+        if (!Phone.TryParse(body.Phone, out var phone)) return Problems.InvalidPhone(body.Phone);
+        if (string.IsNullOrWhiteSpace(body.Instance) || body.Instance.Length > 100)
+            return Problems.Invalid("invalid_instance", "instance is required (the gateway's instance name, at most 100 characters).");
+        var provider = body.Provider ?? "evolution";
+        if (provider is not ("evolution" or "meta")) return Problems.Invalid("invalid_provider", "provider must be evolution or meta.");
+        var status = ChipStatus.Pending;
+        if (body.Status is not null && (!ChipStatuses.TryParse(body.Status, out status) || !RegistrableStatuses.Contains(status)))
+            return Problems.Invalid("invalid_status", "A chip can be registered as provisioned, pending, rampup, ready or active.");
+
+        var now = time.GetUtcNow();
+        var accountCreated = body.AccountCreatedAt ?? now;
+        if (accountCreated > now) return Problems.Invalid("invalid_account_created_at", "accountCreatedAt cannot be in the future.");
+        var stage = status is ChipStatus.Ready or ChipStatus.Active ? RampStage.Operating : RampStage.R1;
+        // A new number has no history yet: its score is the base plus age and ramp-up progress.
+        var trust = TrustScore.Compute(new TrustInputs((now - accountCreated).TotalDays, 0, 0, 0, 0, stage, 0, 0, false));
+        var connected = body.Connected ?? status is not (ChipStatus.Provisioned or ChipStatus.Pending);
+
+        var row = await store.RegisterAsync(new NewChip(phone.E164, phone.Ddd, body.Instance.Trim(), body.InstanceToken, body.WebhookSecret,
+            provider, status, connected, stage, accountCreated, trust), user.Actor(), now, ct);
+        if (row is null) return Problems.Conflict("chip_exists", "A chip with this phone or instance is already registered.");
+        return TypedResults.Created($"/v1/chips/{row.Id}", ChipJson.From(row, await pool.GetAsync(ct), now));
+    }
+
+    static async Task<Results<Ok<List<ChipJson>>, ProblemHttpResult>> List(string? status, long? after, int? limit,
+        ChipStore store, PoolSettings pool, TimeProvider time, CancellationToken ct)
+    {
+        ChipStatus? filter = null;
+        if (status is not null)
+        {
+            if (!ChipStatuses.TryParse(status, out var s)) return Problems.Invalid("invalid_status", $"Unknown status '{status}'.");
+            filter = s;
+        }
+        var rows = await store.ListAsync(filter, after ?? 0, Math.Clamp(limit ?? 500, 1, 1000), ct);
+        var config = await pool.GetAsync(ct);
+        var now = time.GetUtcNow();
+        return TypedResults.Ok(rows.Select(r => ChipJson.From(r, config, now)).ToList());
+    }
+
+    static async Task<Results<Ok<ChipJson>, ProblemHttpResult>> Get(long id, ChipStore store, PoolSettings pool, TimeProvider time, CancellationToken ct) =>
+        await store.GetAsync(id, ct) is { } row
+            ? TypedResults.Ok(ChipJson.From(row, await pool.GetAsync(ct), time.GetUtcNow()))
+            : ChipNotFound(id);
+
+    static async Task<Results<Ok<TrustJson>, ProblemHttpResult>> Trust(long id, int? limit, ChipStore store, CancellationToken ct)
+    {
+        if (await store.GetAsync(id, ct) is not { } row) return ChipNotFound(id);
+        var history = await store.TrustHistoryAsync(id, Math.Clamp(limit ?? 100, 1, 1000), ct);
+        return TypedResults.Ok(new TrustJson(id, row.Summary.TrustScore, TrustLevels.Of(row.Summary.TrustScore).ToWire(), history));
+    }
+
+    static async Task<Results<Ok<ChipJson>, ProblemHttpResult>> Act(long id, string action, ReasonRequest body, ClaimsPrincipal user,
+        ChipStore store, PoolSettings pool, TimeProvider time, CancellationToken ct)
+    {
+        var act = Enum.Parse<OperatorAction>(action, ignoreCase: true);
+        if (!Problems.IsValidReason(body.Reason)) return Problems.ReasonRequired();
+        if (await store.GetAsync(id, ct) is not { } chip) return ChipNotFound(id);
+        if (Lifecycle.Target(act, chip.Status, chip.PausedFrom) is not { } target)
+            return Problems.Conflict("invalid_transition", $"A {chip.Status.ToWire()} chip cannot be asked to {action}.",
+                new Dictionary<string, object?> { ["status"] = chip.Status.ToWire() });
+        var now = time.GetUtcNow();
+        var (outcome, row) = await store.TransitionAsync(id, chip.Status, target, user.Actor(), "chip_" + action,
+            body.Reason!.Trim(), now, ct);
+        return outcome switch
+        {
+            TransitionOutcome.Done => TypedResults.Ok(ChipJson.From(row!, await pool.GetAsync(ct), now)),
+            TransitionOutcome.NotFound => ChipNotFound(id),
+            _ => Problems.Conflict("concurrent_change", "The chip changed while this request was handled; read it again and retry."),
+        };
+    }
+
+    static ProblemHttpResult ChipNotFound(long id) => Problems.NotFound("chip_not_found", $"No chip with id {id}.");
+}

@@ -1,0 +1,33 @@
+using Julia.Server.Auth;
+using Julia.Storage.Auth;
+using Serilog;
+
+namespace Julia.Server;
+
+/// <summary>Command-line tasks that run against the configured database and exit.</summary>
+public static class Cli
+{
+    /// <summary><c>create-key NAME SCOPES</c>: prints a new API key once (scopes: agent, operator, admin, comma-separated).</summary>
+    public static async Task<int> CreateKeyAsync(string[] args)
+    {
+        if (args.Length < 2)
+        {
+            Console.Error.WriteLine("usage: create-key NAME SCOPES   (SCOPES: agent,operator,admin; comma-separated)");
+            return 2;
+        }
+        var scopes = args[1].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (scopes.Length == 0 || scopes.Any(s => !Scopes.All.Contains(s)))
+        {
+            Console.Error.WriteLine("scopes must be agent, operator or admin");
+            return 2;
+        }
+        var config = new ConfigurationBuilder().AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true)
+            .AddEnvironmentVariables().AddCommandLine(args[2..]).Build();
+        var options = config.GetSection("Julia").Get<JuliaOptions>() ?? new JuliaOptions();
+        using var logs = LoggerFactory.Create(l => l.AddSerilog(new LoggerConfiguration().WriteTo.Console().CreateLogger()));
+        await using var db = await Database.Database.OpenAsync(config, options, logs, CancellationToken.None);
+        var key = await new ApiKeyStore(db.DataSource).CreateAsync(args[0], scopes, DateTimeOffset.UtcNow, CancellationToken.None);
+        Console.WriteLine(key);
+        return 0;
+    }
+}

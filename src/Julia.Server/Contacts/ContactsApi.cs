@@ -1,0 +1,76 @@
+using System.Security.Claims;
+using Julia.Domain.Phones;
+using Julia.Server.Auth;
+using Julia.Server.Http;
+using Julia.Storage.Contacts;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Julia.Server.Contacts;
+
+public sealed record LawfulBasisRequest(string? LawfulBasis, string? Source, string? Name);
+public sealed record OptOutRequest(string? Source, string? Text);
+public sealed record OptInRequest(string? Reason);
+
+public sealed record ContactJson(string Phone, int Ddd, string? Name, string? LawfulBasis, string? LawfulBasisSource,
+    DateTimeOffset? LawfulBasisAt, bool OptedOut, DateTimeOffset? OptedOutAt, string? OptedOutSource, DateTimeOffset? OptedInAt,
+    DateTimeOffset? LastInboundAt)
+{
+    public static ContactJson From(Contact c) => new(c.Phone, c.Ddd, c.Name, c.LawfulBasis, c.LawfulBasisSource, c.LawfulBasisAt,
+        c.OptedOutAt is not null, c.OptedOutAt, c.OptedOutSource, c.OptedInAt, c.LastInboundAt);
+}
+
+public static class ContactsApi
+{
+    public static RouteGroupBuilder MapContacts(this IEndpointRouteBuilder app)
+    {
+        var g = app.MapGroup("/v1/contacts").WithTags("Contacts");
+        g.MapPut("/{phone}", PutBasis).RequireAuthorization(Scopes.AgentPolicy);
+        g.MapGet("/{phone}", Get).RequireAuthorization(Scopes.AnyPolicy);
+        g.MapPost("/{phone}/opt-out", OptOut).RequireAuthorization(Scopes.AnyPolicy);
+        g.MapPost("/{phone}/opt-in", OptIn).RequireAuthorization(Scopes.AnyPolicy);
+        return g;
+    }
+
+    static readonly string[] Bases = ["consent", "legitimate_interest"];
+
+    static async Task<Results<Ok<ContactJson>, ProblemHttpResult>> PutBasis(string phone, LawfulBasisRequest body, ClaimsPrincipal user,
+        ContactStore store, TimeProvider time, CancellationToken ct)
+    {
+        if (!Phone.TryParse(phone, out var p)) return Problems.InvalidPhone(phone);
+        if (body.LawfulBasis is null || !Bases.Contains(body.LawfulBasis))
+            return Problems.Invalid("invalid_lawful_basis", "lawfulBasis must be consent or legitimate_interest.");
+        if (string.IsNullOrWhiteSpace(body.Source) || body.Source.Length > 500)
+            return Problems.Invalid("source_required", "source (where the basis comes from, at most 500 characters) is required.");
+        if (body.Name is { Length: > 200 }) return Problems.Invalid("invalid_name", "name is at most 200 characters.");
+        var c = await store.PutBasisAsync(p.E164, p.Ddd, body.Name, body.LawfulBasis, body.Source.Trim(), user.Actor(), time.GetUtcNow(), ct);
+        return TypedResults.Ok(ContactJson.From(c));
+    }
+
+    static async Task<Results<Ok<ContactJson>, ProblemHttpResult>> Get(string phone, ContactStore store, CancellationToken ct)
+    {
+        if (!Phone.TryParse(phone, out var p)) return Problems.InvalidPhone(phone);
+        return await store.GetAsync(p.E164, ct) is { } c ? TypedResults.Ok(ContactJson.From(c)) : ContactNotFound();
+    }
+
+    static async Task<Results<Ok<ContactJson>, ProblemHttpResult>> OptOut(string phone, OptOutRequest? body, ClaimsPrincipal user,
+        ContactStore store, TimeProvider time, CancellationToken ct)
+    {
+        if (!Phone.TryParse(phone, out var p)) return Problems.InvalidPhone(phone);
+        var source = string.IsNullOrWhiteSpace(body?.Source) ? "api" : body.Source.Trim();
+        if (source.Length > 200 || body?.Text is { Length: > 4096 }) return Problems.Invalid("invalid_field", "source is at most 200 characters, text at most 4096.");
+        var c = await store.OptOutAsync(p.E164, p.Ddd, source, body?.Text, user.Actor(), time.GetUtcNow(), ct);
+        return TypedResults.Ok(ContactJson.From(c));
+    }
+
+    static async Task<Results<Ok<ContactJson>, ProblemHttpResult>> OptIn(string phone, OptInRequest body, ClaimsPrincipal user,
+        ContactStore store, TimeProvider time, CancellationToken ct)
+    {
+        if (!Phone.TryParse(phone, out var p)) return Problems.InvalidPhone(phone);
+        if (!Problems.IsValidReason(body.Reason)) return Problems.ReasonRequired();
+        return await store.OptInAsync(p.E164, body.Reason!.Trim(), user.Actor(), time.GetUtcNow(), ct) is { } c
+            ? TypedResults.Ok(ContactJson.From(c))
+            : ContactNotFound();
+    }
+
+    static ProblemHttpResult ContactNotFound() => Problems.NotFound("contact_not_found", "No contact with this phone number.");
+}

@@ -1,0 +1,49 @@
+using Julia.Storage.Local;
+using Julia.Storage.Migrations;
+using Npgsql;
+
+namespace Julia.Server.Database;
+
+/// <summary>
+/// The service's PostgreSQL: the server named by <c>ConnectionStrings:Postgres</c>, or, when there is
+/// none, a private cluster started from the machine's binaries in <c>Julia:DataDir</c>. Migrated before use.
+/// </summary>
+public sealed class Database : IAsyncDisposable
+{
+    public required NpgsqlDataSource DataSource { get; init; }
+    public LocalPostgres? Local { get; init; }
+
+    public static async Task<Database> OpenAsync(IConfiguration config, JuliaOptions options, ILoggerFactory logs, CancellationToken ct)
+    {
+        var log = logs.CreateLogger<Database>();
+        var connectionString = config.GetConnectionString("Postgres");
+        LocalPostgres? local = null;
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            var dataDir = options.DataDir ?? JuliaOptions.DefaultDataDir();
+            local = await LocalPostgres.StartAsync(new LocalPostgresOptions { DataDir = dataDir }, logs.CreateLogger<LocalPostgres>(), ct);
+            connectionString = local.ConnectionString;
+        }
+        var builder = new NpgsqlDataSourceBuilder(connectionString);
+        builder.ConnectionStringBuilder.ApplicationName ??= "julia-grains";
+        var dataSource = builder.Build();
+        try
+        {
+            var applied = await Migrator.ApplyAsync(dataSource, log, ct);
+            if (applied > 0) log.LogInformation("Applied {Count} migration(s)", applied);
+        }
+        catch
+        {
+            await dataSource.DisposeAsync();
+            if (local is not null) await local.StopAsync();
+            throw;
+        }
+        return new Database { DataSource = dataSource, Local = local };
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await DataSource.DisposeAsync();
+        if (Local is not null) await Local.StopAsync();
+    }
+}

@@ -1,0 +1,90 @@
+using Julia.Server.Chips;
+using Julia.Server.Contacts;
+using Julia.Server.Conversations;
+using Julia.Server.Health;
+using Julia.Server.Http;
+using Julia.Server.Operations;
+using Julia.Server.Pool;
+using Julia.Server.Selection;
+using Julia.Storage.Demo;
+using Serilog;
+using Serilog.Events;
+
+namespace Julia.Server;
+
+/// <summary>Builds the service: configuration, database, services, HTTP pipeline.</summary>
+public static class JuliaApp
+{
+    public static async Task<WebApplication> CreateAsync(string[] args, Action<WebApplicationBuilder>? configure = null, CancellationToken ct = default)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args.Where(a => a != "--demo").ToArray(),
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        if (args.Contains("--demo")) builder.Configuration["Julia:Demo"] = "true";
+        configure?.Invoke(builder);
+        if (string.IsNullOrEmpty(builder.Configuration["urls"])) builder.WebHost.UseUrls(JuliaOptions.DefaultUrl);
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 1024 * 1024);
+
+        var logger = new LoggerConfiguration()
+            .MinimumLevel.Is(builder.Configuration.GetValue("Julia:LogLevel", LogEventLevel.Information))
+            .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
+            .MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Information)
+            .MinimumLevel.Override("Microsoft.AspNetCore.DataProtection", LogEventLevel.Error) // unused; auth registers it
+            .WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}")
+            .CreateLogger();
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSerilog(logger, dispose: true);
+
+        var options = builder.Configuration.GetSection("Julia").Get<JuliaOptions>() ?? new JuliaOptions();
+        var problems = options.Validate().ToList();
+        if (problems.Count > 0) throw new InvalidOperationException("Invalid configuration: " + string.Join("; ", problems));
+
+        using var bootLogs = LoggerFactory.Create(l => l.AddSerilog(logger));
+        var db = await Database.Database.OpenAsync(builder.Configuration, options, bootLogs, ct);
+        builder.Services.AddJulia(db, options);
+
+        var app = builder.Build();
+        app.Lifetime.ApplicationStopped.Register(() => db.DisposeAsync().AsTask().GetAwaiter().GetResult());
+
+        if (options.Demo)
+        {
+            var time = app.Services.GetRequiredService<TimeProvider>();
+            if (await DemoSeed.SeedAsync(db.DataSource, time.GetUtcNow(), ct))
+                app.Logger.LogInformation("Seeded the demo pool: 12 chips, {Contacts} contacts", DemoSeed.ContactCount);
+            app.Lifetime.ApplicationStarted.Register(() => PrintDemoBanner(app));
+        }
+
+        app.UseMiddleware<ErrorHandling>();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapOpenApi().AllowAnonymous();
+        app.MapGet("/", () => TypedResults.Ok(new { service = "julia-grains", openapi = "/openapi/v1.json", health = "/health/ready" }))
+            .AllowAnonymous().ExcludeFromDescription();
+        app.MapHealth();
+        app.MapChips();
+        app.MapContacts();
+        app.MapConversations();
+        app.MapSelections();
+        app.MapPool();
+        app.MapOperations();
+        return app;
+    }
+
+    static void PrintDemoBanner(WebApplication app)
+    {
+        var url = app.Urls.FirstOrDefault() ?? JuliaOptions.DefaultUrl;
+        Console.WriteLine($"""
+
+            Julia Grains demo is running at {url}
+              OpenAPI:  {url}/openapi/v1.json
+              API keys (demo mode, loopback only):
+                agent     demo-agent-key
+                operator  demo-operator-key
+                admin     demo-admin-key
+              Try: curl -H 'Authorization: Bearer demo-operator-key' {url}/v1/pool
+
+            """);
+    }
+}

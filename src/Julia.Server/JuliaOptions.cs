@@ -1,0 +1,37 @@
+namespace Julia.Server;
+
+/// <summary>Service options (section <c>Julia</c>). Defaults run a single node on this machine.</summary>
+public sealed class JuliaOptions
+{
+    /// <summary>Seed the demo pool and accept the demo keys (loopback only).</summary>
+    public bool Demo { get; set; }
+
+    /// <summary>Where the private PostgreSQL keeps its data when no connection string is set.</summary>
+    public string? DataDir { get; set; }
+
+    /// <summary>This node's name in audit records; defaults to host and process id.</summary>
+    public string? NodeId { get; set; }
+
+    /// <summary>How long a chip snapshot is trusted before it is read again (NOTIFY refreshes it sooner).</summary>
+    public TimeSpan SnapshotTtl { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How many candidates one selection tries before giving up (each try is one round trip).</summary>
+    public int MaxReserveAttempts { get; set; } = 10;
+
+    public const string DefaultUrl = "http://127.0.0.1:5080";
+
+    public static string DefaultDataDir()
+    {
+        // PostgreSQL cannot run as root, and the postgres user cannot enter root's home folder,
+        // so as root the cluster lives in a system folder instead.
+        if (Environment.IsPrivilegedProcess) return "/var/lib/julia-grains/postgres";
+        var local = Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create);
+        return Path.Combine(local, "julia-grains", "postgres");
+    }
+
+    public IEnumerable<string> Validate()
+    {
+        if (SnapshotTtl <= TimeSpan.Zero || SnapshotTtl > TimeSpan.FromMinutes(1)) yield return "Julia:SnapshotTtl must be between 0 and 1 minute";
+        if (MaxReserveAttempts is < 1 or > 100) yield return "Julia:MaxReserveAttempts must be between 1 and 100";
+    }
+}

@@ -1,0 +1,62 @@
+using System.Security.Claims;
+using Julia.Domain.Pool;
+using Julia.Server.Auth;
+using Julia.Server.Chips;
+using Julia.Server.Http;
+using Julia.Storage.Pool;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Julia.Server.Pool;
+
+public sealed record PoolJson(string Health, IReadOnlyDictionary<string, int> Chips, int Connected, int Total, GateState Gate, PoolConfig Config);
+
+public static class PoolApi
+{
+    public static RouteGroupBuilder MapPool(this IEndpointRouteBuilder app)
+    {
+        var g = app.MapGroup("/v1/pool").WithTags("Pool").RequireAuthorization(Scopes.OperatorPolicy);
+        g.MapGet("/", Get);
+        g.MapPut("/config", PutConfig);
+        g.MapPost("/prospecting/pause", Pause);
+        g.MapPost("/prospecting/resume", Resume);
+        return g;
+    }
+
+    static async Task<Ok<PoolJson>> Get(PoolStore store, PoolSettings settings, CancellationToken ct)
+    {
+        var config = await settings.GetAsync(ct);
+        var counts = await store.CountsAsync(ct);
+        var gate = await store.GateAsync(ct);
+        var health = PoolHealth.Of(counts.ByStatus.GetValueOrDefault("active"), counts.ByStatus.GetValueOrDefault("ready"), config.Targets);
+        return TypedResults.Ok(new PoolJson(health, counts.ByStatus, counts.Connected, counts.Total, gate, config));
+    }
+
+    static async Task<Results<Ok<PoolConfig>, ProblemHttpResult>> PutConfig(PoolConfig body, ClaimsPrincipal user, PoolStore store,
+        PoolSettings settings, TimeProvider time, CancellationToken ct)
+    {
+        var config = PoolSettings.Normalise(body);
+        var errors = config.Validate();
+        if (errors.Count > 0)
+            return Problems.Invalid("invalid_config", string.Join("; ", errors), new Dictionary<string, object?> { ["errors"] = errors });
+        await store.SaveConfigAsync(config, user.Actor(), time.GetUtcNow(), ct);
+        settings.Invalidate();
+        return TypedResults.Ok(config);
+    }
+
+    static async Task<Results<Ok<GateState>, ProblemHttpResult>> Pause(ReasonRequest body, ClaimsPrincipal user, PoolStore store,
+        TimeProvider time, CancellationToken ct)
+    {
+        if (!Problems.IsValidReason(body.Reason)) return Problems.ReasonRequired();
+        await store.TripAsync(user.Actor(), "operator: " + body.Reason!.Trim(), time.GetUtcNow(), ct);
+        return TypedResults.Ok(await store.GateAsync(ct));
+    }
+
+    static async Task<Results<Ok<GateState>, ProblemHttpResult>> Resume(ReasonRequest body, ClaimsPrincipal user, PoolStore store,
+        TimeProvider time, CancellationToken ct)
+    {
+        if (!Problems.IsValidReason(body.Reason)) return Problems.ReasonRequired();
+        if (!await store.ResumeAsync(user.Actor(), body.Reason!.Trim(), time.GetUtcNow(), ct))
+            return Problems.Conflict("gate_not_tripped", "Prospecting is not paused.");
+        return TypedResults.Ok(await store.GateAsync(ct));
+    }
+}

@@ -1,0 +1,90 @@
+using Julia.Domain.Phones;
+using Julia.Domain.Selection;
+using Julia.Domain.Trust;
+using Julia.Server.Pool;
+using Julia.Storage.Selection;
+using Microsoft.Extensions.Options;
+
+namespace Julia.Server.Selection;
+
+public sealed record Selected(long SelectionId, long ConversationId, ChipSummary Chip, string Reason, long? MigratedFrom);
+
+public sealed record Refused(long SelectionId, Refusal Refusal, int Candidates, IReadOnlyDictionary<string, int> Excluded);
+
+/// <summary>A selection either picked a chip or was refused.</summary>
+public readonly record struct SelectionOutcome(Selected? Selected, Refused? Refused)
+{
+    public static implicit operator SelectionOutcome(Selected s) => new(s, null);
+    public static implicit operator SelectionOutcome(Refused r) => new(null, r);
+}
+
+/// <summary>
+/// Picks the chip for one message: guardrails, then the sticky chip if it may send, then the
+/// ranked rest, reserving with one conditional UPDATE per try (see <see cref="SelectionStore"/>).
+/// Every decision, granted or refused, is recorded in <c>selections</c>.
+/// </summary>
+public sealed class SelectionService(SelectionStore store, ChipSnapshot snapshot, PoolSettings pool, TimeProvider time,
+                                     IOptions<JuliaOptions> options, ILogger<SelectionService> log)
+{
+    public async Task<SelectionOutcome> SelectAsync(Phone contact, MessageKind kind, IReadOnlySet<long> exclude, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var config = await pool.GetAsync(ct);
+        var ctx = await store.ContextAsync(contact.E164, now, ct);
+
+        if (Guardrails.Check(kind, ctx.Contact, ctx.GateTripped, config.Window, now) is { } refusal)
+            return await RefuseAsync(contact, kind, refusal, 0, new Dictionary<string, int>(), now, ct);
+
+        var chips = await snapshot.GetAsync(ct);
+        var request = new SelectionRequest(kind, contact.Ddd, ctx.AffinityChipId, ctx.Contact.LastInboundAt is not null, exclude);
+        var day = config.Window.LocalDay(now);
+        var hour = Candidates.HourOf(now);
+        var plan = Candidates.Plan(chips, request, now, day, config.Caps);
+
+        if (Candidates.IsPacing(plan.AffinityExclusion) && chips.FirstOrDefault(c => c.Id == ctx.AffinityChipId) is { } own)
+        {
+            var retryAt = Candidates.PacedUntil(own, plan.AffinityExclusion!, now, config.Window, config.Caps);
+            return await RefuseAsync(contact, kind, new Refusal("chip_busy",
+                $"The contact's number is pacing ({plan.AffinityExclusion}); the message waits for it rather than moving the contact.", retryAt),
+                plan.Candidates.Count, plan.Excluded, now, ct);
+        }
+
+        bool failover = ctx.AffinityChipId is not null && !plan.AffinityFirst;
+        if (failover && ctx.Contact.OptedOutAt is not null)
+            // Migration never moves a contact who opted out; the confirmation waits for their own number.
+            return await RefuseAsync(contact, kind, new Refusal("contact_opted_out",
+                "The contact opted out and their number cannot send now; they are not moved to another number."), plan.Candidates.Count, plan.Excluded, now, ct);
+
+        var excluded = new Dictionary<string, int>(plan.Excluded);
+        int attempts = 0;
+        foreach (var chip in plan.Candidates)
+        {
+            if (++attempts > options.Value.MaxReserveAttempts) break;
+            var limits = ChipLimits.For(chip.Stage, chip.TrustScore, config.Caps);
+            string reason = plan.AffinityFirst && attempts == 1 ? "affinity" : failover ? "failover" : "ranked";
+            var result = await store.ReserveAsync(new Reservation(contact.E164, kind, chip, limits.PerHour, limits.PerDay, limits.MinGap,
+                hour, day, reason, plan.Candidates.Count, plan.Excluded, plan.UsedFallback,
+                failover ? $"affinity chip unavailable: {plan.AffinityExclusion}" : null), now, ct);
+            snapshot.Update(result.Current);
+            if (result.Reserved)
+            {
+                long? migratedFrom = result.PreviousChipId is { } prev && prev != chip.Id ? prev : null;
+                if (migratedFrom is not null)
+                    log.LogInformation("Conversation with {Contact} moved from chip {From} to chip {To} ({Why})",
+                        contact.Masked, migratedFrom, chip.Id, plan.AffinityExclusion);
+                return new Selected(result.SelectionId, result.ConversationId, result.Current!, reason, migratedFrom);
+            }
+            excluded["lost_race"] = excluded.GetValueOrDefault("lost_race") + 1;
+        }
+
+        return await RefuseAsync(contact, kind, new Refusal("no_eligible_chip",
+            "No chip can send this message now; see excluded for why each chip was left out."), plan.Candidates.Count, excluded, now, ct);
+    }
+
+    async Task<SelectionOutcome> RefuseAsync(Phone contact, MessageKind kind, Refusal refusal, int candidates,
+                                  IReadOnlyDictionary<string, int> excluded, DateTimeOffset now, CancellationToken ct)
+    {
+        var id = await store.RecordRefusalAsync(contact.E164, kind, refusal.Code, candidates, excluded, now, ct);
+        return new Refused(id, refusal, candidates, excluded);
+    }
+}

@@ -1,0 +1,144 @@
+using System.Text.Json;
+using Julia.Domain.Chips;
+using Julia.Domain.Trust;
+using Julia.Storage.Operations;
+using Npgsql;
+
+namespace Julia.Storage.Chips;
+
+public sealed record NewChip(string Phone, int Ddd, string Instance, string? InstanceToken, string? WebhookSecret,
+                             string Provider, ChipStatus Status, bool Connected, RampStage Stage,
+                             DateTimeOffset AccountCreatedAt, TrustResult Trust);
+
+public sealed record TrustEntry(DateTimeOffset At, int Score, string Level, JsonElement Factors, string Cause);
+
+public enum TransitionOutcome { Done, NotFound, Conflict }
+
+public sealed class ChipStore(NpgsqlDataSource db)
+{
+    /// <summary>Channel other nodes LISTEN on to refresh their chip snapshot at once.</summary>
+    public const string ChangedChannel = "chips_changed";
+
+    const string Insert = $"""
+        INSERT INTO chips (phone, ddd, instance, instance_token, webhook_secret, provider, status, connected,
+                           connection_changed_at, trust_score, trust_updated_at, rampup_stage, rampup_started_at,
+                           account_created_at, created_at, updated_at)
+        VALUES (@phone, @ddd, @instance, @token, @secret, @provider, @status, @connected, @now, @trust, @now, @stage,
+                CASE WHEN @status = 'rampup' THEN @now END, @account, @now, @now)
+        ON CONFLICT DO NOTHING
+        RETURNING {ChipRow.Columns}
+        """;
+
+    const string InsertTrust = """
+        INSERT INTO trust_log (chip_id, at, score, level, factors, cause) VALUES (@chip, @at, @score, @level, @factors, @cause)
+        """;
+
+    const string ById = $"SELECT {ChipRow.Columns} FROM chips WHERE id = @id";
+
+    // Operators list by status; the pool is small enough (≤ 10k) to page by id.
+    const string List = $"""
+        SELECT {ChipRow.Columns} FROM chips
+        WHERE (@status IS NULL OR status = @status) AND id > @after
+        ORDER BY id LIMIT @limit
+        """;
+
+    // Every chip still in the pool: the ones that cannot send now are counted in the exclusions.
+    const string Selectable = $"SELECT {ChipRow.Columns} FROM chips WHERE status <> 'retired'";
+
+    // Guarded on the status the caller decided from: if someone else moved the chip first, nothing changes.
+    const string Transition = $"""
+        UPDATE chips SET status = @to,
+               paused_from = CASE WHEN @to = 'paused' THEN status END,
+               retired_at = CASE WHEN @to = 'retired' THEN @now END,
+               rampup_started_at = CASE WHEN @to = 'rampup' THEN @now ELSE rampup_started_at END,
+               rampup_stage = CASE WHEN @to = 'active' THEN 5 ELSE rampup_stage END,
+               updated_at = @now
+        WHERE id = @id AND status = @from
+        RETURNING {ChipRow.Columns}
+        """;
+
+    const string TrustHistory = """
+        SELECT at, score, level, factors::text AS factors, cause FROM trust_log WHERE chip_id = @id ORDER BY at DESC, id DESC LIMIT @limit
+        """;
+
+    public async Task<ChipRow?> RegisterAsync(NewChip chip, string actor, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var c = await db.OpenConnectionAsync(ct);
+        await using var tx = await c.BeginTransactionAsync(ct);
+        ChipRow? row;
+        await using (var cmd = c.Cmd(Insert, tx).P("phone", chip.Phone).P("ddd", (short)chip.Ddd).P("instance", chip.Instance)
+                         .Text("token", chip.InstanceToken).Text("secret", chip.WebhookSecret).P("provider", chip.Provider)
+                         .P("status", chip.Status.ToWire()).P("connected", chip.Connected).P("now", now)
+                         .P("trust", (short)chip.Trust.Score).P("stage", (short)chip.Stage).P("account", chip.AccountCreatedAt))
+            row = await cmd.FirstAsync(ChipRow.Read, ct);
+        if (row is null) return null; // phone or instance already registered
+        await AddTrustAsync(c, tx, row.Id, chip.Trust, "registered", now, ct);
+        await OperationStore.AddAsync(c, tx, new NewOperation(actor, "chip_registered", row.Id, ToStatus: row.Status.ToWire()), now, ct);
+        await NotifyAsync(c, tx, ct);
+        await tx.CommitAsync(ct);
+        return row;
+    }
+
+    public static async Task AddTrustAsync(NpgsqlConnection c, NpgsqlTransaction tx, long chipId, TrustResult t, string cause,
+                                           DateTimeOffset now, CancellationToken ct)
+    {
+        await using var cmd = c.Cmd(InsertTrust, tx).P("chip", chipId).P("at", now).P("score", (short)t.Score)
+            .P("level", t.Level.ToWire()).Json("factors", JsonSerializer.Serialize(t.Factors, JsonOptions.Web)).P("cause", cause);
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    public async Task<ChipRow?> GetAsync(long id, CancellationToken ct)
+    {
+        await using var c = await db.OpenConnectionAsync(ct);
+        await using var cmd = c.Cmd(ById).P("id", id);
+        return await cmd.FirstAsync(ChipRow.Read, ct);
+    }
+
+    public async Task<List<ChipRow>> ListAsync(ChipStatus? status, long after, int limit, CancellationToken ct)
+    {
+        await using var c = await db.OpenConnectionAsync(ct);
+        await using var cmd = c.Cmd(List).Text("status", status?.ToWire()).P("after", after).P("limit", limit);
+        return await cmd.ListAsync(ChipRow.Read, ct);
+    }
+
+    public async Task<List<ChipRow>> SelectableAsync(CancellationToken ct)
+    {
+        await using var c = await db.OpenConnectionAsync(ct);
+        await using var cmd = c.Cmd(Selectable);
+        return await cmd.ListAsync(ChipRow.Read, ct);
+    }
+
+    public async Task<List<TrustEntry>> TrustHistoryAsync(long id, int limit, CancellationToken ct)
+    {
+        await using var c = await db.OpenConnectionAsync(ct);
+        await using var cmd = c.Cmd(TrustHistory).P("id", id).P("limit", limit);
+        return await cmd.ListAsync(r => new TrustEntry(r.Get<DateTimeOffset>("at"), r.Get<short>("score"), r.Get<string>("level"),
+            JsonDocument.Parse(r.Get<string>("factors")).RootElement.Clone(), r.Get<string>("cause")), ct);
+    }
+
+    /// <summary>Moves a chip from <paramref name="from"/> to <paramref name="to"/> and records who and why, atomically.</summary>
+    public async Task<(TransitionOutcome, ChipRow?)> TransitionAsync(long id, ChipStatus from, ChipStatus to, string actor,
+                                                                     string action, string reason, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var c = await db.OpenConnectionAsync(ct);
+        await using var tx = await c.BeginTransactionAsync(ct);
+        ChipRow? row;
+        await using (var cmd = c.Cmd(Transition, tx).P("id", id).P("from", from.ToWire()).P("to", to.ToWire()).P("now", now))
+            row = await cmd.FirstAsync(ChipRow.Read, ct);
+        if (row is null)
+        {
+            await tx.RollbackAsync(ct);
+            return (await GetAsync(id, ct) is null ? TransitionOutcome.NotFound : TransitionOutcome.Conflict, null);
+        }
+        await OperationStore.AddAsync(c, tx, new NewOperation(actor, action, id, FromStatus: from.ToWire(), ToStatus: to.ToWire(), Reason: reason), now, ct);
+        await NotifyAsync(c, tx, ct);
+        await tx.CommitAsync(ct);
+        return (TransitionOutcome.Done, row);
+    }
+
+    public static async Task NotifyAsync(NpgsqlConnection c, NpgsqlTransaction? tx, CancellationToken ct)
+    {
+        await using var cmd = c.Cmd($"SELECT pg_notify('{ChangedChannel}', '')", tx);
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+}

@@ -1,0 +1,81 @@
+using Julia.Domain.Chips;
+using Julia.Domain.Phones;
+using Julia.Domain.Trust;
+using Julia.Storage.Chips;
+using Npgsql;
+
+namespace Julia.Storage.Demo;
+
+/// <summary>
+/// The demo pool: 12 chips across statuses and trust levels (scores computed by the real trust
+/// rule from plausible histories, so some can prospect and some cannot) and 500 contacts with a
+/// lawful basis. Seeds only an empty database.
+/// </summary>
+public static class DemoSeed
+{
+    public const int ContactCount = 500;
+
+    sealed record DemoChip(string Phone, ChipStatus Status, ChipStatus? PausedFrom, bool Connected, TrustInputs History);
+
+    static readonly DemoChip[] Chips =
+    [
+        new("+5511990010001", ChipStatus.Active, null, true, new(120, 0.55, 0.98, 25, 14, RampStage.Operating, 0, 0, false)),
+        new("+5511990010002", ChipStatus.Active, null, true, new(10, 0.3, 0.9, 8, 3, RampStage.Operating, 0, 0, false)),
+        new("+5521990010003", ChipStatus.Active, null, true, new(20, 0.3, 0.92, 10, 4, RampStage.Operating, 0.005, 1, false)),
+        new("+5531990010004", ChipStatus.Active, null, true, new(8, 0.2, 0.85, 5, 2, RampStage.Operating, 0.01, 1, false)),
+        new("+5511990010005", ChipStatus.Active, null, true, new(5, 0.15, 0.8, 4, 1, RampStage.Operating, 0.015, 2, false)),
+        new("+5541990010006", ChipStatus.Active, null, true, new(3, 0.1, 0.7, 2, 0, RampStage.Operating, 0.03, 3, false)),
+        new("+5511990010007", ChipStatus.Degraded, null, true, new(0, 0, 0, 0, 0, RampStage.Operating, 0.1, 5, false)),
+        new("+5511990010008", ChipStatus.Rampup, null, true, new(4, 0.4, 0.97, 6, 4, RampStage.R2, 0, 0, false)),
+        new("+5521990010009", ChipStatus.Rampup, null, true, new(1, 0.3, 0.96, 2, 1, RampStage.R1, 0, 0, false)),
+        new("+5511990010010", ChipStatus.Ready, null, true, new(25, 0.5, 0.98, 18, 7, RampStage.Operating, 0, 0, false)),
+        new("+5511990010011", ChipStatus.Paused, ChipStatus.Active, true, new(15, 0.25, 0.9, 6, 2, RampStage.Operating, 0.02, 2, false)),
+        new("+5511990010012", ChipStatus.Pending, null, false, new(0, 0, 0, 0, 0, RampStage.R1, 0, 0, false)),
+    ];
+
+    const string InsertChip = """
+        INSERT INTO chips (phone, ddd, instance, instance_token, webhook_secret, status, paused_from, connected, connection_changed_at,
+                           trust_score, trust_updated_at, rampup_stage, rampup_started_at, account_created_at, created_at, updated_at)
+        VALUES (@phone, @ddd, @instance, @token, @secret, @status, @paused_from, @connected, @now, @trust, @now, @stage,
+                CASE WHEN @stage < 5 THEN @now - make_interval(days => @age) END, @now - make_interval(days => @age), @now, @now)
+        RETURNING id
+        """;
+
+    const string InsertContacts = """
+        INSERT INTO contacts (phone, ddd, name, lawful_basis, lawful_basis_source, lawful_basis_at, created_at, updated_at)
+        SELECT '+55119' || lpad(i::text, 8, '0'), 11, 'Dr(a). Demo ' || i, 'legitimate_interest', 'demo: CRM import', @now, @now, @now
+        FROM generate_series(1, @n) AS i
+        ON CONFLICT DO NOTHING
+        """;
+
+    public static string InstanceName(int i) => $"demo-{i:00}";
+    public static string InstanceToken(int i) => $"demo-token-{i:00}";
+    public static string WebhookSecret(int i) => $"demo-secret-{i:00}";
+
+    /// <summary>Seeds when the pool is empty; returns false when there was something already.</summary>
+    public static async Task<bool> SeedAsync(NpgsqlDataSource db, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var c = await db.OpenConnectionAsync(ct);
+        await using var tx = await c.BeginTransactionAsync(ct);
+        await using (var lockCmd = c.Cmd("LOCK TABLE chips IN EXCLUSIVE MODE", tx)) await lockCmd.ExecuteNonQueryAsync(ct);
+        await using (var any = c.Cmd("SELECT EXISTS (SELECT 1 FROM chips)", tx))
+            if ((bool)(await any.ExecuteScalarAsync(ct))!) return false;
+
+        for (int i = 0; i < Chips.Length; i++)
+        {
+            var d = Chips[i];
+            var trust = TrustScore.Compute(d.History);
+            long id;
+            await using (var cmd = c.Cmd(InsertChip, tx).P("phone", d.Phone).P("ddd", (short)Phone.Parse(d.Phone).Ddd)
+                             .P("instance", InstanceName(i + 1)).P("token", InstanceToken(i + 1)).P("secret", WebhookSecret(i + 1))
+                             .P("status", d.Status.ToWire()).Text("paused_from", d.PausedFrom?.ToWire()).P("connected", d.Connected)
+                             .P("now", now).P("trust", (short)trust.Score).P("stage", (short)d.History.Stage)
+                             .P("age", (int)d.History.AccountAgeDays))
+                id = (long)(await cmd.ExecuteScalarAsync(ct))!;
+            await ChipStore.AddTrustAsync(c, tx, id, trust, "demo seed", now, ct);
+        }
+        await using (var cmd = c.Cmd(InsertContacts, tx).P("now", now).P("n", ContactCount)) await cmd.ExecuteNonQueryAsync(ct);
+        await tx.CommitAsync(ct);
+        return true;
+    }
+}

@@ -1,0 +1,94 @@
+using System.Text.Json;
+using Julia.Domain.Pool;
+using Julia.Storage.Operations;
+using Npgsql;
+
+namespace Julia.Storage.Pool;
+
+public sealed record GateState(bool Tripped, DateTimeOffset? TrippedAt, string? TrippedReason, DateTimeOffset? ResumedAt,
+                               string? ResumedBy, string? ResumedReason);
+
+public sealed record PoolCounts(IReadOnlyDictionary<string, int> ByStatus, int Connected, int Total);
+
+public sealed class PoolStore(NpgsqlDataSource db, JsonSerializerOptions json)
+{
+    public const string ChangedChannel = "pool_changed";
+
+    const string GetConfig = "SELECT config::text FROM pool_config WHERE id = 1";
+    const string PutConfig = "UPDATE pool_config SET config = @config, updated_at = @now, updated_by = @actor WHERE id = 1";
+    const string GetGate = "SELECT gate_tripped, tripped_at, tripped_reason, resumed_at, resumed_by, resumed_reason FROM pool_state WHERE id = 1";
+    const string Counts = "SELECT status, count(*)::int AS n, count(*) FILTER (WHERE connected)::int AS connected FROM chips GROUP BY status";
+
+    // Tripping keeps the first trip's time and reason; only an operator's resume clears it.
+    const string Trip = """
+        UPDATE pool_state SET gate_tripped = true, tripped_at = CASE WHEN gate_tripped THEN tripped_at ELSE @now END,
+               tripped_reason = CASE WHEN gate_tripped THEN tripped_reason ELSE @reason END
+        WHERE id = 1
+        """;
+
+    const string Resume = """
+        UPDATE pool_state SET gate_tripped = false, resumed_at = @now, resumed_by = @actor, resumed_reason = @reason
+        WHERE id = 1 AND gate_tripped RETURNING 1
+        """;
+
+    public async Task<PoolConfig> ConfigAsync(CancellationToken ct)
+    {
+        await using var c = await db.OpenConnectionAsync(ct);
+        await using var cmd = c.Cmd(GetConfig);
+        var text = (string?)await cmd.ExecuteScalarAsync(ct) ?? "{}";
+        return JsonSerializer.Deserialize<PoolConfig>(text, json) ?? new PoolConfig();
+    }
+
+    public async Task SaveConfigAsync(PoolConfig config, string actor, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var c = await db.OpenConnectionAsync(ct);
+        await using var tx = await c.BeginTransactionAsync(ct);
+        await using (var cmd = c.Cmd(PutConfig, tx).Json("config", JsonSerializer.Serialize(config, json)).P("now", now).P("actor", actor))
+            await cmd.ExecuteNonQueryAsync(ct);
+        await OperationStore.AddAsync(c, tx, new NewOperation(actor, "pool_config_changed", Details: config), now, ct);
+        await using (var n = c.Cmd($"SELECT pg_notify('{ChangedChannel}', '')", tx)) await n.ExecuteNonQueryAsync(ct);
+        await tx.CommitAsync(ct);
+    }
+
+    public async Task<GateState> GateAsync(CancellationToken ct)
+    {
+        await using var c = await db.OpenConnectionAsync(ct);
+        await using var cmd = c.Cmd(GetGate);
+        return (await cmd.FirstAsync(r => new GateState(r.Get<bool>("gate_tripped"), r.Opt<DateTimeOffset>("tripped_at"),
+            r.OptString("tripped_reason"), r.Opt<DateTimeOffset>("resumed_at"), r.OptString("resumed_by"), r.OptString("resumed_reason")), ct))!;
+    }
+
+    public async Task<PoolCounts> CountsAsync(CancellationToken ct)
+    {
+        await using var c = await db.OpenConnectionAsync(ct);
+        await using var cmd = c.Cmd(Counts);
+        var rows = await cmd.ListAsync(r => (status: r.Get<string>("status"), n: r.Get<int>("n"), connected: r.Get<int>("connected")), ct);
+        return new PoolCounts(rows.ToDictionary(x => x.status, x => x.n), rows.Sum(x => x.connected), rows.Sum(x => x.n));
+    }
+
+    /// <summary>Trips the gate (prospecting stops pool-wide). Returns true if it was not tripped before.</summary>
+    public async Task<bool> TripAsync(string actor, string reason, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var c = await db.OpenConnectionAsync(ct);
+        await using var tx = await c.BeginTransactionAsync(ct);
+        bool wasTripped;
+        await using (var q = c.Cmd("SELECT gate_tripped FROM pool_state WHERE id = 1 FOR UPDATE", tx))
+            wasTripped = (bool)(await q.ExecuteScalarAsync(ct))!;
+        await using (var cmd = c.Cmd(Trip, tx).P("now", now).P("reason", reason)) await cmd.ExecuteNonQueryAsync(ct);
+        if (!wasTripped) await OperationStore.AddAsync(c, tx, new NewOperation(actor, "prospecting_paused", Reason: reason), now, ct);
+        await tx.CommitAsync(ct);
+        return !wasTripped;
+    }
+
+    /// <summary>Operator resumes prospecting. Returns false when the gate was not tripped.</summary>
+    public async Task<bool> ResumeAsync(string actor, string reason, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var c = await db.OpenConnectionAsync(ct);
+        await using var tx = await c.BeginTransactionAsync(ct);
+        await using (var cmd = c.Cmd(Resume, tx).P("now", now).P("actor", actor).P("reason", reason))
+            if (await cmd.ExecuteScalarAsync(ct) is null) return false;
+        await OperationStore.AddAsync(c, tx, new NewOperation(actor, "prospecting_resumed", Reason: reason), now, ct);
+        await tx.CommitAsync(ct);
+        return true;
+    }
+}
