@@ -23,6 +23,11 @@ public sealed class ErrorHandling(RequestDelegate next, ILogger<ErrorHandling> l
         try
         {
             await next(ctx);
+            // The framework answers some mistakes itself with an empty body (no route, wrong method,
+            // wrong media type); give them the same problem+json shape as ours.
+            if (!ctx.Response.HasStarted && ctx.Response.StatusCode >= 400 && ctx.Response.ContentLength is null
+                && ctx.Response.ContentType is null && EmptyAnswers.TryGetValue(ctx.Response.StatusCode, out var p))
+                await Write(ctx, Problems.Of(ctx.Response.StatusCode, p.Code, p.Title));
         }
         catch (BadHttpRequestException e) when (!ctx.Response.HasStarted)
         {
@@ -49,6 +54,13 @@ public sealed class ErrorHandling(RequestDelegate next, ILogger<ErrorHandling> l
                 : Problems.Of(500, "internal_error", "Something went wrong on our side."));
         }
     }
+
+    static readonly Dictionary<int, (string Code, string Title)> EmptyAnswers = new()
+    {
+        [404] = ("not_found", "No such resource."),
+        [405] = ("method_not_allowed", "This resource does not accept that method."),
+        [415] = ("unsupported_media_type", "Send JSON with Content-Type: application/json."),
+    };
 
     static long BodyLimit(HttpContext ctx) =>
         ctx.Request.Path.StartsWithSegments("/webhooks") ? 1024 * 1024 : DefaultBodyLimit;

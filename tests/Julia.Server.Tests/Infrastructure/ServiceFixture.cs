@@ -1,0 +1,89 @@
+using Julia.Client;
+using Julia.Storage.Auth;
+using Npgsql;
+
+namespace Julia.Server.Tests.Infrastructure;
+
+/// <summary>
+/// One service per test class, on its own database, with a clock the tests control and one API key
+/// per scope. Tests reach the database directly to arrange unusual states and to assert what was stored.
+/// </summary>
+public sealed class ServiceFixture : IAsyncLifetime
+{
+    public ManualClock Clock { get; } = new(ManualClock.MondayNoon);
+    public JuliaHost Host { get; private set; } = null!;
+    public NpgsqlDataSource Db { get; private set; } = null!;
+    public string ConnectionString { get; private set; } = null!;
+    public string AgentKey { get; private set; } = null!;
+    public string OperatorKey { get; private set; } = null!;
+    public string AdminKey { get; private set; } = null!;
+    public JuliaClient Agent { get; private set; } = null!;
+    public JuliaClient Operator { get; private set; } = null!;
+    public JuliaClient Admin { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        ConnectionString = await TestPostgres.CreateDatabaseAsync(GetType().Name + Guid.NewGuid().ToString("N")[..6]);
+        Db = NpgsqlDataSource.Create(ConnectionString);
+        Host = await JuliaHost.StartAsync(ConnectionString, Clock);
+        var keys = new ApiKeyStore(Db);
+        AgentKey = await keys.CreateAsync("test-agent", ["agent"], Clock.GetUtcNow(), default);
+        OperatorKey = await keys.CreateAsync("test-operator", ["operator"], Clock.GetUtcNow(), default);
+        AdminKey = await keys.CreateAsync("test-admin", ["admin"], Clock.GetUtcNow(), default);
+        Agent = Host.Client(AgentKey);
+        Operator = Host.Client(OperatorKey);
+        Admin = Host.Client(AdminKey);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Host.DisposeAsync();
+        await Db.DisposeAsync();
+    }
+
+    /// <summary>After arranging chips in SQL: drop the server's snapshot so the next selection sees them.</summary>
+    public void ChipsChanged() => Host.Get<Selection.ChipSnapshot>().Invalidate();
+
+    public async Task<long> ChipAsync(string status = "active", int trust = 90, int ddd = 11, int stage = 5, bool connected = true)
+    {
+        var id = await Seed.ChipAsync(Db, Clock.GetUtcNow(), status, trust, ddd, stage, connected);
+        ChipsChanged();
+        return id;
+    }
+
+    public async Task FreshPoolAsync()
+    {
+        await Seed.RetireAllAsync(Db, Clock.GetUtcNow());
+        ChipsChanged();
+    }
+
+    static int _contact;
+
+    /// <summary>A new contact (São Paulo mobile) with a lawful basis, unique across the run.</summary>
+    public async Task<string> ContactAsync(bool basis = true)
+    {
+        var phone = $"+55119{Interlocked.Increment(ref _contact) + 70000000:00000000}";
+        await Seed.ContactAsync(Db, phone, Clock.GetUtcNow(), basis);
+        return phone;
+    }
+
+    public Task<T> Scalar<T>(string sql, params (string, object?)[] args) => Sql.Scalar<T>(Db, sql, args);
+    public Task Exec(string sql, params (string, object?)[] args) => Sql.Exec(Db, sql, args);
+}
+
+public static class Sql
+{
+    public static async Task<T> Scalar<T>(NpgsqlDataSource db, string sql, params (string, object?)[] args)
+    {
+        await using var cmd = db.CreateCommand(sql);
+        foreach (var (k, v) in args) cmd.Parameters.AddWithValue(k, v ?? DBNull.Value);
+        return (T)(await cmd.ExecuteScalarAsync())!;
+    }
+
+    public static async Task Exec(NpgsqlDataSource db, string sql, params (string, object?)[] args)
+    {
+        await using var cmd = db.CreateCommand(sql);
+        foreach (var (k, v) in args) cmd.Parameters.AddWithValue(k, v ?? DBNull.Value);
+        await cmd.ExecuteNonQueryAsync();
+    }
+}

@@ -1,0 +1,191 @@
+using System.Net;
+using System.Text;
+using Julia.Client;
+using Julia.Server.Tests.Infrastructure;
+
+namespace Julia.Server.Tests;
+
+public class SelectionApiTests(ServiceFixture f) : IClassFixture<ServiceFixture>, IAsyncLifetime
+{
+    public async Task InitializeAsync()
+    {
+        f.Clock.Set(ManualClock.MondayNoon);
+        await f.FreshPoolAsync();
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    [Fact]
+    public async Task Same_contact_twice_gets_the_same_chip()
+    {
+        await f.ChipAsync(trust: 95);
+        await f.ChipAsync(trust: 90);
+        var contact = await f.ContactAsync();
+        var first = await f.Agent.SelectAsync(contact, "reply");
+        f.Clock.Advance(TimeSpan.FromMinutes(1));
+        var second = await f.Agent.SelectAsync(contact, "resposta");
+        Assert.Equal(first.ChipId, second.ChipId);
+        Assert.Equal("ranked", first.Reason);
+        Assert.Equal("affinity", second.Reason);
+        Assert.Equal(first.ConversationId, second.ConversationId);
+        Assert.Equal(first.ChipId, (await f.Agent.GetConversationAsync(contact)).ChipId);
+    }
+
+    [Fact]
+    public async Task Paused_affinity_chip_fails_over_and_the_migration_is_recorded()
+    {
+        var a = await f.ChipAsync(trust: 95);
+        var b = await f.ChipAsync(trust: 85);
+        var contact = await f.ContactAsync();
+        Assert.Equal(a, (await f.Agent.SelectAsync(contact, "followup")).ChipId);
+
+        await f.Operator.PauseChipAsync(a, "operator check");
+        f.Clock.Advance(TimeSpan.FromMinutes(1));
+        var moved = await f.Agent.SelectAsync(contact, "followup");
+        Assert.Equal((b, "failover", (long?)a), (moved.ChipId, moved.Reason, moved.MigratedFrom));
+
+        var conv = await f.Agent.GetConversationAsync(contact);
+        Assert.Equal((b, (long?)a, true), (conv.ChipId, conv.MigratedFrom, conv.AnnouncementPending));
+        Assert.Equal(f.Clock.GetUtcNow(), conv.MigratedAt);
+        var op = (await f.Admin.ListOperationsAsync(b)).Single(o => o.Action == "conversation_migrated");
+        Assert.Equal(contact, op.Contact);
+        Assert.Contains("status", op.Reason);
+    }
+
+    [Fact]
+    public async Task Pacing_affinity_chip_is_waited_for_not_replaced()
+    {
+        var a = await f.ChipAsync(trust: 95);
+        await f.ChipAsync(trust: 90);
+        var contact = await f.ContactAsync();
+        Assert.Equal(a, (await f.Agent.SelectAsync(contact, "reply")).ChipId);
+        f.Clock.Advance(TimeSpan.FromSeconds(10));
+        var e = await Assert.ThrowsAsync<JuliaApiException>(() => f.Agent.SelectAsync(contact, "reply"));
+        Assert.Equal((409, "chip_busy"), (e.Status, e.Code));
+        Assert.Equal(ManualClock.MondayNoon.AddSeconds(45), e.Problem.GetProperty("retryAt").GetDateTimeOffset());
+        Assert.Equal(a, (await f.Agent.GetConversationAsync(contact)).ChipId);
+    }
+
+    [Fact]
+    public async Task Opt_out_then_prospecting_is_refused_on_every_chip()
+    {
+        await f.ChipAsync(trust: 95);
+        await f.ChipAsync(trust: 92, ddd: 21);
+        var contact = await f.ContactAsync();
+        await f.Agent.OptOutAsync(contact, "test");
+        foreach (var kind in new[] { "prospecting", "followup", "reply" })
+        {
+            var e = await Assert.ThrowsAsync<JuliaApiException>(() => f.Agent.SelectAsync(contact, kind));
+            Assert.Equal((422, "contact_opted_out"), (e.Status, e.Code));
+        }
+        Assert.Equal(0L, await f.Scalar<long>("SELECT coalesce(sum(sent_this_hour), 0) FROM chips WHERE status = 'active'"));
+    }
+
+    [Fact]
+    public async Task Guardrail_codes()
+    {
+        await f.ChipAsync(trust: 95);
+        var noBasis = await f.ContactAsync(basis: false);
+        Assert.Equal("no_lawful_basis", (await Assert.ThrowsAsync<JuliaApiException>(() => f.Agent.SelectAsync(noBasis, "prospeccao"))).Code);
+
+        var c = await f.ContactAsync();
+        await f.Operator.PauseProspectingAsync("spam report under review");
+        var paused = await Assert.ThrowsAsync<JuliaApiException>(() => f.Agent.SelectAsync(c, "prospecting"));
+        Assert.Equal((409, "prospecting_paused"), (paused.Status, paused.Code));
+        Assert.True((await f.Operator.GetPoolAsync()).Gate.Tripped);
+        await f.Operator.ResumeProspectingAsync("reviewed: false alarm");
+        Assert.Equal("gate_not_tripped", (await Assert.ThrowsAsync<JuliaApiException>(() => f.Operator.ResumeProspectingAsync("again"))).Code);
+        Assert.NotNull(await f.Agent.SelectAsync(c, "prospecting"));
+
+        f.Clock.Set(new DateTimeOffset(2026, 11, 28, 10, 0, 0, TimeSpan.FromHours(-3))); // Saturday
+        var weekend = await f.ContactAsync();
+        var window = await Assert.ThrowsAsync<JuliaApiException>(() => f.Agent.SelectAsync(weekend, "followup"));
+        Assert.Equal("outside_sending_window", window.Code);
+        Assert.Equal(new DateTimeOffset(2026, 11, 30, 8, 0, 0, TimeSpan.FromHours(-3)), window.Problem.GetProperty("opensAt").GetDateTimeOffset());
+    }
+
+    [Fact]
+    public async Task Frequency_cap_after_two_unanswered_business_messages()
+    {
+        await f.ChipAsync(trust: 95);
+        var c = await f.ContactAsync();
+        await f.Agent.SelectAsync(c, "prospecting");
+        f.Clock.Advance(TimeSpan.FromMinutes(5));
+        await f.Agent.SelectAsync(c, "followup");
+        f.Clock.Advance(TimeSpan.FromMinutes(5));
+        Assert.Equal("contact_frequency_cap", (await Assert.ThrowsAsync<JuliaApiException>(() => f.Agent.SelectAsync(c, "followup"))).Code);
+        Assert.NotNull(await f.Agent.SelectAsync(c, "reply")); // replies are not business-initiated
+    }
+
+    [Fact]
+    public async Task No_eligible_chip_reports_why_each_was_left_out()
+    {
+        await f.ChipAsync(trust: 70);                      // below prospecting threshold
+        await f.ChipAsync(trust: 95, connected: false);
+        await f.ChipAsync(status: "paused");
+        var e = await Assert.ThrowsAsync<JuliaApiException>(async () => await f.Agent.SelectAsync(await f.ContactAsync(), "prospecting"));
+        Assert.Equal((409, "no_eligible_chip"), (e.Status, e.Code));
+        var excluded = e.Problem.GetProperty("excluded");
+        Assert.Equal(1, excluded.GetProperty("trust_below_threshold").GetInt32());
+        Assert.Equal(1, excluded.GetProperty("disconnected").GetInt32());
+        Assert.Equal(1, excluded.GetProperty("status").GetInt32());
+        var record = (await f.Operator.ListSelectionsAsync(limit: 1)).Single();
+        Assert.Equal("no_eligible_chip", record.Code);
+        Assert.StartsWith("+55 11 ****-", record.Contact); // masked for an operator
+        Assert.Equal(1, record.Excluded.GetProperty("disconnected").GetInt32());
+    }
+
+    [Fact]
+    public async Task Followup_falls_back_to_40_but_prospecting_never_does()
+    {
+        var chip = await f.ChipAsync(trust: 50);
+        var c = await f.ContactAsync();
+        Assert.Equal("no_eligible_chip", (await Assert.ThrowsAsync<JuliaApiException>(() => f.Agent.SelectAsync(c, "prospecting"))).Code);
+        Assert.Equal(chip, (await f.Agent.SelectAsync(c, "followup")).ChipId);
+        Assert.True((await f.Admin.ListSelectionsAsync(limit: 1)).Single().Fallback);
+    }
+
+    [Fact]
+    public async Task Caps_count_in_the_chip_row()
+    {
+        var chip = await f.ChipAsync(trust: 95);
+        await f.Agent.SelectAsync(await f.ContactAsync(), "reply");
+        var row = await f.Operator.GetChipAsync(chip);
+        Assert.Equal((1, 1), (row.SentThisHour, row.SentToday));
+        Assert.Equal(f.Clock.GetUtcNow(), row.LastSentAt);
+    }
+
+    [Theory]
+    [InlineData("{\"contact\":\"+5511900000001\",\"kind\":\"spam\"}", 422, "invalid_kind")]
+    [InlineData("{\"contact\":\"+1 555 0100\",\"kind\":\"reply\"}", 422, "invalid_phone")]
+    [InlineData("{\"contact\":", 400, "malformed_json")]
+    [InlineData("{\"contact\": 5511900000001, \"kind\": \"reply\"}", 400, "malformed_json")]
+    [InlineData("[]", 400, "malformed_json")]
+    public async Task Bad_requests_get_problem_json_and_change_nothing(string body, int status, string code)
+    {
+        await f.ChipAsync(trust: 95);
+        var before = await f.Scalar<long>("SELECT count(*) FROM selections");
+        var res = await f.Host.Http(f.AgentKey).PostAsync("v1/selections", new StringContent(body, Encoding.UTF8, "application/json"));
+        Assert.Equal(status, (int)res.StatusCode);
+        Assert.Equal("application/problem+json", res.Content.Headers.ContentType?.MediaType);
+        Assert.Contains($"\"code\":\"{code}\"", await res.Content.ReadAsStringAsync());
+        Assert.Equal(before, await f.Scalar<long>("SELECT count(*) FROM selections"));
+        Assert.Equal(0L, await f.Scalar<long>("SELECT coalesce(sum(sent_this_hour), 0) FROM chips WHERE status <> 'retired'"));
+    }
+
+    [Fact]
+    public async Task Exclude_chips_is_honoured()
+    {
+        var a = await f.ChipAsync(trust: 99);
+        var b = await f.ChipAsync(trust: 85);
+        Assert.Equal(b, (await f.Agent.SelectAsync(await f.ContactAsync(), "reply", [a])).ChipId);
+    }
+
+    [Fact]
+    public async Task Operator_key_cannot_select()
+    {
+        var res = await f.Host.Http(f.OperatorKey).PostAsync("v1/selections",
+            new StringContent("{\"contact\":\"11900000001\",\"kind\":\"reply\"}", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.Forbidden, res.StatusCode);
+    }
+}
