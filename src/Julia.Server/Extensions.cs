@@ -47,8 +47,8 @@ public static class Extensions
         // Binding errors throw, so ErrorHandling can answer them as problem+json with a code.
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
 
-        services.AddAuthentication(ApiKeyAuthHandler.Scheme)
-            .AddScheme<ApiKeyAuthOptions, ApiKeyAuthHandler>(ApiKeyAuthHandler.Scheme, o => o.Demo = options.Demo);
+        services.AddAuthentication(ApiKeyAuthHandler.SchemeName)
+            .AddScheme<ApiKeyAuthOptions, ApiKeyAuthHandler>(ApiKeyAuthHandler.SchemeName, o => o.Demo = options.Demo);
         services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
             .AddPolicy(Scopes.AgentPolicy, p => p.RequireClaim(Scopes.ClaimType, Scopes.Agent, Scopes.Admin))

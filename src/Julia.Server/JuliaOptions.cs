@@ -15,8 +15,8 @@ public sealed class JuliaOptions
     /// <summary>How long a chip snapshot is trusted before it is read again (NOTIFY refreshes it sooner).</summary>
     public TimeSpan SnapshotTtl { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>How many candidates one selection tries before giving up (each try is one round trip).</summary>
-    public int MaxReserveAttempts { get; set; } = 10;
+    /// <summary>How many ranked candidates one reservation statement may claim from (the first free one wins).</summary>
+    public int CandidatesPerTry { get; set; } = 10;
 
     public const string DefaultUrl = "http://127.0.0.1:5080";
 
@@ -32,6 +32,6 @@ public sealed class JuliaOptions
     public IEnumerable<string> Validate()
     {
         if (SnapshotTtl <= TimeSpan.Zero || SnapshotTtl > TimeSpan.FromMinutes(1)) yield return "Julia:SnapshotTtl must be between 0 and 1 minute";
-        if (MaxReserveAttempts is < 1 or > 100) yield return "Julia:MaxReserveAttempts must be between 1 and 100";
+        if (CandidatesPerTry is < 1 or > 100) yield return "Julia:CandidatesPerTry must be between 1 and 100";
     }
 }

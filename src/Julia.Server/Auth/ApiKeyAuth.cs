@@ -53,7 +53,7 @@ public sealed class ApiKeyAuthHandler(IOptionsMonitor<ApiKeyAuthOptions> options
                                       ApiKeyStore keys, TimeProvider time)
     : AuthenticationHandler<ApiKeyAuthOptions>(options, logger, encoder)
 {
-    public const string Scheme = "ApiKey";
+    public const string SchemeName = "ApiKey";
     static readonly ConcurrentDictionary<string, (ApiKeyInfo? Key, long Expires)> Cache = new();
     static readonly TimeSpan CacheFor = TimeSpan.FromMinutes(1);
 
@@ -94,8 +94,8 @@ public sealed class ApiKeyAuthHandler(IOptionsMonitor<ApiKeyAuthOptions> options
     {
         var claims = new List<Claim> { new(ClaimTypes.Name, name) };
         claims.AddRange(scopes.Select(s => new Claim(Scopes.ClaimType, s)));
-        var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, Scheme));
-        return AuthenticateResult.Success(new AuthenticationTicket(principal, Scheme));
+        var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
+        return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
     }
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties) =>

@@ -26,6 +26,8 @@ public sealed class Database : IAsyncDisposable
         }
         var builder = new NpgsqlDataSourceBuilder(connectionString);
         builder.ConnectionStringBuilder.ApplicationName ??= "julia-grains";
+        // Selection and claims run the same few statements all day: let Npgsql prepare them.
+        if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0) builder.ConnectionStringBuilder.MaxAutoPrepare = 50;
         var dataSource = builder.Build();
         try
         {

@@ -18,7 +18,31 @@ public sealed class ChipSnapshot(ChipStore store, IOptions<JuliaOptions> options
     long _loadedAt = long.MinValue;
     volatile bool _invalid = true;
 
+    readonly ConcurrentDictionary<long, int> _inFlight = new();
+
     public void Invalidate() => _invalid = true;
+
+    /// <summary>
+    /// Marks a chip as being reserved by this node right now. Concurrent selections on this node
+    /// try it last, so they spread over the next-best chips instead of racing for the same row.
+    /// </summary>
+    public IDisposable Claiming(long chipId)
+    {
+        _inFlight.AddOrUpdate(chipId, 1, (_, n) => n + 1);
+        return new Release(this, chipId);
+    }
+
+    /// <summary>Ranked candidates with those this node is already reserving moved to the back (order kept otherwise).</summary>
+    public IEnumerable<ChipSummary> FreeFirst(IReadOnlyList<ChipSummary> ranked) =>
+        _inFlight.IsEmpty ? ranked : ranked.Where(c => !_inFlight.ContainsKey(c.Id)).Concat(ranked.Where(c => _inFlight.ContainsKey(c.Id)));
+
+    sealed class Release(ChipSnapshot owner, long id) : IDisposable
+    {
+        public void Dispose()
+        {
+            if (owner._inFlight.AddOrUpdate(id, 0, (_, n) => n - 1) <= 0) owner._inFlight.TryRemove(KeyValuePair.Create(id, 0));
+        }
+    }
 
     /// <summary>Replaces one chip with the state the database just returned.</summary>
     public void Update(ChipSummary? current)

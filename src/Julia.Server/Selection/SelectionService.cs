@@ -35,46 +35,48 @@ public sealed class SelectionService(SelectionStore store, ChipSnapshot snapshot
         if (Guardrails.Check(kind, ctx.Contact, ctx.GateTripped, config.Window, now) is { } refusal)
             return await RefuseAsync(contact, kind, refusal, 0, new Dictionary<string, int>(), now, ct);
 
-        var chips = await snapshot.GetAsync(ct);
         var request = new SelectionRequest(kind, contact.Ddd, ctx.AffinityChipId, ctx.Contact.LastInboundAt is not null, exclude);
         var day = config.Window.LocalDay(now);
         var hour = Candidates.HourOf(now);
-        var plan = Candidates.Plan(chips, request, now, day, config.Caps);
-
-        if (Candidates.IsPacing(plan.AffinityExclusion) && chips.FirstOrDefault(c => c.Id == ctx.AffinityChipId) is { } own)
+        SelectionPlan plan = null!;
+        var excluded = new Dictionary<string, int>();
+        // Two rounds: a try that loses to a concurrent reservation re-plans once on the healed snapshot.
+        for (int round = 0; round < 2; round++)
         {
-            var retryAt = Candidates.PacedUntil(own, plan.AffinityExclusion!, now, config.Window, config.Caps);
-            return await RefuseAsync(contact, kind, new Refusal("chip_busy",
-                $"The contact's number is pacing ({plan.AffinityExclusion}); the message waits for it rather than moving the contact.", retryAt),
-                plan.Candidates.Count, plan.Excluded, now, ct);
-        }
+            var chips = await snapshot.GetAsync(ct);
+            plan = Candidates.Plan(chips, request, now, day, config.Caps);
+            excluded = new Dictionary<string, int>(plan.Excluded);
 
-        bool failover = ctx.AffinityChipId is not null && !plan.AffinityFirst;
-        if (failover && ctx.Contact.OptedOutAt is not null)
-            // Migration never moves a contact who opted out; the confirmation waits for their own number.
-            return await RefuseAsync(contact, kind, new Refusal("contact_opted_out",
-                "The contact opted out and their number cannot send now; they are not moved to another number."), plan.Candidates.Count, plan.Excluded, now, ct);
+            if (Candidates.IsPacing(plan.AffinityExclusion) && chips.FirstOrDefault(c => c.Id == ctx.AffinityChipId) is { } own)
+            {
+                var retryAt = Candidates.PacedUntil(own, plan.AffinityExclusion!, now, config.Window, config.Caps);
+                return await RefuseAsync(contact, kind, new Refusal("chip_busy",
+                    $"The contact's number is pacing ({plan.AffinityExclusion}); the message waits for it rather than moving the contact.", retryAt),
+                    plan.Candidates.Count, plan.Excluded, now, ct);
+            }
+            bool failover = ctx.AffinityChipId is not null && !plan.AffinityFirst;
+            if (failover && ctx.Contact.OptedOutAt is not null)
+                // Migration never moves a contact who opted out.
+                return await RefuseAsync(contact, kind, new Refusal("contact_opted_out",
+                    "The contact opted out and their number cannot send now; they are not moved to another number."), plan.Candidates.Count, plan.Excluded, now, ct);
+            if (plan.Candidates.Count == 0) break;
 
-        var excluded = new Dictionary<string, int>(plan.Excluded);
-        int attempts = 0;
-        foreach (var chip in plan.Candidates)
-        {
-            if (++attempts > options.Value.MaxReserveAttempts) break;
-            var limits = ChipLimits.For(chip.Stage, chip.TrustScore, config.Caps);
-            string reason = plan.AffinityFirst && attempts == 1 ? "affinity" : failover ? "failover" : "ranked";
-            var result = await store.ReserveAsync(new Reservation(contact.E164, kind, chip, limits.PerHour, limits.PerDay, limits.MinGap,
-                hour, day, reason, plan.Candidates.Count, plan.Excluded, plan.UsedFallback,
+            var tries = (plan.AffinityFirst ? plan.Candidates.Take(1) : snapshot.FreeFirst(plan.Candidates).Take(options.Value.CandidatesPerTry))
+                .Select(c => new Candidate(c, ChipLimits.For(c.Stage, c.TrustScore, config.Caps))).ToList();
+            using var claim = snapshot.Claiming(tries[0].Chip.Id);
+            var result = await store.ReserveAsync(new Reservation(contact.E164, kind, tries, plan.AffinityFirst, hour, day,
+                plan.Candidates.Count, plan.Excluded, plan.UsedFallback,
                 failover ? $"affinity chip unavailable: {plan.AffinityExclusion}" : null), now, ct);
-            snapshot.Update(result.Current);
-            if (result.Reserved)
+            foreach (var c in result.Current) snapshot.Update(c);
+            if (result.Reserved is { } chip)
             {
                 long? migratedFrom = result.PreviousChipId is { } prev && prev != chip.Id ? prev : null;
                 if (migratedFrom is not null)
                     log.LogInformation("Conversation with {Contact} moved from chip {From} to chip {To} ({Why})",
                         contact.Masked, migratedFrom, chip.Id, plan.AffinityExclusion);
-                return new Selected(result.SelectionId, result.ConversationId, result.Current!, reason, migratedFrom);
+                return new Selected(result.SelectionId, result.ConversationId, chip, result.Reason!, migratedFrom);
             }
-            excluded["lost_race"] = excluded.GetValueOrDefault("lost_race") + 1;
+            excluded["lost_race"] = tries.Count;
         }
 
         return await RefuseAsync(contact, kind, new Refusal("no_eligible_chip",

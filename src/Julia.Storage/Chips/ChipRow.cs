@@ -21,6 +21,10 @@ public sealed record ChipRow(
         last_sent_at, hour_bucket, sent_this_hour, day_bucket, sent_today, created_at, updated_at, retired_at
         """;
 
+    /// <summary>The same columns qualified by a table alias (for RETURNING in an UPDATE … FROM).</summary>
+    public static string Prefixed(string alias) =>
+        string.Join(", ", Columns.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(c => $"{alias}.{c}"));
+
     public static ChipRow Read(NpgsqlDataReader r) => new(ReadSummary(r), r.Get<string>("provider"),
         r.OptString("paused_from") is { } pf ? ChipStatuses.Parse(pf) : null, r.Opt<DateTimeOffset>("trust_updated_at"),
         r.Opt<DateTimeOffset>("rampup_started_at"), r.Get<DateTimeOffset>("account_created_at"),

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Julia.Domain.Selection;
+using Julia.Domain.Trust;
 using Julia.Storage.Chips;
 using Npgsql;
 
@@ -8,12 +9,20 @@ namespace Julia.Storage.Selection;
 /// <summary>What selection reads about a contact and the pool before choosing.</summary>
 public sealed record SelectionContext(ContactFacts Contact, long? ConversationId, long? AffinityChipId, bool GateTripped);
 
-public sealed record Reservation(string Contact, MessageKind Kind, ChipSummary Chip, int HourCap, int DayCap, TimeSpan MinGap,
-                                 DateTimeOffset Hour, DateOnly Day, string Reason, int Candidates,
+/// <summary>A candidate chip as ranked, with the limits its snapshot row earns.</summary>
+public sealed record Candidate(ChipSummary Chip, ChipLimits Limits);
+
+/// <summary>
+/// One reservation try over ranked candidates. <see cref="Affinity"/> means the only candidate is the
+/// contact's own chip; a migration reason means the contact is being moved off theirs.
+/// </summary>
+public sealed record Reservation(string Contact, MessageKind Kind, IReadOnlyList<Candidate> Candidates, bool Affinity,
+                                 DateTimeOffset Hour, DateOnly Day, int CandidateCount,
                                  IReadOnlyDictionary<string, int> Excluded, bool Fallback, string? MigrationReason);
 
-/// <summary>Either the reservation was made (ids set), or it lost and <see cref="Current"/> is the chip as it is now.</summary>
-public sealed record ReserveResult(bool Reserved, long SelectionId, long ConversationId, long? PreviousChipId, ChipSummary? Current);
+/// <summary>The reserved chip (null when every candidate was taken or no longer eligible) and the candidates' current rows.</summary>
+public sealed record ReserveResult(ChipSummary? Reserved, long SelectionId, string? Reason, long ConversationId, long? PreviousChipId,
+                                   IReadOnlyList<ChipSummary> Current);
 
 public sealed record SelectionRecord(long Id, DateTimeOffset At, string Contact, string Kind, long? ChipId, string? Code,
                                      string? Reason, int Candidates, JsonElement Excluded, bool Fallback, string Node);
@@ -33,14 +42,34 @@ public sealed class SelectionStore(NpgsqlDataSource db, string node)
         LEFT JOIN conversations conv ON conv.contact = @contact
         """;
 
-    // Reserve a send slot and record the decision in ONE statement: the chip row's caps, gap, status,
-    // trust, stage, cooldown and breaker are re-checked in the WHERE (the ranking used a snapshot),
-    // so no number of nodes can exceed a cap; the audit row, the sticky conversation and a migration
-    // record exist exactly when the reservation does. On a lost race the chip's row comes back instead,
-    // so the caller's snapshot heals without another query. Clock hours/days only move forward
-    // (bucket < @hour resets), so a node with a lagging clock cannot reset a counter.
-    const string Reserve = $"""
-        WITH r AS (
+    // Reserve a send slot and record the decision in ONE statement (the claim pattern).
+    // The caller ranked candidates on a snapshot; here the first candidate, in rank order, that is
+    // still eligible in its row (status, trust, stage, connection, cooldown, breaker, min gap, hour and
+    // day caps) and not locked by another reservation is locked and charged. SKIP LOCKED spreads
+    // concurrent selections over the ranked chips instead of queueing them on the best one; a row
+    // committed since our snapshot is re-checked after it is locked, so no number of nodes can exceed
+    // a cap. A contact's own chip is tried alone and waited for (skip_locked = false). The audit row,
+    // the sticky conversation and any migration record exist exactly when the reservation does.
+    // Hour and day buckets only move forward (bucket < @hour resets), so a node with a lagging clock
+    // cannot reset a counter. When nothing is reserved, the candidates' current rows come back so the
+    // caller's snapshot heals without another query.
+    static readonly string Reserve = $"""
+        WITH cand AS (
+            SELECT * FROM unnest(@ids::bigint[], @statuses::text[], @trusts::smallint[], @stages::smallint[],
+                                 @gaps::interval[], @hour_caps::int[], @day_caps::int[])
+                WITH ORDINALITY AS x(id, status, trust, stage, gap, hour_cap, day_cap, rank)
+        ), pick AS MATERIALIZED (
+            SELECT c.id, cand.rank FROM chips c JOIN cand ON cand.id = c.id
+            WHERE c.status = cand.status AND c.trust_score = cand.trust AND c.rampup_stage = cand.stage AND c.connected
+              AND (c.cooldown_until IS NULL OR c.cooldown_until <= @now)
+              AND (c.breaker_state = 'closed' OR (c.breaker_state = 'open' AND c.breaker_until <= @now))
+              AND (c.last_sent_at IS NULL OR c.last_sent_at <= @now - cand.gap)
+              AND (c.hour_bucket IS NULL OR c.hour_bucket < @hour OR (c.hour_bucket = @hour AND c.sent_this_hour < cand.hour_cap))
+              AND (c.day_bucket IS NULL OR c.day_bucket < @day OR (c.day_bucket = @day AND c.sent_today < cand.day_cap))
+            ORDER BY cand.rank
+            LIMIT 1
+            FOR UPDATE OF c SKIP LOCKED
+        ), r AS (
             UPDATE chips SET
                 sent_this_hour = CASE WHEN hour_bucket = @hour THEN sent_this_hour + 1 ELSE 1 END,
                 hour_bucket = @hour,
@@ -50,13 +79,8 @@ public sealed class SelectionStore(NpgsqlDataSource db, string node)
                 breaker_state = CASE WHEN breaker_state = 'open' THEN 'half_open' ELSE breaker_state END,
                 breaker_until = NULL,
                 updated_at = @now
-            WHERE id = @chip AND status = @status AND trust_score = @trust AND rampup_stage = @stage AND connected
-              AND (cooldown_until IS NULL OR cooldown_until <= @now)
-              AND (breaker_state = 'closed' OR (breaker_state = 'open' AND breaker_until <= @now))
-              AND (last_sent_at IS NULL OR last_sent_at <= @now - @gap)
-              AND (hour_bucket IS NULL OR hour_bucket < @hour OR (hour_bucket = @hour AND sent_this_hour < @hour_cap))
-              AND (day_bucket IS NULL OR day_bucket < @day OR (day_bucket = @day AND sent_today < @day_cap))
-            RETURNING {ChipRow.Columns}
+            FROM pick WHERE chips.id = pick.id
+            RETURNING pick.rank, {ChipRow.Prefixed("chips")}
         ), before AS (
             SELECT chip_id FROM conversations WHERE contact = @contact
         ), conv AS (
@@ -71,18 +95,22 @@ public sealed class SelectionStore(NpgsqlDataSource db, string node)
             RETURNING id, chip_id
         ), sel AS (
             INSERT INTO selections (at, contact, kind, chip_id, reason, candidates, excluded, fallback, node)
-            SELECT @now, @contact, @kind, r.id, @reason, @candidates, @excluded, @fallback, @node FROM r
-            RETURNING id
+            SELECT @now, @contact, @kind, r.id,
+                   CASE WHEN @affinity THEN 'affinity' WHEN @migration_reason IS NOT NULL THEN 'failover' ELSE 'ranked' END,
+                   @candidates, @excluded, @fallback, @node FROM r
+            RETURNING id, reason
         ), op AS (
             INSERT INTO operations (at, actor, action, chip_id, contact, reason, details)
             SELECT @now, 'selection', 'conversation_migrated', conv.chip_id, @contact, @migration_reason,
                    jsonb_build_object('fromChip', b.chip_id, 'toChip', conv.chip_id)
             FROM conv JOIN before b ON b.chip_id <> conv.chip_id
         )
-        SELECT true AS reserved, sel.id AS selection_id, conv.id AS conversation_id, (SELECT chip_id FROM before) AS previous_chip, r.*
+        SELECT true AS reserved, sel.id AS selection_id, sel.reason, conv.id AS conversation_id,
+               (SELECT chip_id FROM before) AS previous_chip, r.*
         FROM r, sel, conv
         UNION ALL
-        SELECT false, NULL, NULL, NULL, {ChipRow.Columns} FROM chips WHERE id = @chip AND NOT EXISTS (SELECT 1 FROM r)
+        SELECT false, NULL, NULL, NULL, NULL, NULL, {ChipRow.Columns} FROM chips
+        WHERE id = ANY(@ids) AND NOT EXISTS (SELECT 1 FROM r)
         """;
 
     const string Refusal = """
@@ -109,19 +137,30 @@ public sealed class SelectionStore(NpgsqlDataSource db, string node)
 
     public async Task<ReserveResult> ReserveAsync(Reservation x, DateTimeOffset now, CancellationToken ct)
     {
-        await using var c = await db.OpenConnectionAsync(ct);
-        await using var cmd = c.Cmd(Reserve)
-            .P("chip", x.Chip.Id).P("status", Domain.Chips.ChipStatuses.ToWire(x.Chip.Status)).P("trust", (short)x.Chip.TrustScore)
-            .P("stage", (short)x.Chip.Stage).P("now", now).P("gap", x.MinGap).P("hour", x.Hour).P("day", x.Day)
-            .P("hour_cap", x.HourCap).P("day_cap", x.DayCap).P("contact", x.Contact).P("kind", x.Kind.ToWire())
-            .P("reason", x.Reason).P("candidates", x.Candidates).Json("excluded", JsonSerializer.Serialize(x.Excluded))
+        var c = x.Candidates;
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await using var cmd = conn.Cmd(Reserve)
+            .P("ids", c.Select(k => k.Chip.Id).ToArray())
+            .P("statuses", c.Select(k => Domain.Chips.ChipStatuses.ToWire(k.Chip.Status)).ToArray())
+            .P("trusts", c.Select(k => (short)k.Chip.TrustScore).ToArray())
+            .P("stages", c.Select(k => (short)k.Chip.Stage).ToArray())
+            .P("gaps", c.Select(k => k.Limits.MinGap).ToArray())
+            .P("hour_caps", c.Select(k => k.Limits.PerHour).ToArray())
+            .P("day_caps", c.Select(k => k.Limits.PerDay).ToArray())
+            .P("now", now).P("hour", x.Hour).P("day", x.Day).P("contact", x.Contact).P("kind", x.Kind.ToWire())
+            .P("affinity", x.Affinity).P("candidates", x.CandidateCount).Json("excluded", JsonSerializer.Serialize(x.Excluded))
             .P("fallback", x.Fallback).P("node", node).Text("migration_reason", x.MigrationReason);
+        var current = new List<ChipSummary>(c.Count);
         await using var r = await cmd.ExecuteReaderAsync(ct);
-        if (!await r.ReadAsync(ct)) return new ReserveResult(false, 0, 0, null, null); // chip deleted? never; treat as lost
-        var chip = ChipRow.ReadSummary(r);
-        return r.Get<bool>("reserved")
-            ? new ReserveResult(true, r.Get<long>("selection_id"), r.Get<long>("conversation_id"), r.Opt<long>("previous_chip"), chip)
-            : new ReserveResult(false, 0, 0, null, chip);
+        while (await r.ReadAsync(ct))
+        {
+            var chip = ChipRow.ReadSummary(r);
+            if (r.Get<bool>("reserved"))
+                return new ReserveResult(chip, r.Get<long>("selection_id"), r.Get<string>("reason"), r.Get<long>("conversation_id"),
+                                         r.Opt<long>("previous_chip"), [chip]);
+            current.Add(chip);
+        }
+        return new ReserveResult(null, 0, null, 0, null, current);
     }
 
     public async Task<long> RecordRefusalAsync(string contact, MessageKind kind, string code, int candidates,

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Runs every test of Julia Grains. Installs what the tests need when it is missing:
+# PostgreSQL server binaries (the tests start a throwaway cluster from them).
+set -euo pipefail
+cd "$(dirname "$0")"
+
+have_pg() { command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; }
+if ! have_pg; then
+  echo "PostgreSQL server binaries not found; installing them (Debian package postgresql)"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+fi
+
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+status=0
+dotnet test Julia.Grains.sln -c Release 2>&1 | tee "$log" || status=$?
+
+# One closing line over all test assemblies.
+passed=$(grep -Eo 'Passed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+failed=$(grep -Eo 'Failed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+echo "$passed passed, $failed failed"
+if [ "$passed" -eq 0 ]; then echo "no test ran"; exit 1; fi
+exit $status

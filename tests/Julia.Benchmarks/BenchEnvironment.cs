@@ -1,0 +1,68 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+using Julia.Storage.Local;
+using Julia.Storage.Migrations;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+
+namespace Julia.Benchmarks;
+
+/// <summary>A private PostgreSQL for the benchmarks (durable settings, as in production) and pgbench on it.</summary>
+public sealed partial class BenchEnvironment : IAsyncDisposable
+{
+    public required LocalPostgres Postgres { get; init; }
+    public required string Dir { get; init; }
+
+    public static async Task<BenchEnvironment> StartAsync()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "julia-bench-" + Guid.NewGuid().ToString("N")[..8]);
+        var pg = await LocalPostgres.StartAsync(new LocalPostgresOptions { DataDir = dir, Database = "postgres", MaxConnections = 200 }, NullLogger.Instance);
+        return new BenchEnvironment { Postgres = pg, Dir = dir };
+    }
+
+    public async Task<NpgsqlDataSource> FreshDatabaseAsync(string name)
+    {
+        await Postgres.EnsureDatabaseAsync(name);
+        var ds = NpgsqlDataSource.Create(Postgres.ConnectionStringFor(name));
+        await Migrator.ApplyAsync(ds, NullLogger.Instance);
+        return ds;
+    }
+
+    /// <summary>pgbench's built-in script on the same server; returns transactions per second.</summary>
+    public async Task<double> PgbenchAsync(string script, int clients, int seconds)
+    {
+        await Postgres.EnsureDatabaseAsync("pgbench");
+        string[] conn = ["-h", "127.0.0.1", "-p", Postgres.Port.ToString(), "-U", "postgres"];
+        if (!_initialised)
+        {
+            await RunAsync(["-i", "-q", "-s", "10", .. conn, "pgbench"]);
+            _initialised = true;
+        }
+        var output = await RunAsync(["-b", script, "-c", clients.ToString(), "-j", Math.Min(clients, 2).ToString(), "-T", seconds.ToString(), "-n", .. conn, "pgbench"]);
+        var m = TpsLine().Match(output);
+        return m.Success ? double.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : double.NaN;
+    }
+
+    bool _initialised;
+
+    [GeneratedRegex(@"tps = ([0-9.]+) \(without initial connection time\)")]
+    private static partial Regex TpsLine();
+
+    static async Task<string> RunAsync(string[] args)
+    {
+        var exe = File.Exists("/usr/bin/pgbench") ? "/usr/bin/pgbench" : Path.Combine(LocalPostgres.FindBinDir(), "pgbench");
+        var psi = new ProcessStartInfo(exe, args) { RedirectStandardOutput = true, RedirectStandardError = true };
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        await p.WaitForExitAsync();
+        if (p.ExitCode != 0) throw new InvalidOperationException($"pgbench failed: {await stderr}");
+        return await stdout + await stderr;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Postgres.StopAsync();
+        try { Directory.Delete(Dir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+}

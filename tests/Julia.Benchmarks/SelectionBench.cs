@@ -1,0 +1,114 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Julia.Client;
+using Julia.Server;
+using Julia.Storage.Auth;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace Julia.Benchmarks;
+
+/// <summary>
+/// Selections per second and latency through the HTTP API (client, Kestrel, selection, PostgreSQL),
+/// 100 chips and 100,000 contacts, at 1, 8 and 32 concurrent clients; pgbench simple-update at the
+/// same concurrency on the same server as the baseline. The service runs on a clock that moves one
+/// second per request, so chips keep coming out of their min gap as they would in production.
+/// </summary>
+public static class SelectionBench
+{
+    public static async Task RunAsync(BenchEnvironment env, Report report, int seconds)
+    {
+        await using var db = await env.FreshDatabaseAsync("selection");
+        await SeedAsync(db);
+        var key = await new ApiKeyStore(db).CreateAsync("bench", ["agent", "operator"], DateTimeOffset.UtcNow, default);
+        var clock = new SteppingClock(new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.FromHours(-3)));
+        var app = await JuliaApp.CreateAsync([], b =>
+        {
+            b.Configuration["urls"] = "http://127.0.0.1:0";
+            b.Configuration["Julia:LogLevel"] = "Warning";
+            b.Configuration["ConnectionStrings:Postgres"] = env.Postgres.ConnectionStringFor("selection") + ";Maximum Pool Size=64";
+            b.Services.AddSingleton<TimeProvider>(clock);
+        });
+        await app.StartAsync();
+        var url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        // Generous caps: the benchmark measures the reservation path, not refusals.
+        await Client(url, key, 1).PutPoolConfigAsync(new { caps = new { operating = new { perHour = 100_000, perDay = 1_000_000 } } });
+
+        report.Line("");
+        report.Line("## selection: 100 chips, 100,000 contacts, HTTP API, kinds reply/followup");
+        report.Line("| clients | selections/s | p50 ms | p99 ms | reserved % | pgbench simple-update TPS | ratio |");
+        report.Line("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        foreach (var clients in new[] { 1, 8, 32 })
+        {
+            var (rate, p50, p99, ok) = await MeasureAsync(url, key, clock, clients, seconds);
+            var tps = await env.PgbenchAsync("simple-update", clients, seconds);
+            report.Line($"| {clients} | {rate:F0} | {p50:F2} | {p99:F2} | {ok:P0} | {tps:F0} | {rate / tps:F2} |");
+        }
+        await app.StopAsync();
+        await app.DisposeAsync();
+    }
+
+    static JuliaClient Client(string url, string key, int connections) =>
+        new(new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = connections }) { BaseAddress = new Uri(url + "/") }, key);
+
+    static async Task<(double Rate, double P50, double P99, double Reserved)> MeasureAsync(string url, string key, SteppingClock clock, int clients, int seconds)
+    {
+        var client = Client(url, key, clients);
+        var latencies = new ConcurrentBag<List<double>>();
+        long reserved = 0, total = 0;
+        var warmupEnd = Stopwatch.GetTimestamp() + Stopwatch.Frequency * 2;
+        var end = warmupEnd + Stopwatch.Frequency * seconds;
+        long measuredStart = 0;
+        await Task.WhenAll(Enumerable.Range(0, clients).Select(async c =>
+        {
+            var mine = new List<double>(100_000);
+            var rng = new Random(c * 7919);
+            while (true)
+            {
+                var start = Stopwatch.GetTimestamp();
+                if (start >= end) break;
+                var contact = $"+55119{rng.Next(1, 100_001) + 10000000:00000000}";
+                bool ok;
+                try { await client.SelectAsync(contact, rng.Next(4) == 0 ? "followup" : "reply"); ok = true; }
+                catch (JuliaApiException) { ok = false; }
+                clock.Step();
+                if (start >= warmupEnd)
+                {
+                    Interlocked.CompareExchange(ref measuredStart, start, 0);
+                    mine.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+                    Interlocked.Increment(ref total);
+                    if (ok) Interlocked.Increment(ref reserved);
+                }
+            }
+            latencies.Add(mine);
+        }));
+        var all = latencies.SelectMany(x => x).Order().ToList();
+        return (all.Count / (double)seconds, Report.Percentile(all, 0.5), Report.Percentile(all, 0.99), total == 0 ? 0 : reserved / (double)total);
+    }
+
+    static async Task SeedAsync(NpgsqlDataSource db)
+    {
+        await using var cmd = db.CreateCommand("""
+            INSERT INTO chips (phone, ddd, instance, status, connected, trust_score, rampup_stage, account_created_at, created_at, updated_at)
+            SELECT '+55' || (ARRAY[11, 21, 31, 41, 51])[1 + i % 5] || '97' || lpad(i::text, 7, '0'), (ARRAY[11, 21, 31, 41, 51])[1 + i % 5],
+                   'bench-' || i, 'active', true, 80 + i % 20, 5, now() - interval '90 days', now(), now()
+            FROM generate_series(1, 100) AS i;
+            INSERT INTO contacts (phone, ddd, lawful_basis, lawful_basis_source, lawful_basis_at, created_at, updated_at)
+            SELECT '+55119' || lpad((10000000 + i)::text, 8, '0'), 11, 'consent', 'bench', now(), now(), now()
+            FROM generate_series(1, 100000) AS i;
+            ANALYZE;
+            """);
+        await cmd.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>Moves one second per request: production pacing, compressed.</summary>
+    sealed class SteppingClock(DateTimeOffset start) : TimeProvider
+    {
+        long _ticks = start.UtcTicks;
+        public override DateTimeOffset GetUtcNow() => new(Interlocked.Read(ref _ticks), TimeSpan.Zero);
+        public void Step() => Interlocked.Add(ref _ticks, TimeSpan.TicksPerSecond);
+    }
+}
