@@ -13,13 +13,32 @@ using Julia.Storage.Selection;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Julia.Providers;
+using Julia.Providers.Evolution;
+using Julia.Server.Gateways;
+using Julia.Server.Inbound;
+using Julia.Server.Inbox;
+using Julia.Server.Outbox;
+using Julia.Storage.Inbox;
+using Julia.Storage.Outbox;
+using Julia.Storage.Signals;
 
 namespace Julia.Server;
+
+/// <summary>The sending sections of configuration, read and validated together (they constrain each other).</summary>
+public sealed record SendingOptions(OutboxOptions Outbox, InboxOptions Inbox, AgentOptions Agent, EvolutionOptions Evolution)
+{
+    public static SendingOptions From(IConfiguration c) => new(
+        c.GetSection("Outbox").Get<OutboxOptions>() ?? new(), c.GetSection("Inbox").Get<InboxOptions>() ?? new(),
+        c.GetSection("Agent").Get<AgentOptions>() ?? new(), c.GetSection("Evolution").Get<EvolutionOptions>() ?? new());
+
+    public IEnumerable<string> Validate() => [.. Outbox.Validate(Evolution), .. Evolution.Validate()];
+}
 
 public static class Extensions
 {
     /// <summary>Every service the HTTP API and the workers use, on one database.</summary>
-    public static IServiceCollection AddJulia(this IServiceCollection services, Database.Database db, JuliaOptions options)
+    public static IServiceCollection AddJulia(this IServiceCollection services, Database.Database db, JuliaOptions options, SendingOptions sending)
     {
         var node = options.NodeId ?? $"{Environment.MachineName}-{Environment.ProcessId}-{Random.Shared.Next(0x1000, 0xFFFF):x}";
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(options));
@@ -35,10 +54,39 @@ public static class Extensions
         services.AddSingleton(sp => new SelectionStore(db.DataSource, node));
         services.AddSingleton(sp => new PoolStore(db.DataSource, sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<JsonOptions>>().Value.SerializerOptions));
 
+        services.AddSingleton(sp => new OutboxStore(db.DataSource, node));
+        services.AddSingleton<InboxStore>();
+        services.AddSingleton<InboundStore>();
+        services.AddSingleton<SignalStore>();
+        services.AddSingleton<ChipGateways>();
+
         services.AddSingleton<ChipSnapshot>();
         services.AddSingleton<PoolSettings>();
         services.AddSingleton<SelectionService>();
         services.AddHostedService<ChangeListener>();
+
+        services.AddSingleton(sending.Outbox);
+        services.AddSingleton(Microsoft.Extensions.Options.Options.Create(sending.Outbox));
+        services.AddSingleton(Microsoft.Extensions.Options.Options.Create(sending.Inbox));
+        services.AddSingleton(sending.Agent);
+        services.AddSingleton(sending.Evolution);
+        services.AddHttpClient("agent");
+        services.AddHttpClient("evolution", c =>
+        {
+            if (sending.Evolution.BaseUrl is { } url) c.BaseAddress = new Uri(url.TrimEnd('/') + "/");
+            c.Timeout = Timeout.InfiniteTimeSpan; // the Polly pipeline owns timeouts
+        });
+        services.AddSingleton<IMessageGateway>(sp => sp.GetRequiredService<EvolutionClient>());
+        services.AddSingleton<EvolutionClient>(sp => new EvolutionClient(
+            sp.GetRequiredService<IHttpClientFactory>().CreateClient("evolution"), sending.Evolution,
+            sp.GetRequiredService<ILogger<EvolutionClient>>()));
+        services.AddSingleton<OutboxWorker>();
+        services.AddHostedService(sp => sp.GetRequiredService<OutboxWorker>());
+        services.AddSingleton<InboxApplier>();
+        services.AddSingleton<InboxWorker>();
+        services.AddHostedService(sp => sp.GetRequiredService<InboxWorker>());
+        services.AddSingleton<AgentForwarder>();
+        services.AddHostedService(sp => sp.GetRequiredService<AgentForwarder>());
 
         services.ConfigureHttpJsonOptions(o =>
         {

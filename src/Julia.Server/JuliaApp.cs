@@ -6,6 +6,10 @@ using Julia.Server.Http;
 using Julia.Server.Operations;
 using Julia.Server.Pool;
 using Julia.Server.Selection;
+using Julia.Server.Outbox;
+using Julia.Server.Inbox;
+using Julia.Server.Inbound;
+using Julia.Server.Alerts;
 using Julia.Storage.Demo;
 using Serilog;
 using Serilog.Events;
@@ -38,12 +42,25 @@ public static class JuliaApp
         builder.Logging.AddSerilog(logger, dispose: true);
 
         var options = builder.Configuration.GetSection("Julia").Get<JuliaOptions>() ?? new JuliaOptions();
-        var problems = options.Validate().ToList();
+        Simulator.EvolutionSimulator? simulator = null;
+        if (options.Demo && string.IsNullOrEmpty(builder.Configuration["Evolution:BaseUrl"]))
+        {
+            // The demo sends through the gateway simulator; its webhooks come back to this service.
+            simulator = await Simulator.EvolutionSimulator.StartAsync(new Simulator.SimulatorOptions());
+            builder.Configuration["Evolution:BaseUrl"] = simulator.BaseAddress.ToString();
+        }
+        var sending = SendingOptions.From(builder.Configuration);
+        if (sending.Evolution.BaseUrl is null && sending.Outbox.Enabled)
+        {
+            sending = sending with { Outbox = new Outbox.OutboxOptions { Enabled = false } };
+            logger.Warning("Sending is off: set Evolution:BaseUrl to the Evolution API server");
+        }
+        var problems = options.Validate().Concat(sending.Validate()).ToList();
         if (problems.Count > 0) throw new InvalidOperationException("Invalid configuration: " + string.Join("; ", problems));
 
         using var bootLogs = LoggerFactory.Create(l => l.AddSerilog(logger));
         var db = await Database.Database.OpenAsync(builder.Configuration, options, bootLogs, ct);
-        builder.Services.AddJulia(db, options);
+        builder.Services.AddJulia(db, options, sending);
 
         var app = builder.Build();
         app.Lifetime.ApplicationStopped.Register(() => db.DisposeAsync().AsTask().GetAwaiter().GetResult());
@@ -54,6 +71,7 @@ public static class JuliaApp
             if (await DemoSeed.SeedAsync(db.DataSource, time.GetUtcNow(), ct))
                 app.Logger.LogInformation("Seeded the demo pool: 12 chips, {Contacts} contacts", DemoSeed.ContactCount);
             app.Lifetime.ApplicationStarted.Register(() => PrintDemoBanner(app));
+            if (simulator is not null) await Demo.DemoGateway.AttachAsync(app, simulator, db.DataSource);
         }
 
         app.UseMiddleware<ErrorHandling>();
@@ -69,6 +87,10 @@ public static class JuliaApp
         app.MapSelections();
         app.MapPool();
         app.MapOperations();
+        app.MapMessages();
+        app.MapWebhooks();
+        app.MapInbound();
+        app.MapAlerts();
         return app;
     }
 

@@ -46,8 +46,8 @@ public static class Candidates
             default: return "status";
         }
         if (!c.Connected) return "disconnected";
-        if (c.Breaker == BreakerState.Open && (c.BreakerUntil is null || c.BreakerUntil > now)) return "breaker_open";
-        if (c.Breaker == BreakerState.HalfOpen) return "breaker_open"; // its single trial is already out
+        // Open until its time is up; half-open while its single trial is out (the trial has a deadline too).
+        if (c.Breaker != BreakerState.Closed && (c.BreakerUntil is null || c.BreakerUntil > now)) return "breaker_open";
         if (c.CooldownUntil is { } cd && cd > now) return "cooldown";
         var level = TrustLevels.Of(c.TrustScore);
         if (!level.Permits(r.Kind)) return "level_not_permitted";

@@ -87,6 +87,24 @@ public sealed class ChipStore(NpgsqlDataSource db)
         await cmd.ExecuteNonQueryAsync(ct);
     }
 
+    /// <summary>What a gateway needs to send from this chip (its secrets stay in the service).</summary>
+    public async Task<(string Instance, string? Token, string? WebhookSecret, string Provider)?> GatewayAsync(long id, CancellationToken ct)
+    {
+        await using var c = await db.OpenConnectionAsync(ct);
+        await using var cmd = c.Cmd("SELECT instance, instance_token, webhook_secret, provider FROM chips WHERE id = @id").P("id", id);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        return await r.ReadAsync(ct) ? (r.Get<string>("instance"), r.OptString("instance_token"), r.OptString("webhook_secret"), r.Get<string>("provider")) : null;
+    }
+
+    /// <summary>Chip id and secrets by gateway instance name (webhook authentication).</summary>
+    public async Task<(long Id, string? Token, string? WebhookSecret)?> ByInstanceAsync(string instance, CancellationToken ct)
+    {
+        await using var c = await db.OpenConnectionAsync(ct);
+        await using var cmd = c.Cmd("SELECT id, instance_token, webhook_secret FROM chips WHERE instance = @i AND status <> 'retired'").P("i", instance);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        return await r.ReadAsync(ct) ? (r.Get<long>("id"), r.OptString("instance_token"), r.OptString("webhook_secret")) : null;
+    }
+
     public async Task<ChipRow?> GetAsync(long id, CancellationToken ct)
     {
         await using var c = await db.OpenConnectionAsync(ct);

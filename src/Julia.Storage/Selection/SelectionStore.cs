@@ -62,7 +62,7 @@ public sealed class SelectionStore(NpgsqlDataSource db, string node)
             SELECT c.id, cand.rank FROM chips c JOIN cand ON cand.id = c.id
             WHERE c.status = cand.status AND c.trust_score = cand.trust AND c.rampup_stage = cand.stage AND c.connected
               AND (c.cooldown_until IS NULL OR c.cooldown_until <= @now)
-              AND (c.breaker_state = 'closed' OR (c.breaker_state = 'open' AND c.breaker_until <= @now))
+              AND (c.breaker_state = 'closed' OR c.breaker_until <= @now)
               AND (c.last_sent_at IS NULL OR c.last_sent_at <= @now - cand.gap)
               AND (c.hour_bucket IS NULL OR c.hour_bucket < @hour OR (c.hour_bucket = @hour AND c.sent_this_hour < cand.hour_cap))
               AND (c.day_bucket IS NULL OR c.day_bucket < @day OR (c.day_bucket = @day AND c.sent_today < cand.day_cap))
@@ -76,8 +76,9 @@ public sealed class SelectionStore(NpgsqlDataSource db, string node)
                 sent_today = CASE WHEN day_bucket = @day THEN sent_today + 1 ELSE 1 END,
                 day_bucket = @day,
                 last_sent_at = @now,
-                breaker_state = CASE WHEN breaker_state = 'open' THEN 'half_open' ELSE breaker_state END,
-                breaker_until = NULL,
+                -- a reservation on a breaker past its time is the single half-open trial, with a deadline
+                breaker_state = CASE WHEN breaker_state = 'closed' THEN 'closed' ELSE 'half_open' END,
+                breaker_until = CASE WHEN breaker_state = 'closed' THEN NULL ELSE @now + interval '2 minutes' END,
                 updated_at = @now
             FROM pick WHERE chips.id = pick.id
             RETURNING pick.rank, {ChipRow.Prefixed("chips")}

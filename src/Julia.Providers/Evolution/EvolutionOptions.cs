@@ -1,0 +1,25 @@
+namespace Julia.Providers.Evolution;
+
+/// <summary>Section <c>Evolution</c>.</summary>
+public sealed class EvolutionOptions
+{
+    /// <summary>Evolution API server, e.g. https://evo.example.com.br.</summary>
+    public string? BaseUrl { get; set; }
+
+    /// <summary>Limit for one HTTP call; a slower answer is a timeout.</summary>
+    public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Retries after a transient failure or timeout (never after a 4xx).</summary>
+    public int Retries { get; set; } = 2;
+
+    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>The whole send, retries included; must stay well under the outbox lease.</summary>
+    public TimeSpan TotalTimeout => AttemptTimeout * (Retries + 1) + RetryBaseDelay * (1 << Retries) * 2;
+
+    public IEnumerable<string> Validate()
+    {
+        if (AttemptTimeout <= TimeSpan.Zero) yield return "Evolution:AttemptTimeout must be positive";
+        if (Retries is < 0 or > 5) yield return "Evolution:Retries must be between 0 and 5";
+    }
+}

@@ -1,0 +1,70 @@
+using Julia.Domain.Selection;
+using Julia.Simulator;
+using Julia.Storage.Inbox;
+using Julia.Storage.Outbox;
+using Npgsql;
+
+namespace Julia.Server.Demo;
+
+/// <summary>
+/// Demo mode's living pool: the gateway simulator gets an instance per chip and sends its webhooks
+/// back here, and a small synthetic agent hands over genuine-looking work (follow-ups to the demo
+/// contacts, answers to doctors who wrote). Nothing here talks between our own numbers.
+/// </summary>
+public static class DemoGateway
+{
+    public static async Task AttachAsync(WebApplication app, EvolutionSimulator simulator, NpgsqlDataSource db)
+    {
+        await using (var cmd = db.CreateCommand("SELECT instance, instance_token, webhook_secret, phone FROM chips WHERE status <> 'retired' AND connected"))
+        await using (var r = await cmd.ExecuteReaderAsync())
+            while (await r.ReadAsync())
+                simulator.AddInstance(new InstanceSpec(r.GetString(0), r.IsDBNull(1) ? "" : r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2), r.GetString(3)));
+
+        var stop = new CancellationTokenSource();
+        Task? agent = null;
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            simulator.Options.WebhookUrl = (app.Urls.FirstOrDefault() ?? JuliaOptions.DefaultUrl) + "/webhooks/evolution";
+            agent = Task.Run(() => RunAgentAsync(app.Services, stop.Token));
+            simulator.StartDoctors(Enumerable.Range(1, Storage.Demo.DemoSeed.ContactCount).Select(i => $"+55119{i:00000000}").ToList(), TimeSpan.FromSeconds(3));
+        });
+        app.Lifetime.ApplicationStopping.Register(() =>
+        {
+            stop.Cancel();
+            try { agent?.Wait(TimeSpan.FromSeconds(5)); } catch (AggregateException) { }
+            simulator.DisposeAsync().AsTask().Wait(TimeSpan.FromSeconds(5));
+        });
+    }
+
+    static async Task RunAgentAsync(IServiceProvider services, CancellationToken stop)
+    {
+        var outbox = services.GetRequiredService<OutboxStore>();
+        var inbound = services.GetRequiredService<InboundStore>();
+        var worker = services.GetRequiredService<Outbox.OutboxWorker>();
+        var time = services.GetRequiredService<TimeProvider>();
+        var random = new Random(7);
+        long cursor = (await inbound.AfterAsync(0, 1_000_000, stop)).LastOrDefault()?.Id ?? 0;
+        while (!stop.IsCancellationRequested)
+        {
+            try
+            {
+                var now = time.GetUtcNow();
+                var contact = $"+55119{random.Next(1, 501):00000000}";
+                var kind = random.Next(3) == 0 ? MessageKind.Prospecting : MessageKind.Followup;
+                await outbox.EnqueueAsync(new NewMessage($"demo:{Guid.NewGuid():N}", contact, kind,
+                    "Oi, Dr(a)! Aqui é a Julia. Temos plantões na sua região esta semana; posso te mandar os detalhes?", null, now.AddHours(4)), now, stop);
+                foreach (var m in await inbound.AfterAsync(cursor, 100, stop))
+                {
+                    cursor = m.Id;
+                    if (m.Intent != "none") continue; // keyword replies are the service's own
+                    await outbox.EnqueueAsync(new NewMessage($"demo-reply:{m.Id}", m.Contact, MessageKind.Reply,
+                        "Obrigada pelo retorno! Vou te passar os detalhes em seguida.", null, now.AddHours(1)), now, stop);
+                }
+                worker.Wake();
+                await Task.Delay(TimeSpan.FromSeconds(2), stop);
+            }
+            catch (OperationCanceledException) { return; }
+            catch (Exception) { await Task.Delay(TimeSpan.FromSeconds(5), stop).ContinueWith(_ => { }); }
+        }
+    }
+}

@@ -1,0 +1,34 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Julia.Providers;
+using Julia.Storage.Chips;
+
+namespace Julia.Server.Gateways;
+
+/// <summary>
+/// Chips' gateway credentials by id and by instance, cached for a short while: every send and every
+/// webhook needs them, and they change only when an operator edits a chip.
+/// </summary>
+public sealed class ChipGateways(ChipStore chips)
+{
+    static readonly TimeSpan Ttl = TimeSpan.FromSeconds(30);
+    readonly ConcurrentDictionary<long, (GatewayTarget? Target, long At)> _byId = new();
+    readonly ConcurrentDictionary<string, ((long Id, string? Token, string? Secret)? Chip, long At)> _byInstance = new();
+
+    public async ValueTask<GatewayTarget?> TargetAsync(long chipId, CancellationToken ct)
+    {
+        if (_byId.TryGetValue(chipId, out var hit) && Stopwatch.GetElapsedTime(hit.At) < Ttl) return hit.Target;
+        var g = await chips.GatewayAsync(chipId, ct);
+        var target = g is { } x ? new GatewayTarget(x.Instance, x.Token) : null;
+        _byId[chipId] = (target, Stopwatch.GetTimestamp());
+        return target;
+    }
+
+    public async ValueTask<(long Id, string? Token, string? Secret)?> ByInstanceAsync(string instance, CancellationToken ct)
+    {
+        if (_byInstance.TryGetValue(instance, out var hit) && Stopwatch.GetElapsedTime(hit.At) < Ttl) return hit.Chip;
+        var found = await chips.ByInstanceAsync(instance, ct);
+        _byInstance[instance] = (found, Stopwatch.GetTimestamp());
+        return found;
+    }
+}

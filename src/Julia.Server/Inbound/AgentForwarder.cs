@@ -1,0 +1,85 @@
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Julia.Domain.Sending;
+using Julia.Storage.Inbox;
+
+namespace Julia.Server.Inbound;
+
+/// <summary>Section <c>Agent</c>: where doctors' messages go.</summary>
+public sealed class AgentOptions
+{
+    /// <summary>The agent's endpoint; without it messages are only readable with GET /v1/inbound.</summary>
+    public string? InboundUrl { get; set; }
+    /// <summary>HMAC-SHA256 key for <c>X-Julia-Signature: sha256=&lt;hex&gt;</c> over the raw body.</summary>
+    public string? SigningSecret { get; set; }
+    public int MaxAttempts { get; set; } = 10;
+    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(1);
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
+}
+
+public sealed record InboundJson(long Id, long ChipId, string ChipPhone, string Contact, string? PushName, string? Text, string Intent,
+                                 DateTimeOffset SentAt, DateTimeOffset ReceivedAt)
+{
+    public static InboundJson From(InboundMessage m) => new(m.Id, m.ChipId, m.ChipPhone, m.Contact, m.PushName, m.Text, m.Intent, m.SentAt, m.ReceivedAt);
+}
+
+/// <summary>
+/// POSTs each doctor message to the agent, signed, in order of arrival per pass; retries with
+/// backoff and dead-letters after <c>MaxAttempts</c>. At least once: the agent dedupes on <c>id</c>.
+/// </summary>
+public sealed class AgentForwarder(InboundStore store, AgentOptions options, IHttpClientFactory http, TimeProvider time, ILogger<AgentForwarder> log)
+    : BackgroundService
+{
+    static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    readonly SemaphoreSlim _wake = new(0, 1);
+
+    public void Wake()
+    {
+        if (_wake.CurrentCount == 0) try { _wake.Release(); } catch (SemaphoreFullException) { }
+    }
+
+    public static string Sign(string secret, byte[] body) =>
+        "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), body));
+
+    protected override async Task ExecuteAsync(CancellationToken stop)
+    {
+        if (options.InboundUrl is null) return;
+        while (!stop.IsCancellationRequested)
+        {
+            int n = 0;
+            try { n = await RunOnceAsync(stop); }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested) { return; }
+            catch (Exception e) { log.LogWarning("Agent forwarding pass failed: {Error}", e.Message); }
+            if (n == 0) try { await _wake.WaitAsync(TimeSpan.FromMilliseconds(250), stop); } catch (OperationCanceledException) { return; }
+        }
+    }
+
+    public async Task<int> RunOnceAsync(CancellationToken ct)
+    {
+        var items = await store.ClaimForwardAsync(32, options.Timeout * 2, time.GetUtcNow(), ct);
+        var client = http.CreateClient("agent");
+        foreach (var item in items)
+        {
+            var body = JsonSerializer.SerializeToUtf8Bytes(InboundJson.From(item.Message), Json);
+            string? error = null;
+            try
+            {
+                using var req = new HttpRequestMessage(HttpMethod.Post, options.InboundUrl) { Content = new ByteArrayContent(body) };
+                req.Content.Headers.ContentType = new("application/json");
+                if (options.SigningSecret is not null) req.Headers.Add("X-Julia-Signature", Sign(options.SigningSecret, body));
+                using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                cts.CancelAfter(options.Timeout);
+                using var res = await client.SendAsync(req, cts.Token);
+                if (!res.IsSuccessStatusCode) error = $"agent answered {(int)res.StatusCode}";
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException) { error = e.Message; }
+            bool dead = error is not null && item.Attempts >= options.MaxAttempts;
+            var next = error is null ? (DateTimeOffset?)null
+                : time.GetUtcNow() + Backoff.For(item.Attempts, options.RetryBaseDelay, TimeSpan.FromMinutes(5), Random.Shared.NextDouble());
+            await store.ForwardedAsync(item.Message.Id, error, next, dead, ct);
+        }
+        return items.Count;
+    }
+}

@@ -1,0 +1,122 @@
+using System.Text.Json;
+using Julia.Domain.Contacts;
+using Julia.Domain.Phones;
+using Julia.Domain.Selection;
+using Julia.Domain.Sending;
+using Julia.Server.Outbox;
+using Julia.Storage.Contacts;
+using Julia.Storage.Inbox;
+using Julia.Storage.Outbox;
+using Julia.Storage.Signals;
+using Npgsql;
+using Julia.Server.Inbound;
+
+namespace Julia.Server.Inbox;
+
+/// <summary>
+/// What each stored Evolution event does. Every handler is idempotent (unique inbound ids, forward-only
+/// receipts, guarded state changes, idempotency keys on confirmations), because an event may be
+/// applied again after a crash between applying and marking it applied.
+/// </summary>
+public sealed class InboxApplier(NpgsqlDataSource db, InboundStore inbound, ContactStore contacts, OutboxStore outbox, SignalStore signals,
+                                 OutboxWorker outboxWorker, AgentForwarder forwarder, AgentOptions agent, TimeProvider time, ILogger<InboxApplier> log)
+{
+    /// <summary>How long a receipt may wait for its send to be recorded before it is dropped as unknown.</summary>
+    static readonly TimeSpan ReceiptPatience = TimeSpan.FromMinutes(2);
+
+    public const string OptOutConfirmation = "Pronto, você não vai mais receber nossas mensagens. Se mudar de ideia, é só responder VOLTAR.";
+    public const string OptInConfirmation = "Que bom ter você de volta! Você voltará a receber nossas mensagens. Para sair, responda PARE.";
+    public const string HelpReply = "Sou a Julia, assistente de recrutamento médico. Para não receber mais mensagens, responda PARE.";
+
+    public async Task ApplyAsync(InboxItem item, CancellationToken ct)
+    {
+        var data = item.Payload.GetProperty("data");
+        var chipId = item.ChipId ?? throw new PermanentEventError("event without a chip");
+        switch (item.Event)
+        {
+            case EvolutionWebhook.Upsert: await UpsertAsync(item, chipId, data, ct); break;
+            case EvolutionWebhook.Update: await ReceiptAsync(item, chipId, data, ct); break;
+            case EvolutionWebhook.Connection:
+                var state = EvolutionWebhook.Str(data, "state")!;
+                int? reason = data.TryGetProperty("statusReason", out var sr) && sr.ValueKind == JsonValueKind.Number ? sr.GetInt32() : null;
+                await signals.ConnectionAsync(chipId, state, reason, time.GetUtcNow(), ct);
+                break;
+            default: break; // send.message, qrcode.updated: nothing to change
+        }
+    }
+
+    async Task UpsertAsync(InboxItem item, long chipId, JsonElement data, CancellationToken ct)
+    {
+        var key = data.GetProperty("key");
+        var jid = EvolutionWebhook.Str(key, "remoteJid")!;
+        // Contacts addressed by LID carry their phone in remoteJidAlt: contacts and affinity key on the phone.
+        if (jid.EndsWith("@lid")) jid = EvolutionWebhook.Str(key, "remoteJidAlt") ?? jid;
+        var digits = jid.Split('@')[0].Split(':')[0];
+        if (!Phone.TryParse("+" + digits, out var phone)) throw new PermanentEventError("the sender is not a Brazilian phone number");
+        var message = data.TryGetProperty("message", out var m) && m.ValueKind == JsonValueKind.Object ? m : default;
+        var text = EvolutionWebhook.Str(message, "conversation")
+                   ?? (message.ValueKind == JsonValueKind.Object && message.TryGetProperty("extendedTextMessage", out var ext) ? EvolutionWebhook.Str(ext, "text") : null);
+        var intent = Keywords.Detect(text);
+        var sentAt = DateTimeOffset.FromUnixTimeSeconds(EvolutionWebhook.Timestamp(data)!.Value);
+        var now = time.GetUtcNow();
+        if (sentAt > now) sentAt = now; // the gateway's clock is not ours
+
+        var id = await inbound.AddAsync(new NewInbound(chipId, phone.E164, phone.Ddd, EvolutionWebhook.Str(key, "id")!, EvolutionWebhook.Str(data, "pushName"),
+            text, IntentName(intent), sentAt), agent.InboundUrl is not null, now, ct);
+        if (id is null) return; // seen before
+        forwarder.Wake();
+
+        string? reply = intent switch
+        {
+            KeywordIntent.OptOut => OptOutConfirmation,
+            KeywordIntent.OptIn => OptInConfirmation,
+            KeywordIntent.Help => HelpReply,
+            _ => null,
+        };
+        if (intent == KeywordIntent.OptOut)
+        {
+            await contacts.OptOutAsync(phone.E164, phone.Ddd, $"chip:{chipId}", text, "contact", now, ct);
+            await using var c = await db.OpenConnectionAsync(ct);
+            await using (var s = new NpgsqlCommand("INSERT INTO chip_signals (chip_id, at, kind, detail) VALUES (@c, @now, 'opt_out', @t)", c))
+            {
+                s.Parameters.AddWithValue("c", chipId); s.Parameters.AddWithValue("now", now); s.Parameters.AddWithValue("t", (object?)text ?? DBNull.Value);
+                await s.ExecuteNonQueryAsync(ct);
+            }
+            log.LogInformation("Contact {Contact} opted out by message on chip {Chip}", phone.Masked, chipId);
+        }
+        else if (intent == KeywordIntent.OptIn)
+        {
+            var current = await contacts.GetAsync(phone.E164, ct);
+            if (current?.OptedOutAt is null) reply = null; // nothing to undo: no confirmation either
+            else await contacts.OptInAsync(phone.E164, "contact wrote a start keyword", "contact", now, ct);
+        }
+        if (reply is not null)
+        {
+            // One confirmation per inbound message, whatever happens to this event later.
+            await outbox.EnqueueAsync(new NewMessage($"keyword-reply:{id}", phone.E164, MessageKind.Reply, reply, null, now + TimeSpan.FromHours(23)), now, ct);
+            outboxWorker.Wake();
+        }
+    }
+
+    async Task ReceiptAsync(InboxItem item, long chipId, JsonElement data, CancellationToken ct)
+    {
+        var status = MessageStatus.FromEvolution(EvolutionWebhook.Str(data, "status"));
+        if (status is null) return;
+        var now = time.GetUtcNow();
+        await using var c = await db.OpenConnectionAsync(ct);
+        await using var tx = await c.BeginTransactionAsync(ct);
+        var (_, known) = await outbox.ReceiptAsync(c, tx, chipId, EvolutionWebhook.Str(data, "keyId")!, status, item.ReceivedAt, now, ct);
+        await tx.CommitAsync(ct);
+        // The gateway can answer faster than we record the send: wait a little for it, then give up
+        // (a receipt for a message we never sent says nothing about delivery).
+        if (!known && now - item.ReceivedAt < ReceiptPatience) throw new NotYetError("no recorded send with this id yet");
+    }
+
+    static string IntentName(KeywordIntent i) => i switch
+    {
+        KeywordIntent.OptOut => "opt_out",
+        KeywordIntent.OptIn => "opt_in",
+        KeywordIntent.Help => "help",
+        _ => "none",
+    };
+}

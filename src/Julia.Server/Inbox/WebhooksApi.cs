@@ -1,0 +1,69 @@
+using System.Text.Json;
+using Julia.Server.Gateways;
+using Julia.Server.Http;
+using Julia.Storage.Inbox;
+
+namespace Julia.Server.Inbox;
+
+/// <summary>
+/// <c>POST /webhooks/evolution</c> (and <c>/{event}</c>). Order of business: read and check the body,
+/// authenticate the instance, store it with its dedupe key, answer. 200 only once the event is
+/// durably stored; 503 when it cannot be (Evolution retries); 4xx only for requests that can never
+/// succeed (Evolution stops on 4xx). Processing happens after the answer.
+/// </summary>
+public static class WebhooksApi
+{
+    public static void MapWebhooks(this IEndpointRouteBuilder app)
+    {
+        var g = app.MapGroup("/webhooks").WithTags("Webhooks").AllowAnonymous();
+        g.MapPost("/evolution", (HttpContext ctx, ChipGateways chips, InboxStore inbox, InboxWorker worker, TimeProvider time, ILogger<InboxWorker> log) =>
+            Evolution(ctx, null, chips, inbox, worker, time, log));
+        g.MapPost("/evolution/{evt}", (string evt, HttpContext ctx, ChipGateways chips, InboxStore inbox, InboxWorker worker, TimeProvider time, ILogger<InboxWorker> log) =>
+            Evolution(ctx, evt, chips, inbox, worker, time, log));
+    }
+
+    static async Task<IResult> Evolution(HttpContext ctx, string? pathEvent, ChipGateways chips, InboxStore inbox, InboxWorker worker,
+                                         TimeProvider time, ILogger log)
+    {
+        var ct = ctx.RequestAborted;
+        byte[] body;
+        using (var ms = new MemoryStream())
+        {
+            await ctx.Request.Body.CopyToAsync(ms, ct);
+            body = ms.ToArray();
+        }
+        JsonElement root;
+        try { root = JsonDocument.Parse(body).RootElement; }
+        catch (JsonException e) { return Problems.Of(400, "malformed_json", "The webhook body is not JSON.", e.Message); }
+
+        var (envelope, error) = EvolutionWebhook.Parse(root, pathEvent);
+        if (envelope is null) return Problems.Of(400, "invalid_payload", "The webhook is not an Evolution event.", error);
+
+        // Authenticate before anything else is said about the event.
+        var chip = await chips.ByInstanceAsync(envelope.Instance, ct);
+        if (chip is not { Secret: { } secret } found)
+            return Problems.Of(401, "unknown_instance", "No chip with this instance accepts webhooks.");
+        if (!EvolutionWebhook.Authentic(ctx.Request.Headers["X-Webhook-Secret"].FirstOrDefault(), ctx.Request.Headers.Authorization.FirstOrDefault(), secret, time.GetUtcNow()))
+            return Problems.Of(401, "invalid_signature", "The webhook secret or token does not match this instance.");
+        if (envelope.ApiKey is not null && (found.Token is null || !EvolutionWebhook.SameSecret(envelope.ApiKey, found.Token)))
+            return Problems.Of(401, "invalid_apikey", "The body's apikey does not match this instance.");
+
+        if (!EvolutionWebhook.Known.Contains(envelope.Event)) return TypedResults.Ok(new { status = "ignored", reason = "event not used" });
+        if (EvolutionWebhook.Validate(envelope) is { } invalid) return Problems.Of(400, "invalid_payload", "The event lacks fields we need.", invalid);
+        if (EvolutionWebhook.Ignorable(envelope)) return TypedResults.Ok(new { status = "ignored", reason = "group, broadcast or own message" });
+
+        bool stored;
+        try
+        {
+            stored = await inbox.AddAsync(EvolutionWebhook.DedupeKey(envelope, body), "evolution", envelope.Event, found.Id,
+                System.Text.Encoding.UTF8.GetString(body), time.GetUtcNow(), ct);
+        }
+        catch (Exception e) when (e is Npgsql.NpgsqlException or TimeoutException or InvalidOperationException)
+        {
+            log.LogWarning("Webhook not stored ({Error}); answering 503 so the gateway retries", e.Message);
+            return Problems.Of(503, "storage_unavailable", "The event could not be stored; retry.");
+        }
+        if (stored) worker.Wake();
+        return TypedResults.Ok(new { status = stored ? "stored" : "duplicate" });
+    }
+}

@@ -1,0 +1,32 @@
+using Julia.Providers.Evolution;
+
+namespace Julia.Server.Outbox;
+
+/// <summary>Section <c>Outbox</c>.</summary>
+public sealed class OutboxOptions
+{
+    /// <summary>How long a claimed message belongs to its node; an expired lease is reclaimed by any node.</summary>
+    public TimeSpan Lease { get; set; } = TimeSpan.FromSeconds(30);
+    public int BatchSize { get; set; } = 64;
+    /// <summary>Sends in flight at once on this node.</summary>
+    public int Parallelism { get; set; } = 32;
+    /// <summary>How often an idle worker looks for due messages (a local enqueue wakes it at once).</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+    /// <summary>Default validity of a message when the caller gives no expiresAt.</summary>
+    public TimeSpan DefaultValidity { get; set; } = TimeSpan.FromHours(24);
+    /// <summary>Different chips one message may try before it fails.</summary>
+    public int MaxChips { get; set; } = 3;
+    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(2);
+    public bool Enabled { get; set; } = true;
+
+    public IEnumerable<string> Validate(EvolutionOptions gateway)
+    {
+        // A send must finish (all retries) well inside its lease, or a live node's message could be
+        // reclaimed and sent twice.
+        if (Lease < gateway.TotalTimeout + TimeSpan.FromSeconds(5))
+            yield return $"Outbox:Lease ({Lease}) must exceed the gateway's total send time ({gateway.TotalTimeout}) by at least 5 s";
+        if (BatchSize < 1 || Parallelism < 1) yield return "Outbox:BatchSize and Outbox:Parallelism must be positive";
+        if (MaxChips < 1) yield return "Outbox:MaxChips must be at least 1";
+        if (PollInterval <= TimeSpan.Zero || PollInterval >= Lease) yield return "Outbox:PollInterval must be positive and shorter than the lease";
+    }
+}

@@ -1,0 +1,169 @@
+using Julia.Domain.Phones;
+using Julia.Domain.Selection;
+using Julia.Domain.Sending;
+using Julia.Providers;
+using Julia.Server.Gateways;
+using Julia.Server.Selection;
+using Julia.Storage.Outbox;
+using Julia.Storage.Signals;
+using Microsoft.Extensions.Options;
+
+namespace Julia.Server.Outbox;
+
+/// <summary>
+/// Sends queued messages. Each pass claims due (or lease-expired) messages, re-runs selection for
+/// each one (so guardrails are checked again at send time), calls the gateway, and records the
+/// outcome fenced on the claim. A chip-specific failure retries on another chip (at most
+/// <c>MaxChips</c>); a rate limit cools the chip down; a spam/restriction signal pauses the chip and
+/// the pool gate and fails the message. Delivery is at least once: a node that dies between the
+/// gateway's answer and its own commit leaves a message that is sent again when its lease expires.
+/// </summary>
+public sealed class OutboxWorker(OutboxStore store, SelectionService selection, IMessageGateway gateway, ChipGateways targets,
+                                 SignalStore signals, TimeProvider time, IOptions<OutboxOptions> options, ILogger<OutboxWorker> log)
+    : BackgroundService
+{
+    readonly SemaphoreSlim _wake = new(0, 1);
+    long _fencedOut;
+
+    /// <summary>Completions refused because the lease had passed to another node.</summary>
+    public long FencedOut => Interlocked.Read(ref _fencedOut);
+
+    public void Wake()
+    {
+        if (_wake.CurrentCount == 0) try { _wake.Release(); } catch (SemaphoreFullException) { }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stop)
+    {
+        if (!options.Value.Enabled) return;
+        while (!stop.IsCancellationRequested)
+        {
+            int n = 0;
+            try { n = await RunOnceAsync(stop); }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested) { return; }
+            catch (Exception e) { log.LogWarning("Outbox pass failed: {Error}", e.Message); }
+            if (n == 0)
+                try { await _wake.WaitAsync(options.Value.PollInterval, stop); } catch (OperationCanceledException) { return; }
+        }
+    }
+
+    /// <summary>One pass: claim a batch and process it. Returns how many messages were claimed.</summary>
+    public async Task<int> RunOnceAsync(CancellationToken ct)
+    {
+        var o = options.Value;
+        var claimed = await store.ClaimAsync(o.BatchSize, o.Lease, time.GetUtcNow(), ct);
+        if (claimed.Count == 0) return 0;
+        await Parallel.ForEachAsync(claimed, new ParallelOptions { MaxDegreeOfParallelism = o.Parallelism, CancellationToken = ct },
+            async (c, token) =>
+            {
+                try { await ProcessAsync(c, token); }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // The lease will expire and another pass will take it again.
+                    log.LogWarning("Message {Id} failed in processing: {Error}", c.Message.Id, e.Message);
+                }
+            });
+        return claimed.Count;
+    }
+
+    async Task ProcessAsync(Claimed claimed, CancellationToken ct)
+    {
+        var m = claimed.Message;
+        var o = options.Value;
+        var now = time.GetUtcNow();
+        if (claimed.Rescued) log.LogInformation("Message {Id} reclaimed after an expired lease (attempt {Attempt})", m.Id, m.Attempts);
+        if (now >= m.ExpiresAt)
+        {
+            await Fenced(store.FinishAsync(m, "expired", null, null, "validity ended", null, now, ct), m);
+            return;
+        }
+        if (!Phone.TryParse(m.Contact, out var contact) || !MessageKinds.TryParse(m.Kind, out var kind))
+        {
+            await Fenced(store.FinishAsync(m, "failed", null, null, "unreadable contact or kind", null, now, ct), m);
+            return;
+        }
+
+        var outcome = await selection.SelectAsync(contact, kind, m.TriedChips.ToHashSet(), ct);
+        if (outcome.Refused is { } refused)
+        {
+            await OnRefusedAsync(m, refused, now, ct);
+            return;
+        }
+        var chip = outcome.Selected!.Chip;
+        var target = await targets.TargetAsync(chip.Id, ct);
+        if (target is null)
+        {
+            await Fenced(store.RequeueAsync(m, now, chip.Id, "chip vanished", null, countAttempt: false, now, ct), m);
+            return;
+        }
+
+        var started = time.GetUtcNow();
+        var result = await gateway.SendTextAsync(target, m.Contact, m.Text, ct);
+        now = time.GetUtcNow();
+        var attempt = new Attempt(chip.Id, started, result.Outcome, result.Detail);
+        switch (result.Outcome)
+        {
+            case SendOutcome.Sent:
+                await Breaker(chip.Id, Domain.Sending.Breaker.Result.Success, now, ct);
+                await Fenced(store.FinishAsync(m, "sent", chip.Id, result.MessageId, null, attempt, now, ct), m);
+                break;
+
+            case SendOutcome.RateLimited:
+                // The platform asked this number to slow down: it cools down and the message waits for it.
+                await signals.CooldownAsync(chip.Id, result.Detail ?? "rate limited", now, ct);
+                await Fenced(store.RequeueAsync(m, now + SignalStore.RateLimitCooldown, null, result.Detail, attempt, countAttempt: true, now, ct), m);
+                break;
+
+            case SendOutcome.SpamRestriction:
+                await signals.RestrictAsync(chip.Id, result.Detail ?? "restricted", now, ct);
+                await Fenced(store.FinishAsync(m, "failed", chip.Id, null, "spam_restriction: " + result.Detail, attempt, now, ct), m);
+                break;
+
+            case SendOutcome.Permanent when !result.ChipSpecific:
+                await Fenced(store.FinishAsync(m, "failed", chip.Id, null, result.Detail, attempt, now, ct), m);
+                break;
+
+            default:
+                // Timeout, transient, or a permanent problem of this chip: try another chip, a few times.
+                await Breaker(chip.Id, result.Outcome == SendOutcome.Timeout ? Domain.Sending.Breaker.Result.Neutral : Domain.Sending.Breaker.Result.Failure, now, ct);
+                if (m.TriedChips.Length + 1 >= o.MaxChips)
+                    await Fenced(store.FinishAsync(m, "failed", chip.Id, null, $"failed on {o.MaxChips} chips; last: {result.Detail}", attempt, now, ct), m);
+                else
+                    await Fenced(store.RequeueAsync(m, now + Backoff.For(m.TriedChips.Length + 1, o.RetryBaseDelay, TimeSpan.FromMinutes(1), Random.Shared.NextDouble()),
+                        chip.Id, result.Detail, attempt, countAttempt: true, now, ct), m);
+                break;
+        }
+    }
+
+    async Task OnRefusedAsync(Message m, Refused refused, DateTimeOffset now, CancellationToken ct)
+    {
+        var r = refused.Refusal;
+        switch (r.Code)
+        {
+            case "contact_opted_out" or "no_lawful_basis":
+                await Fenced(store.FinishAsync(m, "blocked", null, null, r.Code, null, now, ct), m);
+                break;
+            default:
+                // Pacing, the window, the gate, or no chip free now: wait (not an attempt), until it expires.
+                var at = r.RetryAt ?? now + Backoff.For(Math.Max(1, m.Attempts), options.Value.RetryBaseDelay, TimeSpan.FromMinutes(2), Random.Shared.NextDouble());
+                if (at >= m.ExpiresAt) at = m.ExpiresAt;
+                await Fenced(store.RequeueAsync(m, at, null, r.Code, null, countAttempt: false, now, ct, log: m.LastError != r.Code), m);
+                break;
+        }
+    }
+
+    async Task Breaker(long chipId, Breaker.Result result, DateTimeOffset now, CancellationToken ct)
+    {
+        if (await signals.RecordSendAsync(chipId, result, now, ct) is { } change)
+            log.LogWarning("Chip {Chip} breaker {Change}", chipId, change);
+    }
+
+    async Task Fenced(Task<bool> completion, Message m)
+    {
+        if (!await completion)
+        {
+            Interlocked.Increment(ref _fencedOut);
+            log.LogWarning("Message {Id}: lease lost before completion; the newer owner's outcome stands", m.Id);
+        }
+    }
+}

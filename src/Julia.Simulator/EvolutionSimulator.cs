@@ -1,0 +1,238 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Julia.Simulator;
+
+/// <summary>
+/// A fake Evolution API v2 on 127.0.0.1 for N instances: sends texts, reports connection state, and
+/// sends Evolution-shaped webhooks (send.message, messages.update receipts, connection.update,
+/// qrcode.updated, and messages.upsert when a simulated doctor answers). Faults are injected per
+/// instance. It only talks to loopback addresses.
+/// </summary>
+public sealed class EvolutionSimulator : IAsyncDisposable
+{
+    readonly WebApplication _app;
+    readonly Webhooks _webhooks;
+    readonly ConcurrentDictionary<string, InstanceSpec> _instances = new();
+    readonly ConcurrentDictionary<string, Faults> _faults = new();
+    readonly ConcurrentQueue<SentText> _sent = new();
+    readonly Random _random;
+    readonly CancellationTokenSource _stop = new();
+    readonly List<Task> _pending = [];
+    readonly ConcurrentDictionary<string, string> _lastInstanceFor = new();
+
+    public SimulatorOptions Options { get; }
+    public Uri BaseAddress { get; private set; } = null!;
+    public IReadOnlyCollection<SentText> Sent => _sent;
+    public long WebhooksDelivered => _webhooks.Delivered;
+    public long WebhooksFailed => _webhooks.Failed;
+
+    static readonly string[] Replies =
+    [
+        "Oi, pode me mandar os detalhes da proposta?", "Tenho interesse, qual o valor do plantão?", "Obrigada, vou ver e te retorno.",
+        "Qual a cidade?", "Agora não posso, me chama semana que vem.",
+    ];
+
+    EvolutionSimulator(WebApplication app, SimulatorOptions options)
+    {
+        _app = app;
+        Options = options;
+        _webhooks = new Webhooks(options);
+        _random = new Random(options.Seed);
+    }
+
+    public static async Task<EvolutionSimulator> StartAsync(SimulatorOptions options, string url = "http://127.0.0.1:0")
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls(url);
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        var sim = new EvolutionSimulator(app, options);
+        sim.Map(app);
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        sim.BaseAddress = new Uri(address + "/");
+        return sim;
+    }
+
+    public void AddInstance(InstanceSpec spec)
+    {
+        _instances[spec.Name] = spec;
+        _faults.TryAdd(spec.Name, new Faults());
+    }
+
+    public void SetFaults(string instance, Faults faults) => _faults[instance] = faults;
+    public Faults FaultsOf(string instance) => _faults.GetValueOrDefault(instance) ?? new Faults();
+
+    void Map(WebApplication app)
+    {
+        app.MapPost("/message/sendText/{instance}", SendTextAsync);
+        app.MapGet("/instance/connectionState/{instance}", (string instance, HttpRequest req) =>
+            !Authorized(instance, req) ? Results.Json(new { status = 401, error = "Unauthorized" }, statusCode: 401)
+            : Results.Ok(new { instance = new { instanceName = instance, state = FaultsOf(instance).Disconnected ? "close" : "open" } }));
+
+        var control = app.MapGroup("/control");
+        control.MapPost("/instances", (InstanceSpec spec) => { AddInstance(spec); return Results.Ok(); });
+        control.MapPost("/instances/{name}/faults", (string name, Faults faults) => { SetFaults(name, faults); return Results.Ok(faults); });
+        control.MapPost("/instances/{name}/inbound", (string name, InboundRequest r) => { Inbound(name, r.From, r.Text); return Results.Accepted(); });
+        control.MapPost("/instances/{name}/connection", (string name, ConnectionRequest r) => { Connection(name, r.State, r.StatusReason); return Results.Accepted(); });
+        control.MapGet("/sent", () => Results.Ok(_sent.ToArray()));
+        control.MapGet("/stats", () => Results.Ok(new { sent = _sent.Count, webhooksDelivered = WebhooksDelivered, webhooksFailed = WebhooksFailed }));
+    }
+
+    public sealed record InboundRequest(string From, string Text);
+    public sealed record ConnectionRequest(string State, int StatusReason);
+    public sealed record SendTextBody(string? Number, string? Text);
+
+    bool Authorized(string instance, HttpRequest req) =>
+        _instances.TryGetValue(instance, out var spec) && req.Headers.TryGetValue("apikey", out var key) && key == spec.Token;
+
+    async Task<IResult> SendTextAsync(string instance, SendTextBody body, HttpRequest req, CancellationToken ct)
+    {
+        if (!_instances.TryGetValue(instance, out var spec)) return Results.Json(new { status = 404, error = "Not Found", response = new { message = $"The \"{instance}\" instance does not exist" } }, statusCode: 404);
+        if (!Authorized(instance, req)) return Results.Json(new { status = 401, error = "Unauthorized" }, statusCode: 401);
+        if (string.IsNullOrEmpty(body.Number) || string.IsNullOrEmpty(body.Text)) return Results.Json(new { status = 400, error = "Bad Request" }, statusCode: 400);
+        var f = FaultsOf(instance);
+        if (f.LatencyMs > 0) await Task.Delay(f.LatencyMs, ct);
+        double roll;
+        lock (_random) roll = _random.NextDouble();
+        if (f.TimeoutRate > 0 && roll < f.TimeoutRate)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(60), ct); // the client gives up first
+            return Results.StatusCode(504);
+        }
+        if (f.Banned) return Results.Json(new { status = 403, error = "Forbidden", response = new { message = "account banned: this number is restricted for spam" } }, statusCode: 403);
+        if (f.RateLimited) return Results.Json(new { status = 429, error = "rate-overlimit" }, statusCode: 429);
+        if (f.Disconnected) return Results.Json(new { status = 500, error = "Connection Closed" }, statusCode: 500);
+        if (f.ErrorRate > 0 && roll < f.ErrorRate) return Results.Json(new { status = 500, error = "Internal Server Error" }, statusCode: 500);
+
+        var id = "3EB0" + Convert.ToHexString(RandomNumberGenerator.GetBytes(8));
+        var now = DateTimeOffset.UtcNow;
+        var jid = body.Number.TrimStart('+') + "@s.whatsapp.net";
+        _sent.Enqueue(new SentText(instance, body.Number, body.Text, id, now));
+        _lastInstanceFor[body.Number.TrimStart('+')] = instance;
+        Track(AfterSendAsync(spec, jid, id, body.Text, f));
+        return Results.Ok(new
+        {
+            key = new { remoteJid = jid, fromMe = true, id },
+            pushName = "",
+            status = "PENDING",
+            message = new { conversation = body.Text },
+            messageType = "conversation",
+            messageTimestamp = now.ToUnixTimeSeconds(),
+        });
+    }
+
+    async Task AfterSendAsync(InstanceSpec spec, string jid, string id, string text, Faults f)
+    {
+        Emit(spec, "send.message", new
+        {
+            key = new { remoteJid = jid, fromMe = true, id },
+            status = "PENDING", message = new { conversation = text }, messageType = "conversation",
+            messageTimestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds(), source = "web",
+        }, f);
+        string[] receipts = f.OutOfOrder ? ["SERVER_ACK", "READ", "DELIVERY_ACK"] : ["SERVER_ACK", "DELIVERY_ACK", "READ"];
+        foreach (var status in receipts)
+        {
+            await Task.Delay(Options.ReceiptDelay, _stop.Token);
+            Emit(spec, "messages.update", new { keyId = id, remoteJid = jid, fromMe = true, status, instanceId = spec.Name }, f);
+        }
+        bool replies, optOut;
+        lock (_random) { replies = _random.NextDouble() < Options.ReplyProbability; optOut = _random.NextDouble() < Options.OptOutProbability; }
+        if (!replies) return;
+        await Task.Delay(Options.ReplyDelay, _stop.Token);
+        string answer;
+        lock (_random) answer = optOut ? "PARE" : Replies[_random.Next(Replies.Length)];
+        Inbound(spec.Name, jid.Split('@')[0], answer);
+    }
+
+    /// <summary>A doctor writes to one of our numbers.</summary>
+    public void Inbound(string instance, string fromPhone, string text, string? messageId = null)
+    {
+        if (!_instances.TryGetValue(instance, out var spec)) return;
+        var phoneJid = fromPhone.TrimStart('+') + "@s.whatsapp.net";
+        var id = messageId ?? "3EB0" + Convert.ToHexString(RandomNumberGenerator.GetBytes(8));
+        object key = spec.UseLid
+            ? new { remoteJid = Math.Abs(phoneJid.GetHashCode()) + "@lid", remoteJidAlt = phoneJid, addressingMode = "lid", fromMe = false, id }
+            : new { remoteJid = phoneJid, fromMe = false, id };
+        Emit(spec, "messages.upsert", new
+        {
+            key, pushName = "Dr(a). Simulado", status = "DELIVERY_ACK", message = new { conversation = text },
+            messageType = "conversation", messageTimestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds(), source = "android",
+        }, FaultsOf(instance));
+    }
+
+    /// <summary>
+    /// Doctors who write first, now and then: each picks the number that last wrote to them, or any
+    /// connected one. This is the inbound traffic a recruiting line gets; it is not our numbers talking.
+    /// </summary>
+    public void StartDoctors(IReadOnlyList<string> phones, TimeSpan every)
+    {
+        Track(Task.Run(async () =>
+        {
+            while (!_stop.IsCancellationRequested)
+            {
+                try { await Task.Delay(every, _stop.Token); } catch (OperationCanceledException) { return; }
+                string phone, text;
+                lock (_random) { phone = phones[_random.Next(phones.Count)].TrimStart('+'); text = Replies[_random.Next(Replies.Length)]; }
+                var open = _instances.Keys.Where(i => !FaultsOf(i).Disconnected).ToList();
+                if (open.Count == 0) continue;
+                string instance;
+                lock (_random) instance = _lastInstanceFor.TryGetValue(phone, out var last) && open.Contains(last) ? last : open[_random.Next(open.Count)];
+                Inbound(instance, phone, text);
+            }
+        }));
+    }
+
+    /// <summary>The gateway reports a connection change (e.g. close with 401 logged out, 403 restricted).</summary>
+    public void Connection(string instance, string state, int statusReason)
+    {
+        if (!_instances.TryGetValue(instance, out var spec)) return;
+        _faults.AddOrUpdate(instance, _ => new Faults { Disconnected = state != "open" }, (_, f) => f with { Disconnected = state != "open" });
+        Emit(spec, "connection.update", new { instance, wuid = spec.Phone?.TrimStart('+') + "@s.whatsapp.net", state, statusReason }, FaultsOf(instance));
+    }
+
+    public void QrCode(string instance)
+    {
+        if (_instances.TryGetValue(instance, out var spec))
+            Emit(spec, "qrcode.updated", new { qrcode = new { instance, code = "2@" + Convert.ToHexString(RandomNumberGenerator.GetBytes(16)), base64 = "data:image/png;base64,AAAA" } }, new Faults());
+    }
+
+    void Emit(InstanceSpec spec, string evt, object data, Faults f)
+    {
+        var body = new
+        {
+            @event = evt, instance = spec.Name, data, destination = Options.WebhookUrl, date_time = DateTimeOffset.Now.ToString("yyyy-MM-ddTHH:mm:ss.fffZ"),
+            sender = spec.Phone?.TrimStart('+') + "@s.whatsapp.net", server_url = BaseAddress?.ToString().TrimEnd('/'), apikey = spec.Token,
+        };
+        bool dup;
+        lock (_random) dup = f.DuplicateRate > 0 && _random.NextDouble() < f.DuplicateRate;
+        for (int i = 0; i < (dup ? 3 : 1); i++) _webhooks.Send(spec, body);
+    }
+
+    void Track(Task t)
+    {
+        lock (_pending)
+        {
+            _pending.RemoveAll(x => x.IsCompleted);
+            _pending.Add(t);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _stop.Cancel();
+        Task[] pending;
+        lock (_pending) pending = [.. _pending];
+        try { await Task.WhenAll(pending); } catch (OperationCanceledException) { }
+        await _webhooks.DisposeAsync();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}

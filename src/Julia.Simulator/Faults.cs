@@ -1,0 +1,42 @@
+namespace Julia.Simulator;
+
+/// <summary>Faults injected per instance through the control API.</summary>
+public sealed record Faults
+{
+    /// <summary>Fraction of sends answered 500.</summary>
+    public double ErrorRate { get; init; }
+    /// <summary>Extra latency on every send.</summary>
+    public int LatencyMs { get; init; }
+    /// <summary>Fraction of sends that hang until the client gives up.</summary>
+    public double TimeoutRate { get; init; }
+    /// <summary>Sends answered 429.</summary>
+    public bool RateLimited { get; init; }
+    /// <summary>The number is disconnected: sends fail, connection state is close.</summary>
+    public bool Disconnected { get; init; }
+    /// <summary>The platform banned the number: sends answered 403 "account banned".</summary>
+    public bool Banned { get; init; }
+    /// <summary>Fraction of webhooks delivered two extra times.</summary>
+    public double DuplicateRate { get; init; }
+    /// <summary>Receipts delivered READ before DELIVERY_ACK.</summary>
+    public bool OutOfOrder { get; init; }
+}
+
+public sealed record SimulatorOptions
+{
+    /// <summary>Where webhooks go (Evolution's per-instance webhook URL; one for all instances here).</summary>
+    public string? WebhookUrl { get; set; }
+    /// <summary>Probability that a doctor answers a message.</summary>
+    public double ReplyProbability { get; set; } = 0.3;
+    /// <summary>Probability that an answer is an opt-out ("PARE").</summary>
+    public double OptOutProbability { get; set; } = 0.02;
+    public TimeSpan ReplyDelay { get; set; } = TimeSpan.FromSeconds(3);
+    /// <summary>Gap between receipts (SERVER_ACK, DELIVERY_ACK, READ).</summary>
+    public TimeSpan ReceiptDelay { get; set; } = TimeSpan.FromMilliseconds(200);
+    /// <summary>Evolution retries a failed webhook up to 10 times; this is the first wait (it doubles).</summary>
+    public TimeSpan WebhookRetryDelay { get; set; } = TimeSpan.FromMilliseconds(200);
+    public int Seed { get; set; } = 42;
+}
+
+public sealed record InstanceSpec(string Name, string Token, string? WebhookSecret, string? Phone, bool UseJwt = false, bool UseLid = false);
+
+public sealed record SentText(string Instance, string Number, string Text, string MessageId, DateTimeOffset At);

@@ -1,0 +1,101 @@
+using Julia.Storage.Operations;
+using Npgsql;
+
+namespace Julia.Storage.Inbox;
+
+public sealed record NewInbound(long ChipId, string Contact, int Ddd, string ProviderMessageId, string? PushName, string? Text, string Intent, DateTimeOffset SentAt);
+
+public sealed record InboundMessage(long Id, long ChipId, string ChipPhone, string Contact, string ProviderMessageId, string? PushName, string? Text,
+                                   string Intent, DateTimeOffset SentAt, DateTimeOffset ReceivedAt);
+
+public sealed record ForwardItem(InboundMessage Message, int Attempts);
+
+/// <summary>Doctors' messages: stored once per (chip, gateway id), read by cursor, forwarded to the agent.</summary>
+public sealed class InboundStore(NpgsqlDataSource db)
+{
+    const string Columns = "i.id, i.chip_id, ch.phone AS chip_phone, i.contact, i.provider_message_id, i.push_name, i.text, i.intent, i.sent_at, i.received_at";
+
+    // The message, the contact's last word (the 24 h reply window and the frequency cap restart from it)
+    // and the sticky conversation, in one transaction. A doctor who writes to a number is answered from it.
+    const string Insert = """
+        INSERT INTO inbound (chip_id, contact, provider_message_id, push_name, text, intent, sent_at, received_at, forward_next_at, forward_status)
+        VALUES (@chip, @contact, @pid, @push, @text, @intent, @sent, @now, @now, CASE WHEN @forward THEN 'pending' ELSE 'disabled' END)
+        ON CONFLICT (chip_id, provider_message_id) DO NOTHING
+        RETURNING id
+        """;
+
+    const string TouchContact = """
+        INSERT INTO contacts (phone, ddd, name, last_inbound_at, created_at, updated_at)
+        VALUES (@contact, @ddd, @push, @sent, @now, @now)
+        ON CONFLICT (phone) DO UPDATE SET last_inbound_at = greatest(contacts.last_inbound_at, EXCLUDED.last_inbound_at),
+            name = coalesce(contacts.name, EXCLUDED.name), updated_at = @now
+        """;
+
+    const string Stick = """
+        INSERT INTO conversations AS c (contact, chip_id, started_at, updated_at) VALUES (@contact, @chip, @now, @now)
+        ON CONFLICT (contact) DO UPDATE SET
+            migrated_from = CASE WHEN c.chip_id <> EXCLUDED.chip_id THEN c.chip_id ELSE c.migrated_from END,
+            migrated_at = CASE WHEN c.chip_id <> EXCLUDED.chip_id THEN @now ELSE c.migrated_at END,
+            chip_id = EXCLUDED.chip_id, updated_at = @now
+        RETURNING (xmax <> 0 AND migrated_at = @now) AS moved
+        """;
+
+    public async Task<long?> AddAsync(NewInbound m, bool forward, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var c = await db.OpenConnectionAsync(ct);
+        await using var tx = await c.BeginTransactionAsync(ct);
+        long? id;
+        await using (var cmd = c.Cmd(Insert, tx).P("chip", m.ChipId).P("contact", m.Contact).P("pid", m.ProviderMessageId).Text("push", m.PushName)
+                         .Text("text", m.Text).P("intent", m.Intent).P("sent", m.SentAt).P("now", now).P("forward", forward))
+            id = (long?)await cmd.ExecuteScalarAsync(ct);
+        if (id is null) return null; // the same message again
+        await using (var cmd = c.Cmd(TouchContact, tx).P("contact", m.Contact).P("ddd", (short)m.Ddd).Text("push", m.PushName).P("sent", m.SentAt).P("now", now))
+            await cmd.ExecuteNonQueryAsync(ct);
+        await using (var cmd = c.Cmd(Stick, tx).P("contact", m.Contact).P("chip", m.ChipId).P("now", now))
+            if (await cmd.ExecuteScalarAsync(ct) is true)
+                await OperationStore.AddAsync(c, tx, new NewOperation("inbox", "conversation_migrated", m.ChipId, m.Contact, Reason: "the contact wrote to this number"), now, ct);
+        await tx.CommitAsync(ct);
+        return id;
+    }
+
+    public async Task<List<InboundMessage>> AfterAsync(long after, int limit, CancellationToken ct)
+    {
+        await using var c = await db.OpenConnectionAsync(ct);
+        await using var cmd = c.Cmd($"SELECT {Columns} FROM inbound i JOIN chips ch ON ch.id = i.chip_id WHERE i.id > @after ORDER BY i.id LIMIT @limit")
+            .P("after", after).P("limit", limit);
+        return await cmd.ListAsync(Read, ct);
+    }
+
+    // Claim by pushing the next try into the future (a lease); a node that dies mid-POST lets it come due again.
+    const string ClaimForward = $"""
+        WITH due AS MATERIALIZED (
+            SELECT id FROM inbound WHERE forward_status = 'pending' AND forward_next_at <= @now ORDER BY id LIMIT @n FOR UPDATE SKIP LOCKED
+        ), u AS (
+            UPDATE inbound SET forward_next_at = @now + @lease, forward_attempts = forward_attempts + 1 FROM due WHERE inbound.id = due.id
+            RETURNING inbound.*
+        )
+        SELECT {Columns}, i.forward_attempts FROM u i JOIN chips ch ON ch.id = i.chip_id ORDER BY i.id
+        """;
+
+    public async Task<List<ForwardItem>> ClaimForwardAsync(int n, TimeSpan lease, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var c = await db.OpenConnectionAsync(ct);
+        await using var cmd = c.Cmd(ClaimForward).P("n", n).P("lease", lease).P("now", now);
+        return await cmd.ListAsync(r => new ForwardItem(Read(r), r.Get<int>("forward_attempts")), ct);
+    }
+
+    public async Task ForwardedAsync(long id, string? error, DateTimeOffset? next, bool dead, CancellationToken ct)
+    {
+        await using var c = await db.OpenConnectionAsync(ct);
+        await using var cmd = c.Cmd("""
+            UPDATE inbound SET forward_status = CASE WHEN @error IS NULL THEN 'forwarded' WHEN @dead THEN 'dead' ELSE 'pending' END,
+                   forward_error = @error, forward_next_at = coalesce(@next, forward_next_at)
+            WHERE id = @id AND forward_status = 'pending'
+            """).P("id", id).Text("error", error).P("next", next).P("dead", dead);
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    static InboundMessage Read(NpgsqlDataReader r) => new(r.Get<long>("id"), r.Get<long>("chip_id"), r.Get<string>("chip_phone"), r.Get<string>("contact"),
+        r.Get<string>("provider_message_id"), r.OptString("push_name"), r.OptString("text"), r.Get<string>("intent"),
+        r.Get<DateTimeOffset>("sent_at"), r.Get<DateTimeOffset>("received_at"));
+}

@@ -1,0 +1,98 @@
+using System.Text.Json;
+using Npgsql;
+
+namespace Julia.Storage.Inbox;
+
+public sealed record InboxItem(long Id, string Source, string Event, long? ChipId, JsonElement Payload, int Attempts, Guid ClaimToken, DateTimeOffset ReceivedAt);
+public sealed record DeadItem(long Id, string Source, string Event, long? ChipId, DateTimeOffset ReceivedAt, int Attempts, string? Error, JsonElement Payload);
+
+/// <summary>
+/// The webhook inbox. A webhook is answered only after its row is committed; the dedupe key makes a
+/// redelivery a no-op. Processing claims rows under a token; finishing is fenced on it. Handlers are
+/// idempotent, so an event applied by a node that then died before marking it is safely applied again.
+/// </summary>
+public sealed class InboxStore(NpgsqlDataSource db)
+{
+    const string Insert = """
+        INSERT INTO inbox (dedupe_key, source, event, chip_id, payload, received_at, status, next_attempt_at)
+        VALUES (@key, @source, @event, @chip, @payload, @now, 'pending', @now)
+        ON CONFLICT (dedupe_key) DO NOTHING
+        """;
+
+    const string Claim = """
+        WITH due AS MATERIALIZED (
+            SELECT id FROM inbox
+            WHERE (status = 'pending' AND next_attempt_at <= @now) OR (status = 'processing' AND claim_expires_at <= @now)
+            ORDER BY id LIMIT @n FOR UPDATE SKIP LOCKED
+        )
+        UPDATE inbox i SET status = 'processing', claim_token = gen_random_uuid(), claim_expires_at = @now + @lease, attempts = i.attempts + 1
+        FROM due WHERE i.id = due.id
+        RETURNING i.id, i.source, i.event, i.chip_id, i.payload::text AS payload, i.attempts, i.claim_token, i.received_at
+        """;
+
+    const string Applied = """
+        UPDATE inbox SET status = 'applied', applied_at = @now, claim_token = NULL, claim_expires_at = NULL, error = NULL
+        WHERE id = @id AND status = 'processing' AND claim_token = @token
+        """;
+
+    const string Failed = """
+        UPDATE inbox SET status = CASE WHEN @dead THEN 'dead' ELSE 'pending' END, next_attempt_at = @next, error = @error,
+               claim_token = NULL, claim_expires_at = NULL
+        WHERE id = @id AND status = 'processing' AND claim_token = @token
+        """;
+
+    const string Replay = """
+        UPDATE inbox SET status = 'pending', attempts = 0, next_attempt_at = @now, error = NULL WHERE id = @id AND status = 'dead' RETURNING 1
+        """;
+
+    /// <summary>True when stored now; false when the same event was stored before.</summary>
+    public async Task<bool> AddAsync(string dedupeKey, string source, string evt, long? chipId, string payload, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var c = await db.OpenConnectionAsync(ct);
+        await using var cmd = c.Cmd(Insert).P("key", dedupeKey).P("source", source).P("event", evt).Long("chip", chipId)
+            .Json("payload", payload).P("now", now);
+        return await cmd.ExecuteNonQueryAsync(ct) == 1;
+    }
+
+    public async Task<List<InboxItem>> ClaimAsync(int n, TimeSpan lease, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var c = await db.OpenConnectionAsync(ct);
+        await using var cmd = c.Cmd(Claim).P("n", n).P("lease", lease).P("now", now);
+        return await cmd.ListAsync(r => new InboxItem(r.Get<long>("id"), r.Get<string>("source"), r.Get<string>("event"), r.Opt<long>("chip_id"),
+            JsonDocument.Parse(r.Get<string>("payload")).RootElement.Clone(), r.Get<int>("attempts"), r.Get<Guid>("claim_token"),
+            r.Get<DateTimeOffset>("received_at")), ct);
+    }
+
+    public async Task<bool> AppliedAsync(InboxItem item, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var c = await db.OpenConnectionAsync(ct);
+        await using var cmd = c.Cmd(Applied).P("id", item.Id).P("token", item.ClaimToken).P("now", now);
+        return await cmd.ExecuteNonQueryAsync(ct) == 1;
+    }
+
+    public async Task<bool> FailedAsync(InboxItem item, string error, DateTimeOffset next, bool dead, CancellationToken ct)
+    {
+        await using var c = await db.OpenConnectionAsync(ct);
+        await using var cmd = c.Cmd(Failed).P("id", item.Id).P("token", item.ClaimToken).P("error", error[..Math.Min(error.Length, 1000)])
+            .P("next", next).P("dead", dead);
+        return await cmd.ExecuteNonQueryAsync(ct) == 1;
+    }
+
+    public async Task<List<DeadItem>> DeadAsync(int limit, CancellationToken ct)
+    {
+        await using var c = await db.OpenConnectionAsync(ct);
+        await using var cmd = c.Cmd("SELECT id, source, event, chip_id, received_at, attempts, error, payload::text AS payload FROM inbox WHERE status = 'dead' ORDER BY id DESC LIMIT @limit").P("limit", limit);
+        return await cmd.ListAsync(r => new DeadItem(r.Get<long>("id"), r.Get<string>("source"), r.Get<string>("event"), r.Opt<long>("chip_id"),
+            r.Get<DateTimeOffset>("received_at"), r.Get<int>("attempts"), r.OptString("error"), JsonDocument.Parse(r.Get<string>("payload")).RootElement.Clone()), ct);
+    }
+
+    /// <summary>True when a dead event was put back in the queue; null when there is no such event at all.</summary>
+    public async Task<bool?> ReplayAsync(long id, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var c = await db.OpenConnectionAsync(ct);
+        await using (var cmd = c.Cmd(Replay).P("id", id).P("now", now))
+            if (await cmd.ExecuteScalarAsync(ct) is not null) return true;
+        await using var exists = c.Cmd("SELECT 1 FROM inbox WHERE id = @id").P("id", id);
+        return await exists.ExecuteScalarAsync(ct) is null ? null : false;
+    }
+}

@@ -1,0 +1,247 @@
+using Julia.Domain.Selection;
+using Julia.Domain.Sending;
+using Npgsql;
+
+namespace Julia.Storage.Outbox;
+
+public sealed record NewMessage(string IdempotencyKey, string Contact, MessageKind Kind, string Text, DateTimeOffset? NotBefore, DateTimeOffset ExpiresAt);
+
+public sealed record Message(long Id, string IdempotencyKey, string Contact, string Kind, string Text, string Status, long? ChipId,
+    string? ProviderMessageId, long[] TriedChips, int Attempts, DateTimeOffset NextAttemptAt, DateTimeOffset? NotBefore,
+    DateTimeOffset ExpiresAt, Guid? LeaseToken, string? LastError, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt,
+    DateTimeOffset? SentAt, DateTimeOffset? DeliveredAt, DateTimeOffset? ReadAt);
+
+/// <summary>A message claimed by this node; <see cref="Rescued"/> when its previous lease had expired.</summary>
+public sealed record Claimed(Message Message, bool Rescued);
+
+public sealed record TimelineEntry(DateTimeOffset At, string Status, long? ChipId, string? Detail);
+public sealed record AttemptEntry(long ChipId, DateTimeOffset StartedAt, DateTimeOffset FinishedAt, string Outcome, string? Detail);
+
+public sealed record Attempt(long ChipId, DateTimeOffset StartedAt, SendOutcome Outcome, string? Detail);
+
+public enum CancelOutcome { Cancelled, NotFound, InFlight, Final }
+
+/// <summary>
+/// The outbound queue. Claims take due or lease-expired rows with SKIP LOCKED under a fresh lease
+/// token; every completion is guarded on status = 'sending' and that token, so a node that lost its
+/// lease (it was slow or presumed dead) cannot overwrite newer work: its write counts zero rows.
+/// </summary>
+public sealed class OutboxStore(NpgsqlDataSource db, string node)
+{
+    const string Columns = """
+        m.id, m.idempotency_key, m.contact, m.kind, m.text, m.status, m.chip_id, m.provider_message_id, m.tried_chips, m.attempts,
+        m.next_attempt_at, m.not_before, m.expires_at, m.lease_token, m.last_error, m.created_at, m.updated_at, m.sent_at,
+        m.delivered_at, m.read_at
+        """;
+
+    // Insert-or-return: a repeated idempotency key gets the original message, never a second one.
+    const string Enqueue = $"""
+        WITH ins AS (
+            INSERT INTO messages (idempotency_key, contact, kind, text, status, next_attempt_at, not_before, expires_at, created_at, updated_at)
+            VALUES (@key, @contact, @kind, @text, 'queued', greatest(@now, coalesce(@not_before, @now)), @not_before, @expires, @now, @now)
+            ON CONFLICT (idempotency_key) DO NOTHING
+            RETURNING *
+        ), ev AS (
+            INSERT INTO message_events (message_id, at, status) SELECT id, @now, 'queued' FROM ins
+        )
+        SELECT true AS created, {Columns} FROM ins m
+        """;
+
+    const string ByKey = $"SELECT false AS created, {Columns} FROM messages m WHERE idempotency_key = @key";
+    const string ById = $"SELECT {Columns} FROM messages m WHERE id = @id";
+
+    // The claim: due queued rows and rows whose lease ran out (a crashed or stalled node), oldest first.
+    const string Claim = $"""
+        WITH due AS MATERIALIZED (
+            SELECT id, status = 'sending' AS rescued FROM messages
+            WHERE (status = 'queued' AND next_attempt_at <= @now) OR (status = 'sending' AND lease_expires_at <= @now)
+            ORDER BY next_attempt_at
+            LIMIT @n
+            FOR UPDATE SKIP LOCKED
+        )
+        UPDATE messages m SET status = 'sending', lease_owner = @node, lease_token = gen_random_uuid(),
+               lease_expires_at = @now + @lease, attempts = m.attempts + 1, updated_at = @now
+        FROM due WHERE m.id = due.id
+        RETURNING due.rescued, {Columns}
+        """;
+
+    // Every completion below is fenced on (status = 'sending', lease_token) and writes its timeline
+    // entry in the same statement.
+    const string Finish = """
+        WITH m AS (
+            UPDATE messages SET status = @status, chip_id = coalesce(@chip, chip_id), provider_message_id = coalesce(@pid, provider_message_id),
+                   sent_at = CASE WHEN @status = 'sent' THEN @now ELSE sent_at END, last_error = @error,
+                   lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL, updated_at = @now
+            WHERE id = @id AND status = 'sending' AND lease_token = @token
+            RETURNING id
+        ), ev AS (
+            INSERT INTO message_events (message_id, at, status, chip_id, detail) SELECT id, @now, @status, @chip, @error FROM m
+        )
+        SELECT count(*) FROM m
+        """;
+
+    const string Requeue = """
+        WITH m AS (
+            UPDATE messages SET status = 'queued', next_attempt_at = @at, last_error = @error,
+                   tried_chips = CASE WHEN @exclude_chip IS NULL THEN tried_chips ELSE array_append(tried_chips, @exclude_chip) END,
+                   attempts = CASE WHEN @count_attempt THEN attempts ELSE attempts - 1 END,
+                   lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL, updated_at = @now
+            WHERE id = @id AND status = 'sending' AND lease_token = @token
+            RETURNING id
+        ), ev AS (
+            INSERT INTO message_events (message_id, at, status, chip_id, detail) SELECT id, @now, 'queued', @exclude_chip, @error FROM m WHERE @log
+        )
+        SELECT count(*) FROM m
+        """;
+
+    const string RecordAttempt = """
+        INSERT INTO message_attempts (message_id, chip_id, lease_token, started_at, finished_at, outcome, detail)
+        VALUES (@id, @chip, @token, @started, @now, @outcome, @detail)
+        """;
+
+    const string Cancel = """
+        WITH m AS (
+            UPDATE messages SET status = 'cancelled', updated_at = @now WHERE id = @id AND status = 'queued' RETURNING id
+        ), ev AS (INSERT INTO message_events (message_id, at, status) SELECT id, @now, 'cancelled' FROM m)
+        SELECT (SELECT count(*) FROM m) AS cancelled, (SELECT status FROM messages WHERE id = @id) AS status
+        """;
+
+    // Receipts only move a message forward (sent < delivered < read); read implies delivered.
+    const string Receipt = """
+        WITH m AS (
+            UPDATE messages SET status = @status,
+                   delivered_at = CASE WHEN @status IN ('delivered', 'read') THEN coalesce(delivered_at, @at) ELSE delivered_at END,
+                   read_at = CASE WHEN @status = 'read' THEN coalesce(read_at, @at) ELSE read_at END,
+                   updated_at = @now
+            WHERE chip_id = @chip AND provider_message_id = @pid
+              AND status IN ('sent', 'delivered', 'read')
+              AND (CASE status WHEN 'sent' THEN 1 WHEN 'delivered' THEN 2 WHEN 'read' THEN 3 END) < @rank
+            RETURNING id
+        ), ev AS (INSERT INTO message_events (message_id, at, status, chip_id) SELECT id, @at, @status, @chip FROM m)
+        SELECT (SELECT count(*) FROM m) AS moved,
+               EXISTS (SELECT 1 FROM messages WHERE chip_id = @chip AND provider_message_id = @pid) AS known
+        """;
+
+    // A gateway ERROR receipt fails a message that was not yet delivered.
+    const string ErrorReceipt = """
+        WITH m AS (
+            UPDATE messages SET status = 'failed', last_error = 'gateway reported ERROR', updated_at = @now
+            WHERE chip_id = @chip AND provider_message_id = @pid AND status = 'sent'
+            RETURNING id
+        ), ev AS (INSERT INTO message_events (message_id, at, status, chip_id, detail) SELECT id, @at, 'failed', @chip, 'ERROR receipt' FROM m)
+        SELECT (SELECT count(*) FROM m) AS moved,
+               EXISTS (SELECT 1 FROM messages WHERE chip_id = @chip AND provider_message_id = @pid) AS known
+        """;
+
+    public async Task<(Message Message, bool Created)> EnqueueAsync(NewMessage m, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var c = await db.OpenConnectionAsync(ct);
+        for (int i = 0; i < 3; i++)
+        {
+            await using (var cmd = c.Cmd(Enqueue).P("key", m.IdempotencyKey).P("contact", m.Contact).P("kind", m.Kind.ToWire()).P("text", m.Text)
+                             .P("now", now).P("not_before", m.NotBefore).P("expires", m.ExpiresAt))
+            await using (var r = await cmd.ExecuteReaderAsync(ct))
+                if (await r.ReadAsync(ct)) return (Read(r), true);
+            await using (var cmd = c.Cmd(ByKey).P("key", m.IdempotencyKey))
+            await using (var r = await cmd.ExecuteReaderAsync(ct))
+                if (await r.ReadAsync(ct)) return (Read(r), false);
+            // The other insert of this key has not committed yet: look again.
+        }
+        throw new InvalidOperationException("idempotency key race did not settle");
+    }
+
+    public async Task<Message?> GetAsync(long id, CancellationToken ct)
+    {
+        await using var c = await db.OpenConnectionAsync(ct);
+        await using var cmd = c.Cmd(ById).P("id", id);
+        return await cmd.FirstAsync(Read, ct);
+    }
+
+    public async Task<(List<TimelineEntry>, List<AttemptEntry>)> HistoryAsync(long id, CancellationToken ct)
+    {
+        await using var c = await db.OpenConnectionAsync(ct);
+        await using var ev = c.Cmd("SELECT at, status, chip_id, detail FROM message_events WHERE message_id = @id ORDER BY id").P("id", id);
+        var timeline = await ev.ListAsync(r => new TimelineEntry(r.Get<DateTimeOffset>("at"), r.Get<string>("status"), r.Opt<long>("chip_id"), r.OptString("detail")), ct);
+        await using var at = c.Cmd("SELECT chip_id, started_at, finished_at, outcome, detail FROM message_attempts WHERE message_id = @id ORDER BY id").P("id", id);
+        var attempts = await at.ListAsync(r => new AttemptEntry(r.Get<long>("chip_id"), r.Get<DateTimeOffset>("started_at"), r.Get<DateTimeOffset>("finished_at"),
+            r.Get<string>("outcome"), r.OptString("detail")), ct);
+        return (timeline, attempts);
+    }
+
+    public async Task<List<Claimed>> ClaimAsync(int n, TimeSpan lease, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var c = await db.OpenConnectionAsync(ct);
+        await using var cmd = c.Cmd(Claim).P("n", n).P("node", node).P("now", now).P("lease", lease);
+        return await cmd.ListAsync(r => new Claimed(Read(r), r.Get<bool>("rescued")), ct);
+    }
+
+    /// <summary>Terminal or sent; false when the lease was lost (someone else owns the message now).</summary>
+    public async Task<bool> FinishAsync(Message m, string status, long? chipId, string? providerId, string? error, Attempt? attempt,
+                                        DateTimeOffset now, CancellationToken ct)
+    {
+        await using var c = await db.OpenConnectionAsync(ct);
+        await using var tx = await c.BeginTransactionAsync(ct);
+        if (attempt is not null) await AddAttemptAsync(c, tx, m, attempt, now, ct);
+        await using var cmd = c.Cmd(Finish, tx).P("id", m.Id).P("token", m.LeaseToken!.Value).P("status", status).Long("chip", chipId)
+            .Text("pid", providerId).Text("error", error).P("now", now);
+        var done = (long)(await cmd.ExecuteScalarAsync(ct))! == 1;
+        await tx.CommitAsync(ct);
+        return done;
+    }
+
+    /// <summary>Back to the queue for another try at <paramref name="at"/>; optionally never on <paramref name="excludeChip"/> again.</summary>
+    public async Task<bool> RequeueAsync(Message m, DateTimeOffset at, long? excludeChip, string? error, Attempt? attempt, bool countAttempt,
+                                         DateTimeOffset now, CancellationToken ct, bool log = true)
+    {
+        await using var c = await db.OpenConnectionAsync(ct);
+        await using var tx = await c.BeginTransactionAsync(ct);
+        if (attempt is not null) await AddAttemptAsync(c, tx, m, attempt, now, ct);
+        await using var cmd = c.Cmd(Requeue, tx).P("id", m.Id).P("token", m.LeaseToken!.Value).P("at", at).Long("exclude_chip", excludeChip)
+            .Text("error", error).P("count_attempt", countAttempt).P("now", now).P("log", log);
+        var done = (long)(await cmd.ExecuteScalarAsync(ct))! == 1;
+        await tx.CommitAsync(ct);
+        return done;
+    }
+
+    static async Task AddAttemptAsync(NpgsqlConnection c, NpgsqlTransaction tx, Message m, Attempt a, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var cmd = c.Cmd(RecordAttempt, tx).P("id", m.Id).P("chip", a.ChipId).P("token", m.LeaseToken!.Value)
+            .P("started", a.StartedAt).P("now", now).P("outcome", a.Outcome.ToWire()).Text("detail", a.Detail);
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    public async Task<(CancelOutcome, string? Status)> CancelAsync(long id, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var c = await db.OpenConnectionAsync(ct);
+        await using var cmd = c.Cmd(Cancel).P("id", id).P("now", now);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        await r.ReadAsync(ct);
+        var status = r.OptString("status");
+        if (r.Get<long>("cancelled") == 1) return (CancelOutcome.Cancelled, "cancelled");
+        return status switch
+        {
+            null => (CancelOutcome.NotFound, null),
+            "sending" => (CancelOutcome.InFlight, status),
+            _ => (CancelOutcome.Final, status),
+        };
+    }
+
+    /// <summary>Applies a delivery receipt. Returns (moved, known): unknown means the send is not recorded yet.</summary>
+    public async Task<(bool Moved, bool Known)> ReceiptAsync(NpgsqlConnection c, NpgsqlTransaction tx, long chipId, string providerId,
+                                                              string status, DateTimeOffset at, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var cmd = status == "failed"
+            ? c.Cmd(ErrorReceipt, tx).P("chip", chipId).P("pid", providerId).P("at", at).P("now", now)
+            : c.Cmd(Receipt, tx).P("chip", chipId).P("pid", providerId).P("status", status).P("rank", MessageStatus.Rank(status)).P("at", at).P("now", now);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        await r.ReadAsync(ct);
+        return (r.Get<long>("moved") > 0, r.Get<bool>("known"));
+    }
+
+    static Message Read(NpgsqlDataReader r) => new(
+        r.Get<long>("id"), r.Get<string>("idempotency_key"), r.Get<string>("contact"), r.Get<string>("kind"), r.Get<string>("text"),
+        r.Get<string>("status"), r.Opt<long>("chip_id"), r.OptString("provider_message_id"), r.Get<long[]>("tried_chips"),
+        r.Get<int>("attempts"), r.Get<DateTimeOffset>("next_attempt_at"), r.Opt<DateTimeOffset>("not_before"), r.Get<DateTimeOffset>("expires_at"),
+        r.Opt<Guid>("lease_token"), r.OptString("last_error"), r.Get<DateTimeOffset>("created_at"), r.Get<DateTimeOffset>("updated_at"),
+        r.Opt<DateTimeOffset>("sent_at"), r.Opt<DateTimeOffset>("delivered_at"), r.Opt<DateTimeOffset>("read_at"));
+}

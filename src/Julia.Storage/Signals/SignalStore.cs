@@ -1,0 +1,192 @@
+using Julia.Domain.Chips;
+using Julia.Domain.Selection;
+using Julia.Domain.Sending;
+using Julia.Storage.Chips;
+using Julia.Storage.Operations;
+using Npgsql;
+
+namespace Julia.Storage.Signals;
+
+public sealed record Alert(long Id, DateTimeOffset At, string Kind, string Severity, long? ChipId, string Message, DateTimeOffset? ResolvedAt, string? ResolvedBy);
+
+/// <summary>
+/// What gateways tell us about a chip: send results (breaker), rate limits (cooldown), spam or
+/// restriction signals (pause the chip, trip the pool gate, alert) and connection changes. Each is
+/// one transaction holding the chip row lock, and each NOTIFYs so every node's snapshot drops it.
+/// </summary>
+public sealed class SignalStore(NpgsqlDataSource db)
+{
+    public static readonly TimeSpan RateLimitCooldown = TimeSpan.FromMinutes(10);
+    public static readonly TimeSpan AlertCooldown = TimeSpan.FromMinutes(30);
+
+    const string LockBreaker = """
+        SELECT breaker_state, breaker_until, breaker_open_seconds, consecutive_failures, window_started_at, window_sends, window_failures
+        FROM chips WHERE id = @id FOR UPDATE
+        """;
+
+    const string SaveBreaker = """
+        UPDATE chips SET breaker_state = @state, breaker_until = @until, breaker_open_seconds = @open, consecutive_failures = @consecutive,
+               window_started_at = @window_start, window_sends = @sends, window_failures = @failures, updated_at = @now
+        WHERE id = @id
+        """;
+
+    const string BreakerLog = "INSERT INTO breaker_log (chip_id, at, from_state, to_state, reason) VALUES (@id, @now, @from, @to, @reason)";
+    const string Signal = "INSERT INTO chip_signals (chip_id, at, kind, detail) VALUES (@id, @now, @kind, @detail)";
+
+    // Pausing for a platform signal keeps where the chip was, so an operator can resume it after review.
+    const string PauseChip = """
+        UPDATE chips SET status = 'paused', paused_from = status, status_reason = @reason, updated_at = @now
+        WHERE id = @id AND status NOT IN ('paused', 'retired') RETURNING paused_from
+        """;
+
+    const string TripGate = """
+        UPDATE pool_state SET gate_tripped = true, tripped_at = @now, tripped_reason = @reason WHERE id = 1 AND NOT gate_tripped RETURNING 1
+        """;
+
+    // One open alert per kind and chip within the cooldown: a storm of signals pages once.
+    const string RaiseAlert = """
+        INSERT INTO alerts (at, kind, severity, chip_id, message)
+        SELECT @now, @kind, @severity, @chip, @message
+        WHERE NOT EXISTS (SELECT 1 FROM alerts WHERE kind = @kind AND chip_id IS NOT DISTINCT FROM @chip AND at > @now - @cooldown)
+        """;
+
+    public async Task<string?> RecordSendAsync(long chipId, Breaker.Result result, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var c = await db.OpenConnectionAsync(ct);
+        await using var tx = await c.BeginTransactionAsync(ct);
+        BreakerRow before;
+        await using (var q = c.Cmd(LockBreaker, tx).P("id", chipId))
+        {
+            before = (await q.FirstAsync(r => new BreakerRow(ChipRow.ParseBreaker(r.Get<string>("breaker_state")), r.Opt<DateTimeOffset>("breaker_until"),
+                r.Get<int>("breaker_open_seconds"), r.Get<int>("consecutive_failures"), r.Opt<DateTimeOffset>("window_started_at"),
+                r.Get<int>("window_sends"), r.Get<int>("window_failures")), ct))!;
+        }
+        var (after, reason) = Breaker.OnResult(before, result, now);
+        await using (var u = c.Cmd(SaveBreaker, tx).P("id", chipId).P("state", ChipRow.ToWire(after.State)).P("until", after.Until)
+                         .P("open", after.OpenSeconds).P("consecutive", after.ConsecutiveFailures).P("window_start", after.WindowStartedAt)
+                         .P("sends", after.WindowSends).P("failures", after.WindowFailures).P("now", now))
+            await u.ExecuteNonQueryAsync(ct);
+        if (reason is not null)
+        {
+            await using (var l = c.Cmd(BreakerLog, tx).P("id", chipId).P("now", now).P("from", ChipRow.ToWire(before.State))
+                             .P("to", ChipRow.ToWire(after.State)).P("reason", reason))
+                await l.ExecuteNonQueryAsync(ct);
+            await ChipStore.NotifyAsync(c, tx, ct);
+        }
+        await tx.CommitAsync(ct);
+        return reason is null ? null : $"{ChipRow.ToWire(before.State)} → {ChipRow.ToWire(after.State)}: {reason}";
+    }
+
+    public async Task CooldownAsync(long chipId, string detail, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var c = await db.OpenConnectionAsync(ct);
+        await using var tx = await c.BeginTransactionAsync(ct);
+        await using (var u = c.Cmd("UPDATE chips SET cooldown_until = greatest(coalesce(cooldown_until, @until), @until), updated_at = @now WHERE id = @id", tx)
+                         .P("id", chipId).P("until", now + RateLimitCooldown).P("now", now))
+            await u.ExecuteNonQueryAsync(ct);
+        await AddSignalAsync(c, tx, chipId, "rate_limited", detail, now, ct);
+        await ChipStore.NotifyAsync(c, tx, ct);
+        await tx.CommitAsync(ct);
+    }
+
+    /// <summary>
+    /// A spam or restriction signal: the chip stops (paused), prospecting stops pool-wide (gate), an
+    /// operator is alerted. Nothing here finds a replacement number: that is a person's decision.
+    /// </summary>
+    public async Task RestrictAsync(long chipId, string detail, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var c = await db.OpenConnectionAsync(ct);
+        await using var tx = await c.BeginTransactionAsync(ct);
+        await AddSignalAsync(c, tx, chipId, "spam_restriction", detail, now, ct);
+        string? from;
+        await using (var p = c.Cmd(PauseChip, tx).P("id", chipId).P("reason", "restriction: " + detail).P("now", now))
+            from = (string?)await p.ExecuteScalarAsync(ct);
+        if (from is not null)
+            await OperationStore.AddAsync(c, tx, new NewOperation("gateway", "chip_paused_by_signal", chipId, FromStatus: from, ToStatus: "paused", Reason: detail), now, ct);
+        await TripGateAsync(c, tx, $"spam/restriction signal on chip {chipId}: {detail}", now, ct);
+        await AlertAsync(c, tx, "chip_restricted", "critical", chipId, $"Chip {chipId} paused after a spam/restriction signal: {detail}", now, ct);
+        await ChipStore.NotifyAsync(c, tx, ct);
+        await tx.CommitAsync(ct);
+    }
+
+    public static async Task TripGateAsync(NpgsqlConnection c, NpgsqlTransaction tx, string reason, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var g = c.Cmd(TripGate, tx).P("now", now).P("reason", reason);
+        if (await g.ExecuteScalarAsync(ct) is not null)
+        {
+            await OperationStore.AddAsync(c, tx, new NewOperation("gate", "prospecting_paused", Reason: reason), now, ct);
+            await AlertAsync(c, tx, "gate_tripped", "critical", null, "Prospecting paused for the whole pool: " + reason, now, ct);
+        }
+    }
+
+    /// <summary>connection.update: connected flag; logged out (401) → pending for a new QR; 403 → restriction.</summary>
+    public async Task ConnectionAsync(long chipId, string state, int? statusReason, DateTimeOffset now, CancellationToken ct)
+    {
+        if (state == "close" && statusReason == 403)
+        {
+            await SetConnectedAsync(chipId, false, now, ct);
+            await RestrictAsync(chipId, "connection closed with 403", now, ct);
+            return;
+        }
+        await using var c = await db.OpenConnectionAsync(ct);
+        await using var tx = await c.BeginTransactionAsync(ct);
+        await using (var u = c.Cmd("UPDATE chips SET connected = @on, connection_changed_at = @now, updated_at = @now WHERE id = @id AND connected <> @on", tx)
+                         .P("id", chipId).P("on", state == "open").P("now", now))
+            await u.ExecuteNonQueryAsync(ct);
+        if (state == "close" && statusReason == 401)
+        {
+            await using var p = c.Cmd("""
+                UPDATE chips SET status = 'pending', status_reason = 'logged out: scan a new QR', updated_at = @now
+                WHERE id = @id AND status IN ('rampup', 'ready', 'active', 'degraded') RETURNING 1
+                """, tx).P("id", chipId).P("now", now);
+            if (await p.ExecuteScalarAsync(ct) is not null)
+                await OperationStore.AddAsync(c, tx, new NewOperation("gateway", "chip_logged_out", chipId, ToStatus: "pending", Reason: "connection closed with 401"), now, ct);
+            await AddSignalAsync(c, tx, chipId, "logged_out", "401", now, ct);
+            await AlertAsync(c, tx, "chip_logged_out", "warning", chipId, $"Chip {chipId} was logged out; it needs a new QR pairing.", now, ct);
+        }
+        else if (state == "close" && statusReason is 402 or 406)
+            await AlertAsync(c, tx, "chip_disconnected", "warning", chipId, $"Chip {chipId} closed with {statusReason}; the gateway will not reconnect it.", now, ct);
+        await ChipStore.NotifyAsync(c, tx, ct);
+        await tx.CommitAsync(ct);
+    }
+
+    async Task SetConnectedAsync(long chipId, bool on, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var c = await db.OpenConnectionAsync(ct);
+        await using var u = c.Cmd("UPDATE chips SET connected = @on, connection_changed_at = @now, updated_at = @now WHERE id = @id").P("id", chipId).P("on", on).P("now", now);
+        await u.ExecuteNonQueryAsync(ct);
+    }
+
+    static async Task AddSignalAsync(NpgsqlConnection c, NpgsqlTransaction tx, long chipId, string kind, string? detail, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var s = c.Cmd(Signal, tx).P("id", chipId).P("now", now).P("kind", kind).Text("detail", detail);
+        await s.ExecuteNonQueryAsync(ct);
+    }
+
+    public static async Task AlertAsync(NpgsqlConnection c, NpgsqlTransaction? tx, string kind, string severity, long? chipId, string message,
+                                        DateTimeOffset now, CancellationToken ct)
+    {
+        await using var a = c.Cmd(RaiseAlert, tx).P("now", now).P("kind", kind).P("severity", severity).Long("chip", chipId).P("message", message).P("cooldown", AlertCooldown);
+        await a.ExecuteNonQueryAsync(ct);
+    }
+
+    public async Task<List<Alert>> AlertsAsync(bool openOnly, int limit, CancellationToken ct)
+    {
+        await using var c = await db.OpenConnectionAsync(ct);
+        await using var cmd = c.Cmd("SELECT * FROM alerts WHERE (NOT @open OR resolved_at IS NULL) ORDER BY id DESC LIMIT @limit").P("open", openOnly).P("limit", limit);
+        return await cmd.ListAsync(r => new Alert(r.Get<long>("id"), r.Get<DateTimeOffset>("at"), r.Get<string>("kind"), r.Get<string>("severity"),
+            r.Opt<long>("chip_id"), r.Get<string>("message"), r.Opt<DateTimeOffset>("resolved_at"), r.OptString("resolved_by")), ct);
+    }
+
+    public async Task<bool?> ResolveAlertAsync(long id, string actor, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var c = await db.OpenConnectionAsync(ct);
+        await using var cmd = c.Cmd("""
+            WITH u AS (UPDATE alerts SET resolved_at = @now, resolved_by = @actor WHERE id = @id AND resolved_at IS NULL RETURNING 1)
+            SELECT (SELECT count(*) FROM u) AS done, EXISTS (SELECT 1 FROM alerts WHERE id = @id) AS known
+            """).P("id", id).P("actor", actor).P("now", now);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        await r.ReadAsync(ct);
+        return !r.Get<bool>("known") ? null : r.Get<long>("done") == 1;
+    }
+}
