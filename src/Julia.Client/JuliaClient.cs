@@ -54,6 +54,19 @@ public sealed class JuliaClient
     public Task<Conversation> GetConversationAsync(string phone, CancellationToken ct = default) =>
         Send<Conversation>(HttpMethod.Get, $"v1/conversations/{Uri.EscapeDataString(phone)}", null, ct);
 
+    // Messages and inbound
+    public async Task<(MessageAccepted Message, bool Created)> SendMessageAsync(string contact, string kind, string text, string idempotencyKey,
+        DateTimeOffset? notBefore = null, DateTimeOffset? expiresAt = null, CancellationToken ct = default)
+    {
+        using var res = await _http.PostAsync("v1/messages", JsonContent.Create(new { contact, kind, text, idempotencyKey, notBefore, expiresAt }, options: Json), ct);
+        var body = await Read<MessageAccepted>(res, ct);
+        return (body, res.StatusCode == System.Net.HttpStatusCode.Accepted);
+    }
+    public Task<Message> GetMessageAsync(long id, CancellationToken ct = default) => Send<Message>(HttpMethod.Get, $"v1/messages/{id}", null, ct);
+    public Task<MessageAccepted> CancelMessageAsync(long id, CancellationToken ct = default) => Send<MessageAccepted>(HttpMethod.Delete, $"v1/messages/{id}", null, ct);
+    public Task<InboundPage> InboundAsync(long after = 0, int limit = 100, CancellationToken ct = default) =>
+        Send<InboundPage>(HttpMethod.Get, $"v1/inbound?after={after}&limit={limit}", null, ct);
+
     // Pool and audit
     public Task<Pool> GetPoolAsync(CancellationToken ct = default) => Send<Pool>(HttpMethod.Get, "v1/pool", null, ct);
     public Task<JsonElement> PutPoolConfigAsync(object config, CancellationToken ct = default) => Send<JsonElement>(HttpMethod.Put, "v1/pool/config", config, ct);
@@ -67,6 +80,11 @@ public sealed class JuliaClient
         using var req = new HttpRequestMessage(method, path);
         if (body is not null) req.Content = JsonContent.Create(body, options: Json);
         using var res = await _http.SendAsync(req, ct);
+        return await Read<T>(res, ct);
+    }
+
+    static async Task<T> Read<T>(HttpResponseMessage res, CancellationToken ct)
+    {
         if (!res.IsSuccessStatusCode)
         {
             var text = await res.Content.ReadAsStringAsync(ct);

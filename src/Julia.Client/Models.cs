@@ -40,3 +40,20 @@ public sealed class JuliaApiException(int status, string code, string? detail, J
     public string? Detail { get; } = detail;
     public JsonElement Problem { get; } = problem;
 }
+
+public sealed record MessageAccepted(long MessageId, string Status);
+
+public sealed record TimelineEntry(DateTimeOffset At, string Status, long? ChipId, string? Detail);
+public sealed record AttemptEntry(long ChipId, DateTimeOffset StartedAt, DateTimeOffset FinishedAt, string Outcome, string? Detail);
+
+public sealed record Message(long Id, string IdempotencyKey, string Contact, string Kind, string Status, long? ChipId, int Attempts, long[] TriedChips,
+    string? LastError, DateTimeOffset CreatedAt, DateTimeOffset? NotBefore, DateTimeOffset ExpiresAt, DateTimeOffset? SentAt,
+    DateTimeOffset? DeliveredAt, DateTimeOffset? ReadAt, IReadOnlyList<TimelineEntry> Timeline, IReadOnlyList<AttemptEntry> AttemptLog)
+{
+    public static readonly string[] Terminal = ["sent", "delivered", "read", "failed", "expired", "cancelled", "blocked"];
+    public bool IsFinal => Status is "read" or "failed" or "expired" or "cancelled" or "blocked";
+}
+
+public sealed record InboundMessage(long Id, long ChipId, string ChipPhone, string Contact, string? PushName, string? Text, string Intent,
+    DateTimeOffset SentAt, DateTimeOffset ReceivedAt);
+public sealed record InboundPage(IReadOnlyList<InboundMessage> Items, long Next);

@@ -113,7 +113,7 @@ public sealed class EvolutionSimulator : IAsyncDisposable
         if (f.ErrorRate > 0 && roll < f.ErrorRate) return Results.Json(new { status = 500, error = "Internal Server Error" }, statusCode: 500);
 
         var id = "3EB0" + Convert.ToHexString(RandomNumberGenerator.GetBytes(8));
-        var now = DateTimeOffset.UtcNow;
+        var now = Options.Clock.GetUtcNow();
         var jid = body.Number.TrimStart('+') + "@s.whatsapp.net";
         _sent.Enqueue(new SentText(instance, body.Number, body.Text, id, now));
         _lastInstanceFor[body.Number.TrimStart('+')] = instance;
@@ -135,7 +135,7 @@ public sealed class EvolutionSimulator : IAsyncDisposable
         {
             key = new { remoteJid = jid, fromMe = true, id },
             status = "PENDING", message = new { conversation = text }, messageType = "conversation",
-            messageTimestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds(), source = "web",
+            messageTimestamp = Options.Clock.GetUtcNow().ToUnixTimeSeconds(), source = "web",
         }, f);
         string[] receipts = f.OutOfOrder ? ["SERVER_ACK", "READ", "DELIVERY_ACK"] : ["SERVER_ACK", "DELIVERY_ACK", "READ"];
         foreach (var status in receipts)
@@ -164,7 +164,7 @@ public sealed class EvolutionSimulator : IAsyncDisposable
         Emit(spec, "messages.upsert", new
         {
             key, pushName = "Dr(a). Simulado", status = "DELIVERY_ACK", message = new { conversation = text },
-            messageType = "conversation", messageTimestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds(), source = "android",
+            messageType = "conversation", messageTimestamp = Options.Clock.GetUtcNow().ToUnixTimeSeconds(), source = "android",
         }, FaultsOf(instance));
     }
 

@@ -35,6 +35,8 @@ public sealed record SimulatorOptions
     /// <summary>Evolution retries a failed webhook up to 10 times; this is the first wait (it doubles).</summary>
     public TimeSpan WebhookRetryDelay { get; set; } = TimeSpan.FromMilliseconds(200);
     public int Seed { get; set; } = 42;
+    /// <summary>The gateway's clock (JWT times, message timestamps).</summary>
+    public TimeProvider Clock { get; set; } = TimeProvider.System;
 }
 
 public sealed record InstanceSpec(string Name, string Token, string? WebhookSecret, string? Phone, bool UseJwt = false, bool UseLid = false);

@@ -51,7 +51,7 @@ internal sealed class Webhooks : IAsyncDisposable
                 using var req = new HttpRequestMessage(HttpMethod.Post, _options.WebhookUrl) { Content = JsonContent.Create(body) };
                 if (instance.WebhookSecret is not null)
                 {
-                    if (instance.UseJwt) req.Headers.Authorization = new("Bearer", Jwt(instance.Name, instance.WebhookSecret));
+                    if (instance.UseJwt) req.Headers.Authorization = new("Bearer", Jwt(instance.Name, instance.WebhookSecret, _options.Clock.GetUtcNow()));
                     else req.Headers.Add("X-Webhook-Secret", instance.WebhookSecret);
                 }
                 using var res = await _http.SendAsync(req, _stop.Token);
@@ -68,10 +68,10 @@ internal sealed class Webhooks : IAsyncDisposable
     }
 
     /// <summary>Evolution's optional webhook JWT: HS256 over {iat, exp, app, action} with the instance's secret.</summary>
-    static string Jwt(string instance, string secret)
+    static string Jwt(string instance, string secret, DateTimeOffset at)
     {
         static string B64(byte[] b) => Convert.ToBase64String(b).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var now = at.ToUnixTimeSeconds();
         var header = B64(JsonSerializer.SerializeToUtf8Bytes(new { alg = "HS256", typ = "JWT" }));
         var payload = B64(JsonSerializer.SerializeToUtf8Bytes(new { iat = now, exp = now + 600, app = "evolution", action = "webhook", instance }));
         var sig = B64(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.ASCII.GetBytes(header + "." + payload)));

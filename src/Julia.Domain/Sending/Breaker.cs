@@ -18,6 +18,8 @@ public static class Breaker
 
     public enum Result { Success, Failure, Neutral }
 
+    static bool WindowTripped(BreakerRow b) => b.WindowSends >= WindowMinSends && b.WindowFailures * 2 >= b.WindowSends;
+
     public static (BreakerRow Next, string? Reason) OnResult(BreakerRow b, Result result, DateTimeOffset now)
     {
         if (b.WindowStartedAt is not { } start || now - start >= Window)
@@ -27,8 +29,11 @@ public static class Breaker
         {
             case Result.Success:
                 b = b with { WindowSends = b.WindowSends + 1, ConsecutiveFailures = 0 };
-                return b.State == BreakerState.HalfOpen
-                    ? (b with { State = BreakerState.Closed, Until = null, OpenSeconds = BaseOpenSeconds }, "trial succeeded")
+                if (b.State == BreakerState.HalfOpen)
+                    return (b with { State = BreakerState.Closed, Until = null, OpenSeconds = BaseOpenSeconds }, "trial succeeded");
+                return b.State == BreakerState.Closed && WindowTripped(b)
+                    ? (b with { State = BreakerState.Open, OpenSeconds = BaseOpenSeconds, Until = now.AddSeconds(BaseOpenSeconds) },
+                       $"{b.WindowFailures} of {b.WindowSends} sends failed in 5 min")
                     : (b, null);
 
             case Result.Failure:
@@ -41,7 +46,7 @@ public static class Breaker
                 if (b.State == BreakerState.Closed)
                 {
                     string? why = b.ConsecutiveFailures >= ConsecutiveLimit ? $"{b.ConsecutiveFailures} consecutive failures"
-                        : b.WindowSends >= WindowMinSends && b.WindowFailures * 2 >= b.WindowSends ? $"{b.WindowFailures} of {b.WindowSends} sends failed in 5 min"
+                        : WindowTripped(b) ? $"{b.WindowFailures} of {b.WindowSends} sends failed in 5 min"
                         : null;
                     if (why is not null)
                         return (b with { State = BreakerState.Open, OpenSeconds = BaseOpenSeconds, Until = now.AddSeconds(BaseOpenSeconds) }, why);

@@ -7,12 +7,13 @@ public readonly record struct ChipLimits(int PerHour, int PerDay, TimeSpan MinGa
     {
         var level = TrustLevels.Of(trustScore);
         var stageCaps = config.For(stage);
+        var gap = level.MinGap() * config.MinGapScale;
         if (level == TrustLevel.Critico)
-            return new(Math.Min(3, stageCaps.PerHour), Math.Min(10, stageCaps.PerDay), level.MinGap());
+            return new(Math.Min(3, stageCaps.PerHour), Math.Min(10, stageCaps.PerDay), gap);
         double f = level.CapFraction();
         // Never round a cap down to zero: a chip that may reply must be able to send one.
         return new(Math.Max(1, (int)Math.Floor(stageCaps.PerHour * f)),
                    Math.Max(1, (int)Math.Floor(stageCaps.PerDay * f)),
-                   level.MinGap());
+                   gap);
     }
 }

@@ -15,6 +15,12 @@ public sealed record RampUpConfig
     public StageCaps R4 { get; init; } = new(20, 70);
     public StageCaps Operating { get; init; } = new(30, 100);
 
+    /// <summary>
+    /// Scales every level's minimum gap between sends (1 = the DESIGN gaps). Lower it only for numbers
+    /// whose platform allows faster sending (Meta's Cloud API); tests and benchmarks use 0.
+    /// </summary>
+    public double MinGapScale { get; init; } = 1.0;
+
     public StageCaps For(RampStage s) => s switch
     {
         RampStage.R1 => R1, RampStage.R2 => R2, RampStage.R3 => R3, RampStage.R4 => R4, _ => Operating,
@@ -22,6 +28,7 @@ public sealed record RampUpConfig
 
     public IEnumerable<string> Validate()
     {
+        if (MinGapScale is < 0 or > 10 || double.IsNaN(MinGapScale)) yield return "caps.minGapScale must be between 0 and 10";
         foreach (var (name, c) in new[] { ("r1", R1), ("r2", R2), ("r3", R3), ("r4", R4), ("operating", Operating) })
         {
             if (c.PerHour < 1 || c.PerDay < 1) yield return $"caps.{name}: per hour and per day must be at least 1";

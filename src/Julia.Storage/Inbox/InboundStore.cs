@@ -15,7 +15,8 @@ public sealed class InboundStore(NpgsqlDataSource db)
 {
     const string Columns = "i.id, i.chip_id, ch.phone AS chip_phone, i.contact, i.provider_message_id, i.push_name, i.text, i.intent, i.sent_at, i.received_at";
 
-    // The message, the contact's last word (the 24 h reply window and the frequency cap restart from it)
+    // The message, the contact's last word by our clock (the 24 h reply window and the frequency cap
+    // restart from it; the gateway's clock is not ours)
     // and the sticky conversation, in one transaction. A doctor who writes to a number is answered from it.
     const string Insert = """
         INSERT INTO inbound (chip_id, contact, provider_message_id, push_name, text, intent, sent_at, received_at, forward_next_at, forward_status)
@@ -26,7 +27,7 @@ public sealed class InboundStore(NpgsqlDataSource db)
 
     const string TouchContact = """
         INSERT INTO contacts (phone, ddd, name, last_inbound_at, created_at, updated_at)
-        VALUES (@contact, @ddd, @push, @sent, @now, @now)
+        VALUES (@contact, @ddd, @push, @now, @now, @now)
         ON CONFLICT (phone) DO UPDATE SET last_inbound_at = greatest(contacts.last_inbound_at, EXCLUDED.last_inbound_at),
             name = coalesce(contacts.name, EXCLUDED.name), updated_at = @now
         """;

@@ -82,6 +82,9 @@ public sealed class SelectionStore(NpgsqlDataSource db, string node)
                 updated_at = @now
             FROM pick WHERE chips.id = pick.id
             RETURNING pick.rank, {ChipRow.Prefixed("chips")}
+        ), trial AS (
+            INSERT INTO breaker_log (chip_id, at, from_state, to_state, reason)
+            SELECT r.id, @now, 'open', 'half_open', 'trial admitted' FROM r WHERE r.breaker_state = 'half_open'
         ), before AS (
             SELECT chip_id FROM conversations WHERE contact = @contact
         ), conv AS (

@@ -1,0 +1,105 @@
+using Julia.Client;
+using Julia.Simulator;
+using Julia.Storage.Auth;
+using Npgsql;
+
+namespace Julia.Server.Tests.Infrastructure;
+
+/// <summary>
+/// The service sending through the Evolution simulator on loopback, forwarding to a test listener,
+/// on its own database. Timings are shortened; the clock is real time placed on a Monday noon.
+/// </summary>
+public sealed class SendingFixture : IAsyncLifetime
+{
+    public const string AgentSecret = "agent-signing-secret";
+    public OffsetClock Clock { get; } = new(ManualClock.MondayNoon);
+    public EvolutionSimulator Sim { get; private set; } = null!;
+    public AgentListener Agent { get; private set; } = null!;
+    public JuliaHost Host { get; private set; } = null!;
+    public NpgsqlDataSource Db { get; private set; } = null!;
+    public JuliaClient AgentApi { get; private set; } = null!;
+    public JuliaClient Operator { get; private set; } = null!;
+    public string AgentKey { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        var cs = await TestPostgres.CreateDatabaseAsync("sending" + Guid.NewGuid().ToString("N")[..6]);
+        Db = NpgsqlDataSource.Create(cs);
+        Sim = await EvolutionSimulator.StartAsync(new SimulatorOptions
+        {
+            Clock = Clock, ReplyProbability = 0, ReceiptDelay = TimeSpan.FromMilliseconds(20), WebhookRetryDelay = TimeSpan.FromMilliseconds(100),
+        });
+        Agent = await AgentListener.StartAsync();
+        Host = await JuliaHost.StartAsync(cs, Clock, new Dictionary<string, string?>
+        {
+            ["Evolution:BaseUrl"] = Sim.BaseAddress.ToString(),
+            ["Evolution:AttemptTimeout"] = "00:00:01",
+            ["Evolution:Retries"] = "1",
+            ["Evolution:RetryBaseDelay"] = "00:00:00.050",
+            ["Outbox:Lease"] = "00:00:10",
+            ["Outbox:PollInterval"] = "00:00:00.050",
+            ["Outbox:RetryBaseDelay"] = "00:00:00.100",
+            ["Inbox:PollInterval"] = "00:00:00.050",
+            ["Inbox:RetryBaseDelay"] = "00:00:00.100",
+            ["Agent:InboundUrl"] = Agent.Url,
+            ["Agent:SigningSecret"] = AgentSecret,
+            ["Agent:RetryBaseDelay"] = "00:00:00.100",
+        });
+        Sim.Options.WebhookUrl = Host.BaseAddress + "webhooks/evolution";
+        var keys = new ApiKeyStore(Db);
+        AgentKey = await keys.CreateAsync("agent", ["agent"], DateTimeOffset.UtcNow, default);
+        AgentApi = Host.Client(AgentKey);
+        Operator = Host.Client(await keys.CreateAsync("operator", ["operator"], DateTimeOffset.UtcNow, default));
+        // Pacing is tested elsewhere; here every chip may send back to back.
+        await Operator.PutPoolConfigAsync(new { caps = new { minGapScale = 0.0, operating = new { perHour = 10_000, perDay = 100_000 } } });
+    }
+
+    public sealed record TestChip(long Id, string Instance, string Token, string Secret, string Phone);
+
+    /// <summary>A chip in the database and an instance for it in the simulator.</summary>
+    public async Task<TestChip> ChipAsync(int trust = 90, int ddd = 11, bool jwt = false, bool lid = false)
+    {
+        var id = await Seed.ChipAsync(Db, Clock.GetUtcNow(), trust: trust, ddd: ddd);
+        var (instance, phone) = await ReadAsync(id);
+        var chip = new TestChip(id, instance, "tok-" + instance, "sec-" + instance, phone);
+        Sim.AddInstance(new InstanceSpec(instance, chip.Token, chip.Secret, phone, jwt, lid));
+        Host.Get<Selection.ChipSnapshot>().Invalidate();
+        return chip;
+    }
+
+    async Task<(string, string)> ReadAsync(long id)
+    {
+        await using var cmd = Db.CreateCommand("SELECT instance, phone FROM chips WHERE id = @id");
+        cmd.Parameters.AddWithValue("id", id);
+        await using var r = await cmd.ExecuteReaderAsync();
+        await r.ReadAsync();
+        return (r.GetString(0), r.GetString(1));
+    }
+
+    public async Task FreshPoolAsync()
+    {
+        await Seed.RetireAllAsync(Db, Clock.GetUtcNow());
+        await Sql.Exec(Db, "UPDATE pool_state SET gate_tripped = false");
+        Host.Get<Selection.ChipSnapshot>().Invalidate();
+    }
+
+    static int _contact;
+    public string NewContact() => $"+55119{Interlocked.Increment(ref _contact) + 60000000:00000000}";
+
+    public async Task<string> ContactWithBasisAsync()
+    {
+        var phone = NewContact();
+        await Seed.ContactAsync(Db, phone, Clock.GetUtcNow());
+        return phone;
+    }
+
+    public Task<T> Scalar<T>(string sql, params (string, object?)[] args) => Sql.Scalar<T>(Db, sql, args);
+
+    public async Task DisposeAsync()
+    {
+        await Host.DisposeAsync();
+        await Sim.DisposeAsync();
+        await Agent.DisposeAsync();
+        await Db.DisposeAsync();
+    }
+}
