@@ -17,6 +17,7 @@ public static class EvolutionWebhook
                         Connection = "connection.update", QrCode = "qrcode.updated";
 
     public static readonly HashSet<string> Known = [Upsert, Update, Send, Connection, QrCode];
+    static readonly HashSet<string> ReceiptStatuses = new(["ERROR", "PENDING", "SERVER_ACK", "DELIVERY_ACK", "READ", "PLAYED", "DELETED"], StringComparer.OrdinalIgnoreCase);
 
     /// <summary>MESSAGES_UPSERT, messages-upsert and messages.upsert are one event.</summary>
     public static string Normalise(string name) => name.Trim().ToLowerInvariant().Replace('_', '.').Replace('-', '.');
@@ -50,19 +51,19 @@ public static class EvolutionWebhook
         {
             case Upsert:
                 if (!d.TryGetProperty("key", out var key) || key.ValueKind != JsonValueKind.Object) return "data.key must be an object";
-                if (Str(key, "remoteJid") is null) return "data.key.remoteJid must be a string";
-                if (Str(key, "id") is null) return "data.key.id must be a string";
+                if (!Filled(key, "remoteJid")) return "data.key.remoteJid must be a non-empty string";
+                if (!Filled(key, "id")) return "data.key.id must be a non-empty string";
                 if (!key.TryGetProperty("fromMe", out var fm) || fm.ValueKind is not (JsonValueKind.True or JsonValueKind.False)) return "data.key.fromMe must be a boolean";
                 if (Str(key, "remoteJid")!.EndsWith("@lid") && Str(key, "remoteJidAlt") is null && !fm.GetBoolean()) return "data.key.remoteJidAlt is required for a LID contact";
                 if (Timestamp(d) is null) return "data.messageTimestamp must be a Unix time";
                 if (d.TryGetProperty("message", out var msg) && msg.ValueKind is not (JsonValueKind.Object or JsonValueKind.Null)) return "data.message must be an object";
                 return null;
             case Update:
-                if (Str(d, "keyId") is null) return "data.keyId must be a string";
-                if (Str(d, "status") is null) return "data.status must be a string";
+                if (!Filled(d, "keyId")) return "data.keyId must be a non-empty string";
+                if (Str(d, "status") is not { } st || !ReceiptStatuses.Contains(st)) return "data.status must be one of " + string.Join(", ", ReceiptStatuses);
                 return null;
             case Send:
-                return d.TryGetProperty("key", out var sk) && sk.ValueKind == JsonValueKind.Object && Str(sk, "id") is not null ? null : "data.key.id must be a string";
+                return d.TryGetProperty("key", out var sk) && Filled(sk, "id") ? null : "data.key.id must be a non-empty string";
             case Connection:
                 var state = Str(d, "state");
                 if (state is not ("open" or "connecting" or "close" or "refused")) return "data.state must be open, connecting, close or refused";
@@ -90,6 +91,8 @@ public static class EvolutionWebhook
         var jid = Str(key, "remoteJid")!;
         return key.GetProperty("fromMe").GetBoolean() || jid.EndsWith("@g.us") || jid.EndsWith("@broadcast") || jid.EndsWith("@newsletter");
     }
+
+    static bool Filled(JsonElement o, string name) => !string.IsNullOrWhiteSpace(Str(o, name));
 
     public static string? Str(JsonElement o, string name) =>
         o.ValueKind == JsonValueKind.Object && o.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
