@@ -117,7 +117,7 @@ public sealed class EvolutionSimulator : IAsyncDisposable
         var jid = body.Number.TrimStart('+') + "@s.whatsapp.net";
         _sent.Enqueue(new SentText(instance, body.Number, body.Text, id, now));
         _lastInstanceFor[body.Number.TrimStart('+')] = instance;
-        Track(AfterSendAsync(spec, jid, id, body.Text, f));
+        if (Options.Receipts || Options.ReplyProbability > 0) Track(AfterSendAsync(spec, jid, id, body.Text, f));
         return Results.Ok(new
         {
             key = new { remoteJid = jid, fromMe = true, id },
@@ -131,6 +131,18 @@ public sealed class EvolutionSimulator : IAsyncDisposable
 
     async Task AfterSendAsync(InstanceSpec spec, string jid, string id, string text, Faults f)
     {
+        if (Options.Receipts) await ReceiptsAsync(spec, jid, id, text, f);
+        bool replies, optOut;
+        lock (_random) { replies = _random.NextDouble() < Options.ReplyProbability; optOut = _random.NextDouble() < Options.OptOutProbability; }
+        if (!replies) return;
+        await Task.Delay(Options.ReplyDelay, _stop.Token);
+        string answer;
+        lock (_random) answer = optOut ? "PARE" : Replies[_random.Next(Replies.Length)];
+        Inbound(spec.Name, jid.Split('@')[0], answer);
+    }
+
+    async Task ReceiptsAsync(InstanceSpec spec, string jid, string id, string text, Faults f)
+    {
         Emit(spec, "send.message", new
         {
             key = new { remoteJid = jid, fromMe = true, id },
@@ -143,13 +155,6 @@ public sealed class EvolutionSimulator : IAsyncDisposable
             await Task.Delay(Options.ReceiptDelay, _stop.Token);
             Emit(spec, "messages.update", new { keyId = id, remoteJid = jid, fromMe = true, status, instanceId = spec.Name }, f);
         }
-        bool replies, optOut;
-        lock (_random) { replies = _random.NextDouble() < Options.ReplyProbability; optOut = _random.NextDouble() < Options.OptOutProbability; }
-        if (!replies) return;
-        await Task.Delay(Options.ReplyDelay, _stop.Token);
-        string answer;
-        lock (_random) answer = optOut ? "PARE" : Replies[_random.Next(Replies.Length)];
-        Inbound(spec.Name, jid.Split('@')[0], answer);
     }
 
     /// <summary>A doctor writes to one of our numbers.</summary>

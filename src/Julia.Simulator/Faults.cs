@@ -32,6 +32,8 @@ public sealed record SimulatorOptions
     public TimeSpan ReplyDelay { get; set; } = TimeSpan.FromSeconds(3);
     /// <summary>Gap between receipts (SERVER_ACK, DELIVERY_ACK, READ).</summary>
     public TimeSpan ReceiptDelay { get; set; } = TimeSpan.FromMilliseconds(200);
+    /// <summary>Send send.message and the receipts after each send (load tests of sending alone turn it off).</summary>
+    public bool Receipts { get; set; } = true;
     /// <summary>Evolution retries a failed webhook up to 10 times; this is the first wait (it doubles).</summary>
     public TimeSpan WebhookRetryDelay { get; set; } = TimeSpan.FromMilliseconds(200);
     public int Seed { get; set; } = 42;

@@ -74,12 +74,12 @@ public sealed class OutboxWorker(OutboxStore store, SelectionService selection, 
         if (claimed.Rescued) log.LogInformation("Message {Id} reclaimed after an expired lease (attempt {Attempt})", m.Id, m.Attempts);
         if (now >= m.ExpiresAt)
         {
-            await Fenced(store.FinishAsync(m, "expired", null, null, "validity ended", null, now, ct), m);
+            await Fenced(() => store.FinishAsync(m, "expired", null, null, "validity ended", null, now, ct), m);
             return;
         }
         if (!Phone.TryParse(m.Contact, out var contact) || !MessageKinds.TryParse(m.Kind, out var kind))
         {
-            await Fenced(store.FinishAsync(m, "failed", null, null, "unreadable contact or kind", null, now, ct), m);
+            await Fenced(() => store.FinishAsync(m, "failed", null, null, "unreadable contact or kind", null, now, ct), m);
             return;
         }
 
@@ -93,7 +93,7 @@ public sealed class OutboxWorker(OutboxStore store, SelectionService selection, 
         var target = await targets.TargetAsync(chip.Id, ct);
         if (target is null)
         {
-            await Fenced(store.RequeueAsync(m, now, chip.Id, "chip vanished", null, countAttempt: false, now, ct), m);
+            await Fenced(() => store.RequeueAsync(m, now, chip.Id, "chip vanished", null, countAttempt: false, now, ct), m);
             return;
         }
 
@@ -105,31 +105,31 @@ public sealed class OutboxWorker(OutboxStore store, SelectionService selection, 
         {
             case SendOutcome.Sent:
                 await Breaker(chip.Id, Domain.Sending.Breaker.Result.Success, now, ct);
-                await Fenced(store.FinishAsync(m, "sent", chip.Id, result.MessageId, null, attempt, now, ct), m);
+                await Fenced(() => store.FinishAsync(m, "sent", chip.Id, result.MessageId, null, attempt, now, ct), m);
                 break;
 
             case SendOutcome.RateLimited:
                 // The platform asked this number to slow down: it cools down and the message waits for it.
                 await signals.CooldownAsync(chip.Id, result.Detail ?? "rate limited", now, ct);
-                await Fenced(store.RequeueAsync(m, now + SignalStore.RateLimitCooldown, null, result.Detail, attempt, countAttempt: true, now, ct), m);
+                await Fenced(() => store.RequeueAsync(m, now + SignalStore.RateLimitCooldown, null, result.Detail, attempt, countAttempt: true, now, ct), m);
                 break;
 
             case SendOutcome.SpamRestriction:
                 await signals.RestrictAsync(chip.Id, result.Detail ?? "restricted", now, ct);
-                await Fenced(store.FinishAsync(m, "failed", chip.Id, null, "spam_restriction: " + result.Detail, attempt, now, ct), m);
+                await Fenced(() => store.FinishAsync(m, "failed", chip.Id, null, "spam_restriction: " + result.Detail, attempt, now, ct), m);
                 break;
 
             case SendOutcome.Permanent when !result.ChipSpecific:
-                await Fenced(store.FinishAsync(m, "failed", chip.Id, null, result.Detail, attempt, now, ct), m);
+                await Fenced(() => store.FinishAsync(m, "failed", chip.Id, null, result.Detail, attempt, now, ct), m);
                 break;
 
             default:
                 // Timeout, transient, or a permanent problem of this chip: try another chip, a few times.
                 await Breaker(chip.Id, result.Outcome == SendOutcome.Timeout ? Domain.Sending.Breaker.Result.Neutral : Domain.Sending.Breaker.Result.Failure, now, ct);
                 if (m.TriedChips.Length + 1 >= o.MaxChips)
-                    await Fenced(store.FinishAsync(m, "failed", chip.Id, null, $"failed on {o.MaxChips} chips; last: {result.Detail}", attempt, now, ct), m);
+                    await Fenced(() => store.FinishAsync(m, "failed", chip.Id, null, $"failed on {o.MaxChips} chips; last: {result.Detail}", attempt, now, ct), m);
                 else
-                    await Fenced(store.RequeueAsync(m, now + Backoff.For(m.TriedChips.Length + 1, o.RetryBaseDelay, TimeSpan.FromMinutes(1), Random.Shared.NextDouble()),
+                    await Fenced(() => store.RequeueAsync(m, now + Backoff.For(m.TriedChips.Length + 1, o.RetryBaseDelay, TimeSpan.FromMinutes(1), Random.Shared.NextDouble()),
                         chip.Id, result.Detail, attempt, countAttempt: true, now, ct), m);
                 break;
         }
@@ -141,13 +141,13 @@ public sealed class OutboxWorker(OutboxStore store, SelectionService selection, 
         switch (r.Code)
         {
             case "contact_opted_out" or "no_lawful_basis":
-                await Fenced(store.FinishAsync(m, "blocked", null, null, r.Code, null, now, ct), m);
+                await Fenced(() => store.FinishAsync(m, "blocked", null, null, r.Code, null, now, ct), m);
                 break;
             default:
                 // Pacing, the window, the gate, or no chip free now: wait (not an attempt), until it expires.
                 var at = r.RetryAt ?? now + Backoff.For(Math.Max(1, m.Attempts), options.Value.RetryBaseDelay, TimeSpan.FromMinutes(2), Random.Shared.NextDouble());
                 if (at >= m.ExpiresAt) at = m.ExpiresAt;
-                await Fenced(store.RequeueAsync(m, at, null, r.Code, null, countAttempt: false, now, ct, log: m.LastError != r.Code), m);
+                await Fenced(() => store.RequeueAsync(m, at, null, r.Code, null, countAttempt: false, now, ct, log: m.LastError != r.Code), m);
                 break;
         }
     }
@@ -158,9 +158,25 @@ public sealed class OutboxWorker(OutboxStore store, SelectionService selection, 
             log.LogWarning("Chip {Chip} breaker {Change}", chipId, change);
     }
 
-    async Task Fenced(Task<bool> completion, Message m)
+    /// <summary>
+    /// Writes a completion. If the database is briefly unreachable (a restart, a failover) the write is
+    /// retried while the lease is still ours: giving up would let the lease expire and the message be
+    /// sent again. A completion the fence refuses is counted and logged, never silent.
+    /// </summary>
+    async Task Fenced(Func<Task<bool>> completion, Message m)
     {
-        if (!await completion)
+        var leaseEnds = (m.LeaseExpiresAt ?? time.GetUtcNow()) - TimeSpan.FromSeconds(1);
+        bool done;
+        while (true)
+        {
+            try { done = await completion(); break; }
+            catch (Exception e) when (e is Npgsql.NpgsqlException or System.Net.Sockets.SocketException or TimeoutException && time.GetUtcNow() < leaseEnds)
+            {
+                log.LogWarning("Message {Id}: completion not written ({Error}); retrying while the lease lasts", m.Id, e.Message);
+                await Task.Delay(TimeSpan.FromMilliseconds(500));
+            }
+        }
+        if (!done)
         {
             Interlocked.Increment(ref _fencedOut);
             log.LogWarning("Message {Id}: lease lost before completion; the newer owner's outcome stands", m.Id);

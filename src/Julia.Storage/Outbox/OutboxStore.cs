@@ -8,7 +8,7 @@ public sealed record NewMessage(string IdempotencyKey, string Contact, MessageKi
 
 public sealed record Message(long Id, string IdempotencyKey, string Contact, string Kind, string Text, string Status, long? ChipId,
     string? ProviderMessageId, long[] TriedChips, int Attempts, DateTimeOffset NextAttemptAt, DateTimeOffset? NotBefore,
-    DateTimeOffset ExpiresAt, Guid? LeaseToken, string? LastError, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt,
+    DateTimeOffset ExpiresAt, Guid? LeaseToken, DateTimeOffset? LeaseExpiresAt, string? LastError, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt,
     DateTimeOffset? SentAt, DateTimeOffset? DeliveredAt, DateTimeOffset? ReadAt);
 
 /// <summary>A message claimed by this node; <see cref="Rescued"/> when its previous lease had expired.</summary>
@@ -30,7 +30,7 @@ public sealed class OutboxStore(NpgsqlDataSource db, string node)
 {
     const string Columns = """
         m.id, m.idempotency_key, m.contact, m.kind, m.text, m.status, m.chip_id, m.provider_message_id, m.tried_chips, m.attempts,
-        m.next_attempt_at, m.not_before, m.expires_at, m.lease_token, m.last_error, m.created_at, m.updated_at, m.sent_at,
+        m.next_attempt_at, m.not_before, m.expires_at, m.lease_token, m.lease_expires_at, m.last_error, m.created_at, m.updated_at, m.sent_at,
         m.delivered_at, m.read_at
         """;
 
@@ -242,6 +242,6 @@ public sealed class OutboxStore(NpgsqlDataSource db, string node)
         r.Get<long>("id"), r.Get<string>("idempotency_key"), r.Get<string>("contact"), r.Get<string>("kind"), r.Get<string>("text"),
         r.Get<string>("status"), r.Opt<long>("chip_id"), r.OptString("provider_message_id"), r.Get<long[]>("tried_chips"),
         r.Get<int>("attempts"), r.Get<DateTimeOffset>("next_attempt_at"), r.Opt<DateTimeOffset>("not_before"), r.Get<DateTimeOffset>("expires_at"),
-        r.Opt<Guid>("lease_token"), r.OptString("last_error"), r.Get<DateTimeOffset>("created_at"), r.Get<DateTimeOffset>("updated_at"),
+        r.Opt<Guid>("lease_token"), r.Opt<DateTimeOffset>("lease_expires_at"), r.OptString("last_error"), r.Get<DateTimeOffset>("created_at"), r.Get<DateTimeOffset>("updated_at"),
         r.Opt<DateTimeOffset>("sent_at"), r.Opt<DateTimeOffset>("delivered_at"), r.Opt<DateTimeOffset>("read_at"));
 }
