@@ -22,15 +22,20 @@ using Julia.Server.Outbox;
 using Julia.Storage.Inbox;
 using Julia.Storage.Outbox;
 using Julia.Storage.Signals;
+using Julia.Storage.Leadership;
+using Julia.Storage.Trust;
+using Julia.Server.Leadership;
+using Julia.Server.Trust;
 
 namespace Julia.Server;
 
 /// <summary>The sending sections of configuration, read and validated together (they constrain each other).</summary>
-public sealed record SendingOptions(OutboxOptions Outbox, InboxOptions Inbox, AgentOptions Agent, EvolutionOptions Evolution)
+public sealed record SendingOptions(OutboxOptions Outbox, InboxOptions Inbox, AgentOptions Agent, EvolutionOptions Evolution, TrustOptions Trust)
 {
     public static SendingOptions From(IConfiguration c) => new(
         c.GetSection("Outbox").Get<OutboxOptions>() ?? new(), c.GetSection("Inbox").Get<InboxOptions>() ?? new(),
-        c.GetSection("Agent").Get<AgentOptions>() ?? new(), c.GetSection("Evolution").Get<EvolutionOptions>() ?? new());
+        c.GetSection("Agent").Get<AgentOptions>() ?? new(), c.GetSection("Evolution").Get<EvolutionOptions>() ?? new(),
+        c.GetSection("Trust").Get<TrustOptions>() ?? new());
 
     public IEnumerable<string> Validate() => [.. Outbox.Validate(Evolution), .. Evolution.Validate()];
 }
@@ -85,6 +90,13 @@ public static class Extensions
         services.AddSingleton<InboxApplier>();
         services.AddSingleton<InboxWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<InboxWorker>());
+        services.AddSingleton<LeaseStore>();
+        services.AddSingleton<LeaderLease>();
+        services.AddHostedService(sp => sp.GetRequiredService<LeaderLease>());
+        services.AddSingleton<TrustStore>();
+        services.AddSingleton(sending.Trust);
+        services.AddSingleton<TrustWorker>();
+        services.AddHostedService(sp => sp.GetRequiredService<TrustWorker>());
         services.AddSingleton<AgentForwarder>();
         services.AddHostedService(sp => sp.GetRequiredService<AgentForwarder>());
 

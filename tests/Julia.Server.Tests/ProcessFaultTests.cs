@@ -51,6 +51,7 @@ public class ProcessFaultTests(ITestOutputHelper output)
             ["Evolution:RetryBaseDelay"] = "00:00:00.050",
             ["Outbox:Lease"] = "00:00:08",
             ["Outbox:RetryBaseDelay"] = "00:00:00.200",
+            ["Trust:Enabled"] = "false",
         };
         using var a = ServerProcess.Start(new Dictionary<string, string>(settings) { ["Julia:NodeId"] = "node-a" });
         using var b = ServerProcess.Start(new Dictionary<string, string>(settings) { ["Julia:NodeId"] = "node-b" });

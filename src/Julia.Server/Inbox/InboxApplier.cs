@@ -19,7 +19,7 @@ namespace Julia.Server.Inbox;
 /// applied again after a crash between applying and marking it applied.
 /// </summary>
 public sealed class InboxApplier(NpgsqlDataSource db, InboundStore inbound, ContactStore contacts, OutboxStore outbox, SignalStore signals,
-                                 OutboxWorker outboxWorker, AgentForwarder forwarder, AgentOptions agent, TimeProvider time, ILogger<InboxApplier> log)
+                                 OutboxWorker outboxWorker, AgentForwarder forwarder, AgentOptions agent, Trust.TrustWorker trust, TimeProvider time, ILogger<InboxApplier> log)
 {
     /// <summary>How long a receipt may wait for its send to be recorded before it is dropped as unknown.</summary>
     static readonly TimeSpan ReceiptPatience = TimeSpan.FromMinutes(2);
@@ -32,6 +32,7 @@ public sealed class InboxApplier(NpgsqlDataSource db, InboundStore inbound, Cont
     {
         var data = item.Payload.GetProperty("data");
         var chipId = item.ChipId ?? throw new PermanentEventError("event without a chip");
+        trust.Touched(chipId);
         switch (item.Event)
         {
             case EvolutionWebhook.Upsert: await UpsertAsync(item, chipId, data, ct); break;

@@ -19,7 +19,7 @@ namespace Julia.Server.Outbox;
 /// gateway's answer and its own commit leaves a message that is sent again when its lease expires.
 /// </summary>
 public sealed class OutboxWorker(OutboxStore store, SelectionService selection, IMessageGateway gateway, ChipGateways targets,
-                                 SignalStore signals, TimeProvider time, IOptions<OutboxOptions> options, ILogger<OutboxWorker> log)
+                                 SignalStore signals, Trust.TrustWorker trust, TimeProvider time, IOptions<OutboxOptions> options, ILogger<OutboxWorker> log)
     : BackgroundService
 {
     readonly SemaphoreSlim _wake = new(0, 1);
@@ -101,6 +101,7 @@ public sealed class OutboxWorker(OutboxStore store, SelectionService selection, 
         var result = await gateway.SendTextAsync(target, m.Contact, m.Text, ct);
         now = time.GetUtcNow();
         var attempt = new Attempt(chip.Id, started, result.Outcome, result.Detail);
+        trust.Touched(chip.Id);
         switch (result.Outcome)
         {
             case SendOutcome.Sent:

@@ -44,6 +44,7 @@ public sealed class SendingFixture : IAsyncLifetime
             ["Agent:InboundUrl"] = Agent.Url,
             ["Agent:SigningSecret"] = AgentSecret,
             ["Agent:RetryBaseDelay"] = "00:00:00.100",
+            ["Trust:Enabled"] = "false", // tests here pin trust scores; TrustTests covers recomputation
         });
         Sim.Options.WebhookUrl = Host.BaseAddress + "webhooks/evolution";
         var keys = new ApiKeyStore(Db);
