@@ -43,6 +43,22 @@ public sealed partial class BenchEnvironment : IAsyncDisposable
         return m.Success ? double.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : double.NaN;
     }
 
+    /// <summary>pgbench with a script of our own (e.g. single-row inserts).</summary>
+    public async Task<double> PgbenchScriptAsync(string script, int clients, int seconds)
+    {
+        await PgbenchAsync("select-only", 1, 1); // makes sure the pgbench database exists and is initialised
+        var file = Path.Combine(Path.GetTempPath(), $"julia-pgbench-{Guid.NewGuid():N}.sql");
+        await File.WriteAllTextAsync(file, script);
+        try
+        {
+            string[] conn = ["-h", "127.0.0.1", "-p", Postgres.Port.ToString(), "-U", "postgres"];
+            var output = await RunAsync(["-f", file, "-c", clients.ToString(), "-j", Math.Min(clients, 2).ToString(), "-T", seconds.ToString(), "-n", .. conn, "pgbench"]);
+            var m = TpsLine().Match(output);
+            return m.Success ? double.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : double.NaN;
+        }
+        finally { File.Delete(file); }
+    }
+
     bool _initialised;
 
     [GeneratedRegex(@"tps = ([0-9.]+) \(without initial connection time\)")]

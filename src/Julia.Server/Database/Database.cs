@@ -28,6 +28,9 @@ public sealed class Database : IAsyncDisposable
         builder.ConnectionStringBuilder.ApplicationName ??= "julia-grains";
         // Selection and claims run the same few statements all day: let Npgsql prepare them.
         if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0) builder.ConnectionStringBuilder.MaxAutoPrepare = 50;
+        // Stores open a pooled connection per statement and keep no session state (advisory locks are
+        // transaction-scoped; LISTEN holds its own connection), so skip the reset on every return.
+        builder.ConnectionStringBuilder.NoResetOnClose = true;
         var dataSource = builder.Build();
         try
         {

@@ -9,7 +9,7 @@ public sealed class OutboxOptions
     public TimeSpan Lease { get; set; } = TimeSpan.FromSeconds(30);
     public int BatchSize { get; set; } = 64;
     /// <summary>Sends in flight at once on this node.</summary>
-    public int Parallelism { get; set; } = 32;
+    public int Parallelism { get; set; } = 16;
     /// <summary>How often an idle worker looks for due messages (a local enqueue wakes it at once).</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(250);
     /// <summary>Default validity of a message when the caller gives no expiresAt.</summary>

@@ -105,8 +105,15 @@ public sealed class OutboxWorker(OutboxStore store, SelectionService selection, 
         switch (result.Outcome)
         {
             case SendOutcome.Sent:
-                await Breaker(chip.Id, Domain.Sending.Breaker.Result.Success, now, ct);
-                await Fenced(() => store.FinishAsync(m, "sent", chip.Id, result.MessageId, null, attempt, now, ct), m);
+                bool counted = false;
+                await Fenced(async () =>
+                {
+                    var (done, breaker) = await store.SentAsync(m, chip.Id, result.MessageId!, started, now, ct);
+                    counted = breaker;
+                    return done;
+                }, m);
+                // A half-open trial, or a success that completes a failing window: the breaker's locked path.
+                if (!counted) await Breaker(chip.Id, Domain.Sending.Breaker.Result.Success, now, ct);
                 break;
 
             case SendOutcome.RateLimited:

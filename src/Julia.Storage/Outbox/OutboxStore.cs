@@ -80,6 +80,35 @@ public sealed class OutboxStore(NpgsqlDataSource db, string node)
         SELECT count(*) FROM m
         """;
 
+    // The common case in one statement: the send is recorded (fenced), its attempt logged, and a
+    // closed breaker counts the success, unless that success would trip the window rule, in which case
+    // breaker = 0 and the caller takes the locked path (SignalStore.RecordSendAsync).
+    const string Sent = """
+        WITH m AS (
+            UPDATE messages SET status = 'sent', chip_id = @chip, provider_message_id = @pid, sent_at = @now, last_error = NULL,
+                   lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL, updated_at = @now
+            WHERE id = @id AND status = 'sending' AND lease_token = @token
+            RETURNING id
+        ), ev AS (
+            INSERT INTO message_events (message_id, at, status, chip_id) SELECT id, @now, 'sent', @chip FROM m
+        ), a AS (
+            INSERT INTO message_attempts (message_id, chip_id, lease_token, started_at, finished_at, outcome)
+            VALUES (@id, @chip, @token, @started, @now, 'sent')
+        ), w AS (
+            SELECT (window_started_at IS NULL OR window_started_at <= @now - interval '5 minutes') AS fresh FROM chips WHERE id = @chip
+        ), b AS (
+            UPDATE chips SET consecutive_failures = 0,
+                   window_started_at = CASE WHEN w.fresh THEN @now ELSE window_started_at END,
+                   window_sends = CASE WHEN w.fresh THEN 1 ELSE window_sends + 1 END,
+                   window_failures = CASE WHEN w.fresh THEN 0 ELSE window_failures END
+            FROM w
+            WHERE id = @chip AND breaker_state = 'closed'
+              AND (w.fresh OR NOT (window_sends + 1 >= 10 AND window_failures * 2 >= window_sends + 1))
+            RETURNING 1
+        )
+        SELECT (SELECT count(*) FROM m) AS done, (SELECT count(*) FROM b) AS breaker
+        """;
+
     const string Requeue = """
         WITH m AS (
             UPDATE messages SET status = 'queued', next_attempt_at = @at, last_error = @error,
@@ -187,6 +216,18 @@ public sealed class OutboxStore(NpgsqlDataSource db, string node)
         var done = (long)(await cmd.ExecuteScalarAsync(ct))! == 1;
         await tx.CommitAsync(ct);
         return done;
+    }
+
+    /// <summary>Records a successful send; returns (done: false when the lease was lost, breakerCounted).</summary>
+    public async Task<(bool Done, bool BreakerCounted)> SentAsync(Message m, long chipId, string providerId, DateTimeOffset started,
+                                                                  DateTimeOffset now, CancellationToken ct)
+    {
+        await using var c = await db.OpenConnectionAsync(ct);
+        await using var cmd = c.Cmd(Sent).P("id", m.Id).P("token", m.LeaseToken!.Value).P("chip", chipId).P("pid", providerId)
+            .P("started", started).P("now", now);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        await r.ReadAsync(ct);
+        return (r.Get<long>("done") == 1, r.Get<long>("breaker") == 1);
     }
 
     /// <summary>Back to the queue for another try at <paramref name="at"/>; optionally never on <paramref name="excludeChip"/> again.</summary>
