@@ -24,22 +24,22 @@ public sealed class EvolutionClient : IMessageGateway
     {
         _http = http;
         _log = log;
-        _pipeline = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = time ?? TimeProvider.System }
-            .AddRetry(new RetryStrategyOptions<HttpResponseMessage>
+        var pipeline = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = time ?? TimeProvider.System };
+        if (options.Retries > 0)
+            pipeline.AddRetry(new RetryStrategyOptions<HttpResponseMessage>
             {
-                MaxRetryAttempts = Math.Max(1, options.Retries),
+                MaxRetryAttempts = options.Retries,
                 Delay = options.RetryBaseDelay,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
+                // Transient only: network errors, timeouts, 5xx. A 4xx will not change on retry.
                 ShouldHandle = new PredicateBuilder<HttpResponseMessage>()
                     .Handle<HttpRequestException>()
                     .Handle<TimeoutRejectedException>()
                     .HandleResult(r => (int)r.StatusCode >= 500 || r.StatusCode == HttpStatusCode.RequestTimeout),
-                OnRetry = a => { (a.Outcome.Result)?.Dispose(); return default; },
-            })
-            .AddTimeout(options.AttemptTimeout)
-            .Build();
-        if (options.Retries == 0) _pipeline = new ResiliencePipelineBuilder<HttpResponseMessage>().AddTimeout(options.AttemptTimeout).Build();
+                OnRetry = a => { a.Outcome.Result?.Dispose(); return default; },
+            });
+        _pipeline = pipeline.AddTimeout(options.AttemptTimeout).Build();
     }
 
     public async Task<SendResult> SendTextAsync(GatewayTarget from, string toE164, string text, CancellationToken ct)

@@ -30,33 +30,17 @@ public sealed record InboundJson(long Id, long ChipId, string ChipPhone, string 
 /// backoff and dead-letters after <c>MaxAttempts</c>. At least once: the agent dedupes on <c>id</c>.
 /// </summary>
 public sealed class AgentForwarder(InboundStore store, AgentOptions options, IHttpClientFactory http, TimeProvider time, ILogger<AgentForwarder> log)
-    : BackgroundService
+    : Workers.PollingWorker(log)
 {
     static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-    readonly SemaphoreSlim _wake = new(0, 1);
-
-    public void Wake()
-    {
-        if (_wake.CurrentCount == 0) try { _wake.Release(); } catch (SemaphoreFullException) { }
-    }
 
     public static string Sign(string secret, byte[] body) =>
         "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), body));
 
-    protected override async Task ExecuteAsync(CancellationToken stop)
-    {
-        if (options.InboundUrl is null) return;
-        while (!stop.IsCancellationRequested)
-        {
-            int n = 0;
-            try { n = await RunOnceAsync(stop); }
-            catch (OperationCanceledException) when (stop.IsCancellationRequested) { return; }
-            catch (Exception e) { log.LogWarning("Agent forwarding pass failed: {Error}", e.Message); }
-            if (n == 0) try { await _wake.WaitAsync(TimeSpan.FromMilliseconds(250), stop); } catch (OperationCanceledException) { return; }
-        }
-    }
+    protected override bool Enabled => options.InboundUrl is not null;
+    protected override TimeSpan PollInterval => TimeSpan.FromMilliseconds(250);
 
-    public async Task<int> RunOnceAsync(CancellationToken ct)
+    public override async Task<int> RunOnceAsync(CancellationToken ct)
     {
         var items = await store.ClaimForwardAsync(32, options.Timeout * 2, time.GetUtcNow(), ct);
         var client = http.CreateClient("agent");

@@ -25,30 +25,12 @@ public sealed class NotYetError(string message) : Exception(message);
 
 /// <summary>Applies stored webhooks: claims, applies (idempotently), marks applied; failures back off, then dead-letter.</summary>
 public sealed class InboxWorker(InboxStore inbox, InboxApplier applier, TimeProvider time, IOptions<InboxOptions> options, ILogger<InboxWorker> log)
-    : BackgroundService
+    : Workers.PollingWorker(log)
 {
-    readonly SemaphoreSlim _wake = new(0, 1);
+    protected override bool Enabled => options.Value.Enabled;
+    protected override TimeSpan PollInterval => options.Value.PollInterval;
 
-    public void Wake()
-    {
-        if (_wake.CurrentCount == 0) try { _wake.Release(); } catch (SemaphoreFullException) { }
-    }
-
-    protected override async Task ExecuteAsync(CancellationToken stop)
-    {
-        if (!options.Value.Enabled) return;
-        while (!stop.IsCancellationRequested)
-        {
-            int n = 0;
-            try { n = await RunOnceAsync(stop); }
-            catch (OperationCanceledException) when (stop.IsCancellationRequested) { return; }
-            catch (Exception e) { log.LogWarning("Inbox pass failed: {Error}", e.Message); }
-            if (n == 0)
-                try { await _wake.WaitAsync(options.Value.PollInterval, stop); } catch (OperationCanceledException) { return; }
-        }
-    }
-
-    public async Task<int> RunOnceAsync(CancellationToken ct)
+    public override async Task<int> RunOnceAsync(CancellationToken ct)
     {
         var o = options.Value;
         var items = await inbox.ClaimAsync(o.BatchSize, o.Lease, time.GetUtcNow(), ct);

@@ -20,35 +20,18 @@ namespace Julia.Server.Outbox;
 /// </summary>
 public sealed class OutboxWorker(OutboxStore store, SelectionService selection, IMessageGateway gateway, ChipGateways targets,
                                  SignalStore signals, Trust.TrustWorker trust, TimeProvider time, IOptions<OutboxOptions> options, ILogger<OutboxWorker> log)
-    : BackgroundService
+    : Workers.PollingWorker(log)
 {
-    readonly SemaphoreSlim _wake = new(0, 1);
     long _fencedOut;
 
     /// <summary>Completions refused because the lease had passed to another node.</summary>
     public long FencedOut => Interlocked.Read(ref _fencedOut);
 
-    public void Wake()
-    {
-        if (_wake.CurrentCount == 0) try { _wake.Release(); } catch (SemaphoreFullException) { }
-    }
-
-    protected override async Task ExecuteAsync(CancellationToken stop)
-    {
-        if (!options.Value.Enabled) return;
-        while (!stop.IsCancellationRequested)
-        {
-            int n = 0;
-            try { n = await RunOnceAsync(stop); }
-            catch (OperationCanceledException) when (stop.IsCancellationRequested) { return; }
-            catch (Exception e) { log.LogWarning("Outbox pass failed: {Error}", e.Message); }
-            if (n == 0)
-                try { await _wake.WaitAsync(options.Value.PollInterval, stop); } catch (OperationCanceledException) { return; }
-        }
-    }
+    protected override bool Enabled => options.Value.Enabled;
+    protected override TimeSpan PollInterval => options.Value.PollInterval;
 
     /// <summary>One pass: claim a batch and process it. Returns how many messages were claimed.</summary>
-    public async Task<int> RunOnceAsync(CancellationToken ct)
+    public override async Task<int> RunOnceAsync(CancellationToken ct)
     {
         var o = options.Value;
         var claimed = await store.ClaimAsync(o.BatchSize, o.Lease, time.GetUtcNow(), ct);

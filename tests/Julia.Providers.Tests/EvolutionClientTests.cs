@@ -1,0 +1,82 @@
+using Julia.Domain.Sending;
+using Julia.Providers;
+using Julia.Providers.Evolution;
+using Julia.Simulator;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Julia.Providers.Tests;
+
+/// <summary>The real Evolution client against the simulator on loopback: retries, timeouts, classification.</summary>
+public class EvolutionClientTests : IAsyncLifetime
+{
+    EvolutionSimulator _sim = null!;
+    EvolutionClient _client = null!;
+    static readonly GatewayTarget Chip = new("chip-1", "token-1");
+
+    public async Task InitializeAsync()
+    {
+        _sim = await EvolutionSimulator.StartAsync(new SimulatorOptions { Receipts = false, ReplyProbability = 0 });
+        _sim.AddInstance(new InstanceSpec("chip-1", "token-1", "secret-1", "+5511999990001"));
+        var options = new EvolutionOptions { AttemptTimeout = TimeSpan.FromMilliseconds(500), Retries = 2, RetryBaseDelay = TimeSpan.FromMilliseconds(10) };
+        _client = new EvolutionClient(new HttpClient { BaseAddress = _sim.BaseAddress }, options, NullLogger<EvolutionClient>.Instance);
+    }
+
+    public async Task DisposeAsync() => await _sim.DisposeAsync();
+
+    [Fact]
+    public async Task Sends_and_returns_the_gateway_message_id()
+    {
+        var r = await _client.SendTextAsync(Chip, "+5511988887777", "Olá", default);
+        Assert.Equal(SendOutcome.Sent, r.Outcome);
+        var sent = Assert.Single(_sim.Sent);
+        Assert.Equal((r.MessageId, "5511988887777", "Olá"), (sent.MessageId, sent.Number, sent.Text));
+    }
+
+    [Fact]
+    public async Task Server_errors_are_retried_then_transient()
+    {
+        _sim.SetFaults("chip-1", new Faults { ErrorRate = 1.0 });
+        var r = await _client.SendTextAsync(Chip, "+5511988887777", "x", default);
+        Assert.Equal((SendOutcome.Transient, true), (r.Outcome, r.ChipSpecific));
+        Assert.Empty(_sim.Sent);
+    }
+
+    [Fact]
+    public async Task Timeouts_are_classified_as_timeouts()
+    {
+        _sim.SetFaults("chip-1", new Faults { TimeoutRate = 1.0 });
+        var r = await _client.SendTextAsync(Chip, "+5511988887777", "x", default);
+        Assert.Equal(SendOutcome.Timeout, r.Outcome);
+    }
+
+    [Fact]
+    public async Task Wrong_token_is_a_permanent_chip_problem()
+    {
+        var r = await _client.SendTextAsync(Chip with { Token = "wrong" }, "+5511988887777", "x", default);
+        Assert.Equal((SendOutcome.Permanent, true), (r.Outcome, r.ChipSpecific));
+    }
+
+    [Fact]
+    public async Task Ban_and_rate_limit_signals()
+    {
+        _sim.SetFaults("chip-1", new Faults { Banned = true });
+        Assert.Equal(SendOutcome.SpamRestriction, (await _client.SendTextAsync(Chip, "+5511988887777", "x", default)).Outcome);
+        _sim.SetFaults("chip-1", new Faults { RateLimited = true });
+        Assert.Equal(SendOutcome.RateLimited, (await _client.SendTextAsync(Chip, "+5511988887777", "x", default)).Outcome);
+    }
+
+    [Theory]
+    [InlineData(429, "", SendOutcome.RateLimited, false)]
+    [InlineData(403, "", SendOutcome.SpamRestriction, false)]
+    [InlineData(400, "{\"message\":\"account banned\"}", SendOutcome.SpamRestriction, false)]
+    [InlineData(500, "", SendOutcome.Transient, true)]
+    [InlineData(408, "", SendOutcome.Transient, true)]
+    [InlineData(401, "", SendOutcome.Permanent, true)]
+    [InlineData(404, "", SendOutcome.Permanent, true)]
+    [InlineData(400, "{\"exists\":false}", SendOutcome.Permanent, false)]
+    public void Classification(int status, string body, SendOutcome outcome, bool chipSpecific)
+    {
+        var r = EvolutionClient.Classify(status, body);
+        Assert.Equal((outcome, chipSpecific), (r.Outcome, r.ChipSpecific));
+    }
+}
