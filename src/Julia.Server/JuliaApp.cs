@@ -36,6 +36,7 @@ public static class JuliaApp
             .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
             .MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Information)
             .MinimumLevel.Override("Microsoft.AspNetCore.DataProtection", LogEventLevel.Error) // unused; auth registers it
+            .MinimumLevel.Override("System.Net.Http.HttpClient", LogEventLevel.Warning) // one line per gateway call is noise
             .WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}")
             .CreateLogger();
         builder.Logging.ClearProviders();
