@@ -23,6 +23,7 @@ public class RestartTests
                 key = await new ApiKeyStore(first.Get<NpgsqlDataSource>()).CreateAsync("restart", ["operator"], DateTimeOffset.UtcNow, default);
                 id = (await first.Client(key).RegisterChipAsync(new RegisterChip("11997770001", "restart-1"))).Id;
             }
+            Assert.False(File.Exists(Path.Combine(dir, "pg", "postmaster.pid")), "PostgreSQL still running after the service stopped");
             await using (var second = await JuliaHost.StartAsync(null, settings: settings))
             {
                 var chip = await second.Client(key).GetChipAsync(id);
@@ -33,6 +34,16 @@ public class RestartTests
         {
             try { Directory.Delete(dir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
         }
+    }
+
+    [Fact]
+    public void Missing_server_binaries_give_one_clear_error()
+    {
+        var empty = Directory.CreateTempSubdirectory("julia-nopg").FullName;
+        var e = Assert.Throws<Julia.Storage.Local.LocalPostgresException>(() => Julia.Storage.Local.LocalPostgres.FindBinDir(empty, Path.Combine(empty, "none")));
+        Assert.Contains("apt-get install postgresql", e.Message);
+        Assert.Contains("ConnectionStrings:Postgres", e.Message);
+        Directory.Delete(empty);
     }
 
     [Fact]

@@ -53,15 +53,16 @@ public sealed class LocalPostgres : IAsyncDisposable
     }
 
     /// <summary>PATH first, then Debian's /usr/lib/postgresql/&lt;version&gt;/bin, newest version first.</summary>
-    public static string FindBinDir()
+    public static string FindBinDir() => FindBinDir(Environment.GetEnvironmentVariable("PATH") ?? "", "/usr/lib/postgresql");
+
+    public static string FindBinDir(string path, string libRoot)
     {
-        var path = Environment.GetEnvironmentVariable("PATH") ?? "";
         foreach (var dir in path.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
             if (File.Exists(Path.Combine(dir, "initdb")) && File.Exists(Path.Combine(dir, "pg_ctl")))
                 return dir;
-        if (Directory.Exists("/usr/lib/postgresql"))
+        if (Directory.Exists(libRoot))
         {
-            var best = Directory.GetDirectories("/usr/lib/postgresql")
+            var best = Directory.GetDirectories(libRoot)
                 .Select(d => (dir: Path.Combine(d, "bin"), version: double.TryParse(Path.GetFileName(d), System.Globalization.CultureInfo.InvariantCulture, out var v) ? v : 0))
                 .Where(x => File.Exists(Path.Combine(x.dir, "initdb")) && File.Exists(Path.Combine(x.dir, "pg_ctl")))
                 .OrderByDescending(x => x.version)
