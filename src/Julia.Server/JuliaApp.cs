@@ -72,7 +72,7 @@ public static class JuliaApp
             if (await DemoSeed.SeedAsync(db.DataSource, time.GetUtcNow(), ct))
                 app.Logger.LogInformation("Seeded the demo pool: 12 chips, {Contacts} contacts", DemoSeed.ContactCount);
             app.Lifetime.ApplicationStarted.Register(() => PrintDemoBanner(app));
-            if (simulator is not null) await Demo.DemoGateway.AttachAsync(app, simulator, db.DataSource);
+            if (simulator is not null) await Demo.DemoGateway.AttachAsync(app, simulator);
         }
 
         app.UseMiddleware<ErrorHandling>();

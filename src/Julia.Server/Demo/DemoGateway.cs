@@ -2,7 +2,7 @@ using Julia.Domain.Selection;
 using Julia.Simulator;
 using Julia.Storage.Inbox;
 using Julia.Storage.Outbox;
-using Npgsql;
+using Julia.Storage.Chips;
 
 namespace Julia.Server.Demo;
 
@@ -13,12 +13,10 @@ namespace Julia.Server.Demo;
 /// </summary>
 public static class DemoGateway
 {
-    public static async Task AttachAsync(WebApplication app, EvolutionSimulator simulator, NpgsqlDataSource db)
+    public static async Task AttachAsync(WebApplication app, EvolutionSimulator simulator)
     {
-        await using (var cmd = db.CreateCommand("SELECT instance, instance_token, webhook_secret, phone FROM chips WHERE status <> 'retired' AND connected"))
-        await using (var r = await cmd.ExecuteReaderAsync())
-            while (await r.ReadAsync())
-                simulator.AddInstance(new InstanceSpec(r.GetString(0), r.IsDBNull(1) ? "" : r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2), r.GetString(3)));
+        foreach (var (instance, token, secret, phone) in await app.Services.GetRequiredService<ChipStore>().ConnectedGatewaysAsync(default))
+            simulator.AddInstance(new InstanceSpec(instance, token ?? "", secret, phone));
 
         var stop = new CancellationTokenSource();
         Task? agent = null;

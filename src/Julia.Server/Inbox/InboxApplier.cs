@@ -8,7 +8,6 @@ using Julia.Storage.Contacts;
 using Julia.Storage.Inbox;
 using Julia.Storage.Outbox;
 using Julia.Storage.Signals;
-using Npgsql;
 using Julia.Server.Inbound;
 
 namespace Julia.Server.Inbox;
@@ -18,7 +17,7 @@ namespace Julia.Server.Inbox;
 /// receipts, guarded state changes, idempotency keys on confirmations), because an event may be
 /// applied again after a crash between applying and marking it applied.
 /// </summary>
-public sealed class InboxApplier(NpgsqlDataSource db, InboundStore inbound, ContactStore contacts, OutboxStore outbox, SignalStore signals,
+public sealed class InboxApplier(InboundStore inbound, ContactStore contacts, OutboxStore outbox, SignalStore signals,
                                  OutboxWorker outboxWorker, AgentForwarder forwarder, AgentOptions agent, Trust.TrustWorker trust, TimeProvider time, ILogger<InboxApplier> log)
 {
     /// <summary>How long a receipt may wait for its send to be recorded before it is dropped as unknown.</summary>
@@ -77,12 +76,7 @@ public sealed class InboxApplier(NpgsqlDataSource db, InboundStore inbound, Cont
         if (intent == KeywordIntent.OptOut)
         {
             await contacts.OptOutAsync(phone.E164, phone.Ddd, $"chip:{chipId}", text, "contact", now, ct);
-            await using var c = await db.OpenConnectionAsync(ct);
-            await using (var s = new NpgsqlCommand("INSERT INTO chip_signals (chip_id, at, kind, detail) VALUES (@c, @now, 'opt_out', @t)", c))
-            {
-                s.Parameters.AddWithValue("c", chipId); s.Parameters.AddWithValue("now", now); s.Parameters.AddWithValue("t", (object?)text ?? DBNull.Value);
-                await s.ExecuteNonQueryAsync(ct);
-            }
+            await signals.ContactLeftAsync(chipId, "opt_out", text, now, ct);
             log.LogInformation("Contact {Contact} opted out by message on chip {Chip}", phone.Masked, chipId);
         }
         else if (intent == KeywordIntent.OptIn)
@@ -104,10 +98,7 @@ public sealed class InboxApplier(NpgsqlDataSource db, InboundStore inbound, Cont
         var status = MessageStatus.FromEvolution(EvolutionWebhook.Str(data, "status"));
         if (status is null) return;
         var now = time.GetUtcNow();
-        await using var c = await db.OpenConnectionAsync(ct);
-        await using var tx = await c.BeginTransactionAsync(ct);
-        var (_, known) = await outbox.ReceiptAsync(c, tx, chipId, EvolutionWebhook.Str(data, "keyId")!, status, item.ReceivedAt, now, ct);
-        await tx.CommitAsync(ct);
+        var (_, known) = await outbox.ReceiptAsync(chipId, EvolutionWebhook.Str(data, "keyId")!, status, item.ReceivedAt, now, ct);
         // The gateway can answer faster than we record the send: wait a little for it, then give up
         // (a receipt for a message we never sent says nothing about delivery).
         if (!known && now - item.ReceivedAt < ReceiptPatience) throw new NotYetError("no recorded send with this id yet");

@@ -96,6 +96,14 @@ public sealed class ChipStore(NpgsqlDataSource db)
         return await r.ReadAsync(ct) ? (r.Get<string>("instance"), r.OptString("instance_token"), r.OptString("webhook_secret"), r.Get<string>("provider")) : null;
     }
 
+    /// <summary>Every connected chip's gateway identity (the demo registers them with its simulator).</summary>
+    public async Task<List<(string Instance, string? Token, string? WebhookSecret, string Phone)>> ConnectedGatewaysAsync(CancellationToken ct)
+    {
+        await using var c = await db.OpenConnectionAsync(ct);
+        await using var cmd = c.Cmd("SELECT instance, instance_token, webhook_secret, phone FROM chips WHERE status <> 'retired' AND connected");
+        return await cmd.ListAsync(r => (r.Get<string>("instance"), r.OptString("instance_token"), r.OptString("webhook_secret"), r.Get<string>("phone")), ct);
+    }
+
     /// <summary>Chip id and secrets by gateway instance name (webhook authentication).</summary>
     public async Task<(long Id, string? Token, string? WebhookSecret)?> ByInstanceAsync(string instance, CancellationToken ct)
     {

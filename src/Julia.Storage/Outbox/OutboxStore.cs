@@ -268,12 +268,13 @@ public sealed class OutboxStore(NpgsqlDataSource db, string node)
     }
 
     /// <summary>Applies a delivery receipt. Returns (moved, known): unknown means the send is not recorded yet.</summary>
-    public async Task<(bool Moved, bool Known)> ReceiptAsync(NpgsqlConnection c, NpgsqlTransaction tx, long chipId, string providerId,
-                                                              string status, DateTimeOffset at, DateTimeOffset now, CancellationToken ct)
+    public async Task<(bool Moved, bool Known)> ReceiptAsync(long chipId, string providerId, string status, DateTimeOffset at,
+                                                              DateTimeOffset now, CancellationToken ct)
     {
+        await using var c = await db.OpenConnectionAsync(ct);
         await using var cmd = status == "failed"
-            ? c.Cmd(ErrorReceipt, tx).P("chip", chipId).P("pid", providerId).P("at", at).P("now", now)
-            : c.Cmd(Receipt, tx).P("chip", chipId).P("pid", providerId).P("status", status).P("rank", MessageStatus.Rank(status)).P("at", at).P("now", now);
+            ? c.Cmd(ErrorReceipt).P("chip", chipId).P("pid", providerId).P("at", at).P("now", now)
+            : c.Cmd(Receipt).P("chip", chipId).P("pid", providerId).P("status", status).P("rank", MessageStatus.Rank(status)).P("at", at).P("now", now);
         await using var r = await cmd.ExecuteReaderAsync(ct);
         await r.ReadAsync(ct);
         return (r.Get<long>("moved") > 0, r.Get<bool>("known"));

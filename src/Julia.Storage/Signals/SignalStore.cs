@@ -77,6 +77,14 @@ public sealed class SignalStore(NpgsqlDataSource db)
         return reason is null ? null : $"{ChipRow.ToWire(before.State)} → {ChipRow.ToWire(after.State)}: {reason}";
     }
 
+    /// <summary>A contact opted out, or blocked us, on this chip: it counts against the chip's trust.</summary>
+    public async Task ContactLeftAsync(long chipId, string kind, string? detail, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var c = await db.OpenConnectionAsync(ct);
+        await using var s = c.Cmd(Signal).P("id", chipId).P("now", now).P("kind", kind).Text("detail", detail);
+        await s.ExecuteNonQueryAsync(ct);
+    }
+
     public async Task CooldownAsync(long chipId, string detail, DateTimeOffset now, CancellationToken ct)
     {
         await using var c = await db.OpenConnectionAsync(ct);
