@@ -65,6 +65,20 @@ public class WebhookInputTests(SendingFixture f, ITestOutputHelper output) : ICl
     }
 
     [Fact]
+    public async Task When_the_event_cannot_be_stored_the_answer_is_503_so_the_gateway_retries()
+    {
+        var chip = await f.ChipAsync();
+        var body = SendingTests.Upsert(chip, f.NewContact(), "STORE503", "oi");
+        await Sql.Exec(f.Db, "ALTER TABLE inbox RENAME TO inbox_away");
+        try
+        {
+            Assert.Equal((503, "storage_unavailable"), await Post(body, chip.Secret));
+        }
+        finally { await Sql.Exec(f.Db, "ALTER TABLE inbox_away RENAME TO inbox"); }
+        Assert.Equal((200, "stored"), await Post(body, chip.Secret)); // the retry is taken
+    }
+
+    [Fact]
     public async Task Body_over_1_MiB_is_413()
     {
         var chip = await f.ChipAsync();
