@@ -172,3 +172,21 @@ public class WebhookInputTests(SendingFixture f, ITestOutputHelper output) : ICl
         return false;
     }
 }
+
+public class WebhookRegistrationTests(SendingFixture f) : IClassFixture<SendingFixture>
+{
+    [Fact]
+    public async Task Bug_unknown_instance_answer_was_cached_after_the_chip_was_registered()
+    {
+        var contact = f.NewContact();
+        var early = new SendingFixture.TestChip(0, "late-chip", "late-token", "late-secret", "+5511977770001");
+        var res = await f.Host.Http().SendAsync(SendingTests.Webhook(SendingTests.Upsert(early, contact, "LATE1", "oi"), early.Secret));
+        Assert.Equal(401, (int)res.StatusCode);
+        await Sql.Exec(f.Db, """
+            INSERT INTO chips (phone, ddd, instance, instance_token, webhook_secret, status, connected, account_created_at, created_at, updated_at)
+            VALUES ('+5511977770001', 11, 'late-chip', 'late-token', 'late-secret', 'active', true, now(), now(), now())
+            """);
+        res = await f.Host.Http().SendAsync(SendingTests.Webhook(SendingTests.Upsert(early, contact, "LATE1", "oi"), early.Secret));
+        Assert.Equal(200, (int)res.StatusCode);
+    }
+}

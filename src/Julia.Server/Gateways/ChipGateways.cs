@@ -28,7 +28,9 @@ public sealed class ChipGateways(ChipStore chips)
     {
         if (_byInstance.TryGetValue(instance, out var hit) && Stopwatch.GetElapsedTime(hit.At) < Ttl) return hit.Chip;
         var found = await chips.ByInstanceAsync(instance, ct);
-        _byInstance[instance] = (found, Stopwatch.GetTimestamp());
+        // Only hits are cached: a miss answered from cache would refuse (4xx, which Evolution does not
+        // retry) the webhooks of a chip registered a moment later.
+        if (found is not null) _byInstance[instance] = (found, Stopwatch.GetTimestamp());
         return found;
     }
 }
