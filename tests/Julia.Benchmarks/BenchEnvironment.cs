@@ -16,7 +16,11 @@ public sealed partial class BenchEnvironment : IAsyncDisposable
     public static async Task<BenchEnvironment> StartAsync()
     {
         var dir = Path.Combine(Path.GetTempPath(), "julia-bench-" + Guid.NewGuid().ToString("N")[..8]);
-        var pg = await LocalPostgres.StartAsync(new LocalPostgresOptions { DataDir = dir, Database = "postgres", MaxConnections = 200 }, NullLogger.Instance);
+        var pg = await LocalPostgres.StartAsync(new LocalPostgresOptions
+        {
+            DataDir = dir, Database = "postgres", MaxConnections = 200,
+            ExtraSettings = ["shared_preload_libraries = 'pg_stat_statements'", "pg_stat_statements.track = all"],
+        }, NullLogger.Instance);
         return new BenchEnvironment { Postgres = pg, Dir = dir };
     }
 
@@ -25,7 +29,25 @@ public sealed partial class BenchEnvironment : IAsyncDisposable
         await Postgres.EnsureDatabaseAsync(name);
         var ds = NpgsqlDataSource.Create(Postgres.ConnectionStringFor(name));
         await Migrator.ApplyAsync(ds, NullLogger.Instance);
+        await using (var cmd = ds.CreateCommand("CREATE EXTENSION IF NOT EXISTS pg_stat_statements; SELECT pg_stat_statements_reset()"))
+            await cmd.ExecuteNonQueryAsync();
         return ds;
+    }
+
+    /// <summary>Where the database's time went since the last reset: the heaviest statements by total time.</summary>
+    public static async Task ReportStatementsAsync(NpgsqlDataSource db, Report report, int top = 5)
+    {
+        await using var cmd = db.CreateCommand($"""
+            SELECT calls, round(total_exec_time::numeric, 0) AS total_ms, round(mean_exec_time::numeric, 3) AS mean_ms,
+                   regexp_replace(left(query, 70), '\s+', ' ', 'g') AS query
+            FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+            ORDER BY total_exec_time DESC LIMIT {top}
+            """);
+        await using var r = await cmd.ExecuteReaderAsync();
+        report.Line("| calls | total ms | mean ms | statement |");
+        report.Line("| ---: | ---: | ---: | --- |");
+        while (await r.ReadAsync())
+            report.Line($"| {r.GetInt64(0)} | {r.GetDecimal(1)} | {r.GetDecimal(2)} | `{r.GetString(3)}…` |");
     }
 
     /// <summary>pgbench's built-in script on the same server; returns transactions per second.</summary>

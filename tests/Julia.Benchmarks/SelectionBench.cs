@@ -75,6 +75,8 @@ public static class SelectionBench
                 SELECT coalesce(code, reason) AS outcome, count(*) AS n FROM selections GROUP BY 1) x
             """))
             report.Line($"decisions: {(string)(await mix.ExecuteScalarAsync())!}");
+        report.Line("database time by statement (all selection runs):");
+        await BenchEnvironment.ReportStatementsAsync(db, report);
         await app.StopAsync();
         await app.DisposeAsync();
     }

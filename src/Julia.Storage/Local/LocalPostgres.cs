@@ -14,6 +14,8 @@ public sealed record LocalPostgresOptions
     /// <summary>Throwaway clusters (tests, benchmarks) trade durability for speed.</summary>
     public bool Durable { get; init; } = true;
     public int MaxConnections { get; init; } = 200;
+    /// <summary>More postgresql.conf lines (benchmarks load pg_stat_statements this way).</summary>
+    public string[] ExtraSettings { get; init; } = [];
 }
 
 public sealed class LocalPostgresException(string message) : Exception(message);
@@ -101,6 +103,7 @@ public sealed class LocalPostgres : IAsyncDisposable
             fsync = {(_options.Durable ? "on" : "off")}
             synchronous_commit = {(_options.Durable ? "on" : "off")}
             full_page_writes = {(_options.Durable ? "on" : "off")}
+            {string.Join('\n', _options.ExtraSettings)}
             """;
         var confPath = Path.Combine(dir, "julia.conf");
         await File.WriteAllTextAsync(confPath, conf + "\n", ct);
