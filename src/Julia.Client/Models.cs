@@ -2,7 +2,8 @@ using System.Text.Json;
 
 namespace Julia.Client;
 
-public sealed record Selection(long SelectionId, long ChipId, string Phone, string Instance, string Reason, long ConversationId, long? MigratedFrom);
+public sealed record Selection(long SelectionId, long ChipId, string Phone, string Instance, string Reason, long ConversationId, long? MigratedFrom,
+                               bool AnnouncementPending);
 
 public sealed record Chip(long Id, string Phone, string Instance, string Provider, string Status, string? PausedFrom, int TrustScore,
     string TrustLevel, string RampupStage, int HourCap, int DayCap, int MinGapSeconds, int SentThisHour, int SentToday, bool Connected,

@@ -42,7 +42,7 @@ public class SelectionApiTests(ServiceFixture f) : IClassFixture<ServiceFixture>
         await f.Operator.PauseChipAsync(a, "operator check");
         f.Clock.Advance(TimeSpan.FromMinutes(1));
         var moved = await f.Agent.SelectAsync(contact, "followup");
-        Assert.Equal((b, "failover", (long?)a), (moved.ChipId, moved.Reason, moved.MigratedFrom));
+        Assert.Equal((b, "failover", (long?)a, true), (moved.ChipId, moved.Reason, moved.MigratedFrom, moved.AnnouncementPending));
 
         var conv = await f.Agent.GetConversationAsync(contact);
         Assert.Equal((b, (long?)a, true), (conv.ChipId, conv.MigratedFrom, conv.AnnouncementPending));

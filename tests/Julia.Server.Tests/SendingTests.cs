@@ -37,6 +37,27 @@ public class SendingTests(SendingFixture f) : IClassFixture<SendingFixture>, IAs
     }
 
     [Fact]
+    public async Task After_a_migration_the_new_number_announces_itself_once()
+    {
+        var a = await f.ChipAsync(trust: 99);
+        var b = await f.ChipAsync(trust: 85);
+        var contact = f.NewContact();
+        var (first, _) = await f.AgentApi.SendMessageAsync(contact, "reply", "primeira", $"announce-1-{a.Id}");
+        Assert.Equal(a.Id, (await Final(first.MessageId, x => x.SentAt is not null)).ChipId);
+
+        await f.Operator.PauseChipAsync(a.Id, "number under review");
+        var (second, _) = await f.AgentApi.SendMessageAsync(contact, "reply", "segunda", $"announce-2-{a.Id}");
+        Assert.Equal(b.Id, (await Final(second.MessageId, x => x.SentAt is not null)).ChipId);
+        var (third, _) = await f.AgentApi.SendMessageAsync(contact, "reply", "terceira", $"announce-3-{a.Id}");
+        await Final(third.MessageId, x => x.SentAt is not null);
+
+        var texts = f.Sim.Sent.Where(x => x.Number == contact[1..]).Select(x => (x.Instance, x.Text)).ToList();
+        Assert.Equal([(a.Instance, "primeira"), (b.Instance, "Oi! Aqui é a Julia; este é meu novo número.\n\nsegunda"), (b.Instance, "terceira")], texts);
+        var conv = await f.AgentApi.GetConversationAsync(contact);
+        Assert.Equal((b.Id, (long?)a.Id, false), (conv.ChipId, conv.MigratedFrom, conv.AnnouncementPending));
+    }
+
+    [Fact]
     public async Task An_inbound_reply_reaches_the_agent_signed()
     {
         var chip = await f.ChipAsync();

@@ -10,6 +10,13 @@ public sealed record PoolConfig
     public SendingWindow Window { get; init; } = new();
     public RampUpConfig Caps { get; init; } = new();
 
+    /// <summary>
+    /// Said from a contact's new number before its first message there, after a migration.
+    /// Honest and short: the doctor should know it is still Julia.
+    /// </summary>
+    public string Announcement { get; init; } = "Oi! Aqui é a Julia; este é meu novo número.";
+
     public IReadOnlyList<string> Validate() =>
-        [.. (Targets ?? new()).Validate(), .. (Window ?? new()).Validate(), .. (Caps ?? new()).Validate()];
+        [.. (Targets ?? new()).Validate(), .. (Window ?? new()).Validate(), .. (Caps ?? new()).Validate(),
+         .. (string.IsNullOrWhiteSpace(Announcement) || Announcement.Length > 500 ? ["announcement must be 1–500 characters"] : Array.Empty<string>())];
 }

@@ -18,7 +18,7 @@ namespace Julia.Server.Outbox;
 /// the pool gate and fails the message. Delivery is at least once: a node that dies between the
 /// gateway's answer and its own commit leaves a message that is sent again when its lease expires.
 /// </summary>
-public sealed class OutboxWorker(OutboxStore store, SelectionService selection, IMessageGateway gateway, ChipGateways targets,
+public sealed class OutboxWorker(OutboxStore store, SelectionService selection, Pool.PoolSettings pool, Storage.Conversations.ConversationStore conversations, IMessageGateway gateway, ChipGateways targets,
                                  SignalStore signals, Trust.TrustWorker trust, TimeProvider time, IOptions<OutboxOptions> options, ILogger<OutboxWorker> log)
     : Workers.PollingWorker(log)
 {
@@ -72,7 +72,11 @@ public sealed class OutboxWorker(OutboxStore store, SelectionService selection, 
             await OnRefusedAsync(m, refused, now, ct);
             return;
         }
-        var chip = outcome.Selected!.Chip;
+        var selected = outcome.Selected!;
+        var chip = selected.Chip;
+        // After a migration the doctor hears that this is Julia's new number before anything else from
+        // it: the announcement leads the first message sent from the new number (one send, so in order).
+        var text = selected.AnnouncementPending ? (await pool.GetAsync(ct)).Announcement + "\n\n" + m.Text : m.Text;
         var target = await targets.TargetAsync(chip.Id, ct);
         if (target is null)
         {
@@ -81,7 +85,7 @@ public sealed class OutboxWorker(OutboxStore store, SelectionService selection, 
         }
 
         var started = time.GetUtcNow();
-        var result = await gateway.SendTextAsync(target, m.Contact, m.Text, ct);
+        var result = await gateway.SendTextAsync(target, m.Contact, text, ct);
         now = time.GetUtcNow();
         var attempt = new Attempt(chip.Id, started, result.Outcome, result.Detail);
         trust.Touched(chip.Id);
@@ -97,6 +101,7 @@ public sealed class OutboxWorker(OutboxStore store, SelectionService selection, 
                 }, m);
                 // A half-open trial, or a success that completes a failing window: the breaker's locked path.
                 if (!counted) await Breaker(chip.Id, Domain.Sending.Breaker.Result.Success, now, ct);
+                if (selected.AnnouncementPending) await conversations.AnnouncedAsync(m.Contact, chip.Id, ct);
                 break;
 
             case SendOutcome.RateLimited:

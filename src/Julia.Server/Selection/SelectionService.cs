@@ -7,7 +7,8 @@ using Microsoft.Extensions.Options;
 
 namespace Julia.Server.Selection;
 
-public sealed record Selected(long SelectionId, long ConversationId, ChipSummary Chip, string Reason, long? MigratedFrom);
+/// <summary>A reserved chip. <see cref="AnnouncementPending"/>: the contact was moved to this number and has not been told yet.</summary>
+public sealed record Selected(long SelectionId, long ConversationId, ChipSummary Chip, string Reason, long? MigratedFrom, bool AnnouncementPending);
 
 public sealed record Refused(long SelectionId, Refusal Refusal, int Candidates, IReadOnlyDictionary<string, int> Excluded);
 
@@ -74,7 +75,7 @@ public sealed class SelectionService(SelectionStore store, ChipSnapshot snapshot
                 if (migratedFrom is not null)
                     log.LogInformation("Conversation with {Contact} moved from chip {From} to chip {To} ({Why})",
                         contact.Masked, migratedFrom, chip.Id, plan.AffinityExclusion);
-                return new Selected(result.SelectionId, result.ConversationId, chip, result.Reason!, migratedFrom);
+                return new Selected(result.SelectionId, result.ConversationId, chip, result.Reason!, migratedFrom, result.AnnouncementPending);
             }
             excluded["lost_race"] = tries.Count;
         }

@@ -9,7 +9,8 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace Julia.Server.Selection;
 
 public sealed record SelectionRequestJson(string? Contact, string? Kind, long? ConversationId, long[]? ExcludeChips);
-public sealed record SelectionJson(long SelectionId, long ChipId, string Phone, string Instance, string Reason, long ConversationId, long? MigratedFrom);
+public sealed record SelectionJson(long SelectionId, long ChipId, string Phone, string Instance, string Reason, long ConversationId, long? MigratedFrom,
+                                   bool AnnouncementPending);
 
 public static class SelectionsApi
 {
@@ -34,7 +35,8 @@ public static class SelectionsApi
 
         var outcome = await selection.SelectAsync(contact, kind, (body.ExcludeChips ?? []).ToHashSet(), ct);
         if (outcome.Selected is { } s)
-            return TypedResults.Ok(new SelectionJson(s.SelectionId, s.Chip.Id, s.Chip.Phone, s.Chip.Instance, s.Reason, s.ConversationId, s.MigratedFrom));
+            return TypedResults.Ok(new SelectionJson(s.SelectionId, s.Chip.Id, s.Chip.Phone, s.Chip.Instance, s.Reason, s.ConversationId, s.MigratedFrom,
+                s.AnnouncementPending));
 
         var r = outcome.Refused!;
         var extra = new Dictionary<string, object?> { ["selectionId"] = r.SelectionId };

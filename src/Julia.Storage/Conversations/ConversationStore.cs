@@ -12,6 +12,15 @@ public sealed class ConversationStore(NpgsqlDataSource db)
         FROM conversations v JOIN chips ch ON ch.id = v.chip_id WHERE v.contact = @contact
         """;
 
+    /// <summary>The announcement was said from this chip: the conversation owes nothing more.</summary>
+    public async Task AnnouncedAsync(string contact, long chipId, CancellationToken ct)
+    {
+        await using var c = await db.OpenConnectionAsync(ct);
+        await using var cmd = c.Cmd("UPDATE conversations SET announcement_pending = false WHERE contact = @contact AND chip_id = @chip AND announcement_pending")
+            .P("contact", contact).P("chip", chipId);
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
     public async Task<Conversation?> GetAsync(string contact, CancellationToken ct)
     {
         await using var c = await db.OpenConnectionAsync(ct);

@@ -22,7 +22,7 @@ public sealed record Reservation(string Contact, MessageKind Kind, IReadOnlyList
 
 /// <summary>The reserved chip (null when every candidate was taken or no longer eligible) and the candidates' current rows.</summary>
 public sealed record ReserveResult(ChipSummary? Reserved, long SelectionId, string? Reason, long ConversationId, long? PreviousChipId,
-                                   IReadOnlyList<ChipSummary> Current);
+                                   bool AnnouncementPending, IReadOnlyList<ChipSummary> Current);
 
 public sealed record SelectionRecord(long Id, DateTimeOffset At, string Contact, string Kind, long? ChipId, string? Code,
                                      string? Reason, int Candidates, JsonElement Excluded, bool Fallback, string Node);
@@ -96,7 +96,7 @@ public sealed class SelectionStore(NpgsqlDataSource db, string node)
                 migrated_at = CASE WHEN c.chip_id <> EXCLUDED.chip_id THEN @now ELSE c.migrated_at END,
                 announcement_pending = c.announcement_pending OR c.chip_id <> EXCLUDED.chip_id,
                 updated_at = @now
-            RETURNING id, chip_id
+            RETURNING id, chip_id, announcement_pending
         ), sel AS (
             INSERT INTO selections (at, contact, kind, chip_id, reason, candidates, excluded, fallback, node)
             SELECT @now, @contact, @kind, r.id,
@@ -110,10 +110,10 @@ public sealed class SelectionStore(NpgsqlDataSource db, string node)
             FROM conv JOIN before b ON b.chip_id <> conv.chip_id
         )
         SELECT true AS reserved, sel.id AS selection_id, sel.reason, conv.id AS conversation_id,
-               (SELECT chip_id FROM before) AS previous_chip, r.*
+               (SELECT chip_id FROM before) AS previous_chip, conv.announcement_pending, r.*
         FROM r, sel, conv
         UNION ALL
-        SELECT false, NULL, NULL, NULL, NULL, NULL, {ChipRow.Columns} FROM chips
+        SELECT false, NULL, NULL, NULL, NULL, NULL, NULL, {ChipRow.Columns} FROM chips
         WHERE id = ANY(@ids) AND NOT EXISTS (SELECT 1 FROM r)
         """;
 
@@ -161,10 +161,10 @@ public sealed class SelectionStore(NpgsqlDataSource db, string node)
             var chip = ChipRow.ReadSummary(r);
             if (r.Get<bool>("reserved"))
                 return new ReserveResult(chip, r.Get<long>("selection_id"), r.Get<string>("reason"), r.Get<long>("conversation_id"),
-                                         r.Opt<long>("previous_chip"), [chip]);
+                                         r.Opt<long>("previous_chip"), r.Get<bool>("announcement_pending"), [chip]);
             current.Add(chip);
         }
-        return new ReserveResult(null, 0, null, 0, null, current);
+        return new ReserveResult(null, 0, null, 0, null, false, current);
     }
 
     public async Task<long> RecordRefusalAsync(string contact, MessageKind kind, string code, int candidates,
