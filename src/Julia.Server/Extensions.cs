@@ -45,7 +45,7 @@ public static class Extensions
     /// <summary>Every service the HTTP API and the workers use, on one database.</summary>
     public static IServiceCollection AddJulia(this IServiceCollection services, Database.Database db, JuliaOptions options, SendingOptions sending)
     {
-        var node = options.NodeId ?? $"{Environment.MachineName}-{Environment.ProcessId}-{Random.Shared.Next(0x1000, 0xFFFF):x}";
+        var node = options.NodeId ?? throw new InvalidOperationException("Julia:NodeId is decided before services are added");
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(options));
         services.AddSingleton(db);
         services.AddSingleton(db.DataSource);
@@ -83,8 +83,7 @@ public static class Extensions
         });
         services.AddSingleton<IMessageGateway>(sp => sp.GetRequiredService<EvolutionClient>());
         services.AddSingleton<EvolutionClient>(sp => new EvolutionClient(
-            sp.GetRequiredService<IHttpClientFactory>().CreateClient("evolution"), sending.Evolution,
-            sp.GetRequiredService<ILogger<EvolutionClient>>()));
+            sp.GetRequiredService<IHttpClientFactory>().CreateClient("evolution"), sending.Evolution));
         services.AddSingleton<OutboxWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<OutboxWorker>());
         services.AddSingleton<InboxApplier>();

@@ -2,7 +2,6 @@ using Julia.Domain.Sending;
 using Julia.Providers;
 using Julia.Providers.Evolution;
 using Julia.Simulator;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Julia.Providers.Tests;
 
@@ -18,7 +17,7 @@ public class EvolutionClientTests : IAsyncLifetime
         _sim = await EvolutionSimulator.StartAsync(new SimulatorOptions { Receipts = false, ReplyProbability = 0 });
         _sim.AddInstance(new InstanceSpec("chip-1", "token-1", "secret-1", "+5511999990001"));
         var options = new EvolutionOptions { AttemptTimeout = TimeSpan.FromMilliseconds(500), Retries = 2, RetryBaseDelay = TimeSpan.FromMilliseconds(10) };
-        _client = new EvolutionClient(new HttpClient { BaseAddress = _sim.BaseAddress }, options, NullLogger<EvolutionClient>.Instance);
+        _client = new EvolutionClient(new HttpClient { BaseAddress = _sim.BaseAddress }, options);
     }
 
     public async Task DisposeAsync() => await _sim.DisposeAsync();
@@ -92,7 +91,7 @@ public class SimulatorControlApiTests
         var state = await http.SendAsync(new HttpRequestMessage(HttpMethod.Get, "instance/connectionState/c1") { Headers = { { "apikey", "t1" } } });
         Assert.Contains("\"open\"", await state.Content.ReadAsStringAsync());
         Assert.True((await http.PostAsync("control/instances/c1/faults", Json("""{"banned":true}"""))).IsSuccessStatusCode);
-        var client = new EvolutionClient(new HttpClient { BaseAddress = sim.BaseAddress }, new EvolutionOptions { Retries = 0 }, NullLogger<EvolutionClient>.Instance);
+        var client = new EvolutionClient(new HttpClient { BaseAddress = sim.BaseAddress }, new EvolutionOptions { Retries = 0 });
         Assert.Equal(SendOutcome.SpamRestriction, (await client.SendTextAsync(new GatewayTarget("c1", "t1"), "+5511988887777", "x", default)).Outcome);
         Assert.True((await http.PostAsync("control/instances/c1/faults", Json("{}"))).IsSuccessStatusCode);
         Assert.Equal(SendOutcome.Sent, (await client.SendTextAsync(new GatewayTarget("c1", "t1"), "+5511988887777", "x", default)).Outcome);

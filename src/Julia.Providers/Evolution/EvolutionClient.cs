@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Julia.Domain.Sending;
-using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.Retry;
 using Polly.Timeout;
@@ -18,12 +17,10 @@ public sealed class EvolutionClient : IMessageGateway
 {
     readonly HttpClient _http;
     readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
-    readonly ILogger<EvolutionClient> _log;
 
-    public EvolutionClient(HttpClient http, EvolutionOptions options, ILogger<EvolutionClient> log, TimeProvider? time = null)
+    public EvolutionClient(HttpClient http, EvolutionOptions options, TimeProvider? time = null)
     {
         _http = http;
-        _log = log;
         var pipeline = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = time ?? TimeProvider.System };
         if (options.Retries > 0)
             pipeline.AddRetry(new RetryStrategyOptions<HttpResponseMessage>

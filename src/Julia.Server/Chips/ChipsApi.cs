@@ -37,7 +37,7 @@ public static class ChipsApi
     static async Task<Results<Created<ChipJson>, ProblemHttpResult>> Register(RegisterChipRequest body, ClaimsPrincipal user,
         ChipStore store, PoolSettings pool, TimeProvider time, CancellationToken ct)
     {
-        if (!Phone.TryParse(body.Phone, out var phone)) return Problems.InvalidPhone(body.Phone);
+        if (!Phone.TryParse(body.Phone, out var phone)) return Problems.InvalidPhone();
         if (string.IsNullOrWhiteSpace(body.Instance) || body.Instance.Length > 100)
             return Problems.Invalid("invalid_instance", "instance is required (the gateway's instance name, at most 100 characters).");
         var provider = body.Provider ?? "evolution";

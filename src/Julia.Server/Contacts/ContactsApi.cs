@@ -36,7 +36,7 @@ public static class ContactsApi
     static async Task<Results<Ok<ContactJson>, ProblemHttpResult>> PutBasis(string phone, LawfulBasisRequest body, ClaimsPrincipal user,
         ContactStore store, TimeProvider time, CancellationToken ct)
     {
-        if (!Phone.TryParse(phone, out var p)) return Problems.InvalidPhone(phone);
+        if (!Phone.TryParse(phone, out var p)) return Problems.InvalidPhone();
         if (body.LawfulBasis is null || !Bases.Contains(body.LawfulBasis))
             return Problems.Invalid("invalid_lawful_basis", "lawfulBasis must be consent or legitimate_interest.");
         if (string.IsNullOrWhiteSpace(body.Source) || body.Source.Length > 500)
@@ -48,14 +48,14 @@ public static class ContactsApi
 
     static async Task<Results<Ok<ContactJson>, ProblemHttpResult>> Get(string phone, ContactStore store, CancellationToken ct)
     {
-        if (!Phone.TryParse(phone, out var p)) return Problems.InvalidPhone(phone);
+        if (!Phone.TryParse(phone, out var p)) return Problems.InvalidPhone();
         return await store.GetAsync(p.E164, ct) is { } c ? TypedResults.Ok(ContactJson.From(c)) : ContactNotFound();
     }
 
     static async Task<Results<Ok<ContactJson>, ProblemHttpResult>> OptOut(string phone, OptOutRequest? body, ClaimsPrincipal user,
         ContactStore store, TimeProvider time, CancellationToken ct)
     {
-        if (!Phone.TryParse(phone, out var p)) return Problems.InvalidPhone(phone);
+        if (!Phone.TryParse(phone, out var p)) return Problems.InvalidPhone();
         var source = string.IsNullOrWhiteSpace(body?.Source) ? "api" : body.Source.Trim();
         if (source.Length > 200 || body?.Text is { Length: > 4096 }) return Problems.Invalid("invalid_field", "source is at most 200 characters, text at most 4096.");
         var c = await store.OptOutAsync(p.E164, p.Ddd, source, body?.Text, user.Actor(), time.GetUtcNow(), ct);
@@ -65,7 +65,7 @@ public static class ContactsApi
     static async Task<Results<Ok<ContactJson>, ProblemHttpResult>> OptIn(string phone, OptInRequest body, ClaimsPrincipal user,
         ContactStore store, TimeProvider time, CancellationToken ct)
     {
-        if (!Phone.TryParse(phone, out var p)) return Problems.InvalidPhone(phone);
+        if (!Phone.TryParse(phone, out var p)) return Problems.InvalidPhone();
         if (!Problems.IsValidReason(body.Reason)) return Problems.ReasonRequired();
         return await store.OptInAsync(p.E164, body.Reason!.Trim(), user.Actor(), time.GetUtcNow(), ct) is { } c
             ? TypedResults.Ok(ContactJson.From(c))

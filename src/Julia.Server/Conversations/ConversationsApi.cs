@@ -17,7 +17,7 @@ public static class ConversationsApi
 
     static async Task<Results<Ok<Conversation>, ProblemHttpResult>> Get(string phone, ConversationStore store, CancellationToken ct)
     {
-        if (!Phone.TryParse(phone, out var p)) return Problems.InvalidPhone(phone);
+        if (!Phone.TryParse(phone, out var p)) return Problems.InvalidPhone();
         return await store.GetAsync(p.E164, ct) is { } c
             ? TypedResults.Ok(c)
             : Problems.NotFound("conversation_not_found", "This contact has no conversation yet.");

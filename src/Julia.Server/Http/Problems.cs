@@ -21,7 +21,7 @@ public static class Problems
     public static ProblemHttpResult Conflict(string code, string detail, IDictionary<string, object?>? extra = null) =>
         Of(StatusCodes.Status409Conflict, code, "The current state does not allow this.", detail, extra);
 
-    public static ProblemHttpResult InvalidPhone(string? text) =>
+    public static ProblemHttpResult InvalidPhone() =>
         Invalid("invalid_phone", "Expected a Brazilian phone number such as +55 (11) 99999-0001, 5511999990001 or 11999990001.");
 
     public static ProblemHttpResult ReasonRequired() =>

@@ -15,7 +15,7 @@ public sealed class LeaderLease(LeaseStore leases, TimeProvider time, IOptions<J
     const string Name = "leader";
     long _validUntilTicks;
 
-    public string Node { get; } = options.Value.NodeId ?? Environment.MachineName + "-" + Environment.ProcessId;
+    public string Node { get; } = options.Value.NodeId!;
     public long Term { get; private set; }
     public bool IsLeader => time.GetUtcNow().UtcTicks < Interlocked.Read(ref _validUntilTicks);
 

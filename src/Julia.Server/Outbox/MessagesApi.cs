@@ -33,7 +33,7 @@ public static class MessagesApi
     static async Task<Results<Accepted<MessageAccepted>, Ok<MessageAccepted>, ProblemHttpResult>> Send(SendMessageRequest body, OutboxStore store,
         OutboxWorker worker, TimeProvider time, IOptions<OutboxOptions> options, CancellationToken ct)
     {
-        if (!Phone.TryParse(body.Contact, out var contact)) return Problems.InvalidPhone(body.Contact);
+        if (!Phone.TryParse(body.Contact, out var contact)) return Problems.InvalidPhone();
         if (!MessageKinds.TryParse(body.Kind, out var kind))
             return Problems.Invalid("invalid_kind", "kind must be prospecting, followup or reply (aliases: prospeccao, resposta).");
         if (string.IsNullOrWhiteSpace(body.Text)) return Problems.Invalid("invalid_text", "text is required.");

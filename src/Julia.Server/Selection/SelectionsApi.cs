@@ -28,7 +28,7 @@ public static class SelectionsApi
 
     static async Task<Results<Ok<SelectionJson>, ProblemHttpResult>> Select(SelectionRequestJson body, SelectionService selection, CancellationToken ct)
     {
-        if (!Phone.TryParse(body.Contact, out var contact)) return Problems.InvalidPhone(body.Contact);
+        if (!Phone.TryParse(body.Contact, out var contact)) return Problems.InvalidPhone();
         if (!MessageKinds.TryParse(body.Kind, out var kind))
             return Problems.Invalid("invalid_kind", "kind must be prospecting, followup or reply (aliases: prospeccao, resposta).");
         if (body.ExcludeChips is { Length: > 1000 }) return Problems.Invalid("invalid_field", "excludeChips holds at most 1000 ids.");

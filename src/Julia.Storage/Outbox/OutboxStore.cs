@@ -70,7 +70,7 @@ public sealed class OutboxStore(NpgsqlDataSource db, string node)
     const string Finish = """
         WITH m AS (
             UPDATE messages SET status = @status, chip_id = coalesce(@chip, chip_id), provider_message_id = coalesce(@pid, provider_message_id),
-                   sent_at = CASE WHEN @status = 'sent' THEN @now ELSE sent_at END, last_error = @error,
+                   last_error = @error,
                    lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL, updated_at = @now
             WHERE id = @id AND status = 'sending' AND lease_token = @token
             RETURNING id
@@ -204,7 +204,7 @@ public sealed class OutboxStore(NpgsqlDataSource db, string node)
         return await cmd.ListAsync(r => new Claimed(Read(r), r.Get<bool>("rescued")), ct);
     }
 
-    /// <summary>Terminal or sent; false when the lease was lost (someone else owns the message now).</summary>
+    /// <summary>A terminal status other than sent (see <see cref="SentAsync"/>); false when the lease was lost.</summary>
     public async Task<bool> FinishAsync(Message m, string status, long? chipId, string? providerId, string? error, Attempt? attempt,
                                         DateTimeOffset now, CancellationToken ct)
     {

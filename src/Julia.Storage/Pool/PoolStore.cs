@@ -19,11 +19,10 @@ public sealed class PoolStore(NpgsqlDataSource db, JsonSerializerOptions json)
     const string GetGate = "SELECT gate_tripped, tripped_at, tripped_reason, resumed_at, resumed_by, resumed_reason FROM pool_state WHERE id = 1";
     const string Counts = "SELECT status, count(*)::int AS n, count(*) FILTER (WHERE connected)::int AS connected FROM chips GROUP BY status";
 
-    // Tripping keeps the first trip's time and reason; only an operator's resume clears it.
+    // Tripping an already tripped gate changes nothing: the first trip's time and reason stand until an
+    // operator resumes.
     const string Trip = """
-        UPDATE pool_state SET gate_tripped = true, tripped_at = CASE WHEN gate_tripped THEN tripped_at ELSE @now END,
-               tripped_reason = CASE WHEN gate_tripped THEN tripped_reason ELSE @reason END
-        WHERE id = 1
+        UPDATE pool_state SET gate_tripped = true, tripped_at = @now, tripped_reason = @reason WHERE id = 1 AND NOT gate_tripped RETURNING 1
         """;
 
     const string Resume = """
@@ -66,18 +65,28 @@ public sealed class PoolStore(NpgsqlDataSource db, JsonSerializerOptions json)
         return new PoolCounts(rows.ToDictionary(x => x.status, x => x.n), rows.Sum(x => x.connected), rows.Sum(x => x.n));
     }
 
-    /// <summary>Trips the gate (prospecting stops pool-wide). Returns true if it was not tripped before.</summary>
+    /// <summary>An operator trips the gate (prospecting stops pool-wide). Returns true if it was not tripped before.</summary>
     public async Task<bool> TripAsync(string actor, string reason, DateTimeOffset now, CancellationToken ct)
     {
         await using var c = await db.OpenConnectionAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
-        bool wasTripped;
-        await using (var q = c.Cmd("SELECT gate_tripped FROM pool_state WHERE id = 1 FOR UPDATE", tx))
-            wasTripped = (bool)(await q.ExecuteScalarAsync(ct))!;
-        await using (var cmd = c.Cmd(Trip, tx).P("now", now).P("reason", reason)) await cmd.ExecuteNonQueryAsync(ct);
-        if (!wasTripped) await OperationStore.AddAsync(c, tx, new NewOperation(actor, "prospecting_paused", Reason: reason), now, ct);
+        var tripped = await TripAsync(c, tx, actor, reason, alert: false, now, ct);
         await tx.CommitAsync(ct);
-        return !wasTripped;
+        return tripped;
+    }
+
+    /// <summary>
+    /// Trips the gate inside the caller's transaction and records who did it; automatic trips also raise
+    /// an alert (an operator who paused prospecting already knows).
+    /// </summary>
+    public static async Task<bool> TripAsync(NpgsqlConnection c, NpgsqlTransaction tx, string actor, string reason, bool alert,
+                                             DateTimeOffset now, CancellationToken ct)
+    {
+        await using (var cmd = c.Cmd(Trip, tx).P("now", now).P("reason", reason))
+            if (await cmd.ExecuteScalarAsync(ct) is null) return false;
+        await OperationStore.AddAsync(c, tx, new NewOperation(actor, "prospecting_paused", Reason: reason), now, ct);
+        if (alert) await Signals.SignalStore.AlertAsync(c, tx, "gate_tripped", "critical", null, "Prospecting paused for the whole pool: " + reason, now, ct);
+        return true;
     }
 
     /// <summary>Operator resumes prospecting. Returns false when the gate was not tripped.</summary>

@@ -39,10 +39,6 @@ public sealed class SignalStore(NpgsqlDataSource db)
         WHERE id = @id AND status NOT IN ('paused', 'retired') RETURNING paused_from
         """;
 
-    const string TripGate = """
-        UPDATE pool_state SET gate_tripped = true, tripped_at = @now, tripped_reason = @reason WHERE id = 1 AND NOT gate_tripped RETURNING 1
-        """;
-
     // One open alert per kind and chip within the cooldown: a storm of signals pages once.
     const string RaiseAlert = """
         INSERT INTO alerts (at, kind, severity, chip_id, message)
@@ -111,21 +107,12 @@ public sealed class SignalStore(NpgsqlDataSource db)
             from = (string?)await p.ExecuteScalarAsync(ct);
         if (from is not null)
             await OperationStore.AddAsync(c, tx, new NewOperation("gateway", "chip_paused_by_signal", chipId, FromStatus: from, ToStatus: "paused", Reason: detail), now, ct);
-        await TripGateAsync(c, tx, $"spam/restriction signal on chip {chipId}: {detail}", now, ct);
+        await Pool.PoolStore.TripAsync(c, tx, "gate", $"spam/restriction signal on chip {chipId}: {detail}", alert: true, now, ct);
         await AlertAsync(c, tx, "chip_restricted", "critical", chipId, $"Chip {chipId} paused after a spam/restriction signal: {detail}", now, ct);
         await ChipStore.NotifyAsync(c, tx, ct);
         await tx.CommitAsync(ct);
     }
 
-    public static async Task TripGateAsync(NpgsqlConnection c, NpgsqlTransaction tx, string reason, DateTimeOffset now, CancellationToken ct)
-    {
-        await using var g = c.Cmd(TripGate, tx).P("now", now).P("reason", reason);
-        if (await g.ExecuteScalarAsync(ct) is not null)
-        {
-            await OperationStore.AddAsync(c, tx, new NewOperation("gate", "prospecting_paused", Reason: reason), now, ct);
-            await AlertAsync(c, tx, "gate_tripped", "critical", null, "Prospecting paused for the whole pool: " + reason, now, ct);
-        }
-    }
 
     /// <summary>connection.update: connected flag; logged out (401) → pending for a new QR; 403 → restriction.</summary>
     public async Task ConnectionAsync(long chipId, string state, int? statusReason, DateTimeOffset now, CancellationToken ct)
