@@ -19,7 +19,7 @@ public sealed partial class BenchEnvironment : IAsyncDisposable
         var pg = await LocalPostgres.StartAsync(new LocalPostgresOptions
         {
             DataDir = dir, Database = "postgres", MaxConnections = 200,
-            ExtraSettings = ["shared_preload_libraries = 'pg_stat_statements'", "pg_stat_statements.track = all"],
+            ExtraSettings = ["shared_preload_libraries = 'pg_stat_statements'", "pg_stat_statements.track = all", "pg_stat_statements.track_planning = on"],
         }, NullLogger.Instance);
         return new BenchEnvironment { Postgres = pg, Dir = dir };
     }
@@ -38,16 +38,24 @@ public sealed partial class BenchEnvironment : IAsyncDisposable
     public static async Task ReportStatementsAsync(NpgsqlDataSource db, Report report, int top = 5)
     {
         await using var cmd = db.CreateCommand($"""
-            SELECT calls, round(total_exec_time::numeric, 0) AS total_ms, round(mean_exec_time::numeric, 3) AS mean_ms,
+            SELECT calls, plans, round(total_exec_time::numeric, 0) AS total_ms, round(mean_exec_time::numeric, 3) AS mean_ms,
+                   round(mean_plan_time::numeric, 3) AS plan_ms,
                    regexp_replace(left(query, 70), '\s+', ' ', 'g') AS query
             FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
-            ORDER BY total_exec_time DESC LIMIT {top}
+            ORDER BY total_exec_time + total_plan_time DESC LIMIT {top}
             """);
         await using var r = await cmd.ExecuteReaderAsync();
-        report.Line("| calls | total ms | mean ms | statement |");
-        report.Line("| ---: | ---: | ---: | --- |");
+        report.Line("| calls | plans | exec total ms | exec mean ms | plan mean ms | statement |");
+        report.Line("| ---: | ---: | ---: | ---: | ---: | --- |");
         while (await r.ReadAsync())
-            report.Line($"| {r.GetInt64(0)} | {r.GetDecimal(1)} | {r.GetDecimal(2)} | `{r.GetString(3)}…` |");
+            report.Line($"| {r.GetInt64(0)} | {r.GetInt64(1)} | {r.GetDecimal(2)} | {r.GetDecimal(3)} | {r.GetDecimal(4)} | `{r.GetString(5)}…` |");
+        await r.DisposeAsync();
+        // A plan cached while a table was small can keep scanning it whole after it has grown.
+        await using var scans = db.CreateCommand("""
+            SELECT coalesce(string_agg(relname || ' ' || seq_scan || ' scans / ' || seq_tup_read || ' rows', ', ' ORDER BY seq_tup_read DESC), 'none')
+            FROM pg_stat_user_tables WHERE seq_tup_read > 10000
+            """);
+        report.Line($"sequential scans over 10,000 rows: {(string)(await scans.ExecuteScalarAsync())!}");
     }
 
     /// <summary>pgbench's built-in script on the same server; returns transactions per second.</summary>

@@ -1,11 +1,14 @@
 using Julia.Benchmarks;
 
 // dotnet run -c Release --project tests/Julia.Benchmarks -- [selection|ingest|drain|all] [--seconds N]
+//     selection only: [--clients 8[,32]] [--path in-process|HTTP] to measure one case (e.g. under perf)
 var what = args.FirstOrDefault(a => !a.StartsWith("--")) ?? "all";
-var seconds = args.SkipWhile(a => a != "--seconds").Skip(1).Select(int.Parse).FirstOrDefault(10);
+string? Option(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
+var seconds = int.Parse(Option("--seconds") ?? "10");
+(int[], string?)? only = Option("--clients") is { } c ? (c.Split(',').Select(int.Parse).ToArray(), Option("--path")) : null;
 await using var env = await BenchEnvironment.StartAsync();
 var report = new Report();
-if (what is "selection" or "all") await SelectionBench.RunAsync(env, report, seconds);
+if (what is "selection" or "all") await SelectionBench.RunAsync(env, report, seconds, only);
 if (what is "ingest" or "all") await IngestBench.RunAsync(env, report, seconds);
 if (what is "drain" or "all") await DrainBench.RunAsync(env, report);
 report.Save(what);

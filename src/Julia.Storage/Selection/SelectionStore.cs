@@ -48,27 +48,30 @@ public sealed class SelectionStore(NpgsqlDataSource db, string node)
     // day caps) and not locked by another reservation is locked and charged. SKIP LOCKED spreads
     // concurrent selections over the ranked chips instead of queueing them on the best one; a row
     // committed since our snapshot is re-checked after it is locked, so no number of nodes can exceed
-    // a cap. A contact's own chip is tried alone and waited for (skip_locked = false). The audit row,
+    // a cap. A contact's own chip is tried alone and waited for (FOR UPDATE without SKIP LOCKED), then
+    // re-checked on the row its holder committed. Candidates are looked up by primary key in rank
+    // order (array_position), never by scanning the chip table. The audit row,
     // the sticky conversation and any migration record exist exactly when the reservation does.
     // Hour and day buckets only move forward (bucket < @hour resets), so a node with a lagging clock
     // cannot reset a counter. When nothing is reserved, the candidates' current rows come back so the
     // caller's snapshot heals without another query.
-    static readonly string Reserve = $"""
-        WITH cand AS (
-            SELECT * FROM unnest(@ids::bigint[], @statuses::text[], @trusts::smallint[], @stages::smallint[],
-                                 @gaps::interval[], @hour_caps::int[], @day_caps::int[])
-                WITH ORDINALITY AS x(id, status, trust, stage, gap, hour_cap, day_cap, rank)
-        ), pick AS MATERIALIZED (
-            SELECT c.id, cand.rank FROM chips c JOIN cand ON cand.id = c.id
-            WHERE c.status = cand.status AND c.trust_score = cand.trust AND c.rampup_stage = cand.stage AND c.connected
+    static readonly string ReserveRanked = ReserveSql("SKIP LOCKED"), ReserveOwn = ReserveSql("");
+
+    static string ReserveSql(string lockWait) => $"""
+        WITH pick AS MATERIALIZED (
+            SELECT c.id, k.rank FROM chips c
+            CROSS JOIN LATERAL (SELECT array_position(@ids::bigint[], c.id) AS rank) k
+            WHERE c.id = ANY(@ids::bigint[])
+              AND c.status = (@statuses::text[])[k.rank] AND c.trust_score = (@trusts::smallint[])[k.rank]
+              AND c.rampup_stage = (@stages::smallint[])[k.rank] AND c.connected
               AND (c.cooldown_until IS NULL OR c.cooldown_until <= @now)
               AND (c.breaker_state = 'closed' OR c.breaker_until <= @now)
-              AND (c.last_sent_at IS NULL OR c.last_sent_at <= @now - cand.gap)
-              AND (c.hour_bucket IS NULL OR c.hour_bucket < @hour OR (c.hour_bucket = @hour AND c.sent_this_hour < cand.hour_cap))
-              AND (c.day_bucket IS NULL OR c.day_bucket < @day OR (c.day_bucket = @day AND c.sent_today < cand.day_cap))
-            ORDER BY cand.rank
+              AND (c.last_sent_at IS NULL OR c.last_sent_at <= @now - (@gaps::interval[])[k.rank])
+              AND (c.hour_bucket IS NULL OR c.hour_bucket < @hour OR (c.hour_bucket = @hour AND c.sent_this_hour < (@hour_caps::int[])[k.rank]))
+              AND (c.day_bucket IS NULL OR c.day_bucket < @day OR (c.day_bucket = @day AND c.sent_today < (@day_caps::int[])[k.rank]))
+            ORDER BY k.rank
             LIMIT 1
-            FOR UPDATE OF c SKIP LOCKED
+            FOR UPDATE OF c {lockWait}
         ), r AS (
             UPDATE chips SET
                 sent_this_hour = CASE WHEN hour_bucket = @hour THEN sent_this_hour + 1 ELSE 1 END,
@@ -122,10 +125,11 @@ public sealed class SelectionStore(NpgsqlDataSource db, string node)
         VALUES (@now, @contact, @kind, @code, @candidates, @excluded, @node) RETURNING id
         """;
 
-    const string List = """
-        SELECT id, at, contact, kind, chip_id, code, reason, candidates, excluded::text AS excluded, fallback, node FROM selections
-        WHERE (@chip IS NULL OR chip_id = @chip) AND (@before IS NULL OR id < @before)
-        ORDER BY id DESC LIMIT @limit
+    // One statement per shape: a prepared plan for "chip = @chip OR @chip IS NULL" could use no index.
+    const string ListColumns = "id, at, contact, kind, chip_id, code, reason, candidates, excluded::text AS excluded, fallback, node";
+    const string ListAll = $"SELECT {ListColumns} FROM selections WHERE id < @before ORDER BY id DESC LIMIT @limit";
+    const string ListChip = $"""
+        SELECT {ListColumns} FROM selections WHERE chip_id = @chip AND id < @before ORDER BY chip_id DESC, id DESC LIMIT @limit
         """;
 
     public async Task<SelectionContext> ContextAsync(string contact, DateTimeOffset now, CancellationToken ct)
@@ -143,7 +147,7 @@ public sealed class SelectionStore(NpgsqlDataSource db, string node)
     {
         var c = x.Candidates;
         await using var conn = await db.OpenConnectionAsync(ct);
-        await using var cmd = conn.Cmd(Reserve)
+        await using var cmd = conn.Cmd(x.Affinity ? ReserveOwn : ReserveRanked)
             .P("ids", c.Select(k => k.Chip.Id).ToArray())
             .P("statuses", c.Select(k => Domain.Chips.ChipStatuses.ToWire(k.Chip.Status)).ToArray())
             .P("trusts", c.Select(k => (short)k.Chip.TrustScore).ToArray())
@@ -179,7 +183,8 @@ public sealed class SelectionStore(NpgsqlDataSource db, string node)
     public async Task<List<SelectionRecord>> ListAsync(long? chipId, long? before, int limit, CancellationToken ct)
     {
         await using var c = await db.OpenConnectionAsync(ct);
-        await using var cmd = c.Cmd(List).Long("chip", chipId).Long("before", before).P("limit", limit);
+        await using var cmd = chipId is null ? c.Cmd(ListAll) : c.Cmd(ListChip).P("chip", chipId.Value);
+        cmd.P("before", before ?? long.MaxValue).P("limit", limit);
         return await cmd.ListAsync(r => new SelectionRecord(r.Get<long>("id"), r.Get<DateTimeOffset>("at"), r.Get<string>("contact"),
             r.Get<string>("kind"), r.Opt<long>("chip_id"), r.OptString("code"), r.OptString("reason"), r.Get<int>("candidates"),
             JsonDocument.Parse(r.Get<string>("excluded")).RootElement.Clone(), r.Get<bool>("fallback"), r.Get<string>("node")), ct);
