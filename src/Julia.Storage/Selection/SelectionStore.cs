@@ -31,7 +31,7 @@ public sealed class SelectionStore(NpgsqlDataSource db, string node)
 {
     // One round trip for every guardrail input: contact, unanswered business messages since the
     // contact last spoke (7 days at most), the sticky chip and the pool gate.
-    const string Context = """
+    static readonly PositionalSql Context = new("""
         SELECT c.phone IS NOT NULL AS exists, c.lawful_basis IS NOT NULL AS has_basis, c.opted_out_at, c.last_inbound_at,
                (SELECT count(*) FROM selections s
                  WHERE s.contact = @contact AND s.chip_id IS NOT NULL AND s.kind <> 'reply'
@@ -40,7 +40,7 @@ public sealed class SelectionStore(NpgsqlDataSource db, string node)
         FROM pool_state ps
         LEFT JOIN contacts c ON c.phone = @contact
         LEFT JOIN conversations conv ON conv.contact = @contact
-        """;
+        """);
 
     // Reserve a send slot and record the decision in ONE statement (the claim pattern).
     // The caller ranked candidates on a snapshot; here the first candidate, in rank order, that is
@@ -55,7 +55,7 @@ public sealed class SelectionStore(NpgsqlDataSource db, string node)
     // Hour and day buckets only move forward (bucket < @hour resets), so a node with a lagging clock
     // cannot reset a counter. When nothing is reserved, the candidates' current rows come back so the
     // caller's snapshot heals without another query.
-    static readonly string ReserveRanked = ReserveSql("SKIP LOCKED"), ReserveOwn = ReserveSql("");
+    static readonly PositionalSql ReserveRanked = new(ReserveSql("SKIP LOCKED")), ReserveOwn = new(ReserveSql(""));
 
     static string ReserveSql(string lockWait) => $"""
         WITH pick AS MATERIALIZED (
@@ -135,7 +135,7 @@ public sealed class SelectionStore(NpgsqlDataSource db, string node)
     public async Task<SelectionContext> ContextAsync(string contact, DateTimeOffset now, CancellationToken ct)
     {
         await using var c = await db.OpenConnectionAsync(ct);
-        await using var cmd = c.Cmd(Context).P("contact", contact).P("now", now);
+        await using var cmd = c.CreateCommand().P("contact", contact).P("now", now).Positional(Context);
         await using var r = await cmd.ExecuteReaderAsync(ct);
         await r.ReadAsync(ct);
         var facts = new ContactFacts(r.Get<bool>("exists"), r.Get<bool>("has_basis"), r.Opt<DateTimeOffset>("opted_out_at"),
@@ -147,7 +147,7 @@ public sealed class SelectionStore(NpgsqlDataSource db, string node)
     {
         var c = x.Candidates;
         await using var conn = await db.OpenConnectionAsync(ct);
-        await using var cmd = conn.Cmd(x.Affinity ? ReserveOwn : ReserveRanked)
+        await using var cmd = conn.CreateCommand()
             .P("ids", c.Select(k => k.Chip.Id).ToArray())
             .P("statuses", c.Select(k => Domain.Chips.ChipStatuses.ToWire(k.Chip.Status)).ToArray())
             .P("trusts", c.Select(k => (short)k.Chip.TrustScore).ToArray())
@@ -157,7 +157,8 @@ public sealed class SelectionStore(NpgsqlDataSource db, string node)
             .P("day_caps", c.Select(k => k.Limits.PerDay).ToArray())
             .P("now", now).P("hour", x.Hour).P("day", x.Day).P("contact", x.Contact).P("kind", x.Kind.ToWire())
             .P("affinity", x.Affinity).P("candidates", x.CandidateCount).Json("excluded", JsonSerializer.Serialize(x.Excluded))
-            .P("fallback", x.Fallback).P("node", node).Text("migration_reason", x.MigrationReason);
+            .P("fallback", x.Fallback).P("node", node).Text("migration_reason", x.MigrationReason)
+            .Positional(x.Affinity ? ReserveOwn : ReserveRanked);
         var current = new List<ChipSummary>(c.Count);
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct))
