@@ -81,7 +81,7 @@ internal static class Sql
     }
 }
 
-/// <summary>A statement written with @names, rewritten once to $1, $2… in order of first use.</summary>
+/// <summary>A statement written with @names, rewritten once to $1, $2… in order of first use (not inside literals or comments).</summary>
 public sealed partial class PositionalSql
 {
     public string Text { get; }
@@ -92,6 +92,7 @@ public sealed partial class PositionalSql
         var names = new List<string>();
         Text = Placeholder().Replace(sql, m =>
         {
+            if (!m.Groups[1].Success) return m.Value; // a string literal or a comment
             int i = names.IndexOf(m.Groups[1].Value);
             if (i < 0) { names.Add(m.Groups[1].Value); i = names.Count - 1; }
             return "$" + (i + 1);
@@ -99,6 +100,6 @@ public sealed partial class PositionalSql
         Names = names;
     }
 
-    [GeneratedRegex(@"(?<![\w@:])@([A-Za-z_][A-Za-z0-9_]*)")]
+    [GeneratedRegex(@"'(?:[^']|'')*'|--[^\n]*|(?<![\w@:])@([A-Za-z_][A-Za-z0-9_]*)")]
     private static partial Regex Placeholder();
 }

@@ -8,6 +8,8 @@ using Npgsql;
 namespace Julia.Benchmarks;
 
 /// <summary>A private PostgreSQL for the benchmarks (durable settings, as in production) and pgbench on it.</summary>
+public sealed record PgbenchResult(double Tps, double P50, double P99);
+
 public sealed partial class BenchEnvironment : IAsyncDisposable
 {
     public required LocalPostgres Postgres { get; init; }
@@ -58,8 +60,8 @@ public sealed partial class BenchEnvironment : IAsyncDisposable
         report.Line($"sequential scans over 10,000 rows: {(string)(await scans.ExecuteScalarAsync())!}");
     }
 
-    /// <summary>pgbench's built-in script on the same server; returns transactions per second.</summary>
-    public async Task<double> PgbenchAsync(string script, int clients, int seconds)
+    /// <summary>pgbench's built-in script on the same server: transactions per second and latency percentiles.</summary>
+    public async Task<PgbenchResult> PgbenchAsync(string script, int clients, int seconds)
     {
         await Postgres.EnsureDatabaseAsync("pgbench");
         string[] conn = ["-h", "127.0.0.1", "-p", Postgres.Port.ToString(), "-U", "postgres"];
@@ -68,9 +70,20 @@ public sealed partial class BenchEnvironment : IAsyncDisposable
             await RunAsync(["-i", "-q", "-s", "10", .. conn, "pgbench"]);
             _initialised = true;
         }
-        var output = await RunAsync(["-b", script, "-c", clients.ToString(), "-j", Math.Min(clients, 2).ToString(), "-T", seconds.ToString(), "-n", .. conn, "pgbench"]);
-        var m = TpsLine().Match(output);
-        return m.Success ? double.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : double.NaN;
+        var logs = Directory.CreateTempSubdirectory("julia-pgbench-");
+        try
+        {
+            var output = await RunAsync(["-b", script, "-c", clients.ToString(), "-j", Math.Min(clients, 2).ToString(), "-T", seconds.ToString(), "-n",
+                                         "--log", "--sampling-rate", "0.1", "--log-prefix", Path.Combine(logs.FullName, "tx"), .. conn, "pgbench"]);
+            var m = TpsLine().Match(output);
+            // One line per sampled transaction (one in ten, so logging costs the baseline nothing
+            // measurable): client, number, latency in µs, script, epoch s, µs.
+            var latencies = logs.EnumerateFiles().SelectMany(f => File.ReadLines(f.FullName))
+                .Select(l => long.Parse(l.Split(' ')[2]) / 1000.0).Order().ToList();
+            return new(m.Success ? double.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : double.NaN,
+                       Report.Percentile(latencies, 0.5), Report.Percentile(latencies, 0.99));
+        }
+        finally { logs.Delete(recursive: true); }
     }
 
     /// <summary>pgbench with a script of our own (e.g. single-row inserts).</summary>

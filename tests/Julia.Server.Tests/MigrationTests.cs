@@ -38,4 +38,24 @@ public class MigrationTests
         await Assert.ThrowsAsync<PostgresException>(() => Migrator.ApplyAsync(db, list, NullLogger.Instance));
         Assert.Equal(0L, await Sql.Scalar<long>(db, "SELECT count(*) FROM pg_tables WHERE tablename = 't_ok'"));
     }
+
+    [Theory]
+    [InlineData("status = 'sleeping'")]
+    [InlineData("trust_score = 101")]
+    [InlineData("rampup_stage = 6")]
+    [InlineData("sent_this_hour = -1")]
+    [InlineData("sent_today = -1")]
+    [InlineData("breaker_state = 'ajar'")]
+    [InlineData("phone = '+1555123'")]
+    [InlineData("instance = ''")]
+    [InlineData("status = 'paused', paused_from = NULL")]
+    public async Task Chip_rules_hold_in_the_database(string change)
+    {
+        var cs = await TestPostgres.CreateDatabaseAsync("chip_rules");
+        await using var db = NpgsqlDataSource.Create(cs);
+        var id = await Seed.ChipAsync(db, DateTimeOffset.UtcNow);
+        var e = await Assert.ThrowsAsync<PostgresException>(() => Sql.Exec(db, $"UPDATE chips SET {change} WHERE id = @id", ("id", id)));
+        Assert.Equal(PostgresErrorCodes.CheckViolation, e.SqlState);
+        Assert.Equal("active", await Sql.Scalar<string>(db, "SELECT status FROM chips WHERE id = @id", ("id", id)));
+    }
 }

@@ -114,14 +114,30 @@ public static class Candidates
             if (isAffinity) affinity = c; else eligible.Add(c);
         }
         bool newInbound = r.Kind == MessageKind.Reply && r.AffinityChipId is null;
-        var ranked = eligible
-            .OrderByDescending(c => newInbound && c.Status == ChipStatus.Rampup)
-            .ThenByDescending(c => c.Ddd == r.ContactDdd)
-            .ThenBy(c => (double)c.UsedThisHour(hour) / ChipLimits.For(c.Stage, c.TrustScore, caps).PerHour)
-            .ThenByDescending(c => c.TrustScore)
-            .ThenBy(c => c.Id)
-            .ToList();
-        if (affinity is not null) ranked.Insert(0, affinity);
+        var keys = new RankKey[eligible.Count];
+        for (int i = 0; i < keys.Length; i++)
+        {
+            var c = eligible[i];
+            keys[i] = new(c, newInbound && c.Status == ChipStatus.Rampup, c.Ddd == r.ContactDdd,
+                          (double)c.UsedThisHour(hour) / ChipLimits.For(c.Stage, c.TrustScore, caps).PerHour);
+        }
+        Array.Sort(keys);
+        var ranked = new List<ChipSummary>(keys.Length + 1);
+        if (affinity is not null) ranked.Add(affinity);
+        foreach (var k in keys) ranked.Add(k.Chip);
         return new SelectionPlan(ranked, affinity is not null, fallback, excluded, affinityExclusion);
+    }
+
+    /// <summary>Rank order: ramp-up first for new inbound conversations, same DDD, least used hour, most trusted, lowest id.</summary>
+    readonly record struct RankKey(ChipSummary Chip, bool RampupFirst, bool SameDdd, double UsedFraction) : IComparable<RankKey>
+    {
+        public int CompareTo(RankKey o)
+        {
+            int c = o.RampupFirst.CompareTo(RampupFirst);
+            if (c == 0) c = o.SameDdd.CompareTo(SameDdd);
+            if (c == 0) c = UsedFraction.CompareTo(o.UsedFraction);
+            if (c == 0) c = o.Chip.TrustScore.CompareTo(Chip.TrustScore);
+            return c != 0 ? c : Chip.Id.CompareTo(o.Chip.Id);
+        }
     }
 }

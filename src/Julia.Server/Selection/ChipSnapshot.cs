@@ -13,7 +13,9 @@ namespace Julia.Server.Selection;
 /// </summary>
 public sealed class ChipSnapshot(ChipStore store, IOptions<JuliaOptions> options)
 {
-    readonly ConcurrentDictionary<long, ChipSummary> _chips = new();
+    // Copy-on-write: readers take the array as it is, without locks; an update publishes a new one.
+    volatile ChipSummary[] _chips = [];
+    readonly Lock _writing = new();
     readonly SemaphoreSlim _loading = new(1, 1);
     long _loadedAt = long.MinValue;
     volatile bool _invalid = true;
@@ -47,7 +49,13 @@ public sealed class ChipSnapshot(ChipStore store, IOptions<JuliaOptions> options
     /// <summary>Replaces one chip with the state the database just returned.</summary>
     public void Update(ChipSummary? current)
     {
-        if (current is not null) _chips[current.Id] = current;
+        if (current is null) return;
+        lock (_writing)
+        {
+            var chips = _chips;
+            int i = Array.FindIndex(chips, c => c.Id == current.Id);
+            _chips = i < 0 ? [.. chips, current] : [.. chips[..i], current, .. chips[(i + 1)..]];
+        }
     }
 
     public async ValueTask<IReadOnlyList<ChipSummary>> GetAsync(CancellationToken ct)
@@ -61,14 +69,13 @@ public sealed class ChipSnapshot(ChipStore store, IOptions<JuliaOptions> options
                 {
                     _invalid = false;
                     var rows = await store.SelectableAsync(ct);
-                    _chips.Clear();
-                    foreach (var r in rows) _chips[r.Id] = r.Summary;
+                    lock (_writing) _chips = [.. rows.Select(r => r.Summary)];
                     _loadedAt = Stopwatch.GetTimestamp();
                 }
             }
             finally { _loading.Release(); }
         }
-        return [.. _chips.Values];
+        return _chips;
     }
 
     bool IsStale => _invalid || Stopwatch.GetElapsedTime(_loadedAt) > options.Value.SnapshotTtl;
