@@ -67,6 +67,29 @@ public class SelectionApiTests(ServiceFixture f) : IClassFixture<ServiceFixture>
     }
 
     [Fact]
+    public async Task Own_chip_held_by_another_reservation_is_waited_for_then_rechecked()
+    {
+        var a = await f.ChipAsync(trust: 95);
+        await f.ChipAsync(trust: 90);
+        var contact = await f.ContactAsync();
+        Assert.Equal(a, (await f.Agent.SelectAsync(contact, "reply")).ChipId);
+        f.Clock.Advance(TimeSpan.FromMinutes(1));
+
+        // Another reservation holds the contact's chip: the selection waits for it instead of skipping it.
+        await using var holder = await f.Db.OpenConnectionAsync();
+        await using var tx = await holder.BeginTransactionAsync();
+        await using (var lockRow = new Npgsql.NpgsqlCommand($"SELECT 1 FROM chips WHERE id = {a} FOR UPDATE", holder, tx))
+            await lockRow.ExecuteNonQueryAsync();
+        var selecting = f.Agent.SelectAsync(contact, "reply");
+        await Eventually.True(async () => await f.Scalar<long>(
+            "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()") > 0, what: "selection waits on the chip row");
+        Assert.False(selecting.IsCompleted);
+        await tx.CommitAsync();
+        var second = await selecting;
+        Assert.Equal((a, "affinity"), (second.ChipId, second.Reason));
+    }
+
+    [Fact]
     public async Task Opt_out_then_prospecting_is_refused_on_every_chip()
     {
         await f.ChipAsync(trust: 95);
