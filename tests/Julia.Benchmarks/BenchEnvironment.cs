@@ -61,19 +61,30 @@ public sealed partial class BenchEnvironment : IAsyncDisposable
     }
 
     /// <summary>pgbench's built-in script on the same server: transactions per second and latency percentiles.</summary>
-    public async Task<PgbenchResult> PgbenchAsync(string script, int clients, int seconds)
+    public Task<PgbenchResult> PgbenchAsync(string script, int clients, int seconds) => LoadAsync(["-b", script], clients, seconds);
+
+    /// <summary>pgbench with a script of our own (e.g. single-row inserts).</summary>
+    public async Task<PgbenchResult> PgbenchScriptAsync(string script, int clients, int seconds)
     {
-        await Postgres.EnsureDatabaseAsync("pgbench");
+        var file = Path.Combine(Path.GetTempPath(), $"julia-pgbench-{Guid.NewGuid():N}.sql");
+        await File.WriteAllTextAsync(file, script);
+        try { return await LoadAsync(["-f", file], clients, seconds); }
+        finally { File.Delete(file); }
+    }
+
+    async Task<PgbenchResult> LoadAsync(string[] script, int clients, int seconds)
+    {
         string[] conn = ["-h", "127.0.0.1", "-p", Postgres.Port.ToString(), "-U", "postgres"];
         if (!_initialised)
         {
+            await Postgres.EnsureDatabaseAsync("pgbench");
             await RunAsync(["-i", "-q", "-s", "10", .. conn, "pgbench"]);
             _initialised = true;
         }
         var logs = Directory.CreateTempSubdirectory("julia-pgbench-");
         try
         {
-            var output = await RunAsync(["-b", script, "-c", clients.ToString(), "-j", Math.Min(clients, 2).ToString(), "-T", seconds.ToString(), "-n",
+            var output = await RunAsync([.. script, "-c", clients.ToString(), "-j", Math.Min(clients, 2).ToString(), "-T", seconds.ToString(), "-n",
                                          "--log", "--sampling-rate", "0.1", "--log-prefix", Path.Combine(logs.FullName, "tx"), .. conn, "pgbench"]);
             var m = TpsLine().Match(output);
             // One line per sampled transaction (one in ten, so logging costs the baseline nothing
@@ -84,22 +95,6 @@ public sealed partial class BenchEnvironment : IAsyncDisposable
                        Report.Percentile(latencies, 0.5), Report.Percentile(latencies, 0.99));
         }
         finally { logs.Delete(recursive: true); }
-    }
-
-    /// <summary>pgbench with a script of our own (e.g. single-row inserts).</summary>
-    public async Task<double> PgbenchScriptAsync(string script, int clients, int seconds)
-    {
-        await PgbenchAsync("select-only", 1, 1); // makes sure the pgbench database exists and is initialised
-        var file = Path.Combine(Path.GetTempPath(), $"julia-pgbench-{Guid.NewGuid():N}.sql");
-        await File.WriteAllTextAsync(file, script);
-        try
-        {
-            string[] conn = ["-h", "127.0.0.1", "-p", Postgres.Port.ToString(), "-U", "postgres"];
-            var output = await RunAsync(["-f", file, "-c", clients.ToString(), "-j", Math.Min(clients, 2).ToString(), "-T", seconds.ToString(), "-n", .. conn, "pgbench"]);
-            var m = TpsLine().Match(output);
-            return m.Success ? double.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : double.NaN;
-        }
-        finally { File.Delete(file); }
     }
 
     bool _initialised;

@@ -71,7 +71,7 @@ public static class IngestBench
             }));
             var all = lat.SelectMany(x => x).Order().ToList();
             var rate = stored / (double)seconds;
-            var tps = await env.PgbenchScriptAsync(PgbenchInsert, clients, seconds);
+            var tps = (await env.PgbenchScriptAsync(PgbenchInsert, clients, seconds)).Tps;
             report.Line($"| {clients} | {rate:F0} | {Report.Percentile(all, 0.5):F2} | {Report.Percentile(all, 0.99):F2} | {tps:F0} | {rate / tps:F2} |");
         }
         await using (var check = db.CreateCommand("SELECT count(*) FROM inbox"))
