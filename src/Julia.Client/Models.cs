@@ -48,7 +48,7 @@ public sealed record TimelineEntry(DateTimeOffset At, string Status, long? ChipI
 public sealed record AttemptEntry(long ChipId, DateTimeOffset StartedAt, DateTimeOffset FinishedAt, string Outcome, string? Detail);
 
 public sealed record Message(long Id, string IdempotencyKey, string Contact, string Kind, string Status, long? ChipId, int Attempts, long[] TriedChips,
-    string? LastError, DateTimeOffset CreatedAt, DateTimeOffset? NotBefore, DateTimeOffset ExpiresAt, DateTimeOffset? SentAt,
+    string? LastError, DateTimeOffset CreatedAt, DateTimeOffset? NotBefore, DateTimeOffset? NextAttemptAt, DateTimeOffset ExpiresAt, DateTimeOffset? SentAt,
     DateTimeOffset? DeliveredAt, DateTimeOffset? ReadAt, IReadOnlyList<TimelineEntry> Timeline, IReadOnlyList<AttemptEntry> AttemptLog)
 {
     public static readonly string[] Terminal = ["sent", "delivered", "read", "failed", "expired", "cancelled", "blocked"];

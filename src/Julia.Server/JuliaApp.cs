@@ -19,7 +19,9 @@ namespace Julia.Server;
 /// <summary>Builds the service: configuration, database, services, HTTP pipeline.</summary>
 public static class JuliaApp
 {
-    public static async Task<WebApplication> CreateAsync(string[] args, Action<WebApplicationBuilder>? configure = null, CancellationToken ct = default)
+    /// <param name="logSink">Also receives every log event (test hosts put the server's log into the test's output).</param>
+    public static async Task<WebApplication> CreateAsync(string[] args, Action<WebApplicationBuilder>? configure = null, CancellationToken ct = default,
+                                                         Serilog.Core.ILogEventSink? logSink = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
@@ -31,14 +33,15 @@ public static class JuliaApp
         if (string.IsNullOrEmpty(builder.Configuration["urls"])) builder.WebHost.UseUrls(JuliaOptions.DefaultUrl);
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 1024 * 1024);
 
-        var logger = new LoggerConfiguration()
+        var logging = new LoggerConfiguration()
             .MinimumLevel.Is(builder.Configuration.GetValue("Julia:LogLevel", LogEventLevel.Information))
             .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
             .MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Information)
             .MinimumLevel.Override("Microsoft.AspNetCore.DataProtection", LogEventLevel.Error) // unused; auth registers it
             .MinimumLevel.Override("System.Net.Http.HttpClient", LogEventLevel.Warning) // one line per gateway call is noise
-            .WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}")
-            .CreateLogger();
+            .WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}");
+        if (logSink is not null) logging.WriteTo.Sink(logSink);
+        var logger = logging.CreateLogger();
         builder.Logging.ClearProviders();
         builder.Logging.AddSerilog(logger, dispose: true);
 

@@ -9,11 +9,23 @@ internal static class Sql
 {
     public static NpgsqlCommand Cmd(this NpgsqlConnection c, string sql, NpgsqlTransaction? tx = null) => new(sql, c, tx);
 
+    /// <summary>
+    /// Binds a parameter. Every time reaches PostgreSQL as UTC here, whatever offset the caller's value
+    /// carries (a sending window's opening is a São Paulo time): Npgsql refuses any other offset for
+    /// <c>timestamptz</c>, and one place converting beats every caller remembering to.
+    /// </summary>
     public static NpgsqlCommand P(this NpgsqlCommand cmd, string name, object? value)
     {
-        cmd.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        cmd.Parameters.AddWithValue(name, Utc(value) ?? DBNull.Value);
         return cmd;
     }
+
+    internal static object? Utc(object? value) => value switch
+    {
+        DateTimeOffset t => t.ToUniversalTime(),
+        DateTimeOffset[] ts => Array.ConvertAll(ts, t => t.ToUniversalTime()),
+        _ => value,
+    };
 
     public static NpgsqlCommand Json(this NpgsqlCommand cmd, string name, string json)
     {

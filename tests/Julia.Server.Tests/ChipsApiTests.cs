@@ -1,3 +1,4 @@
+using Xunit.Abstractions;
 using System.Net;
 using System.Net.Http.Json;
 using Julia.Client;
@@ -5,8 +6,10 @@ using Julia.Server.Tests.Infrastructure;
 
 namespace Julia.Server.Tests;
 
-public class ChipsApiTests(ServiceFixture f) : IClassFixture<ServiceFixture>
+public class ChipsApiTests(ServiceFixture f, ITestOutputHelper output) : IClassFixture<ServiceFixture>
 {
+    readonly bool _logged = f.Attach(output);
+
     [Fact]
     public async Task Register_returns_the_chip_with_its_limits_and_records_the_operation()
     {

@@ -25,8 +25,8 @@ public class ConcurrencyTests(ITestOutputHelper output)
         for (int i = 0; i < Chips; i++) await Seed.ChipAsync(db, clock.GetUtcNow(), trust: 90, ddd: i % 2 == 0 ? 11 : 21);
         var key = await new ApiKeyStore(db).CreateAsync("load", ["agent", "operator"], clock.GetUtcNow(), default);
 
-        await using var nodeA = await JuliaHost.StartAsync(cs, clock, new Dictionary<string, string?> { ["Julia:NodeId"] = "node-a" });
-        await using var nodeB = await JuliaHost.StartAsync(cs, clock, new Dictionary<string, string?> { ["Julia:NodeId"] = "node-b" });
+        await using var nodeA = await JuliaHost.StartAsync(cs, clock, new Dictionary<string, string?> { ["Julia:NodeId"] = "node-a" }, output: output);
+        await using var nodeB = await JuliaHost.StartAsync(cs, clock, new Dictionary<string, string?> { ["Julia:NodeId"] = "node-b" }, output: output);
         await nodeA.Client(key).PutPoolConfigAsync(new { caps = new { operating = new { perHour = HourCap, perDay = DayCap } } });
         nodeB.Get<Pool.PoolSettings>().Invalidate();
 

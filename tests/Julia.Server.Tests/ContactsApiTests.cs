@@ -1,10 +1,13 @@
+using Xunit.Abstractions;
 using Julia.Client;
 using Julia.Server.Tests.Infrastructure;
 
 namespace Julia.Server.Tests;
 
-public class ContactsApiTests(ServiceFixture f) : IClassFixture<ServiceFixture>
+public class ContactsApiTests(ServiceFixture f, ITestOutputHelper output) : IClassFixture<ServiceFixture>
 {
+    readonly bool _logged = f.Attach(output);
+
     [Fact]
     public async Task Lawful_basis_is_recorded_with_its_source()
     {

@@ -1,3 +1,4 @@
+using Xunit.Abstractions;
 using System.Text.Json;
 using Julia.Client;
 using Julia.Server.Tests.Infrastructure;
@@ -6,8 +7,10 @@ using Julia.Storage.Outbox;
 namespace Julia.Server.Tests;
 
 /// <summary>Crashes as data: rows left in any state with back-dated claims, then what one pass does with them.</summary>
-public class CrashAsDataTests(SendingFixture f) : IClassFixture<SendingFixture>
+public class CrashAsDataTests(SendingFixture f, ITestOutputHelper output) : IClassFixture<SendingFixture>
 {
+    readonly bool _logged = f.Attach(output);
+
     async Task<long> LeasedMessageAsync(string key, TimeSpan leaseLeft, Guid token)
     {
         var now = f.Clock.GetUtcNow();

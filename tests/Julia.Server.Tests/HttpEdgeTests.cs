@@ -1,11 +1,14 @@
+using Xunit.Abstractions;
 using System.Net;
 using System.Text;
 using Julia.Server.Tests.Infrastructure;
 
 namespace Julia.Server.Tests;
 
-public class HttpEdgeTests(ServiceFixture f) : IClassFixture<ServiceFixture>
+public class HttpEdgeTests(ServiceFixture f, ITestOutputHelper output) : IClassFixture<ServiceFixture>
 {
+    readonly bool _logged = f.Attach(output);
+
     [Fact]
     public async Task No_key_is_401_and_wrong_scope_is_403_as_problem_json()
     {

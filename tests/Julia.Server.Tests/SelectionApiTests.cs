@@ -1,3 +1,4 @@
+using Xunit.Abstractions;
 using System.Net;
 using System.Text;
 using Julia.Client;
@@ -5,8 +6,10 @@ using Julia.Server.Tests.Infrastructure;
 
 namespace Julia.Server.Tests;
 
-public class SelectionApiTests(ServiceFixture f) : IClassFixture<ServiceFixture>, IAsyncLifetime
+public class SelectionApiTests(ServiceFixture f, ITestOutputHelper output) : IClassFixture<ServiceFixture>, IAsyncLifetime
 {
+    readonly bool _logged = f.Attach(output);
+
     public async Task InitializeAsync()
     {
         f.Clock.Set(ManualClock.MondayNoon);

@@ -1,3 +1,4 @@
+using Xunit.Abstractions;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -7,8 +8,10 @@ using Julia.Simulator;
 
 namespace Julia.Server.Tests;
 
-public class SendingTests(SendingFixture f) : IClassFixture<SendingFixture>, IAsyncLifetime
+public class SendingTests(SendingFixture f, ITestOutputHelper output) : IClassFixture<SendingFixture>, IAsyncLifetime
 {
+    readonly bool _logged = f.Attach(output);
+
     public Task InitializeAsync() => f.FreshPoolAsync();
     public Task DisposeAsync() => Task.CompletedTask;
 

@@ -1,3 +1,4 @@
+using Xunit.Abstractions;
 using System.Text.Json;
 using Julia.Domain.Trust;
 using Julia.Server.Tests.Infrastructure;
@@ -5,8 +6,10 @@ using Julia.Storage.Leadership;
 
 namespace Julia.Server.Tests;
 
-public class TrustAndLeaderTests(ServiceFixture f) : IClassFixture<ServiceFixture>
+public class TrustAndLeaderTests(ServiceFixture f, ITestOutputHelper output) : IClassFixture<ServiceFixture>
 {
+    readonly bool _logged = f.Attach(output);
+
     [Fact]
     public async Task Trust_is_computed_from_stored_events()
     {

@@ -9,6 +9,8 @@ namespace Julia.Server.Tests;
 /// <summary>Webhooks that can never succeed get a 4xx and change nothing; storage trouble gets a 503.</summary>
 public class WebhookInputTests(SendingFixture f, ITestOutputHelper output) : IClassFixture<SendingFixture>
 {
+    readonly bool _logged = f.Attach(output);
+
     async Task<(int Status, string Code)> Post(string body, string? secret, string path = "webhooks/evolution", string? bearer = null)
     {
         var req = SendingTests.Webhook(body, secret, path);
@@ -173,8 +175,10 @@ public class WebhookInputTests(SendingFixture f, ITestOutputHelper output) : ICl
     }
 }
 
-public class WebhookRegistrationTests(SendingFixture f) : IClassFixture<SendingFixture>
+public class WebhookRegistrationTests(SendingFixture f, ITestOutputHelper output) : IClassFixture<SendingFixture>
 {
+    readonly bool _logged = f.Attach(output);
+
     [Fact]
     public async Task Bug_unknown_instance_answer_was_cached_after_the_chip_was_registered()
     {

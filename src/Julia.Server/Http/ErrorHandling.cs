@@ -47,13 +47,16 @@ public sealed class ErrorHandling(RequestDelegate next, ILogger<ErrorHandling> l
         }
         catch (Exception e) when (!ctx.Response.HasStarted)
         {
-            log.LogError(e, "Unhandled error on {Method} {Path}", ctx.Request.Method, ctx.Request.Path);
-            var unavailable = e is Npgsql.NpgsqlException or TimeoutException;
-            await Write(ctx, unavailable
-                ? Problems.Of(503, "database_unavailable", "The database cannot be reached; try again.")
-                : Problems.Of(500, "internal_error", "Something went wrong on our side."));
+            var failure = Failures.Classify(e);
+            if (failure.IsBug) log.LogError(e, "Unhandled error on {Method} {Path}", ctx.Request.Method, ctx.Request.Path);
+            else log.LogWarning("{Method} {Path} answered {Code}: {Error}", ctx.Request.Method, ctx.Request.Path, failure.Code, Describe(e));
+            ctx.Response.Clear();
+            if (failure.RetryAfter is { } after) ctx.Response.Headers.RetryAfter = ((int)after.TotalSeconds).ToString();
+            await Problems.Of(failure.Status, failure.Code, failure.Title).ExecuteAsync(ctx);
         }
     }
+
+    static string Describe(Exception e) => e.InnerException is null ? e.Message : $"{e.Message} ({e.InnerException.Message})";
 
     static readonly Dictionary<int, (string Code, string Title)> EmptyAnswers = new()
     {

@@ -14,7 +14,7 @@ public sealed record SendMessageRequest(string? Contact, string? Kind, string? T
 public sealed record MessageAccepted(long MessageId, string Status);
 
 public sealed record MessageJson(long Id, string IdempotencyKey, string Contact, string Kind, string Status, long? ChipId, int Attempts,
-    long[] TriedChips, string? LastError, DateTimeOffset CreatedAt, DateTimeOffset? NotBefore, DateTimeOffset ExpiresAt, DateTimeOffset? SentAt,
+    long[] TriedChips, string? LastError, DateTimeOffset CreatedAt, DateTimeOffset? NotBefore, DateTimeOffset? NextAttemptAt, DateTimeOffset ExpiresAt, DateTimeOffset? SentAt,
     DateTimeOffset? DeliveredAt, DateTimeOffset? ReadAt, IReadOnlyList<TimelineEntry> Timeline, IReadOnlyList<AttemptEntry> AttemptLog);
 
 public static class MessagesApi
@@ -56,7 +56,7 @@ public static class MessagesApi
         if (await store.GetAsync(id, ct) is not { } m) return Problems.NotFound("message_not_found", $"No message with id {id}.");
         var (timeline, attempts) = await store.HistoryAsync(id, ct);
         return TypedResults.Ok(new MessageJson(m.Id, m.IdempotencyKey, m.Contact, m.Kind, m.Status, m.ChipId, m.Attempts, m.TriedChips, m.LastError,
-            m.CreatedAt, m.NotBefore, m.ExpiresAt, m.SentAt, m.DeliveredAt, m.ReadAt, timeline, attempts));
+            m.CreatedAt, m.NotBefore, m.Status == "queued" ? m.NextAttemptAt : null, m.ExpiresAt, m.SentAt, m.DeliveredAt, m.ReadAt, timeline, attempts));
     }
 
     static async Task<Results<Ok<MessageAccepted>, ProblemHttpResult>> Cancel(long id, OutboxStore store, TimeProvider time, CancellationToken ct)

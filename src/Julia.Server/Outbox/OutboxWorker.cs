@@ -141,9 +141,11 @@ public sealed class OutboxWorker(OutboxStore store, SelectionService selection, 
                 break;
             default:
                 // Pacing, the window, the gate, or no chip free now: wait (not an attempt), until it expires.
+                // The timeline says why once, when the reason changes, not on every pass.
                 var at = r.RetryAt ?? now + Backoff.For(Math.Max(1, m.Attempts), options.Value.RetryBaseDelay, TimeSpan.FromMinutes(2), Random.Shared.NextDouble());
                 if (at >= m.ExpiresAt) at = m.ExpiresAt;
-                await Fenced(() => store.RequeueAsync(m, at, null, r.Code, null, countAttempt: false, now, ct, log: m.LastError != r.Code), m);
+                await Fenced(() => store.RequeueAsync(m, at, null, r.Code, null, countAttempt: false, now, ct, log: m.LastError != r.Code,
+                    detail: $"waiting: {r.Code} until {at.ToUniversalTime():yyyy-MM-ddTHH:mm:ssZ}"), m);
                 break;
         }
     }

@@ -27,7 +27,21 @@ public readonly record struct SelectionOutcome(Selected? Selected, Refused? Refu
 public sealed class SelectionService(SelectionStore store, ChipSnapshot snapshot, PoolSettings pool, TimeProvider time,
                                      IOptions<JuliaOptions> options, ILogger<SelectionService> log)
 {
+    /// <summary>
+    /// Selects once, and once more if PostgreSQL aborted the reservation as a deadlock or serialization
+    /// failure (each statement is its own transaction, so nothing of the first try remains).
+    /// </summary>
     public async Task<SelectionOutcome> SelectAsync(Phone contact, MessageKind kind, IReadOnlySet<long> exclude, CancellationToken ct)
+    {
+        try { return await SelectOnceAsync(contact, kind, exclude, ct); }
+        catch (Npgsql.PostgresException e) when (e.SqlState is Npgsql.PostgresErrorCodes.DeadlockDetected or Npgsql.PostgresErrorCodes.SerializationFailure)
+        {
+            log.LogWarning("Selection for {Contact} retried after {SqlState}: {Error}", contact.Masked, e.SqlState, e.MessageText);
+            return await SelectOnceAsync(contact, kind, exclude, ct);
+        }
+    }
+
+    async Task<SelectionOutcome> SelectOnceAsync(Phone contact, MessageKind kind, IReadOnlySet<long> exclude, CancellationToken ct)
     {
         var now = time.GetUtcNow();
         var config = await pool.GetAsync(ct);

@@ -118,7 +118,7 @@ public sealed class OutboxStore(NpgsqlDataSource db, string node)
             WHERE id = @id AND status = 'sending' AND lease_token = @token
             RETURNING id
         ), ev AS (
-            INSERT INTO message_events (message_id, at, status, chip_id, detail) SELECT id, @now, 'queued', @exclude_chip, @error FROM m WHERE @log
+            INSERT INTO message_events (message_id, at, status, chip_id, detail) SELECT id, @now, 'queued', @exclude_chip, coalesce(@detail, @error) FROM m WHERE @log
         )
         SELECT count(*) FROM m
         """;
@@ -230,15 +230,18 @@ public sealed class OutboxStore(NpgsqlDataSource db, string node)
         return (r.Get<long>("done") == 1, r.Get<long>("breaker") == 1);
     }
 
-    /// <summary>Back to the queue for another try at <paramref name="at"/>; optionally never on <paramref name="excludeChip"/> again.</summary>
+    /// <summary>
+    /// Back to the queue for another try at <paramref name="at"/>; optionally never on <paramref name="excludeChip"/> again.
+    /// The timeline gets an entry (with <paramref name="detail"/>, or the error) only when <paramref name="log"/>.
+    /// </summary>
     public async Task<bool> RequeueAsync(Message m, DateTimeOffset at, long? excludeChip, string? error, Attempt? attempt, bool countAttempt,
-                                         DateTimeOffset now, CancellationToken ct, bool log = true)
+                                         DateTimeOffset now, CancellationToken ct, bool log = true, string? detail = null)
     {
         await using var c = await db.OpenConnectionAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
         if (attempt is not null) await AddAttemptAsync(c, tx, m, attempt, now, ct);
         await using var cmd = c.Cmd(Requeue, tx).P("id", m.Id).P("token", m.LeaseToken!.Value).P("at", at).Long("exclude_chip", excludeChip)
-            .Text("error", error).P("count_attempt", countAttempt).P("now", now).P("log", log);
+            .Text("error", error).P("count_attempt", countAttempt).P("now", now).P("log", log).Text("detail", detail);
         var done = (long)(await cmd.ExecuteScalarAsync(ct))! == 1;
         await tx.CommitAsync(ct);
         return done;

@@ -12,9 +12,14 @@ public sealed class JuliaHost : IAsyncDisposable
     public required WebApplication App { get; init; }
     public required Uri BaseAddress { get; init; }
 
+    /// <summary>The server's log; set <c>Log.Output</c> to the running test's output helper.</summary>
+    public required TestLog Log { get; init; }
+
     public static async Task<JuliaHost> StartAsync(string? connectionString, TimeProvider? clock = null,
-                                                   IDictionary<string, string?>? settings = null, string[]? args = null)
+                                                   IDictionary<string, string?>? settings = null, string[]? args = null,
+                                                   Xunit.Abstractions.ITestOutputHelper? output = null)
     {
+        var log = new TestLog { Output = output };
         var app = await JuliaApp.CreateAsync(args ?? [], b =>
         {
             b.Configuration["urls"] = "http://127.0.0.1:0";
@@ -22,10 +27,10 @@ public sealed class JuliaHost : IAsyncDisposable
             if (connectionString is not null) b.Configuration["ConnectionStrings:Postgres"] = connectionString;
             foreach (var (k, v) in settings ?? new Dictionary<string, string?>()) b.Configuration[k] = v;
             if (clock is not null) b.Services.AddSingleton(clock);
-        });
+        }, logSink: log);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new JuliaHost { App = app, BaseAddress = new Uri(address + "/") };
+        return new JuliaHost { App = app, BaseAddress = new Uri(address + "/"), Log = log };
     }
 
     public T Get<T>() where T : notnull => App.Services.GetRequiredService<T>();

@@ -96,6 +96,13 @@ public sealed class SendingFixture : IAsyncLifetime
 
     public Task<T> Scalar<T>(string sql, params (string, object?)[] args) => Sql.Scalar<T>(Db, sql, args);
 
+    /// <summary>Puts the server's log into this test's output (each test class calls it from its constructor).</summary>
+    public bool Attach(Xunit.Abstractions.ITestOutputHelper output)
+    {
+        Host.Log.Output = output;
+        return true;
+    }
+
     public async Task DisposeAsync()
     {
         await Host.DisposeAsync();

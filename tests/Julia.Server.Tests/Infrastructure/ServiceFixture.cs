@@ -35,6 +35,13 @@ public sealed class ServiceFixture : IAsyncLifetime
         Admin = Host.Client(AdminKey);
     }
 
+    /// <summary>Puts the server's log into this test's output (each test class calls it from its constructor).</summary>
+    public bool Attach(Xunit.Abstractions.ITestOutputHelper output)
+    {
+        Host.Log.Output = output;
+        return true;
+    }
+
     public async Task DisposeAsync()
     {
         await Host.DisposeAsync();

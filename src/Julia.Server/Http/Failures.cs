@@ -1,0 +1,42 @@
+using Npgsql;
+
+namespace Julia.Server.Http;
+
+/// <summary>What an unexpected exception means for the caller.</summary>
+public sealed record Failure(int Status, string Code, string Title, TimeSpan? RetryAfter)
+{
+    public bool IsBug => Status == 500;
+}
+
+/// <summary>
+/// Sorts what escapes a request into the service being busy or the database being away (503 with
+/// Retry-After: the same request will work later) and genuine bugs (500, logged with the exception).
+/// A saturated machine shows up as timeouts and an exhausted connection pool, not as errors in our
+/// code, so those must never read as 500.
+/// </summary>
+public static class Failures
+{
+    static readonly Failure Overloaded = new(503, "overloaded", "The service is busy; try again shortly.", TimeSpan.FromSeconds(1));
+    static readonly Failure Unavailable = new(503, "database_unavailable", "The database cannot be reached; try again.", TimeSpan.FromSeconds(5));
+    static readonly Failure Bug = new(500, "internal_error", "Something went wrong on our side.", null);
+
+    public static Failure Classify(Exception e) => e switch
+    {
+        // A deadline inside the service (the client is still waiting, or it would not be asked).
+        OperationCanceledException or TimeoutException => Overloaded,
+        PostgresException pg => pg.SqlState switch
+        {
+            PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.LockNotAvailable
+                or PostgresErrorCodes.QueryCanceled or PostgresErrorCodes.TooManyConnections => Overloaded,
+            _ when pg.SqlState.StartsWith("53") => Overloaded,                    // insufficient resources
+            _ when pg.SqlState.StartsWith("08") || pg.SqlState.StartsWith("57P") => Unavailable, // connection lost, shutting down, starting up
+            _ => Bug,                                                            // constraint, syntax, data: our mistake
+        },
+        // Not from the server: the pool had no free connection in time, a command timed out, or the socket broke.
+        NpgsqlException { InnerException: TimeoutException } => Overloaded,
+        NpgsqlException n when n.Message.Contains("pool has been exhausted", StringComparison.OrdinalIgnoreCase) => Overloaded,
+        NpgsqlException => Unavailable,
+        System.Net.Sockets.SocketException => Unavailable,
+        _ => Bug,
+    };
+}
