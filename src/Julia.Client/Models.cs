@@ -16,7 +16,7 @@ public sealed record RegisterChip(string Phone, string Instance, string? Instanc
 public sealed record TrustHistoryEntry(DateTimeOffset At, int Score, string Level, JsonElement Factors, string Cause);
 public sealed record ChipTrust(long ChipId, int Score, string Level, IReadOnlyList<TrustHistoryEntry> History);
 
-public sealed record Contact(string Phone, int Ddd, string? Name, string? LawfulBasis, string? LawfulBasisSource, DateTimeOffset? LawfulBasisAt,
+public sealed record Contact(string Phone, int? Ddd, string? Name, string? LawfulBasis, string? LawfulBasisSource, DateTimeOffset? LawfulBasisAt,
     bool OptedOut, DateTimeOffset? OptedOutAt, string? OptedOutSource, DateTimeOffset? OptedInAt, DateTimeOffset? LastInboundAt);
 
 public sealed record Conversation(long Id, string Contact, long ChipId, string ChipPhone, string ChipInstance, DateTimeOffset StartedAt,

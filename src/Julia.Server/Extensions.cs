@@ -62,6 +62,7 @@ public static class Extensions
         services.AddSingleton(sp => new OutboxStore(db.DataSource, node));
         services.AddSingleton<InboxStore>();
         services.AddSingleton<InboundStore>();
+        services.AddSingleton<LidStore>();
         services.AddSingleton<SignalStore>();
         services.AddSingleton<ChipGateways>();
 

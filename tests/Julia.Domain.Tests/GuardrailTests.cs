@@ -11,6 +11,17 @@ public class GuardrailTests
     static string? Code(MessageKind k, ContactFacts c, bool paused = false, DateTimeOffset? now = null) =>
         Guardrails.Check(k, c, paused, new SendingWindow(), now ?? MondayNoon)?.Code;
 
+    [Theory]
+    [InlineData(MessageKind.Prospecting, "contact_abroad")]
+    [InlineData(MessageKind.Followup, "contact_abroad")]
+    [InlineData(MessageKind.Reply, null)]
+    public void Business_messages_abroad_are_refused_replies_are_not(MessageKind k, string? expected)
+    {
+        Assert.Equal(expected, Guardrails.Check(k, Fine, false, new SendingWindow(), MondayNoon, abroadRefused: true)?.Code);
+        // an opt-out still comes first
+        Assert.Equal("contact_opted_out", Guardrails.Check(MessageKind.Followup, Fine with { OptedOutAt = MondayNoon }, false, new SendingWindow(), MondayNoon, abroadRefused: true)?.Code);
+    }
+
     [Fact]
     public void Fine_contact_passes_every_kind()
     {

@@ -11,6 +11,10 @@ public class PhoneTests
     [InlineData(" (21) 98888.7777 ", "+5521988887777")]
     [InlineData("+551133334444", "+551133334444")]
     [InlineData("1133334444", "+551133334444")]
+    [InlineData("+351 912 345 678", "+351912345678")]  // a doctor in Portugal
+    [InlineData("+1 (415) 555-0123", "+14155550123")]  // North America
+    [InlineData("+54 9 11 2345-6789", "+5491123456789")] // Argentina mobile
+    [InlineData("+244 923 456 789", "+244923456789")]  // Angola
     public void Parses_brazilian_numbers_to_e164(string input, string expected)
     {
         Assert.True(Phone.TryParse(input, out var p));
@@ -31,6 +35,12 @@ public class PhoneTests
     [InlineData("1193334444")]        // 8-digit landline must start with 2–5
     [InlineData("11 9999 0001 23")]
     [InlineData("55+11999990001")]
+    [InlineData("351912345678")]        // abroad only with its +
+    [InlineData("+351 91234567")]       // Portugal has 9 national digits
+    [InlineData("+1 015 555 0123")]     // NANP area codes never start with 0 or 1
+    [InlineData("+999 123456789")]      // no such country code
+    [InlineData("+0 123456789")]
+    [InlineData("+55 11 9999")]         // +55 is always Brazil's plan
     public void Rejects_anything_else(string? input) => Assert.False(Phone.TryParse(input, out _));
 
     [Fact]
@@ -39,5 +49,8 @@ public class PhoneTests
         var p = Phone.Parse("11999990001");
         Assert.Equal(11, p.Ddd);
         Assert.Equal("+55 11 ****-0001", p.Masked);
+        var abroad = Phone.Parse("+351 912 345 678");
+        Assert.Equal((false, (int?)null, "+351 ****-5678"), (abroad.IsBrazilian, abroad.Ddd, abroad.Masked));
+        Assert.False(Phone.TryParseBrazilian("+351 912 345 678", out _));
     }
 }

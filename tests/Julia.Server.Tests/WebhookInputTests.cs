@@ -23,8 +23,9 @@ public class WebhookInputTests(SendingFixture f, ITestOutputHelper output) : ICl
         return ((int)res.StatusCode, code);
     }
 
-    // What a webhook stores synchronously; what processing derives from it follows from these rows.
-    Task<long> Stored() => f.Scalar<long>("SELECT count(*) FROM inbox");
+    // What a webhook stores to be applied; what processing derives from it follows from these rows.
+    // (Valid events we do not act on are kept too, as 'ignored' with the reason.)
+    Task<long> Stored() => f.Scalar<long>("SELECT count(*) FROM inbox WHERE status <> 'ignored'");
 
     async Task<long> Derived()
     {
@@ -52,7 +53,7 @@ public class WebhookInputTests(SendingFixture f, ITestOutputHelper output) : ICl
     }
 
     [Fact]
-    public async Task Unknown_events_are_ignored_and_groups_are_not_stored()
+    public async Task Unknown_events_and_groups_are_kept_as_ignored_and_never_applied()
     {
         var chip = await f.ChipAsync();
         var before = await Stored();
@@ -60,10 +61,23 @@ public class WebhookInputTests(SendingFixture f, ITestOutputHelper output) : ICl
         Assert.Equal((200, "ignored"), await Post(unknown, chip.Secret));
         var group = SendingTests.Upsert(chip, f.NewContact(), "GRP1", "oi grupo").Replace("@s.whatsapp.net\",\"fromMe\"", "@g.us\",\"fromMe\"");
         Assert.Equal((200, "ignored"), await Post(group, chip.Secret));
+        // The path and the body disagree: authentic and valid JSON, so kept as ignored (a 4xx would stop Evolution's retries for good).
+        Assert.Equal((200, "ignored"), await Post(SendingTests.Upsert(chip, f.NewContact(), "PATH2", "x"), chip.Secret, "webhooks/evolution/connection-update"));
         Assert.Equal(before, await Stored());
+        Assert.Equal(["event not used", "group, broadcast or channel", "the event in the path and in the body differ"],
+            await Reasons(chip.Id));
         // the event may also come in the path (Evolution's webhook-by-events)
         Assert.Equal((200, "stored"), await Post(SendingTests.Upsert(chip, f.NewContact(), "PATH1", "x"), chip.Secret, "webhooks/evolution/messages-upsert"));
-        Assert.Equal((400, "invalid_payload"), await Post(SendingTests.Upsert(chip, f.NewContact(), "PATH2", "x"), chip.Secret, "webhooks/evolution/connection-update"));
+    }
+
+    async Task<List<string>> Reasons(long chipId)
+    {
+        await using var cmd = f.Db.CreateCommand("SELECT error FROM inbox WHERE chip_id = @c AND status = 'ignored' ORDER BY id");
+        cmd.Parameters.AddWithValue("c", chipId);
+        var list = new List<string>();
+        await using var r = await cmd.ExecuteReaderAsync();
+        while (await r.ReadAsync()) list.Add(r.GetString(0));
+        return list;
     }
 
     [Fact]
@@ -89,7 +103,7 @@ public class WebhookInputTests(SendingFixture f, ITestOutputHelper output) : ICl
     }
 
     [Fact]
-    public async Task Fuzz_500_bad_bodies_get_4xx_and_change_nothing()
+    public async Task Fuzz_500_bad_bodies_get_4xx_or_are_ignored_and_change_nothing()
     {
         var chip = await f.ChipAsync();
         var good = JsonNode.Parse(SendingTests.Upsert(chip, f.NewContact(), "FUZZ", "ok"))!.AsObject();
@@ -110,7 +124,7 @@ public class WebhookInputTests(SendingFixture f, ITestOutputHelper output) : ICl
             };
             var (status, code) = await Post(body, chip.Secret);
             statuses[status] = statuses.GetValueOrDefault(status) + 1;
-            // A 4xx, or, for a well-formed event of a kind we do not use, 200 "ignored" (never stored).
+            // A 4xx, or, for authentic valid JSON that lacks what we need, 200 "ignored" (kept as ignored, never applied).
             Assert.True(status is >= 400 and < 500 || (status == 200 && code == "ignored"), $"body {i} got {status} {code}: {body[..Math.Min(200, body.Length)]}");
         }
         output.WriteLine(string.Join(", ", statuses.Select(kv => $"{kv.Key}: {kv.Value}")));

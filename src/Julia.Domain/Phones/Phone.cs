@@ -1,10 +1,16 @@
 namespace Julia.Domain.Phones;
 
-/// <summary>A Brazilian phone number in E.164 (<c>+55</c> + DDD + 8 or 9 digits).</summary>
+/// <summary>
+/// A phone number in E.164. Brazilian numbers (<c>+55</c> + DDD + 8 or 9 digits) are checked against
+/// Brazil's numbering plan and carry their area code; numbers of other countries (a doctor abroad
+/// writing to us) are checked against their country code and national number length.
+/// </summary>
 public readonly record struct Phone(string E164)
 {
-    /// <summary>Area code (DDD), e.g. 11 for São Paulo.</summary>
-    public int Ddd => (E164[3] - '0') * 10 + (E164[4] - '0');
+    public bool IsBrazilian => E164.StartsWith("+55");
+
+    /// <summary>Area code (DDD), e.g. 11 for São Paulo; null outside Brazil.</summary>
+    public int? Ddd => IsBrazilian ? (E164[3] - '0') * 10 + (E164[4] - '0') : null;
 
     public override string ToString() => E164;
 
@@ -18,7 +24,9 @@ public readonly record struct Phone(string E164)
 
     /// <summary>
     /// Accepts the ways people write Brazilian numbers: <c>+55 (11) 99999-0001</c>,
-    /// <c>5511999990001</c>, <c>11999990001</c>. Separators allowed: space, parentheses, hyphen, dot.
+    /// <c>5511999990001</c>, <c>11999990001</c>; a number of another country only with its <c>+</c>
+    /// (<c>+351 912 345 678</c>), so a Brazilian number missing its DDD is never read as foreign.
+    /// Separators allowed: space, parentheses, hyphen, dot.
     /// </summary>
     public static bool TryParse(string? text, out Phone phone)
     {
@@ -36,7 +44,8 @@ public readonly record struct Phone(string E164)
             else return false;
         }
         var d = digits[..n];
-        if (s.StartsWith('+') && !(d.Length is 12 or 13 && d.StartsWith("55"))) return false;
+        if (s.StartsWith('+') && !d.StartsWith("55")) return TryInternational(d, out phone);
+        if (s.StartsWith('+') && d.Length is not (12 or 13)) return false;
         if (d.Length is 12 or 13 && d.StartsWith("55")) d = d[2..];
         if (d.Length is not (10 or 11)) return false;
         int ddd = (d[0] - '0') * 10 + (d[1] - '0');
@@ -49,15 +58,41 @@ public readonly record struct Phone(string E164)
         return true;
     }
 
+    /// <summary>A Brazilian number only (chips are Brazilian numbers).</summary>
+    public static bool TryParseBrazilian(string? text, out Phone phone) => TryParse(text, out phone) && phone.IsBrazilian;
+
+    static bool TryInternational(ReadOnlySpan<char> d, out Phone phone)
+    {
+        phone = default;
+        if (d.Length is < 8 or > 15 || d[0] == '0') return false;
+        for (int len = 1; len <= 3; len++)
+        {
+            var code = d[..len].ToString();
+            if (!CountryCodes.Assigned.Contains(code)) continue;
+            var national = d[len..];
+            var (min, max) = CountryCodes.NationalLength.TryGetValue(code, out var l) ? l : (4, 13);
+            if (national.Length < min || national.Length > max || national[0] == '0' && code != "39") return false;
+            // North America: area code and exchange never start with 0 or 1.
+            if (code == "1" && (national[0] < '2' || national[3] < '2')) return false;
+            phone = new Phone("+" + new string(d));
+            return true;
+        }
+        return false;
+    }
+
     public static Phone Parse(string text) =>
         TryParse(text, out var p) ? p : throw new FormatException("invalid_phone");
 
-    /// <summary>Masked for logs and the console: <c>+55 11 ****-0001</c>.</summary>
+    /// <summary>Masked for logs and the console: <c>+55 11 ****-0001</c>, <c>+351 ****-5678</c>.</summary>
     public string Masked => Mask(E164);
 
     public static string Mask(string? e164)
     {
-        if (string.IsNullOrEmpty(e164) || e164.Length < 9 || !e164.StartsWith("+55")) return "****";
-        return $"+55 {e164.Substring(3, 2)} ****-{e164[^4..]}";
+        if (string.IsNullOrEmpty(e164) || e164.Length < 9 || e164[0] != '+') return "****";
+        if (e164.StartsWith("+55")) return $"+55 {e164.Substring(3, 2)} ****-{e164[^4..]}";
+        var digits = e164.AsSpan(1);
+        for (int len = 1; len <= 3; len++)
+            if (CountryCodes.Assigned.Contains(digits[..len].ToString())) return $"+{digits[..len]} ****-{e164[^4..]}";
+        return "****";
     }
 }

@@ -16,6 +16,12 @@ public sealed record PoolConfig
     /// </summary>
     public string Announcement { get; init; } = "Oi! Aqui é a Julia; este é meu novo número.";
 
+    /// <summary>
+    /// Whether prospecting and follow-ups may go to numbers outside Brazil. Off by default: the pool's
+    /// lawful bases and sending window are Brazilian. Doctors abroad who write to us are answered either way.
+    /// </summary>
+    public bool AllowBusinessAbroad { get; init; }
+
     public IReadOnlyList<string> Validate() =>
         [.. (Targets ?? new()).Validate(), .. (Window ?? new()).Validate(), .. (Caps ?? new()).Validate(),
          .. (string.IsNullOrWhiteSpace(Announcement) || Announcement.Length > 500 ? ["announcement must be 1–500 characters"] : Array.Empty<string>())];

@@ -15,13 +15,16 @@ public static class Guardrails
 {
     public const int FrequencyCap = 2;
 
+    /// <param name="abroadRefused">The contact's number is outside Brazil and the pool sends business messages only to Brazilian numbers.</param>
     public static Refusal? Check(MessageKind kind, ContactFacts contact, bool prospectingPaused,
-                                 SendingWindow window, DateTimeOffset now)
+                                 SendingWindow window, DateTimeOffset now, bool abroadRefused = false)
     {
         bool replyInSession = kind == MessageKind.Reply && contact.LastInboundAt is { } last
                               && now - last <= TimeSpan.FromHours(24);
         if (contact.OptedOutAt is not null && !replyInSession)
             return new("contact_opted_out", "The contact opted out; only a reply within 24 h of their own message is allowed.");
+        if (kind.IsBusinessInitiated() && abroadRefused)
+            return new("contact_abroad", "Business-initiated messages go only to Brazilian numbers (pool setting allowBusinessAbroad); replies may go anywhere.");
         if (kind == MessageKind.Prospecting && !contact.HasLawfulBasis)
             return new("no_lawful_basis", "Prospecting needs a recorded lawful basis (consent or legitimate interest, with source).");
         if (kind == MessageKind.Prospecting && prospectingPaused)

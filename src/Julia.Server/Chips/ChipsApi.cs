@@ -37,7 +37,7 @@ public static class ChipsApi
     static async Task<Results<Created<ChipJson>, ProblemHttpResult>> Register(RegisterChipRequest body, ClaimsPrincipal user,
         ChipStore store, PoolSettings pool, TimeProvider time, CancellationToken ct)
     {
-        if (!Phone.TryParse(body.Phone, out var phone)) return Problems.InvalidPhone();
+        if (!Phone.TryParseBrazilian(body.Phone, out var phone)) return Problems.InvalidPhone(); // chips are Brazilian numbers
         if (string.IsNullOrWhiteSpace(body.Instance) || body.Instance.Length > 100)
             return Problems.Invalid("invalid_instance", "instance is required (the gateway's instance name, at most 100 characters).");
         var provider = body.Provider ?? "evolution";
@@ -54,7 +54,7 @@ public static class ChipsApi
         var trust = TrustScore.Compute(new TrustInputs((now - accountCreated).TotalDays, 0, 0, 0, 0, stage, 0, 0, false));
         var connected = body.Connected ?? status is not (ChipStatus.Provisioned or ChipStatus.Pending);
 
-        var row = await store.RegisterAsync(new NewChip(phone.E164, phone.Ddd, body.Instance.Trim(), body.InstanceToken, body.WebhookSecret,
+        var row = await store.RegisterAsync(new NewChip(phone.E164, phone.Ddd!.Value, body.Instance.Trim(), body.InstanceToken, body.WebhookSecret,
             provider, status, connected, stage, accountCreated, trust), user.Actor(), now, ct);
         if (row is null) return Problems.Conflict("chip_exists", "A chip with this phone or instance is already registered.");
         return TypedResults.Created($"/v1/chips/{row.Id}", ChipJson.From(row, await pool.GetAsync(ct), now));

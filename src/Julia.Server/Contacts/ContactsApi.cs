@@ -11,7 +11,7 @@ public sealed record LawfulBasisRequest(string? LawfulBasis, string? Source, str
 public sealed record OptOutRequest(string? Source, string? Text);
 public sealed record OptInRequest(string? Reason);
 
-public sealed record ContactJson(string Phone, int Ddd, string? Name, string? LawfulBasis, string? LawfulBasisSource,
+public sealed record ContactJson(string Phone, int? Ddd, string? Name, string? LawfulBasis, string? LawfulBasisSource,
     DateTimeOffset? LawfulBasisAt, bool OptedOut, DateTimeOffset? OptedOutAt, string? OptedOutSource, DateTimeOffset? OptedInAt,
     DateTimeOffset? LastInboundAt)
 {

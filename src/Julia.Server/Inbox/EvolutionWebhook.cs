@@ -5,7 +5,8 @@ using System.Text.Json;
 namespace Julia.Server.Inbox;
 
 /// <summary>An Evolution webhook envelope: <c>{event, instance, data, …, apikey?}</c>.</summary>
-public sealed record EvolutionEnvelope(string Event, string Instance, JsonElement Data, string? ApiKey);
+/// <param name="PathEvent">The event named in the URL (<c>/webhooks/evolution/{event}</c>, Evolution's webhook-by-events), if any.</param>
+public sealed record EvolutionEnvelope(string Event, string Instance, JsonElement Data, string? ApiKey, string? PathEvent = null);
 
 /// <summary>
 /// Reads and checks Evolution webhooks before anything is stored: a body that can never be processed
@@ -29,7 +30,6 @@ public static class EvolutionWebhook
         if (root.TryGetProperty("event", out e) && e.ValueKind != JsonValueKind.String) return (null, "event must be a string");
         if (string.IsNullOrWhiteSpace(evt)) return (null, "event is missing");
         evt = Normalise(evt);
-        if (pathEvent is not null && Normalise(pathEvent) != evt) return (null, "the event in the path and in the body differ");
         if (!root.TryGetProperty("instance", out var inst) || inst.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(inst.GetString()))
             return (null, "instance is missing or not a string");
         string? apikey = null;
@@ -39,12 +39,19 @@ public static class EvolutionWebhook
             else if (k.ValueKind != JsonValueKind.Null) return (null, "apikey must be a string or null");
         }
         root.TryGetProperty("data", out var data);
-        return (new EvolutionEnvelope(evt, inst.GetString()!, data, apikey), null);
+        return (new EvolutionEnvelope(evt, inst.GetString()!, data, apikey, pathEvent is null ? null : Normalise(pathEvent)), null);
     }
 
-    /// <summary>The fields each processor relies on, with their types; null when the event is usable.</summary>
-    public static string? Validate(EvolutionEnvelope e)
+    /// <summary>
+    /// Why a stored event will not be acted on (null when it will): an event we do not use, a group or
+    /// broadcast, our own message echoed back, an edit or deletion, or a field we need missing or of
+    /// the wrong type. Such events are still answered 200 and kept as ignored with this reason: the
+    /// body is valid and authentic, so Evolution must not retry it, and an operator can see it.
+    /// </summary>
+    public static string? IgnoreReason(EvolutionEnvelope e)
     {
+        if (e.PathEvent is not null && e.PathEvent != e.Event) return "the event in the path and in the body differ";
+        if (!Known.Contains(e.Event)) return "event not used";
         var d = e.Data;
         if (d.ValueKind != JsonValueKind.Object) return "data must be an object";
         switch (e.Event)
@@ -54,13 +61,16 @@ public static class EvolutionWebhook
                 if (!Filled(key, "remoteJid")) return "data.key.remoteJid must be a non-empty string";
                 if (!Filled(key, "id")) return "data.key.id must be a non-empty string";
                 if (!key.TryGetProperty("fromMe", out var fm) || fm.ValueKind is not (JsonValueKind.True or JsonValueKind.False)) return "data.key.fromMe must be a boolean";
-                if (Str(key, "remoteJid")!.EndsWith("@lid") && Str(key, "remoteJidAlt") is null && !fm.GetBoolean()) return "data.key.remoteJidAlt is required for a LID contact";
                 if (Timestamp(d) is null) return "data.messageTimestamp must be a Unix time";
                 if (d.TryGetProperty("message", out var msg) && msg.ValueKind is not (JsonValueKind.Object or JsonValueKind.Null)) return "data.message must be an object";
+                var jid = Str(key, "remoteJid")!;
+                if (fm.GetBoolean()) return "our own message";
+                if (jid.EndsWith("@g.us") || jid.EndsWith("@broadcast") || jid.EndsWith("@newsletter")) return "group, broadcast or channel";
                 return null;
             case Update:
-                if (!Filled(d, "keyId")) return "data.keyId must be a non-empty string";
-                if (Str(d, "status") is not { } st || !ReceiptStatuses.Contains(st)) return "data.status must be one of " + string.Join(", ", ReceiptStatuses);
+                if (ReceiptId(d) is null) return "data.keyId (or data.id in Evolution v1) must be a non-empty string";
+                if (ReceiptStatus(d) is not { } st) return "no status: an edit or a deletion, not a receipt";
+                if (!ReceiptStatuses.Contains(st)) return $"status {st} is not a receipt";
                 return null;
             case Send:
                 return d.TryGetProperty("key", out var sk) && Filled(sk, "id") ? null : "data.key.id must be a non-empty string";
@@ -74,23 +84,30 @@ public static class EvolutionWebhook
         }
     }
 
+    /// <summary>The id of the message a receipt is about: <c>keyId</c> (v2), or <c>id</c> (v1).</summary>
+    public static string? ReceiptId(JsonElement data) =>
+        Str(data, "keyId") is { Length: > 0 } k && !string.IsNullOrWhiteSpace(k) ? k : Str(data, "id") is { } id && !string.IsNullOrWhiteSpace(id) ? id : null;
+
+    // Baileys' numeric acknowledgement levels, which some versions pass through unnamed.
+    static readonly string[] AckNames = ["ERROR", "PENDING", "SERVER_ACK", "DELIVERY_ACK", "READ", "PLAYED"];
+
+    /// <summary>A receipt's status by name, whether sent as a name or as Baileys' number.</summary>
+    public static string? ReceiptStatus(JsonElement data)
+    {
+        if (!data.TryGetProperty("status", out var s)) return null;
+        if (s.ValueKind == JsonValueKind.String) return string.IsNullOrWhiteSpace(s.GetString()) ? null : s.GetString()!.Trim().ToUpperInvariant();
+        if (s.ValueKind == JsonValueKind.Number && s.TryGetInt32(out var n)) return n >= 0 && n < AckNames.Length ? AckNames[n] : n.ToString();
+        return null;
+    }
+
     /// <summary>The same event delivered again maps to the same key.</summary>
-    public static string DedupeKey(EvolutionEnvelope e, ReadOnlySpan<byte> body) => e.Event switch
+    public static string DedupeKey(EvolutionEnvelope e, ReadOnlySpan<byte> body, bool ignored) => (ignored ? "" : e.Event) switch
     {
         Upsert => $"evo:upsert:{e.Instance}:{Str(e.Data.GetProperty("key"), "id")}",
-        Update => $"evo:update:{e.Instance}:{Str(e.Data, "keyId")}:{Str(e.Data, "status")!.ToUpperInvariant()}",
+        Update => $"evo:update:{e.Instance}:{ReceiptId(e.Data)}:{ReceiptStatus(e.Data)}",
         Send => $"evo:send:{e.Instance}:{Str(e.Data.GetProperty("key"), "id")}",
         _ => $"evo:{e.Event}:{e.Instance}:{Convert.ToHexStringLower(SHA256.HashData(body))}",
     };
-
-    /// <summary>Events we do not act on: groups, status broadcasts, our own messages echoed back.</summary>
-    public static bool Ignorable(EvolutionEnvelope e)
-    {
-        if (e.Event != Upsert) return false;
-        var key = e.Data.GetProperty("key");
-        var jid = Str(key, "remoteJid")!;
-        return key.GetProperty("fromMe").GetBoolean() || jid.EndsWith("@g.us") || jid.EndsWith("@broadcast") || jid.EndsWith("@newsletter");
-    }
 
     static bool Filled(JsonElement o, string name) => !string.IsNullOrWhiteSpace(Str(o, name));
 

@@ -17,7 +17,7 @@ namespace Julia.Server.Inbox;
 /// receipts, guarded state changes, idempotency keys on confirmations), because an event may be
 /// applied again after a crash between applying and marking it applied.
 /// </summary>
-public sealed class InboxApplier(InboundStore inbound, ContactStore contacts, OutboxStore outbox, SignalStore signals,
+public sealed class InboxApplier(InboundStore inbound, InboxStore inbox, LidStore lids, ContactStore contacts, OutboxStore outbox, SignalStore signals,
                                  OutboxWorker outboxWorker, AgentForwarder forwarder, AgentOptions agent, Trust.TrustWorker trust, TimeProvider time, ILogger<InboxApplier> log)
 {
     /// <summary>How long a receipt may wait for its send to be recorded before it is dropped as unknown.</summary>
@@ -48,11 +48,7 @@ public sealed class InboxApplier(InboundStore inbound, ContactStore contacts, Ou
     async Task UpsertAsync(InboxItem item, long chipId, JsonElement data, CancellationToken ct)
     {
         var key = data.GetProperty("key");
-        var jid = EvolutionWebhook.Str(key, "remoteJid")!;
-        // Contacts addressed by LID carry their phone in remoteJidAlt: contacts and affinity key on the phone.
-        if (jid.EndsWith("@lid")) jid = EvolutionWebhook.Str(key, "remoteJidAlt") ?? jid;
-        var digits = jid.Split('@')[0].Split(':')[0];
-        if (!Phone.TryParse("+" + digits, out var phone)) throw new PermanentEventError("the sender is not a Brazilian phone number");
+        var phone = await SenderAsync(key, data, ct);
         var message = data.TryGetProperty("message", out var m) && m.ValueKind == JsonValueKind.Object ? m : default;
         var text = EvolutionWebhook.Str(message, "conversation")
                    ?? (message.ValueKind == JsonValueKind.Object && message.TryGetProperty("extendedTextMessage", out var ext) ? EvolutionWebhook.Str(ext, "text") : null);
@@ -93,12 +89,44 @@ public sealed class InboxApplier(InboundStore inbound, ContactStore contacts, Ou
         }
     }
 
+    /// <summary>
+    /// The doctor's phone: contacts and affinity key on it. A contact addressed by LID carries the phone in
+    /// <c>remoteJidAlt</c> (Evolution 2.3.x), earlier in <c>senderPn</c>; failing both, a phone this LID was
+    /// seen with before. Each pair seen is learnt, and releases the events held for that LID.
+    /// </summary>
+    async Task<Phone> SenderAsync(JsonElement key, JsonElement data, CancellationToken ct)
+    {
+        var jid = EvolutionWebhook.Str(key, "remoteJid")!;
+        var alt = EvolutionWebhook.Str(key, "remoteJidAlt");
+        var senderPn = EvolutionWebhook.Str(key, "senderPn") ?? EvolutionWebhook.Str(data, "senderPn");
+        string? lid = null, phoneJid = jid;
+        if (jid.EndsWith("@lid"))
+        {
+            lid = jid;
+            phoneJid = new[] { alt, senderPn }.FirstOrDefault(j => j is not null && !j.EndsWith("@lid"));
+        }
+        else if (alt?.EndsWith("@lid") == true) lid = alt; // addressed by phone, the LID beside it
+
+        var now = time.GetUtcNow();
+        if (phoneJid is null)
+        {
+            var known = await lids.PhoneForAsync(lid!, ct);
+            if (known is null) throw new HeldEventError(lid!);
+            return Phone.Parse(known);
+        }
+        if (!Phone.TryParse("+" + phoneJid.Split('@')[0].Split(':')[0], out var phone))
+            throw new IgnoredEventError("the sender's number is not a valid phone number");
+        if (lid is not null && await lids.LearnAsync(lid, phone.E164, now, ct) && await inbox.ReleaseAsync(lid, now, ct) > 0)
+            log.LogInformation("Released events held for a LID now known as {Contact}", phone.Masked);
+        return phone;
+    }
+
     async Task ReceiptAsync(InboxItem item, long chipId, JsonElement data, CancellationToken ct)
     {
-        var status = MessageStatus.FromEvolution(EvolutionWebhook.Str(data, "status"));
-        if (status is null) return;
+        var status = MessageStatus.FromEvolution(EvolutionWebhook.ReceiptStatus(data));
+        if (status is null) throw new IgnoredEventError("status says nothing about delivery (PENDING or DELETED)");
         var now = time.GetUtcNow();
-        var (_, known) = await outbox.ReceiptAsync(chipId, EvolutionWebhook.Str(data, "keyId")!, status, item.ReceivedAt, now, ct);
+        var (_, known) = await outbox.ReceiptAsync(chipId, EvolutionWebhook.ReceiptId(data)!, status, item.ReceivedAt, now, ct);
         // The gateway can answer faster than we record the send: wait a little for it, then give up
         // (a receipt for a message we never sent says nothing about delivery).
         if (!known && now - item.ReceivedAt < ReceiptPatience) throw new NotYetError("no recorded send with this id yet");

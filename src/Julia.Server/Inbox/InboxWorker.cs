@@ -20,6 +20,15 @@ public sealed class InboxOptions
 /// <summary>An event that retrying cannot fix: it goes straight to the dead letters.</summary>
 public sealed class PermanentEventError(string message) : Exception(message);
 
+/// <summary>A valid event with nothing for us to do (e.g. a sender that is not a phone number): kept as ignored with the reason.</summary>
+public sealed class IgnoredEventError(string reason) : Exception(reason);
+
+/// <summary>A doctor's message from a LID whose phone we do not know yet: held until an event tells us.</summary>
+public sealed class HeldEventError(string lid) : Exception($"sender known only by LID {lid}; waiting for its phone number")
+{
+    public string Lid { get; } = lid;
+}
+
 /// <summary>An event that came too early (a receipt for a send not yet recorded): try again soon.</summary>
 public sealed class NotYetError(string message) : Exception(message);
 
@@ -50,6 +59,15 @@ public sealed class InboxWorker(InboxStore inbox, InboxApplier applier, TimeProv
         {
             await applier.ApplyAsync(item, ct);
             await inbox.AppliedAsync(item, time.GetUtcNow(), ct);
+        }
+        catch (IgnoredEventError e)
+        {
+            await inbox.IgnoredAsync(item, e.Message, ct);
+        }
+        catch (HeldEventError e)
+        {
+            log.LogInformation("Inbox event {Id} held until the phone of its LID is known", item.Id);
+            await inbox.HoldAsync(item, e.Lid, e.Message, ct);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

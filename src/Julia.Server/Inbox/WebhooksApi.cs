@@ -9,7 +9,9 @@ namespace Julia.Server.Inbox;
 /// <c>POST /webhooks/evolution</c> (and <c>/{event}</c>). Order of business: read and check the body,
 /// authenticate the instance, store it with its dedupe key, answer. 200 only once the event is
 /// durably stored; 503 when it cannot be (Evolution retries); 4xx only for requests that can never
-/// succeed (Evolution stops on 4xx). Processing happens after the answer.
+/// succeed: not JSON, not an Evolution envelope, unknown instance, bad credentials (Evolution stops on
+/// 4xx). A valid, authentic event we will not act on is stored as ignored with its reason, and answered
+/// 200. Processing happens after the answer.
 /// </summary>
 public static class WebhooksApi
 {
@@ -48,21 +50,20 @@ public static class WebhooksApi
         if (envelope.ApiKey is not null && (found.Token is null || !EvolutionWebhook.SameSecret(envelope.ApiKey, found.Token)))
             return Problems.Of(401, "invalid_apikey", "The body's apikey does not match this instance.");
 
-        if (!EvolutionWebhook.Known.Contains(envelope.Event)) return TypedResults.Ok(new { status = "ignored", reason = "event not used" });
-        if (EvolutionWebhook.Validate(envelope) is { } invalid) return Problems.Of(400, "invalid_payload", "The event lacks fields we need.", invalid);
-        if (EvolutionWebhook.Ignorable(envelope)) return TypedResults.Ok(new { status = "ignored", reason = "group, broadcast or own message" });
-
+        // From here the body is valid and authentic: it is kept, to be applied or as ignored with the reason.
+        var ignored = EvolutionWebhook.IgnoreReason(envelope);
         bool stored;
         try
         {
-            stored = await inbox.AddAsync(EvolutionWebhook.DedupeKey(envelope, body), "evolution", envelope.Event, found.Id,
-                System.Text.Encoding.UTF8.GetString(body), time.GetUtcNow(), ct);
+            stored = await inbox.AddAsync(EvolutionWebhook.DedupeKey(envelope, body, ignored is not null), "evolution", envelope.Event, found.Id,
+                System.Text.Encoding.UTF8.GetString(body), time.GetUtcNow(), ct, ignored);
         }
         catch (Exception e) when (e is Npgsql.NpgsqlException or TimeoutException or InvalidOperationException)
         {
             log.LogWarning("Webhook not stored ({Error}); answering 503 so the gateway retries", e.Message);
             return Problems.Of(503, "storage_unavailable", "The event could not be stored; retry.");
         }
+        if (ignored is not null) return TypedResults.Ok(new { status = "ignored", reason = ignored });
         if (stored) worker.Wake();
         return TypedResults.Ok(new { status = stored ? "stored" : "duplicate" });
     }

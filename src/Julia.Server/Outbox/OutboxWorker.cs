@@ -136,7 +136,7 @@ public sealed class OutboxWorker(OutboxStore store, SelectionService selection, 
         var r = refused.Refusal;
         switch (r.Code)
         {
-            case "contact_opted_out" or "no_lawful_basis":
+            case "contact_opted_out" or "no_lawful_basis" or "contact_abroad":
                 await Fenced(() => store.FinishAsync(m, "blocked", null, null, r.Code, null, now, ct), m);
                 break;
             default:

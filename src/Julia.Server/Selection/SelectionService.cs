@@ -47,10 +47,10 @@ public sealed class SelectionService(SelectionStore store, ChipSnapshot snapshot
         var config = await pool.GetAsync(ct);
         var ctx = await store.ContextAsync(contact.E164, now, ct);
 
-        if (Guardrails.Check(kind, ctx.Contact, ctx.GateTripped, config.Window, now) is { } refusal)
+        if (Guardrails.Check(kind, ctx.Contact, ctx.GateTripped, config.Window, now, abroadRefused: !contact.IsBrazilian && !config.AllowBusinessAbroad) is { } refusal)
             return await RefuseAsync(contact, kind, refusal, 0, new Dictionary<string, int>(), now, ct);
 
-        var request = new SelectionRequest(kind, contact.Ddd, ctx.AffinityChipId, ctx.Contact.LastInboundAt is not null, exclude);
+        var request = new SelectionRequest(kind, contact.Ddd ?? 0, ctx.AffinityChipId, ctx.Contact.LastInboundAt is not null, exclude);
         var day = config.Window.LocalDay(now);
         var hour = Candidates.HourOf(now);
         SelectionPlan plan = null!;

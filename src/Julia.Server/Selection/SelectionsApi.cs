@@ -24,7 +24,7 @@ public static class SelectionsApi
 
     // Refusals about the contact are 422 (this request cannot be served as asked); refusals about
     // the pool or the clock are 409 (the same request may succeed later).
-    static readonly HashSet<string> ContactRefusals = ["contact_opted_out", "no_lawful_basis"];
+    static readonly HashSet<string> ContactRefusals = ["contact_opted_out", "no_lawful_basis", "contact_abroad"];
 
     static async Task<Results<Ok<SelectionJson>, ProblemHttpResult>> Select(SelectionRequestJson body, SelectionService selection, CancellationToken ct)
     {

@@ -3,7 +3,7 @@ using Npgsql;
 
 namespace Julia.Storage.Contacts;
 
-public sealed record Contact(string Phone, int Ddd, string? Name, string? LawfulBasis, string? LawfulBasisSource,
+public sealed record Contact(string Phone, int? Ddd, string? Name, string? LawfulBasis, string? LawfulBasisSource,
                              DateTimeOffset? LawfulBasisAt, DateTimeOffset? OptedOutAt, string? OptedOutSource,
                              DateTimeOffset? OptedInAt, DateTimeOffset? LastInboundAt, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
 
@@ -48,12 +48,12 @@ public sealed class ContactStore(NpgsqlDataSource db)
         return await cmd.FirstAsync(Read, ct);
     }
 
-    public Task<Contact> PutBasisAsync(string phone, int ddd, string? name, string basis, string source, string actor, DateTimeOffset now, CancellationToken ct) =>
-        WriteAsync(PutBasis, cmd => cmd.P("phone", phone).P("ddd", (short)ddd).Text("name", name).P("basis", basis).P("source", source).P("now", now),
+    public Task<Contact> PutBasisAsync(string phone, int? ddd, string? name, string basis, string source, string actor, DateTimeOffset now, CancellationToken ct) =>
+        WriteAsync(PutBasis, cmd => cmd.P("phone", phone).P("ddd", (short?)ddd).Text("name", name).P("basis", basis).P("source", source).P("now", now),
             new NewOperation(actor, "lawful_basis_recorded", Contact: phone, Reason: $"{basis}: {source}"), now, ct)!;
 
-    public Task<Contact> OptOutAsync(string phone, int ddd, string source, string? text, string actor, DateTimeOffset now, CancellationToken ct) =>
-        WriteAsync(OptOut, cmd => cmd.P("phone", phone).P("ddd", (short)ddd).P("source", source).Text("text", text).P("now", now),
+    public Task<Contact> OptOutAsync(string phone, int? ddd, string source, string? text, string actor, DateTimeOffset now, CancellationToken ct) =>
+        WriteAsync(OptOut, cmd => cmd.P("phone", phone).P("ddd", (short?)ddd).P("source", source).Text("text", text).P("now", now),
             new NewOperation(actor, "contact_opted_out", Contact: phone, Reason: source), now, ct)!;
 
     public Task<Contact?> OptInAsync(string phone, string reason, string actor, DateTimeOffset now, CancellationToken ct) =>
@@ -77,7 +77,7 @@ public sealed class ContactStore(NpgsqlDataSource db)
     }
 
     static Contact Read(NpgsqlDataReader r) => new(
-        r.Get<string>("phone"), r.Get<short>("ddd"), r.OptString("name"), r.OptString("lawful_basis"), r.OptString("lawful_basis_source"),
+        r.Get<string>("phone"), r.Opt<short>("ddd"), r.OptString("name"), r.OptString("lawful_basis"), r.OptString("lawful_basis_source"),
         r.Opt<DateTimeOffset>("lawful_basis_at"), r.Opt<DateTimeOffset>("opted_out_at"), r.OptString("opted_out_source"),
         r.Opt<DateTimeOffset>("opted_in_at"), r.Opt<DateTimeOffset>("last_inbound_at"), r.Get<DateTimeOffset>("created_at"),
         r.Get<DateTimeOffset>("updated_at"));

@@ -66,7 +66,7 @@ public static class DemoSeed
             var d = Chips[i];
             var trust = TrustScore.Compute(d.History);
             long id;
-            await using (var cmd = c.Cmd(InsertChip, tx).P("phone", d.Phone).P("ddd", (short)Phone.Parse(d.Phone).Ddd)
+            await using (var cmd = c.Cmd(InsertChip, tx).P("phone", d.Phone).P("ddd", (short)Phone.Parse(d.Phone).Ddd!.Value)
                              .P("instance", InstanceName(i + 1)).P("token", InstanceToken(i + 1)).P("secret", WebhookSecret(i + 1))
                              .P("status", d.Status.ToWire()).Text("paused_from", d.PausedFrom?.ToWire()).P("connected", d.Connected)
                              .P("now", now).P("trust", (short)trust.Score).P("stage", (short)d.History.Stage)

@@ -3,7 +3,7 @@ using Npgsql;
 
 namespace Julia.Storage.Inbox;
 
-public sealed record NewInbound(long ChipId, string Contact, int Ddd, string ProviderMessageId, string? PushName, string? Text, string Intent, DateTimeOffset SentAt);
+public sealed record NewInbound(long ChipId, string Contact, int? Ddd, string ProviderMessageId, string? PushName, string? Text, string Intent, DateTimeOffset SentAt);
 
 public sealed record InboundMessage(long Id, long ChipId, string ChipPhone, string Contact, string ProviderMessageId, string? PushName, string? Text,
                                    string Intent, DateTimeOffset SentAt, DateTimeOffset ReceivedAt);
@@ -50,7 +50,7 @@ public sealed class InboundStore(NpgsqlDataSource db)
                          .Text("text", m.Text).P("intent", m.Intent).P("sent", m.SentAt).P("now", now).P("forward", forward))
             id = (long?)await cmd.ExecuteScalarAsync(ct);
         if (id is null) return null; // the same message again
-        await using (var cmd = c.Cmd(TouchContact, tx).P("contact", m.Contact).P("ddd", (short)m.Ddd).Text("push", m.PushName).P("sent", m.SentAt).P("now", now))
+        await using (var cmd = c.Cmd(TouchContact, tx).P("contact", m.Contact).P("ddd", (short?)m.Ddd).Text("push", m.PushName).P("sent", m.SentAt).P("now", now))
             await cmd.ExecuteNonQueryAsync(ct);
         await using (var cmd = c.Cmd(Stick, tx).P("contact", m.Contact).P("chip", m.ChipId).P("now", now))
             if (await cmd.ExecuteScalarAsync(ct) is true)

@@ -13,9 +13,10 @@ public sealed record DeadItem(long Id, string Source, string Event, long? ChipId
 /// </summary>
 public sealed class InboxStore(NpgsqlDataSource db)
 {
+    // An event we will not act on is kept as 'ignored' with the reason, so nothing valid is dropped unseen.
     const string Insert = """
-        INSERT INTO inbox (dedupe_key, source, event, chip_id, payload, received_at, status, next_attempt_at)
-        VALUES (@key, @source, @event, @chip, @payload, @now, 'pending', @now)
+        INSERT INTO inbox (dedupe_key, source, event, chip_id, payload, received_at, status, next_attempt_at, error)
+        VALUES (@key, @source, @event, @chip, @payload, @now, CASE WHEN @ignored IS NULL THEN 'pending' ELSE 'ignored' END, @now, @ignored)
         ON CONFLICT (dedupe_key) DO NOTHING
         """;
 
@@ -41,16 +42,35 @@ public sealed class InboxStore(NpgsqlDataSource db)
         WHERE id = @id AND status = 'processing' AND claim_token = @token
         """;
 
+    // Apply found nothing to do: kept with the reason.
+    const string Ignored = """
+        UPDATE inbox SET status = 'ignored', error = @reason, claim_token = NULL, claim_expires_at = NULL
+        WHERE id = @id AND status = 'processing' AND claim_token = @token
+        """;
+
+    // A doctor's message whose sender is known only by LID waits for that LID's phone.
+    const string Hold = """
+        UPDATE inbox SET status = 'held', held_for = @lid, error = @reason, claim_token = NULL, claim_expires_at = NULL
+        WHERE id = @id AND status = 'processing' AND claim_token = @token
+        """;
+
+    // The LID's phone became known: its held events go back to the queue, in arrival order (by id).
+    const string Release = """
+        UPDATE inbox SET status = 'pending', held_for = NULL, next_attempt_at = @now, error = NULL
+        WHERE status = 'held' AND held_for = @lid
+        """;
+
     const string Replay = """
         UPDATE inbox SET status = 'pending', attempts = 0, next_attempt_at = @now, error = NULL WHERE id = @id AND status = 'dead' RETURNING 1
         """;
 
     /// <summary>True when stored now; false when the same event was stored before.</summary>
-    public async Task<bool> AddAsync(string dedupeKey, string source, string evt, long? chipId, string payload, DateTimeOffset now, CancellationToken ct)
+    public async Task<bool> AddAsync(string dedupeKey, string source, string evt, long? chipId, string payload, DateTimeOffset now, CancellationToken ct,
+                                     string? ignoredBecause = null)
     {
         await using var c = await db.OpenConnectionAsync(ct);
         await using var cmd = c.Cmd(Insert).P("key", dedupeKey).P("source", source).P("event", evt).Long("chip", chipId)
-            .Json("payload", payload).P("now", now);
+            .Json("payload", payload).P("now", now).Text("ignored", ignoredBecause);
         return await cmd.ExecuteNonQueryAsync(ct) == 1;
     }
 
@@ -76,6 +96,28 @@ public sealed class InboxStore(NpgsqlDataSource db)
         await using var cmd = c.Cmd(Failed).P("id", item.Id).P("token", item.ClaimToken).P("error", error[..Math.Min(error.Length, 1000)])
             .P("next", next).P("dead", dead);
         return await cmd.ExecuteNonQueryAsync(ct) == 1;
+    }
+
+    public async Task<bool> IgnoredAsync(InboxItem item, string reason, CancellationToken ct)
+    {
+        await using var c = await db.OpenConnectionAsync(ct);
+        await using var cmd = c.Cmd(Ignored).P("id", item.Id).P("token", item.ClaimToken).P("reason", reason);
+        return await cmd.ExecuteNonQueryAsync(ct) == 1;
+    }
+
+    public async Task<bool> HoldAsync(InboxItem item, string lid, string reason, CancellationToken ct)
+    {
+        await using var c = await db.OpenConnectionAsync(ct);
+        await using var cmd = c.Cmd(Hold).P("id", item.Id).P("token", item.ClaimToken).P("lid", lid).P("reason", reason);
+        return await cmd.ExecuteNonQueryAsync(ct) == 1;
+    }
+
+    /// <summary>Puts the events held for <paramref name="lid"/> back in the queue; returns how many.</summary>
+    public async Task<int> ReleaseAsync(string lid, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var c = await db.OpenConnectionAsync(ct);
+        await using var cmd = c.Cmd(Release).P("lid", lid).P("now", now);
+        return await cmd.ExecuteNonQueryAsync(ct);
     }
 
     public async Task<List<DeadItem>> DeadAsync(int limit, CancellationToken ct)
