@@ -43,6 +43,23 @@ public class PhoneTests
     [InlineData("+55 11 9999")]         // +55 is always Brazil's plan
     public void Rejects_anything_else(string? input) => Assert.False(Phone.TryParse(input, out _));
 
+    [Theory]
+    [InlineData("553187512345", "+5531987512345")]   // mobile JID without the ninth digit
+    [InlineData("5531987512345", "+5531987512345")]
+    [InlineData("553133334444", "+553133334444")]    // a landline keeps its 8 digits
+    [InlineData("351912345678", "+351912345678")]
+    public void WhatsApp_jids(string jid, string e164)
+    {
+        Assert.True(Phone.TryParseWhatsApp(jid, out var p));
+        Assert.Equal(e164, p.E164);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("5511abc")]
+    [InlineData("123")]
+    public void WhatsApp_jids_that_are_not_numbers(string jid) => Assert.False(Phone.TryParseWhatsApp(jid, out _));
+
     [Fact]
     public void Ddd_and_mask()
     {

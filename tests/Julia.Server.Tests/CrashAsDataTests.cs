@@ -59,14 +59,16 @@ public class CrashAsDataTests(SendingFixture f, ITestOutputHelper output) : ICla
     public async Task Unprocessable_events_are_dead_lettered_and_can_be_replayed()
     {
         var chip = await f.ChipAsync();
-        // Well formed, authentic, but from a number that is not Brazilian: retrying cannot help.
-        var body = SendingTests.Upsert(chip, "+1", "DEAD1", "hello").Replace("\"1@s.whatsapp.net\"", "\"15550100@s.whatsapp.net\"");
-        Assert.Equal(200, (int)(await f.Host.Http().SendAsync(SendingTests.Webhook(body, chip.Secret))).StatusCode);
+        // A stored event no chip owns (its chip row is gone): retrying cannot help.
+        await f.Scalar<long>("""
+            INSERT INTO inbox (dedupe_key, source, event, chip_id, payload, received_at, status, next_attempt_at)
+            VALUES ('evo:upsert:orphan', 'evolution', 'messages.upsert', NULL, @payload::jsonb, @now, 'pending', @now) RETURNING id
+            """, ("payload", SendingTests.Upsert(chip, f.NewContact(), "DEAD1", "hello")), ("now", f.Clock.GetUtcNow()));
         var http = f.Host.Http(await new Storage.Auth.ApiKeyStore(f.Db).CreateAsync("op", ["operator"], DateTimeOffset.UtcNow, default));
         var dead = await Eventually.Until(async () => JsonDocument.Parse(await http.GetStringAsync("v1/inbox/dead")).RootElement,
             d => d.GetArrayLength() > 0, what: "the dead letter");
         var item = dead.EnumerateArray().First();
-        Assert.Contains("not a Brazilian phone", item.GetProperty("error").GetString());
+        Assert.Contains("event without a chip", item.GetProperty("error").GetString());
         var id = item.GetProperty("id").GetInt64();
 
         Assert.Equal(200, (int)(await http.PostAsync($"v1/inbox/{id}/replay", null)).StatusCode);

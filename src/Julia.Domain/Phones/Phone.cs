@@ -58,6 +58,19 @@ public readonly record struct Phone(string E164)
         return true;
     }
 
+    /// <summary>
+    /// The number in a WhatsApp JID (digits with country code, no <c>+</c>). Brazilian mobiles registered
+    /// before the ninth digit often keep 8 digits there (<c>55 31 8751-2345</c>): they are the same line as
+    /// <c>+55 31 98751-2345</c>, so the nine is put back and the doctor has one identity.
+    /// </summary>
+    public static bool TryParseWhatsApp(string? digits, out Phone phone)
+    {
+        phone = default;
+        if (string.IsNullOrEmpty(digits) || digits.Length > 15 || !digits.All(char.IsAsciiDigit)) return false;
+        if (digits.Length == 12 && digits.StartsWith("55") && digits[4] is >= '6' and <= '9') digits = digits[..4] + "9" + digits[4..];
+        return TryParse("+" + digits, out phone);
+    }
+
     /// <summary>A Brazilian number only (chips are Brazilian numbers).</summary>
     public static bool TryParseBrazilian(string? text, out Phone phone) => TryParse(text, out phone) && phone.IsBrazilian;
 

@@ -69,8 +69,14 @@ public static class EvolutionWebhook
                 return null;
             case Update:
                 if (ReceiptId(d) is null) return "data.keyId (or data.id in Evolution v1) must be a non-empty string";
+                // Edits come as updates: with no status (to 2.2), DELETED (2.3.0–2.3.4) or the edited message (2.3.7).
                 if (ReceiptStatus(d) is not { } st) return "no status: an edit or a deletion, not a receipt";
+                if (d.TryGetProperty("message", out var edited) && edited.ValueKind == JsonValueKind.Object && edited.TryGetProperty("editedMessage", out _))
+                    return "an edit, not a receipt";
+                if (st == "DELETED") return "DELETED: an edit or a deletion, not a receipt";
                 if (!ReceiptStatuses.Contains(st)) return $"status {st} is not a receipt";
+                // From 2.2 Evolution also reports the doctor's messages being read on our side.
+                if (d.TryGetProperty("fromMe", out var mine) && mine.ValueKind == JsonValueKind.False) return "a receipt for the contact's own message";
                 return null;
             case Send:
                 return d.TryGetProperty("key", out var sk) && Filled(sk, "id") ? null : "data.key.id must be a non-empty string";

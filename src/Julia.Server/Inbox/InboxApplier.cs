@@ -105,7 +105,8 @@ public sealed class InboxApplier(InboundStore inbound, InboxStore inbox, LidStor
             lid = jid;
             phoneJid = new[] { alt, senderPn }.FirstOrDefault(j => j is not null && !j.EndsWith("@lid"));
         }
-        else if (alt?.EndsWith("@lid") == true) lid = alt; // addressed by phone, the LID beside it
+        // Addressed by phone, with the LID beside it (2.3.x) or the LID it replaced (previousRemoteJid, 2.3.1–2.3.2).
+        else lid = new[] { alt, EvolutionWebhook.Str(key, "previousRemoteJid") }.FirstOrDefault(j => j?.EndsWith("@lid") == true);
 
         var now = time.GetUtcNow();
         if (phoneJid is null)
@@ -114,7 +115,7 @@ public sealed class InboxApplier(InboundStore inbound, InboxStore inbox, LidStor
             if (known is null) throw new HeldEventError(lid!);
             return Phone.Parse(known);
         }
-        if (!Phone.TryParse("+" + phoneJid.Split('@')[0].Split(':')[0], out var phone))
+        if (!Phone.TryParseWhatsApp(phoneJid.Split('@')[0].Split(':')[0], out var phone))
             throw new IgnoredEventError("the sender's number is not a valid phone number");
         if (lid is not null && await lids.LearnAsync(lid, phone.E164, now, ct) && await inbox.ReleaseAsync(lid, now, ct) > 0)
             log.LogInformation("Released events held for a LID now known as {Contact}", phone.Masked);

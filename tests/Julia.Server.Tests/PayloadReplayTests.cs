@@ -1,0 +1,78 @@
+using System.Text.Json;
+using Julia.Server.Tests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace Julia.Server.Tests;
+
+/// <summary>
+/// Replays every webhook body in <c>Payloads/evolution</c> (shapes Evolution v1.7 to v2.3.7 really send,
+/// see <c>Payloads/README.md</c>) and checks what became of each, as <c>Payloads/expected.json</c> says.
+/// A valid, authentic body for a known instance is always answered 200.
+/// </summary>
+public class PayloadReplayTests(SendingFixture f, ITestOutputHelper output) : IClassFixture<SendingFixture>
+{
+    readonly bool _logged = f.Attach(output);
+    static readonly string Dir = Path.Combine(AppContext.BaseDirectory, "Payloads");
+
+    public static TheoryData<string> Files()
+    {
+        var data = new TheoryData<string>();
+        foreach (var file in Directory.GetFiles(Path.Combine(Dir, "evolution"), "*.json").Order()) data.Add(Path.GetFileName(file));
+        return data;
+    }
+
+    [Fact]
+    public void Every_payload_has_an_expectation()
+    {
+        var expected = JsonDocument.Parse(File.ReadAllText(Path.Combine(Dir, "expected.json"))).RootElement;
+        var files = Directory.GetFiles(Path.Combine(Dir, "evolution"), "*.json").Select(Path.GetFileName).Order().ToList();
+        Assert.True(files.Count >= 30, $"only {files.Count} payloads");
+        Assert.Equal(files, expected.EnumerateObject().Select(p => p.Name).Order().ToList());
+    }
+
+    [Theory, MemberData(nameof(Files))]
+    public async Task Replayed(string file)
+    {
+        var expected = JsonDocument.Parse(File.ReadAllText(Path.Combine(Dir, "expected.json"))).RootElement.GetProperty(file);
+        var chip = await f.ChipAsync();
+        var uid = Guid.NewGuid().ToString("N")[..12].ToUpperInvariant();
+        var body = File.ReadAllText(Path.Combine(Dir, "evolution", file))
+            .Replace("__INSTANCE__", chip.Instance).Replace("__APIKEY__", chip.Token).Replace("__CHIP__", chip.Phone[1..]).Replace("__UID__", uid);
+
+        var res = await f.Host.Http().SendAsync(SendingTests.Webhook(body, chip.Secret));
+        var answer = await res.Content.ReadAsStringAsync();
+        Assert.True(expected.GetProperty("status").GetInt32() == (int)res.StatusCode, $"{file}: {(int)res.StatusCode} {answer}");
+
+        // What became of it, once the inbox worker is done with it.
+        var status = await Eventually.Until(() => f.Scalar<string>("SELECT status FROM inbox WHERE chip_id = @c ORDER BY id DESC LIMIT 1", ("c", chip.Id)),
+            s => s is not ("pending" or "processing") || expected.GetProperty("outcome").GetString() is "receipt", what: $"{file} to be processed");
+        var error = await f.Scalar<object>("SELECT error FROM inbox WHERE chip_id = @c ORDER BY id DESC LIMIT 1", ("c", chip.Id));
+        output.WriteLine($"{file}: {status} {error}");
+        switch (expected.GetProperty("outcome").GetString())
+        {
+            case "inbound":
+                Assert.Equal("applied", status);
+                Assert.Equal(1L, await f.Scalar<long>("SELECT count(*) FROM inbound WHERE chip_id = @c AND provider_message_id LIKE '%' || @u || '%'", ("c", chip.Id), ("u", uid)));
+                break;
+            case "receipt":
+                // Kept to be applied (these receipts name messages this test never sent, so they wait, then lapse).
+                Assert.NotEqual("ignored", status);
+                Assert.NotEqual("dead", status);
+                break;
+            case "connection":
+            case "stored":
+                Assert.Equal("applied", status);
+                break;
+            case "held":
+                Assert.Equal("held", status);
+                break;
+            case "ignored":
+                Assert.Equal("ignored", status);
+                Assert.NotNull(error);
+                break;
+            default:
+                Assert.Fail($"unknown outcome in expected.json for {file}");
+                break;
+        }
+    }
+}
