@@ -22,10 +22,9 @@ using Julia.Server.Outbox;
 using Julia.Storage.Inbox;
 using Julia.Storage.Outbox;
 using Julia.Storage.Signals;
-using Julia.Storage.Leadership;
 using Julia.Storage.Trust;
-using Julia.Server.Leadership;
 using Julia.Server.Trust;
+using Julia.Grains.Trust;
 
 namespace Julia.Server;
 
@@ -49,7 +48,9 @@ public static class Extensions
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(options));
         services.AddSingleton(db);
         services.AddSingleton(db.DataSource);
-        services.TryAddSingleton(TimeProvider.System);
+        // The service's clock, apart from the one Orleans runs its timers on: tests move this one to any
+        // day and hour, and cluster membership must keep real time whatever they do.
+        services.TryAddKeyedSingleton(Julia.Grains.Names.Clock, TimeProvider.System);
 
         services.AddSingleton<ChipStore>();
         services.AddSingleton<ContactStore>();
@@ -90,11 +91,10 @@ public static class Extensions
         services.AddSingleton<InboxApplier>();
         services.AddSingleton<InboxWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<InboxWorker>());
-        services.AddSingleton<LeaseStore>();
-        services.AddSingleton<LeaderLease>();
-        services.AddHostedService(sp => sp.GetRequiredService<LeaderLease>());
         services.AddSingleton<TrustStore>();
+        services.AddSingleton<TrustPass>();
         services.AddSingleton(sending.Trust);
+        services.AddSingleton(Microsoft.Extensions.Options.Options.Create(sending.Trust));
         services.AddSingleton<TrustWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<TrustWorker>());
         services.AddSingleton<AgentForwarder>();

@@ -10,6 +10,7 @@ using Julia.Server.Outbox;
 using Julia.Server.Inbox;
 using Julia.Server.Inbound;
 using Julia.Server.Alerts;
+using Julia.Server.Cluster;
 using Julia.Storage.Demo;
 using Serilog;
 using Serilog.Events;
@@ -61,19 +62,21 @@ public static class JuliaApp
             sending = sending with { Outbox = new Outbox.OutboxOptions { Enabled = false } };
             logger.Warning("Sending is off: set Evolution:BaseUrl to the Evolution API server");
         }
-        var problems = options.Validate().Concat(sending.Validate()).ToList();
+        var cluster = builder.Configuration.GetSection("Orleans").Get<Cluster.ClusterSettings>() ?? new();
+        var problems = options.Validate().Concat(sending.Validate()).Concat(cluster.Validate()).ToList();
         if (problems.Count > 0) throw new InvalidOperationException("Invalid configuration: " + string.Join("; ", problems));
 
         using var bootLogs = LoggerFactory.Create(l => l.AddSerilog(logger));
         var db = await Database.Database.OpenAsync(builder.Configuration, options, bootLogs, ct);
         builder.Services.AddJulia(db, options, sending);
+        builder.AddJuliaCluster(db.DataSource, cluster);
 
         var app = builder.Build();
         app.Lifetime.ApplicationStopped.Register(() => db.DisposeAsync().AsTask().GetAwaiter().GetResult());
 
         if (options.Demo)
         {
-            var time = app.Services.GetRequiredService<TimeProvider>();
+            var time = app.Services.GetRequiredKeyedService<TimeProvider>(Julia.Grains.Names.Clock);
             if (await DemoSeed.SeedAsync(db.DataSource, time.GetUtcNow(), ct))
                 app.Logger.LogInformation("Seeded the demo pool: 12 chips, {Contacts} contacts", DemoSeed.ContactCount);
             app.Lifetime.ApplicationStarted.Register(() => PrintDemoBanner(app));

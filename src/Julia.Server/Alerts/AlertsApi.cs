@@ -1,3 +1,4 @@
+using Julia.Grains;
 using System.Security.Claims;
 using Julia.Server.Auth;
 using Julia.Server.Http;
@@ -20,7 +21,7 @@ public static class AlertsApi
         g.MapPost("/inbox/{id:long}/replay", Replay);
     }
 
-    static async Task<Results<Ok, ProblemHttpResult>> Resolve(long id, ClaimsPrincipal user, SignalStore store, TimeProvider time, CancellationToken ct) =>
+    static async Task<Results<Ok, ProblemHttpResult>> Resolve(long id, ClaimsPrincipal user, SignalStore store, [FromKeyedServices(Names.Clock)] TimeProvider time, CancellationToken ct) =>
         await store.ResolveAlertAsync(id, user.Actor(), time.GetUtcNow(), ct) switch
         {
             null => Problems.NotFound("alert_not_found", $"No alert with id {id}."),
@@ -28,7 +29,7 @@ public static class AlertsApi
             _ => TypedResults.Ok(),
         };
 
-    static async Task<Results<Ok, ProblemHttpResult>> Replay(long id, InboxStore store, Inbox.InboxWorker worker, TimeProvider time, CancellationToken ct)
+    static async Task<Results<Ok, ProblemHttpResult>> Replay(long id, InboxStore store, Inbox.InboxWorker worker, [FromKeyedServices(Names.Clock)] TimeProvider time, CancellationToken ct)
     {
         switch (await store.ReplayAsync(id, time.GetUtcNow(), ct))
         {

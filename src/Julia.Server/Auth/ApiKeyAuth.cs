@@ -1,3 +1,4 @@
+using Julia.Grains;
 using System.Collections.Concurrent;
 using System.Net;
 using System.Security.Claims;
@@ -50,7 +51,7 @@ public sealed class ApiKeyAuthOptions : AuthenticationSchemeOptions
 /// minute (a revoked key stops working within that minute).
 /// </summary>
 public sealed class ApiKeyAuthHandler(IOptionsMonitor<ApiKeyAuthOptions> options, ILoggerFactory logger, UrlEncoder encoder,
-                                      ApiKeyStore keys, TimeProvider time)
+                                      ApiKeyStore keys, [FromKeyedServices(Names.Clock)] TimeProvider time)
     : AuthenticationHandler<ApiKeyAuthOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";

@@ -1,3 +1,4 @@
+using Julia.Grains;
 using Julia.Domain.Chips;
 using Julia.Domain.Phones;
 using Julia.Domain.Trust;
@@ -35,7 +36,7 @@ public static class ChipsApi
         [ChipStatus.Provisioned, ChipStatus.Pending, ChipStatus.Rampup, ChipStatus.Ready, ChipStatus.Active];
 
     static async Task<Results<Created<ChipJson>, ProblemHttpResult>> Register(RegisterChipRequest body, ClaimsPrincipal user,
-        ChipStore store, PoolSettings pool, TimeProvider time, CancellationToken ct)
+        ChipStore store, PoolSettings pool, [FromKeyedServices(Names.Clock)] TimeProvider time, CancellationToken ct)
     {
         if (!Phone.TryParseBrazilian(body.Phone, out var phone)) return Problems.InvalidPhone(); // chips are Brazilian numbers
         if (string.IsNullOrWhiteSpace(body.Instance) || body.Instance.Length > 100)
@@ -61,7 +62,7 @@ public static class ChipsApi
     }
 
     static async Task<Results<Ok<List<ChipJson>>, ProblemHttpResult>> List(string? status, long? after, int? limit,
-        ChipStore store, PoolSettings pool, TimeProvider time, CancellationToken ct)
+        ChipStore store, PoolSettings pool, [FromKeyedServices(Names.Clock)] TimeProvider time, CancellationToken ct)
     {
         ChipStatus? filter = null;
         if (status is not null)
@@ -75,7 +76,7 @@ public static class ChipsApi
         return TypedResults.Ok(rows.Select(r => ChipJson.From(r, config, now)).ToList());
     }
 
-    static async Task<Results<Ok<ChipJson>, ProblemHttpResult>> Get(long id, ChipStore store, PoolSettings pool, TimeProvider time, CancellationToken ct) =>
+    static async Task<Results<Ok<ChipJson>, ProblemHttpResult>> Get(long id, ChipStore store, PoolSettings pool, [FromKeyedServices(Names.Clock)] TimeProvider time, CancellationToken ct) =>
         await store.GetAsync(id, ct) is { } row
             ? TypedResults.Ok(ChipJson.From(row, await pool.GetAsync(ct), time.GetUtcNow()))
             : ChipNotFound(id);
@@ -88,7 +89,7 @@ public static class ChipsApi
     }
 
     static async Task<Results<Ok<ChipJson>, ProblemHttpResult>> Act(long id, string action, ReasonRequest body, ClaimsPrincipal user,
-        ChipStore store, PoolSettings pool, TimeProvider time, CancellationToken ct)
+        ChipStore store, PoolSettings pool, [FromKeyedServices(Names.Clock)] TimeProvider time, CancellationToken ct)
     {
         var act = Enum.Parse<OperatorAction>(action, ignoreCase: true);
         if (!Problems.IsValidReason(body.Reason)) return Problems.ReasonRequired();

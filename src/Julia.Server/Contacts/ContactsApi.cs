@@ -1,3 +1,4 @@
+using Julia.Grains;
 using System.Security.Claims;
 using Julia.Domain.Phones;
 using Julia.Server.Auth;
@@ -34,7 +35,7 @@ public static class ContactsApi
     static readonly string[] Bases = ["consent", "legitimate_interest"];
 
     static async Task<Results<Ok<ContactJson>, ProblemHttpResult>> PutBasis(string phone, LawfulBasisRequest body, ClaimsPrincipal user,
-        ContactStore store, TimeProvider time, CancellationToken ct)
+        ContactStore store, [FromKeyedServices(Names.Clock)] TimeProvider time, CancellationToken ct)
     {
         if (!Phone.TryParse(phone, out var p)) return Problems.InvalidPhone();
         if (body.LawfulBasis is null || !Bases.Contains(body.LawfulBasis))
@@ -53,7 +54,7 @@ public static class ContactsApi
     }
 
     static async Task<Results<Ok<ContactJson>, ProblemHttpResult>> OptOut(string phone, OptOutRequest? body, ClaimsPrincipal user,
-        ContactStore store, TimeProvider time, CancellationToken ct)
+        ContactStore store, [FromKeyedServices(Names.Clock)] TimeProvider time, CancellationToken ct)
     {
         if (!Phone.TryParse(phone, out var p)) return Problems.InvalidPhone();
         var source = string.IsNullOrWhiteSpace(body?.Source) ? "api" : body.Source.Trim();
@@ -63,7 +64,7 @@ public static class ContactsApi
     }
 
     static async Task<Results<Ok<ContactJson>, ProblemHttpResult>> OptIn(string phone, OptInRequest body, ClaimsPrincipal user,
-        ContactStore store, TimeProvider time, CancellationToken ct)
+        ContactStore store, [FromKeyedServices(Names.Clock)] TimeProvider time, CancellationToken ct)
     {
         if (!Phone.TryParse(phone, out var p)) return Problems.InvalidPhone();
         if (!Problems.IsValidReason(body.Reason)) return Problems.ReasonRequired();

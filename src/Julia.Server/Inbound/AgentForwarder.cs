@@ -1,3 +1,4 @@
+using Julia.Grains;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
@@ -29,7 +30,7 @@ public sealed record InboundJson(long Id, long ChipId, string ChipPhone, string 
 /// POSTs each doctor message to the agent, signed, in order of arrival per pass; retries with
 /// backoff and dead-letters after <c>MaxAttempts</c>. At least once: the agent dedupes on <c>id</c>.
 /// </summary>
-public sealed class AgentForwarder(InboundStore store, AgentOptions options, IHttpClientFactory http, TimeProvider time, ILogger<AgentForwarder> log)
+public sealed class AgentForwarder(InboundStore store, AgentOptions options, IHttpClientFactory http, [FromKeyedServices(Names.Clock)] TimeProvider time, ILogger<AgentForwarder> log)
     : Workers.PollingWorker(log)
 {
     static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);

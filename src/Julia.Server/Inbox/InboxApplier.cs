@@ -1,3 +1,4 @@
+using Julia.Grains;
 using System.Text.Json;
 using Julia.Domain.Contacts;
 using Julia.Domain.Phones;
@@ -18,7 +19,7 @@ namespace Julia.Server.Inbox;
 /// applied again after a crash between applying and marking it applied.
 /// </summary>
 public sealed class InboxApplier(InboundStore inbound, InboxStore inbox, LidStore lids, ContactStore contacts, OutboxStore outbox, SignalStore signals,
-                                 OutboxWorker outboxWorker, AgentForwarder forwarder, AgentOptions agent, Trust.TrustWorker trust, TimeProvider time, ILogger<InboxApplier> log)
+                                 OutboxWorker outboxWorker, AgentForwarder forwarder, AgentOptions agent, Trust.TrustWorker trust, [FromKeyedServices(Names.Clock)] TimeProvider time, ILogger<InboxApplier> log)
 {
     /// <summary>How long a receipt may wait for its send to be recorded before it is dropped as unknown.</summary>
     static readonly TimeSpan ReceiptPatience = TimeSpan.FromMinutes(2);

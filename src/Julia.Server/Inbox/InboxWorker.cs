@@ -1,3 +1,4 @@
+using Julia.Grains;
 using Julia.Domain.Sending;
 using Julia.Storage.Inbox;
 using Microsoft.Extensions.Options;
@@ -33,7 +34,7 @@ public sealed class HeldEventError(string lid) : Exception($"sender known only b
 public sealed class NotYetError(string message) : Exception(message);
 
 /// <summary>Applies stored webhooks: claims, applies (idempotently), marks applied; failures back off, then dead-letter.</summary>
-public sealed class InboxWorker(InboxStore inbox, InboxApplier applier, TimeProvider time, IOptions<InboxOptions> options, ILogger<InboxWorker> log)
+public sealed class InboxWorker(InboxStore inbox, InboxApplier applier, [FromKeyedServices(Names.Clock)] TimeProvider time, IOptions<InboxOptions> options, ILogger<InboxWorker> log)
     : Workers.PollingWorker(log)
 {
     protected override bool Enabled => options.Value.Enabled;

@@ -1,3 +1,4 @@
+using Julia.Grains;
 using System.Text.Json;
 using Julia.Server.Gateways;
 using Julia.Server.Http;
@@ -18,14 +19,14 @@ public static class WebhooksApi
     public static void MapWebhooks(this IEndpointRouteBuilder app)
     {
         var g = app.MapGroup("/webhooks").WithTags("Webhooks").AllowAnonymous();
-        g.MapPost("/evolution", (HttpContext ctx, ChipGateways chips, InboxStore inbox, InboxWorker worker, TimeProvider time, ILogger<InboxWorker> log) =>
+        g.MapPost("/evolution", (HttpContext ctx, ChipGateways chips, InboxStore inbox, InboxWorker worker, [FromKeyedServices(Names.Clock)] TimeProvider time, ILogger<InboxWorker> log) =>
             Evolution(ctx, null, chips, inbox, worker, time, log));
-        g.MapPost("/evolution/{evt}", (string evt, HttpContext ctx, ChipGateways chips, InboxStore inbox, InboxWorker worker, TimeProvider time, ILogger<InboxWorker> log) =>
+        g.MapPost("/evolution/{evt}", (string evt, HttpContext ctx, ChipGateways chips, InboxStore inbox, InboxWorker worker, [FromKeyedServices(Names.Clock)] TimeProvider time, ILogger<InboxWorker> log) =>
             Evolution(ctx, evt, chips, inbox, worker, time, log));
     }
 
     static async Task<IResult> Evolution(HttpContext ctx, string? pathEvent, ChipGateways chips, InboxStore inbox, InboxWorker worker,
-                                         TimeProvider time, ILogger log)
+                                         [FromKeyedServices(Names.Clock)] TimeProvider time, ILogger log)
     {
         var ct = ctx.RequestAborted;
         byte[] body;

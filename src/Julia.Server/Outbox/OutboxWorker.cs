@@ -1,3 +1,4 @@
+using Julia.Grains;
 using Julia.Domain.Phones;
 using Julia.Domain.Selection;
 using Julia.Domain.Sending;
@@ -19,7 +20,7 @@ namespace Julia.Server.Outbox;
 /// gateway's answer and its own commit leaves a message that is sent again when its lease expires.
 /// </summary>
 public sealed class OutboxWorker(OutboxStore store, SelectionService selection, Pool.PoolSettings pool, Storage.Conversations.ConversationStore conversations, IMessageGateway gateway, ChipGateways targets,
-                                 SignalStore signals, Trust.TrustWorker trust, TimeProvider time, IOptions<OutboxOptions> options, ILogger<OutboxWorker> log)
+                                 SignalStore signals, Trust.TrustWorker trust, [FromKeyedServices(Names.Clock)] TimeProvider time, IOptions<OutboxOptions> options, ILogger<OutboxWorker> log)
     : Workers.PollingWorker(log)
 {
     long _fencedOut;

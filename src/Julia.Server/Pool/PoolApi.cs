@@ -1,3 +1,4 @@
+using Julia.Grains;
 using System.Security.Claims;
 using Julia.Domain.Pool;
 using Julia.Server.Auth;
@@ -32,7 +33,7 @@ public static class PoolApi
     }
 
     static async Task<Results<Ok<PoolConfig>, ProblemHttpResult>> PutConfig(PoolConfig body, ClaimsPrincipal user, PoolStore store,
-        PoolSettings settings, TimeProvider time, CancellationToken ct)
+        PoolSettings settings, [FromKeyedServices(Names.Clock)] TimeProvider time, CancellationToken ct)
     {
         var config = PoolSettings.Normalise(body);
         var errors = config.Validate();
@@ -44,7 +45,7 @@ public static class PoolApi
     }
 
     static async Task<Results<Ok<GateState>, ProblemHttpResult>> Pause(ReasonRequest body, ClaimsPrincipal user, PoolStore store,
-        TimeProvider time, CancellationToken ct)
+        [FromKeyedServices(Names.Clock)] TimeProvider time, CancellationToken ct)
     {
         if (!Problems.IsValidReason(body.Reason)) return Problems.ReasonRequired();
         await store.TripAsync(user.Actor(), "operator: " + body.Reason!.Trim(), time.GetUtcNow(), ct);
@@ -52,7 +53,7 @@ public static class PoolApi
     }
 
     static async Task<Results<Ok<GateState>, ProblemHttpResult>> Resume(ReasonRequest body, ClaimsPrincipal user, PoolStore store,
-        TimeProvider time, CancellationToken ct)
+        [FromKeyedServices(Names.Clock)] TimeProvider time, CancellationToken ct)
     {
         if (!Problems.IsValidReason(body.Reason)) return Problems.ReasonRequired();
         if (!await store.ResumeAsync(user.Actor(), body.Reason!.Trim(), time.GetUtcNow(), ct))

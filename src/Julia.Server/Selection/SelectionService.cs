@@ -1,3 +1,4 @@
+using Julia.Grains;
 using Julia.Domain.Phones;
 using Julia.Domain.Selection;
 using Julia.Domain.Trust;
@@ -24,7 +25,7 @@ public readonly record struct SelectionOutcome(Selected? Selected, Refused? Refu
 /// ranked rest, reserving with one conditional UPDATE per try (see <see cref="SelectionStore"/>).
 /// Every decision, granted or refused, is recorded in <c>selections</c>.
 /// </summary>
-public sealed class SelectionService(SelectionStore store, ChipSnapshot snapshot, PoolSettings pool, TimeProvider time,
+public sealed class SelectionService(SelectionStore store, ChipSnapshot snapshot, PoolSettings pool, [FromKeyedServices(Names.Clock)] TimeProvider time,
                                      IOptions<JuliaOptions> options, ILogger<SelectionService> log)
 {
     /// <summary>

@@ -26,7 +26,7 @@ public sealed class JuliaHost : IAsyncDisposable
             b.Configuration["Julia:LogLevel"] = "Warning";
             if (connectionString is not null) b.Configuration["ConnectionStrings:Postgres"] = connectionString;
             foreach (var (k, v) in settings ?? new Dictionary<string, string?>()) b.Configuration[k] = v;
-            if (clock is not null) b.Services.AddSingleton(clock);
+            if (clock is not null) b.Services.AddKeyedSingleton<TimeProvider>(Julia.Grains.Names.Clock, clock);
         }, logSink: log);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

@@ -2,11 +2,10 @@ using Xunit.Abstractions;
 using System.Text.Json;
 using Julia.Domain.Trust;
 using Julia.Server.Tests.Infrastructure;
-using Julia.Storage.Leadership;
 
 namespace Julia.Server.Tests;
 
-public class TrustAndLeaderTests(ServiceFixture f, ITestOutputHelper output) : IClassFixture<ServiceFixture>
+public class TrustTests(ServiceFixture f, ITestOutputHelper output) : IClassFixture<ServiceFixture>
 {
     readonly bool _logged = f.Attach(output);
 
@@ -59,20 +58,5 @@ public class TrustAndLeaderTests(ServiceFixture f, ITestOutputHelper output) : I
         await f.Exec("INSERT INTO chip_signals (chip_id, at, kind) VALUES (@chip, @now, 'spam_restriction')", ("chip", chip), ("now", now));
         await worker.RecomputeAsync([chip], "test", default);
         Assert.True((await f.Operator.GetChipAsync(chip)).TrustScore <= 39);
-    }
-
-    [Fact]
-    public async Task Exactly_one_of_many_candidates_leads_and_another_takes_over_after_the_ttl()
-    {
-        var leases = new LeaseStore(f.Db);
-        var now = f.Clock.GetUtcNow();
-        var terms = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => leases.TryAcquireAsync("test-leader", $"node-{i}", TimeSpan.FromSeconds(15), now, default)));
-        var winners = terms.Select((t, i) => (t, i)).Where(x => x.t is not null).ToList();
-        var winner = Assert.Single(winners);
-
-        Assert.Equal(winner.t, await leases.TryAcquireAsync("test-leader", $"node-{winner.i}", TimeSpan.FromSeconds(15), now.AddSeconds(5), default)); // renew
-        Assert.Null(await leases.TryAcquireAsync("test-leader", "node-other", TimeSpan.FromSeconds(15), now.AddSeconds(19), default)); // renewed until 20 s
-        var next = await leases.TryAcquireAsync("test-leader", "node-other", TimeSpan.FromSeconds(15), now.AddSeconds(20), default);
-        Assert.Equal(winner.t + 1, next);
     }
 }

@@ -1,0 +1,30 @@
+using Orleans.Concurrency;
+
+namespace Julia.Grains.Pool;
+
+/// <summary>
+/// The pool as a whole: one activation in the cluster, woken every minute by a reminder for the work
+/// no single chip owns (today the periodic trust pass; the pool manager's promotions and replacements
+/// join it later). Each minute's cycle is claimed in storage before it runs, so a duplicated tick or a
+/// second activation during a membership change does nothing twice.
+/// </summary>
+public interface IPoolGrain : IGrainWithStringKey
+{
+    /// <summary>Registers the minute reminder (idempotent); every node calls it at start-up.</summary>
+    Task StartAsync();
+
+    /// <summary>Runs the cycle for the minute of <paramref name="now"/>, unless that minute (or a later one) already ran.</summary>
+    Task<PoolCycle> TickAsync(DateTimeOffset now);
+
+    [ReadOnly]
+    Task<PoolCycle?> LastCycleAsync();
+}
+
+/// <summary>What one cycle did. <see cref="Ran"/> is false for a minute that had already run.</summary>
+[GenerateSerializer, Alias("julia.PoolCycle")]
+public sealed record PoolCycle(
+    [property: Id(0)] DateTimeOffset Minute,
+    [property: Id(1)] bool Ran,
+    [property: Id(2)] bool TrustPass,
+    [property: Id(3)] int TrustChanged,
+    [property: Id(4)] string? Silo);
