@@ -69,7 +69,7 @@ public static class JuliaApp
         using var bootLogs = LoggerFactory.Create(l => l.AddSerilog(logger));
         var db = await Database.Database.OpenAsync(builder.Configuration, options, bootLogs, ct);
         builder.Services.AddJulia(db, options, sending);
-        builder.AddJuliaCluster(db.DataSource, cluster);
+        builder.AddJuliaCluster(db.DataSource, cluster, options.NodeId);
 
         var app = builder.Build();
         app.Lifetime.ApplicationStopped.Register(() => db.DisposeAsync().AsTask().GetAwaiter().GetResult());

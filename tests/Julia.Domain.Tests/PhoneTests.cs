@@ -48,6 +48,7 @@ public class PhoneTests
     [InlineData("5531987512345", "+5531987512345")]
     [InlineData("553133334444", "+553133334444")]    // a landline keeps its 8 digits
     [InlineData("351912345678", "+351912345678")]
+    [InlineData("5215512345678", "+5215512345678")]  // Mexico: WhatsApp keeps the mobile 1
     public void WhatsApp_jids(string jid, string e164)
     {
         Assert.True(Phone.TryParseWhatsApp(jid, out var p));
@@ -58,6 +59,8 @@ public class PhoneTests
     [InlineData("")]
     [InlineData("5511abc")]
     [InlineData("123")]
+    [InlineData("99912345678")]      // no such country code
+    [InlineData("55119999")]         // +55 keeps Brazil's plan
     public void WhatsApp_jids_that_are_not_numbers(string jid) => Assert.False(Phone.TryParseWhatsApp(jid, out _));
 
     [Fact]

@@ -61,7 +61,13 @@ public class ProcessFaultTests(ITestOutputHelper output)
         Task<long> Sent() => Sql.Scalar<long>(db, "SELECT count(*) FROM messages WHERE sent_at IS NOT NULL");
         await Eventually.True(async () => await Sent() >= Messages * 15 / 100, TimeSpan.FromMinutes(2), "15 % sent");
         b.Kill();
+        var killedAt = DateTime.UtcNow;
         var inFlightAtKill = await Sql.Scalar<long>(db, "SELECT count(*) FROM messages WHERE status = 'sending' AND lease_owner = 'node-b'");
+        // The survivor declares the killed node dead (Orleans membership status 6) within seconds, under this load.
+        await Eventually.True(async () => await Sql.Scalar<long>(db, "SELECT count(*) FROM orleansmembership WHERE siloname = 'node-b' AND status = 6") == 1,
+            TimeSpan.FromSeconds(30), "node-b declared dead");
+        var declaredDead = DateTime.UtcNow - killedAt;
+        Assert.Equal(3, await Sql.Scalar<int>(db, "SELECT status FROM orleansmembership WHERE siloname = 'node-a'")); // no false eviction
 
         await Eventually.True(async () => await Sent() >= Messages / 2, TimeSpan.FromMinutes(2), "50 % sent");
         var inFlightAtStop = await Sql.Scalar<long>(db, "SELECT count(*) FROM messages WHERE status = 'sending'");
@@ -80,7 +86,8 @@ public class ProcessFaultTests(ITestOutputHelper output)
         // A retry that fails over to another number leads with the announcement; the message is the same.
         var byText = sim.Sent.GroupBy(s => s.Text.Split("\n\n")[^1]).ToDictionary(g => g.Key, g => g.Count());
         var duplicates = byText.Values.Sum(n => n - 1);
-        output.WriteLine($"{Messages} messages in {elapsed.TotalSeconds:F1} s; statuses: {statuses}; in flight at kill: {inFlightAtKill}, at PostgreSQL stop: {inFlightAtStop}; duplicates: {duplicates}");
+        output.WriteLine($"{Messages} messages in {elapsed.TotalSeconds:F1} s; statuses: {statuses}; in flight at kill: {inFlightAtKill}, at PostgreSQL stop: {inFlightAtStop}; duplicates: {duplicates}; node-b declared dead after {declaredDead.TotalSeconds:F1} s");
+        Assert.True(declaredDead < TimeSpan.FromSeconds(10), $"node-b declared dead only after {declaredDead.TotalSeconds:F1} s");
 
         Assert.Equal((long)Messages, await Sql.Scalar<long>(db, "SELECT count(*) FROM messages WHERE status = 'sent'"));
         Assert.Equal(Messages, byText.Count); // every message reached the gateway

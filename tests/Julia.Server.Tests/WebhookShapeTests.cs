@@ -58,6 +58,7 @@ public class WebhookShapeTests(SendingFixture f, ITestOutputHelper output) : ICl
         var first = await Inbound("primeira, só lid");
         var second = await Inbound("segunda, com telefone");
         Assert.Equal((doctor, doctor), (first!.Contact, second!.Contact));
+        Assert.True(first.Id < second.Id, "the held (older) message reaches the agent first");
         Assert.Equal("applied", await InboxStatus(":HELD1"));
 
         // From now on the LID alone is enough.

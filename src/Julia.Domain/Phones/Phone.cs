@@ -67,14 +67,20 @@ public readonly record struct Phone(string E164)
     {
         phone = default;
         if (string.IsNullOrEmpty(digits) || digits.Length > 15 || !digits.All(char.IsAsciiDigit)) return false;
-        if (digits.Length == 12 && digits.StartsWith("55") && digits[4] is >= '6' and <= '9') digits = digits[..4] + "9" + digits[4..];
-        return TryParse("+" + digits, out phone);
+        if (digits.StartsWith("55"))
+        {
+            if (digits.Length == 12 && digits[4] is >= '6' and <= '9') digits = digits[..4] + "9" + digits[4..];
+            return TryParse("+" + digits, out phone);
+        }
+        // WhatsApp has already proved the number exists: only its country code is checked, not each
+        // country's length rules (which have quirks, such as Mexico's mobile 1 that WhatsApp keeps).
+        return TryInternational(digits, out phone, lenient: true);
     }
 
     /// <summary>A Brazilian number only (chips are Brazilian numbers).</summary>
     public static bool TryParseBrazilian(string? text, out Phone phone) => TryParse(text, out phone) && phone.IsBrazilian;
 
-    static bool TryInternational(ReadOnlySpan<char> d, out Phone phone)
+    static bool TryInternational(ReadOnlySpan<char> d, out Phone phone, bool lenient = false)
     {
         phone = default;
         if (d.Length is < 8 or > 15 || d[0] == '0') return false;
@@ -83,10 +89,10 @@ public readonly record struct Phone(string E164)
             var code = d[..len].ToString();
             if (!CountryCodes.Assigned.Contains(code)) continue;
             var national = d[len..];
-            var (min, max) = CountryCodes.NationalLength.TryGetValue(code, out var l) ? l : (4, 13);
+            var (min, max) = !lenient && CountryCodes.NationalLength.TryGetValue(code, out var l) ? l : (4, 13);
             if (national.Length < min || national.Length > max || national[0] == '0' && code != "39") return false;
             // North America: area code and exchange never start with 0 or 1.
-            if (code == "1" && (national[0] < '2' || national[3] < '2')) return false;
+            if (!lenient && code == "1" && (national[0] < '2' || national[3] < '2')) return false;
             phone = new Phone("+" + new string(d));
             return true;
         }

@@ -27,4 +27,5 @@ public sealed record PoolCycle(
     [property: Id(1)] bool Ran,
     [property: Id(2)] bool TrustPass,
     [property: Id(3)] int TrustChanged,
-    [property: Id(4)] string? Silo);
+    [property: Id(4)] string? Silo,
+    [property: Id(5)] int IgnoredPruned = 0);

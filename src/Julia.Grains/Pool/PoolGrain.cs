@@ -10,15 +10,18 @@ namespace Julia.Grains.Pool;
 /// The pool's minute cycle. Claim, then act: the minute is written to storage before any work, so of two
 /// activations (a membership change can briefly make two) only the one whose write succeeds runs it; the
 /// other's write fails on the storage version and that activation is dropped. The trust pass's time is
-/// written after the pass, so a pass that fails is tried again the next minute.
+/// written after the pass, so a pass that fails is tried again the next minute. Each cycle also prunes
+/// week-old ignored webhook events (a bounded batch, so the inbox cannot grow without end).
 /// </summary>
 public sealed class PoolGrain(
     [PersistentState(Names.PoolState, Names.Storage)] IPersistentState<PoolState> state,
-    TrustPass trust, IOptions<TrustOptions> trustOptions, [FromKeyedServices(Names.Clock)] TimeProvider time, ILocalSiloDetails silo, ILogger<PoolGrain> log)
+    TrustPass trust, IOptions<TrustOptions> trustOptions, Julia.Storage.Inbox.InboxStore inbox, [FromKeyedServices(Names.Clock)] TimeProvider time, ILocalSiloDetails silo, ILogger<PoolGrain> log)
     : Grain, IPoolGrain, IRemindable
 {
     public const string Reminder = "minute";
     static readonly TimeSpan Period = TimeSpan.FromMinutes(1);
+    /// <summary>Webhook events we did not act on are kept this long for operators, then pruned.</summary>
+    public static readonly TimeSpan IgnoredKept = TimeSpan.FromDays(7);
 
     public async Task StartAsync() => await this.RegisterOrUpdateReminder(Reminder, Period, Period);
 
@@ -39,7 +42,8 @@ public sealed class PoolGrain(
             changed = await trust.RecomputeAsync(null, "periodic", now, CancellationToken.None);
             log.LogInformation("Periodic trust pass changed {Count} score(s)", changed);
         }
-        var cycle = new PoolCycle(minute, true, trustDue, changed, silo.Name);
+        int pruned = await inbox.PruneIgnoredAsync(now - IgnoredKept, 1000, CancellationToken.None);
+        var cycle = new PoolCycle(minute, true, trustDue, changed, silo.Name, pruned);
         await WriteAsync(state.State with { LastTrustPass = trustDue ? minute : state.State.LastTrustPass, LastCycle = cycle });
         return cycle;
     }

@@ -17,7 +17,10 @@ public static class AlertsApi
             TypedResults.Ok(await store.AlertsAsync(open ?? true, Math.Clamp(limit ?? 100, 1, 1000), ct)));
         g.MapPost("/alerts/{id:long}/resolve", Resolve);
         g.MapGet("/inbox/dead", async (int? limit, InboxStore store, CancellationToken ct) =>
-            TypedResults.Ok(await store.DeadAsync(Math.Clamp(limit ?? 100, 1, 1000), ct)));
+            TypedResults.Ok(await store.ListAsync("dead", Math.Clamp(limit ?? 100, 1, 1000), ct)));
+        // Doctors' messages known only by LID, waiting for an event that shows the phone.
+        g.MapGet("/inbox/held", async (int? limit, InboxStore store, CancellationToken ct) =>
+            TypedResults.Ok(await store.ListAsync("held", Math.Clamp(limit ?? 100, 1, 1000), ct)));
         g.MapPost("/inbox/{id:long}/replay", Replay);
     }
 

@@ -14,7 +14,7 @@ namespace Julia.Server.Cluster;
 /// </summary>
 public static class OrleansHosting
 {
-    public static WebApplicationBuilder AddJuliaCluster(this WebApplicationBuilder builder, NpgsqlDataSource db, ClusterSettings settings)
+    public static WebApplicationBuilder AddJuliaCluster(this WebApplicationBuilder builder, NpgsqlDataSource db, ClusterSettings settings, string nodeId)
     {
         var address = IPAddress.Parse(settings.AdvertisedAddress);
         int siloPort = settings.SiloPort == 0 ? FreePort(address) : settings.SiloPort;
@@ -22,6 +22,7 @@ public static class OrleansHosting
         builder.UseOrleans(silo =>
         {
             silo.Configure<ClusterOptions>(o => { o.ClusterId = settings.ClusterId; o.ServiceId = settings.ServiceId; });
+            silo.Configure<SiloOptions>(o => o.SiloName = nodeId); // the membership table names nodes as the logs do
             silo.ConfigureEndpoints(address, siloPort, gatewayPort);
             silo.UseAdoNetClustering(o => { o.Invariant = "Npgsql"; o.DataSource = db; });
             silo.UseAdoNetReminderService(o => { o.Invariant = "Npgsql"; o.DataSource = db; });

@@ -18,7 +18,7 @@ namespace Julia.Server.Inbox;
 /// receipts, guarded state changes, idempotency keys on confirmations), because an event may be
 /// applied again after a crash between applying and marking it applied.
 /// </summary>
-public sealed class InboxApplier(InboundStore inbound, InboxStore inbox, LidStore lids, ContactStore contacts, OutboxStore outbox, SignalStore signals,
+public sealed class InboxApplier(InboundStore inbound, LidStore lids, ContactStore contacts, OutboxStore outbox, SignalStore signals,
                                  OutboxWorker outboxWorker, AgentForwarder forwarder, AgentOptions agent, Trust.TrustWorker trust, [FromKeyedServices(Names.Clock)] TimeProvider time, ILogger<InboxApplier> log)
 {
     /// <summary>How long a receipt may wait for its send to be recorded before it is dropped as unknown.</summary>
@@ -116,10 +116,15 @@ public sealed class InboxApplier(InboundStore inbound, InboxStore inbox, LidStor
             if (known is null) throw new HeldEventError(lid!);
             return Phone.Parse(known);
         }
+        // A real person's message: if we cannot read the number, an operator must see it (dead letters), not lose it.
         if (!Phone.TryParseWhatsApp(phoneJid.Split('@')[0].Split(':')[0], out var phone))
-            throw new IgnoredEventError("the sender's number is not a valid phone number");
-        if (lid is not null && await lids.LearnAsync(lid, phone.E164, now, ct) && await inbox.ReleaseAsync(lid, now, ct) > 0)
-            log.LogInformation("Released events held for a LID now known as {Contact}", phone.Masked);
+            throw new PermanentEventError("the sender's number is not a phone number we can read");
+        if (lid is not null && await lids.LearnAsync(lid, phone.E164, now, ct) is > 0 and var released)
+        {
+            log.LogInformation("Released {Count} event(s) held for a LID now known as {Contact}", released, phone.Masked);
+            // The held messages are older: they reach the agent first, this one right after.
+            throw new NotYetError("earlier messages held for this LID go first");
+        }
         return phone;
     }
 

@@ -68,7 +68,7 @@ public sealed class InboxWorker(InboxStore inbox, InboxApplier applier, [FromKey
         catch (HeldEventError e)
         {
             log.LogInformation("Inbox event {Id} held until the phone of its LID is known", item.Id);
-            await inbox.HoldAsync(item, e.Lid, e.Message, ct);
+            await inbox.HoldAsync(item, e.Lid, e.Message, time.GetUtcNow(), ct);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -59,9 +59,14 @@ public static class WebhooksApi
             stored = await inbox.AddAsync(EvolutionWebhook.DedupeKey(envelope, body, ignored is not null), "evolution", envelope.Event, found.Id,
                 System.Text.Encoding.UTF8.GetString(body), time.GetUtcNow(), ct, ignored);
         }
-        catch (Exception e) when (e is Npgsql.NpgsqlException or TimeoutException or InvalidOperationException)
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
-            log.LogWarning("Webhook not stored ({Error}); answering 503 so the gateway retries", e.Message);
+            // Whatever kept the event from being stored, the gateway must retry it (it stops only on a 4xx);
+            // a failure that is our bug is logged as one.
+            var failure = Failures.Classify(e);
+            if (failure.IsBug) log.LogError(e, "Webhook not stored; answering 503 so the gateway retries");
+            else log.LogWarning("Webhook not stored ({Error}); answering 503 so the gateway retries", e.Message);
+            ctx.Response.Headers.RetryAfter = ((int)(failure.RetryAfter ?? TimeSpan.FromSeconds(5)).TotalSeconds).ToString();
             return Problems.Of(503, "storage_unavailable", "The event could not be stored; retry.");
         }
         if (ignored is not null) return TypedResults.Ok(new { status = "ignored", reason = ignored });

@@ -34,9 +34,18 @@ public sealed class ChipSnapshot(ChipStore store, IOptions<JuliaOptions> options
         return new Release(this, chipId);
     }
 
-    /// <summary>Ranked candidates with those this node is already reserving moved to the back (order kept otherwise).</summary>
-    public IEnumerable<ChipSummary> FreeFirst(IReadOnlyList<ChipSummary> ranked) =>
-        _inFlight.IsEmpty ? ranked : ranked.Where(c => !_inFlight.ContainsKey(c.Id)).Concat(ranked.Where(c => _inFlight.ContainsKey(c.Id)));
+    /// <summary>
+    /// Ranked candidates with those this node is already reserving moved to the back (order kept otherwise).
+    /// Always every candidate, once: the in-flight set is read once. (Reading it twice, lazily, once lost a
+    /// chip released between the two reads; with one candidate the selection had none and answered 500.)
+    /// </summary>
+    public List<ChipSummary> FreeFirst(IReadOnlyList<ChipSummary> ranked)
+    {
+        var busy = new HashSet<long>();
+        foreach (var c in ranked) if (_inFlight.ContainsKey(c.Id)) busy.Add(c.Id);
+        if (busy.Count == 0) return [.. ranked];
+        return [.. ranked.Where(c => !busy.Contains(c.Id)), .. ranked.Where(c => busy.Contains(c.Id))];
+    }
 
     sealed class Release(ChipSnapshot owner, long id) : IDisposable
     {

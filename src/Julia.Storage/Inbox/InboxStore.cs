@@ -4,7 +4,7 @@ using Npgsql;
 namespace Julia.Storage.Inbox;
 
 public sealed record InboxItem(long Id, string Source, string Event, long? ChipId, JsonElement Payload, int Attempts, Guid ClaimToken, DateTimeOffset ReceivedAt);
-public sealed record DeadItem(long Id, string Source, string Event, long? ChipId, DateTimeOffset ReceivedAt, int Attempts, string? Error, JsonElement Payload);
+public sealed record StoredEvent(long Id, string Source, string Event, long? ChipId, DateTimeOffset ReceivedAt, int Attempts, string? Error, JsonElement Payload);
 
 /// <summary>
 /// The webhook inbox. A webhook is answered only after its row is committed; the dedupe key makes a
@@ -42,22 +42,27 @@ public sealed class InboxStore(NpgsqlDataSource db)
         WHERE id = @id AND status = 'processing' AND claim_token = @token
         """;
 
+    // Ignored events are kept a week for operators to look at, then deleted in small batches.
+    const string Prune = """
+        DELETE FROM inbox WHERE id IN (
+            SELECT id FROM inbox WHERE status = 'ignored' AND received_at < @before ORDER BY received_at LIMIT @n)
+        """;
+
     // Apply found nothing to do: kept with the reason.
     const string Ignored = """
         UPDATE inbox SET status = 'ignored', error = @reason, claim_token = NULL, claim_expires_at = NULL
         WHERE id = @id AND status = 'processing' AND claim_token = @token
         """;
 
-    // A doctor's message whose sender is known only by LID waits for that LID's phone.
+    // A doctor's message whose sender is known only by LID waits for that LID's phone, unless the pair
+    // was learnt since the event looked (then it goes straight back to the queue). Under the LID's lock.
     const string Hold = """
-        UPDATE inbox SET status = 'held', held_for = @lid, error = @reason, claim_token = NULL, claim_expires_at = NULL
+        UPDATE inbox SET status = CASE WHEN k.known THEN 'pending' ELSE 'held' END,
+               held_for = CASE WHEN k.known THEN NULL ELSE @lid END,
+               error = CASE WHEN k.known THEN NULL ELSE @reason END,
+               next_attempt_at = @now, claim_token = NULL, claim_expires_at = NULL
+        FROM (SELECT EXISTS (SELECT 1 FROM lid_phones WHERE lid = @lid) AS known) k
         WHERE id = @id AND status = 'processing' AND claim_token = @token
-        """;
-
-    // The LID's phone became known: its held events go back to the queue, in arrival order (by id).
-    const string Release = """
-        UPDATE inbox SET status = 'pending', held_for = NULL, next_attempt_at = @now, error = NULL
-        WHERE status = 'held' AND held_for = @lid
         """;
 
     const string Replay = """
@@ -105,26 +110,33 @@ public sealed class InboxStore(NpgsqlDataSource db)
         return await cmd.ExecuteNonQueryAsync(ct) == 1;
     }
 
-    public async Task<bool> HoldAsync(InboxItem item, string lid, string reason, CancellationToken ct)
+    public async Task<bool> HoldAsync(InboxItem item, string lid, string reason, DateTimeOffset now, CancellationToken ct)
     {
         await using var c = await db.OpenConnectionAsync(ct);
-        await using var cmd = c.Cmd(Hold).P("id", item.Id).P("token", item.ClaimToken).P("lid", lid).P("reason", reason);
-        return await cmd.ExecuteNonQueryAsync(ct) == 1;
+        await using var tx = await c.BeginTransactionAsync(ct);
+        await using (var l = c.Cmd(LidStore.Lock, tx).P("lid", lid)) await l.ExecuteNonQueryAsync(ct);
+        bool done;
+        await using (var cmd = c.Cmd(Hold, tx).P("id", item.Id).P("token", item.ClaimToken).P("lid", lid).P("reason", reason).P("now", now))
+            done = await cmd.ExecuteNonQueryAsync(ct) == 1;
+        await tx.CommitAsync(ct);
+        return done;
     }
 
-    /// <summary>Puts the events held for <paramref name="lid"/> back in the queue; returns how many.</summary>
-    public async Task<int> ReleaseAsync(string lid, DateTimeOffset now, CancellationToken ct)
+    /// <summary>Deletes up to <paramref name="batch"/> ignored events received before <paramref name="before"/>; returns how many.</summary>
+    public async Task<int> PruneIgnoredAsync(DateTimeOffset before, int batch, CancellationToken ct)
     {
         await using var c = await db.OpenConnectionAsync(ct);
-        await using var cmd = c.Cmd(Release).P("lid", lid).P("now", now);
+        await using var cmd = c.Cmd(Prune).P("before", before).P("n", batch);
         return await cmd.ExecuteNonQueryAsync(ct);
     }
 
-    public async Task<List<DeadItem>> DeadAsync(int limit, CancellationToken ct)
+    /// <summary>Events in one state ('dead' or 'held'), newest first.</summary>
+    public async Task<List<StoredEvent>> ListAsync(string status, int limit, CancellationToken ct)
     {
         await using var c = await db.OpenConnectionAsync(ct);
-        await using var cmd = c.Cmd("SELECT id, source, event, chip_id, received_at, attempts, error, payload::text AS payload FROM inbox WHERE status = 'dead' ORDER BY id DESC LIMIT @limit").P("limit", limit);
-        return await cmd.ListAsync(r => new DeadItem(r.Get<long>("id"), r.Get<string>("source"), r.Get<string>("event"), r.Opt<long>("chip_id"),
+        await using var cmd = c.Cmd("SELECT id, source, event, chip_id, received_at, attempts, error, payload::text AS payload FROM inbox WHERE status = @status ORDER BY id DESC LIMIT @limit")
+            .P("status", status).P("limit", limit);
+        return await cmd.ListAsync(r => new StoredEvent(r.Get<long>("id"), r.Get<string>("source"), r.Get<string>("event"), r.Opt<long>("chip_id"),
             r.Get<DateTimeOffset>("received_at"), r.Get<int>("attempts"), r.OptString("error"), JsonDocument.Parse(r.Get<string>("payload")).RootElement.Clone()), ct);
     }
 
