@@ -53,6 +53,7 @@ public static class Extensions
         services.TryAddKeyedSingleton(Julia.Grains.Names.Clock, TimeProvider.System);
 
         services.AddSingleton<ChipStore>();
+        services.AddSingleton<ReservationStore>();
         services.AddSingleton<ContactStore>();
         services.AddSingleton<ConversationStore>();
         services.AddSingleton<OperationStore>();

@@ -76,7 +76,7 @@ public class UpgradeTests(ITestOutputHelper output)
             Assert.Equal(before, after);
             Assert.Equal(1L, await Sql.Scalar<long>(db, "SELECT count(*) FROM orleansmembership WHERE status = 3"));
             Assert.Equal(0L, await Sql.Scalar<long>(db, "SELECT count(*) FROM pg_tables WHERE tablename = 'leases'"));
-            Assert.Equal(7L, await Sql.Scalar<long>(db, "SELECT count(*) FROM schema_migrations"));
+            Assert.Equal((long)Migrator.Embedded().Count, await Sql.Scalar<long>(db, "SELECT count(*) FROM schema_migrations"));
         }
         // And a second start changes nothing (the upgrade runs once).
         await using (var again = await JuliaHost.StartAsync(cs, new ManualClock(now), output: output))

@@ -9,7 +9,7 @@ namespace Julia.Server.Selection;
 /// <summary>
 /// In-memory chip summaries that selection ranks on. Read again after <c>SnapshotTtl</c> or at once
 /// when another node NOTIFYs a change; patched in place from every reservation's answer. It may be
-/// stale: the reserving UPDATE re-checks everything, so staleness costs a retry, never a cap.
+/// stale: the chip grain re-checks everything on its own state, so staleness costs a retry, never a cap.
 /// </summary>
 public sealed class ChipSnapshot(ChipStore store, IOptions<JuliaOptions> options)
 {

@@ -1,3 +1,4 @@
+using Julia.Grains.Chips;
 using Julia.Grains;
 using Julia.Domain.Phones;
 using Julia.Domain.Selection;
@@ -22,10 +23,10 @@ public readonly record struct SelectionOutcome(Selected? Selected, Refused? Refu
 
 /// <summary>
 /// Picks the chip for one message: guardrails, then the sticky chip if it may send, then the
-/// ranked rest, reserving with one conditional UPDATE per try (see <see cref="SelectionStore"/>).
+/// ranked rest, each reserved by its chip's grain (the cap authority, see <see cref="IChipGrain"/>).
 /// Every decision, granted or refused, is recorded in <c>selections</c>.
 /// </summary>
-public sealed class SelectionService(SelectionStore store, ChipSnapshot snapshot, PoolSettings pool, [FromKeyedServices(Names.Clock)] TimeProvider time,
+public sealed class SelectionService(SelectionStore store, ChipSnapshot snapshot, PoolSettings pool, IGrainFactory grains, [FromKeyedServices(Names.Clock)] TimeProvider time,
                                      IOptions<JuliaOptions> options, ILogger<SelectionService> log)
 {
     /// <summary>
@@ -53,7 +54,7 @@ public sealed class SelectionService(SelectionStore store, ChipSnapshot snapshot
 
         var request = new SelectionRequest(kind, contact.Ddd ?? 0, ctx.AffinityChipId, ctx.Contact.LastInboundAt is not null, exclude);
         var day = config.Window.LocalDay(now);
-        var hour = Candidates.HourOf(now);
+        var requestId = Guid.NewGuid().ToString("N");
         SelectionPlan plan = null!;
         var excluded = new Dictionary<string, int>();
         // Two rounds: a try that loses to a concurrent reservation re-plans once on the healed snapshot.
@@ -77,26 +78,45 @@ public sealed class SelectionService(SelectionStore store, ChipSnapshot snapshot
                     "The contact opted out and their number cannot send now; they are not moved to another number."), plan.Candidates.Count, plan.Excluded, now, ct);
             if (plan.Candidates.Count == 0) break;
 
-            var tries = (plan.AffinityFirst ? plan.Candidates.Take(1) : snapshot.FreeFirst(plan.Candidates).Take(options.Value.CandidatesPerTry))
-                .Select(c => new Candidate(c, ChipLimits.For(c.Stage, c.TrustScore, config.Caps))).ToList();
-            using var claim = snapshot.Claiming(tries[0].Chip.Id);
-            var result = await store.ReserveAsync(new Reservation(contact.E164, kind, tries, plan.AffinityFirst, hour, day,
-                plan.Candidates.Count, plan.Excluded, plan.UsedFallback,
-                failover ? $"affinity chip unavailable: {plan.AffinityExclusion}" : null), now, ct);
-            foreach (var c in result.Current) snapshot.Update(c);
-            if (result.Reserved is { } chip)
+            // The contact's own chip alone (its grain queues concurrent calls: it is waited for), else the
+            // ranked chips in turn, those this node is reserving right now last.
+            var tries = plan.AffinityFirst ? [plan.Candidates[0]] : snapshot.FreeFirst(plan.Candidates).Take(options.Value.CandidatesPerTry).ToList();
+            foreach (var candidate in tries)
             {
-                long? migratedFrom = result.PreviousChipId is { } prev && prev != chip.Id ? prev : null;
+                var answer = await ReserveAsync(candidate, ChipLimits.For(candidate.Stage, candidate.TrustScore, config.Caps), requestId, now, day);
+                var chip = answer.Current.ToSummary();
+                snapshot.Update(chip);
+                if (!answer.Reserved) continue;
+
+                var grant = await store.RecordGrantAsync(new Grant(contact.E164, kind, chip.Id, plan.AffinityFirst, plan.Candidates.Count, plan.Excluded,
+                    plan.UsedFallback, failover ? $"affinity chip unavailable: {plan.AffinityExclusion}" : null), now, ct);
+                long? migratedFrom = grant.PreviousChipId is { } prev && prev != chip.Id ? prev : null;
                 if (migratedFrom is not null)
                     log.LogInformation("Conversation with {Contact} moved from chip {From} to chip {To} ({Why})",
                         contact.Masked, migratedFrom, chip.Id, plan.AffinityExclusion);
-                return new Selected(result.SelectionId, result.ConversationId, chip, result.Reason!, migratedFrom, result.AnnouncementPending);
+                return new Selected(grant.SelectionId, grant.ConversationId, chip, grant.Reason, migratedFrom, grant.AnnouncementPending);
             }
             excluded["lost_race"] = tries.Count;
         }
 
         return await RefuseAsync(contact, kind, new Refusal("no_eligible_chip",
             "No chip can send this message now; see excluded for why each chip was left out."), plan.Candidates.Count, excluded, now, ct);
+    }
+
+    /// <summary>
+    /// Asks the chip's grain for a slot. A call that timed out is in doubt (the chip may have charged):
+    /// it is asked again with the same request id, which the chip answers without charging twice.
+    /// </summary>
+    async Task<ReserveAnswer> ReserveAsync(ChipSummary planned, ChipLimits limits, string requestId, DateTimeOffset now, DateOnly day)
+    {
+        var request = new ReserveRequest(requestId, planned.ToView(), limits.PerHour, limits.PerDay, limits.MinGap, now, day);
+        var chip = grains.GetGrain<IChipGrain>(planned.Id);
+        try { return await chip.TryReserveAsync(request); }
+        catch (TimeoutException e)
+        {
+            log.LogWarning("Chip {Chip} reservation timed out ({Error}); asking again with the same request id", planned.Id, e.Message);
+            return await chip.TryReserveAsync(request);
+        }
     }
 
     async Task<SelectionOutcome> RefuseAsync(Phone contact, MessageKind kind, Refusal refusal, int candidates,

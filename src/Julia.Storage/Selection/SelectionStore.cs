@@ -9,20 +9,15 @@ namespace Julia.Storage.Selection;
 /// <summary>What selection reads about a contact and the pool before choosing.</summary>
 public sealed record SelectionContext(ContactFacts Contact, long? ConversationId, long? AffinityChipId, bool GateTripped);
 
-/// <summary>A candidate chip as ranked, with the limits its snapshot row earns.</summary>
-public sealed record Candidate(ChipSummary Chip, ChipLimits Limits);
-
 /// <summary>
-/// One reservation try over ranked candidates. <see cref="Affinity"/> means the only candidate is the
-/// contact's own chip; a migration reason means the contact is being moved off theirs.
+/// A reservation a chip granted, to record. <see cref="Affinity"/>: it is the contact's own chip; a
+/// migration reason: the contact is being moved off theirs.
 /// </summary>
-public sealed record Reservation(string Contact, MessageKind Kind, IReadOnlyList<Candidate> Candidates, bool Affinity,
-                                 DateTimeOffset Hour, DateOnly Day, int CandidateCount,
-                                 IReadOnlyDictionary<string, int> Excluded, bool Fallback, string? MigrationReason);
+public sealed record Grant(string Contact, MessageKind Kind, long ChipId, bool Affinity, int CandidateCount,
+                           IReadOnlyDictionary<string, int> Excluded, bool Fallback, string? MigrationReason);
 
-/// <summary>The reserved chip (null when every candidate was taken or no longer eligible) and the candidates' current rows.</summary>
-public sealed record ReserveResult(ChipSummary? Reserved, long SelectionId, string? Reason, long ConversationId, long? PreviousChipId,
-                                   bool AnnouncementPending, IReadOnlyList<ChipSummary> Current);
+/// <summary>The decision's audit row and the contact's conversation after it.</summary>
+public sealed record GrantRecord(long SelectionId, string Reason, long ConversationId, long? PreviousChipId, bool AnnouncementPending);
 
 public sealed record SelectionRecord(long Id, DateTimeOffset At, string Contact, string Kind, long? ChipId, string? Code,
                                      string? Reason, int Candidates, JsonElement Excluded, bool Fallback, string Node);
@@ -42,57 +37,16 @@ public sealed class SelectionStore(NpgsqlDataSource db, string node)
         LEFT JOIN conversations conv ON conv.contact = @contact
         """);
 
-    // Reserve a send slot and record the decision in ONE statement (the claim pattern).
-    // The caller ranked candidates on a snapshot; here the first candidate, in rank order, that is
-    // still eligible in its row (status, trust, stage, connection, cooldown, breaker, min gap, hour and
-    // day caps) and not locked by another reservation is locked and charged. SKIP LOCKED spreads
-    // concurrent selections over the ranked chips instead of queueing them on the best one; a row
-    // committed since our snapshot is re-checked after it is locked, so no number of nodes can exceed
-    // a cap. A contact's own chip is tried alone and waited for (FOR UPDATE without SKIP LOCKED), then
-    // re-checked on the row its holder committed. Candidates are looked up by primary key in rank
-    // order (array_position), never by scanning the chip table. The audit row,
-    // the sticky conversation and any migration record exist exactly when the reservation does.
-    // Hour and day buckets only move forward (bucket < @hour resets), so a node with a lagging clock
-    // cannot reset a counter. When nothing is reserved, the candidates' current rows come back so the
-    // caller's snapshot heals without another query.
-    static readonly PositionalSql ReserveRanked = new(ReserveSql("SKIP LOCKED")), ReserveOwn = new(ReserveSql(""));
-
-    static string ReserveSql(string lockWait) => $"""
-        WITH pick AS MATERIALIZED (
-            SELECT c.id, k.rank FROM chips c
-            CROSS JOIN LATERAL (SELECT array_position(@ids::bigint[], c.id) AS rank) k
-            WHERE c.id = ANY(@ids::bigint[])
-              AND c.status = (@statuses::text[])[k.rank] AND c.trust_score = (@trusts::smallint[])[k.rank]
-              AND c.rampup_stage = (@stages::smallint[])[k.rank] AND c.connected
-              AND (c.cooldown_until IS NULL OR c.cooldown_until <= @now)
-              AND (c.breaker_state = 'closed' OR c.breaker_until <= @now)
-              AND (c.last_sent_at IS NULL OR c.last_sent_at <= @now - (@gaps::interval[])[k.rank])
-              AND (c.hour_bucket IS NULL OR c.hour_bucket < @hour OR (c.hour_bucket = @hour AND c.sent_this_hour < (@hour_caps::int[])[k.rank]))
-              AND (c.day_bucket IS NULL OR c.day_bucket < @day OR (c.day_bucket = @day AND c.sent_today < (@day_caps::int[])[k.rank]))
-            ORDER BY k.rank
-            LIMIT 1
-            FOR UPDATE OF c {lockWait}
-        ), r AS (
-            UPDATE chips SET
-                sent_this_hour = CASE WHEN hour_bucket = @hour THEN sent_this_hour + 1 ELSE 1 END,
-                hour_bucket = @hour,
-                sent_today = CASE WHEN day_bucket = @day THEN sent_today + 1 ELSE 1 END,
-                day_bucket = @day,
-                last_sent_at = @now,
-                -- a reservation on a breaker past its time is the single half-open trial, with a deadline
-                breaker_state = CASE WHEN breaker_state = 'closed' THEN 'closed' ELSE 'half_open' END,
-                breaker_until = CASE WHEN breaker_state = 'closed' THEN NULL ELSE @now + interval '2 minutes' END,
-                updated_at = @now
-            FROM pick WHERE chips.id = pick.id
-            RETURNING pick.rank, {ChipRow.Prefixed("chips")}
-        ), trial AS (
-            INSERT INTO breaker_log (chip_id, at, from_state, to_state, reason)
-            SELECT r.id, @now, 'open', 'half_open', 'trial admitted' FROM r WHERE r.breaker_state = 'half_open'
-        ), before AS (
+    // A chip grain said yes: record the decision, make the chip the contact's sticky chip (a migration
+    // when it was another), and log the migration, in one statement. The charge itself is already durable
+    // in the chip's row (the grain writes it first), so a crash here leaves a charged slot without its
+    // audit row, never an audit row without its charge.
+    static readonly PositionalSql Granted = new("""
+        WITH before AS (
             SELECT chip_id FROM conversations WHERE contact = @contact
         ), conv AS (
             INSERT INTO conversations AS c (contact, chip_id, started_at, updated_at)
-            SELECT @contact, r.id, @now, @now FROM r
+            VALUES (@contact, @chip, @now, @now)
             ON CONFLICT (contact) DO UPDATE SET
                 chip_id = EXCLUDED.chip_id,
                 migrated_from = CASE WHEN c.chip_id <> EXCLUDED.chip_id THEN c.chip_id ELSE c.migrated_from END,
@@ -102,9 +56,9 @@ public sealed class SelectionStore(NpgsqlDataSource db, string node)
             RETURNING id, chip_id, announcement_pending
         ), sel AS (
             INSERT INTO selections (at, contact, kind, chip_id, reason, candidates, excluded, fallback, node)
-            SELECT @now, @contact, @kind, r.id,
-                   CASE WHEN @affinity THEN 'affinity' WHEN @migration_reason IS NOT NULL THEN 'failover' ELSE 'ranked' END,
-                   @candidates, @excluded, @fallback, @node FROM r
+            VALUES (@now, @contact, @kind, @chip,
+                    CASE WHEN @affinity THEN 'affinity' WHEN @migration_reason IS NOT NULL THEN 'failover' ELSE 'ranked' END,
+                    @candidates, @excluded, @fallback, @node)
             RETURNING id, reason
         ), op AS (
             INSERT INTO operations (at, actor, action, chip_id, contact, reason, details)
@@ -112,13 +66,10 @@ public sealed class SelectionStore(NpgsqlDataSource db, string node)
                    jsonb_build_object('fromChip', b.chip_id, 'toChip', conv.chip_id)
             FROM conv JOIN before b ON b.chip_id <> conv.chip_id
         )
-        SELECT true AS reserved, sel.id AS selection_id, sel.reason, conv.id AS conversation_id,
-               (SELECT chip_id FROM before) AS previous_chip, conv.announcement_pending, r.*
-        FROM r, sel, conv
-        UNION ALL
-        SELECT false, NULL, NULL, NULL, NULL, NULL, NULL, {ChipRow.Columns} FROM chips
-        WHERE id = ANY(@ids) AND NOT EXISTS (SELECT 1 FROM r)
-        """;
+        SELECT sel.id AS selection_id, sel.reason, conv.id AS conversation_id, (SELECT chip_id FROM before) AS previous_chip,
+               conv.announcement_pending
+        FROM sel, conv
+        """);
 
     const string Refusal = """
         INSERT INTO selections (at, contact, kind, code, candidates, excluded, node)
@@ -143,33 +94,19 @@ public sealed class SelectionStore(NpgsqlDataSource db, string node)
         return new SelectionContext(facts, r.Opt<long>("conversation_id"), r.Opt<long>("affinity_chip"), r.Get<bool>("gate_tripped"));
     }
 
-    public async Task<ReserveResult> ReserveAsync(Reservation x, DateTimeOffset now, CancellationToken ct)
+    /// <summary>Records a reservation the chip's grain granted; see <see cref="Granted"/>.</summary>
+    public async Task<GrantRecord> RecordGrantAsync(Grant g, DateTimeOffset now, CancellationToken ct)
     {
-        var c = x.Candidates;
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var cmd = conn.CreateCommand()
-            .P("ids", c.Select(k => k.Chip.Id).ToArray())
-            .P("statuses", c.Select(k => Domain.Chips.ChipStatuses.ToWire(k.Chip.Status)).ToArray())
-            .P("trusts", c.Select(k => (short)k.Chip.TrustScore).ToArray())
-            .P("stages", c.Select(k => (short)k.Chip.Stage).ToArray())
-            .P("gaps", c.Select(k => k.Limits.MinGap).ToArray())
-            .P("hour_caps", c.Select(k => k.Limits.PerHour).ToArray())
-            .P("day_caps", c.Select(k => k.Limits.PerDay).ToArray())
-            .P("now", now).P("hour", x.Hour).P("day", x.Day).P("contact", x.Contact).P("kind", x.Kind.ToWire())
-            .P("affinity", x.Affinity).P("candidates", x.CandidateCount).Json("excluded", JsonSerializer.Serialize(x.Excluded))
-            .P("fallback", x.Fallback).P("node", node).Text("migration_reason", x.MigrationReason)
-            .Positional(x.Affinity ? ReserveOwn : ReserveRanked);
-        var current = new List<ChipSummary>(c.Count);
+            .P("contact", g.Contact).P("chip", g.ChipId).P("now", now).P("kind", g.Kind.ToWire()).P("affinity", g.Affinity)
+            .P("candidates", g.CandidateCount).Json("excluded", JsonSerializer.Serialize(g.Excluded)).P("fallback", g.Fallback).P("node", node)
+            .Text("migration_reason", g.MigrationReason)
+            .Positional(Granted);
         await using var r = await cmd.ExecuteReaderAsync(ct);
-        while (await r.ReadAsync(ct))
-        {
-            var chip = ChipRow.ReadSummary(r);
-            if (r.Get<bool>("reserved"))
-                return new ReserveResult(chip, r.Get<long>("selection_id"), r.Get<string>("reason"), r.Get<long>("conversation_id"),
-                                         r.Opt<long>("previous_chip"), r.Get<bool>("announcement_pending"), [chip]);
-            current.Add(chip);
-        }
-        return new ReserveResult(null, 0, null, 0, null, false, current);
+        await r.ReadAsync(ct);
+        return new GrantRecord(r.Get<long>("selection_id"), r.Get<string>("reason"), r.Get<long>("conversation_id"),
+            r.Opt<long>("previous_chip"), r.Get<bool>("announcement_pending"));
     }
 
     public async Task<long> RecordRefusalAsync(string contact, MessageKind kind, string code, int candidates,
