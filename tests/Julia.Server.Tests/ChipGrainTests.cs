@@ -24,10 +24,11 @@ public class ChipGrainTests(ITestOutputHelper output)
         return (db, cs, await Seed.ChipAsync(db, Now.AddDays(-1), trust: 90));
     }
 
-    static async Task<ChipSummary> RowAsync(NpgsqlDataSource db, long id) => (await new ReservationStore(db).LoadAsync(id, default))!.Chip;
+    static async Task<ChipSummary> RowAsync(NpgsqlDataSource db, long id) => (await new ReservationStore(db, "test").LoadAsync(id, default))!.Chip;
 
     static ReserveRequest Request(ChipSummary planned, string id, DateTimeOffset at, int perHour = 5) =>
-        new(id, planned.ToView(), perHour, 100, TimeSpan.FromSeconds(45), at, Day);
+        new(id, planned.ToView(), perHour, 100, TimeSpan.FromSeconds(45), at, Day,
+            new Decision("+5511987650001", "reply", false, 1, new Dictionary<string, int>(), false, null));
 
     [Fact]
     public async Task A_request_repeated_after_a_timeout_is_charged_once()
@@ -42,11 +43,14 @@ public class ChipGrainTests(ITestOutputHelper output)
         var again = await chip.TryReserveAsync(Request(planned, "req-1", Now.AddSeconds(50)));
         Assert.True(first.Reserved && again.Reserved);
         Assert.Equal(1, (await RowAsync(db, id)).SentThisHour);
+        Assert.Equal(first.Recorded!.SelectionId, again.Recorded!.SelectionId); // the first answer, not a second decision
+        Assert.Equal(1L, await Sql.Scalar<long>(db, "SELECT count(*) FROM selections"));
 
         // Even from a new activation (the first one's node gone), the id is remembered in the row.
         await Sql.Exec(db, "UPDATE chips SET updated_at = updated_at WHERE id = @id", ("id", id)); // moves the version
         var third = await chip.TryReserveAsync(Request(planned, "req-1", Now.AddSeconds(100)));
         Assert.True(third.Reserved);
+        Assert.Equal(first.Recorded!.SelectionId, third.Recorded!.SelectionId);
         Assert.Equal(1, (await RowAsync(db, id)).SentThisHour);
         Assert.Equal(2, (await chip.TryReserveAsync(Request(planned, "req-2", Now.AddSeconds(100)))).Current.SentThisHour);
     }

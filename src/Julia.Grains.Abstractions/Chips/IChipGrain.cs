@@ -22,11 +22,25 @@ public sealed record ChipView(
 
 /// <param name="RequestId">Repeats of one request carry the same id.</param>
 /// <param name="Planned">The copy of the chip the selection ranked; <paramref name="PerHour"/>, <paramref name="PerDay"/> and <paramref name="MinGap"/> are its limits.</param>
+/// <param name="Decision">What the chip records with the charge, in the same write.</param>
 [GenerateSerializer, Immutable, Alias("julia.ReserveRequest")]
 public sealed record ReserveRequest(
     [property: Id(0)] string RequestId, [property: Id(1)] ChipView Planned, [property: Id(2)] int PerHour, [property: Id(3)] int PerDay,
-    [property: Id(4)] TimeSpan MinGap, [property: Id(5)] DateTimeOffset Now, [property: Id(6)] DateOnly Day);
+    [property: Id(4)] TimeSpan MinGap, [property: Id(5)] DateTimeOffset Now, [property: Id(6)] DateOnly Day, [property: Id(7)] Decision Decision);
 
-/// <summary>Reserved, or why not; <see cref="Current"/> is the chip as it is now (to heal the caller's copy).</summary>
+/// <summary>The selection decision a reservation is recorded with (the contact, the kind, how the chip was chosen).</summary>
+[GenerateSerializer, Immutable, Alias("julia.Decision")]
+public sealed record Decision(
+    [property: Id(0)] string Contact, [property: Id(1)] string Kind, [property: Id(2)] bool Affinity, [property: Id(3)] int Candidates,
+    [property: Id(4)] IReadOnlyDictionary<string, int> Excluded, [property: Id(5)] bool Fallback, [property: Id(6)] string? MigrationReason);
+
+/// <summary>What a granted reservation recorded: its audit row and the contact's conversation.</summary>
+[GenerateSerializer, Immutable, Alias("julia.Recorded")]
+public sealed record Recorded(
+    [property: Id(0)] long SelectionId, [property: Id(1)] string Reason, [property: Id(2)] long ConversationId,
+    [property: Id(3)] long? PreviousChipId, [property: Id(4)] bool AnnouncementPending);
+
+/// <summary>Reserved (with what it recorded), or why not; <see cref="Current"/> is the chip as it is now (to heal the caller's copy).</summary>
 [GenerateSerializer, Immutable, Alias("julia.ReserveAnswer")]
-public sealed record ReserveAnswer([property: Id(0)] bool Reserved, [property: Id(1)] string? Refusal, [property: Id(2)] ChipView Current);
+public sealed record ReserveAnswer([property: Id(0)] bool Reserved, [property: Id(1)] string? Refusal, [property: Id(2)] ChipView Current,
+                                   [property: Id(3)] Recorded? Recorded = null);

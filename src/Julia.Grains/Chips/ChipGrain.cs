@@ -2,6 +2,7 @@ using Julia.Domain.Chips;
 using Julia.Domain.Selection;
 using Julia.Domain.Trust;
 using Julia.Storage.Chips;
+using Julia.Storage.Selection;
 
 namespace Julia.Grains.Chips;
 
@@ -10,18 +11,24 @@ namespace Julia.Grains.Chips;
 /// charge conditional on the row's version: other writers (operators, gateway signals, trust, the breaker)
 /// move the version, so a charge decided on a stale copy is refused and decided again on a fresh read. Two
 /// activations of one chip (a membership change, two clusters on one database) are safe for the same
-/// reason: only one write per version succeeds. Durable before acknowledged: the answer follows the write.
+/// reason: only one write per version succeeds. Durable before acknowledged: the answer follows the write,
+/// which also records the decision (audit row, sticky conversation) so the two cannot disagree.
 /// </summary>
 public sealed class ChipGrain(ReservationStore store) : Grain, IChipGrain
 {
     ChipCopy? _copy;
+
+    // Refusals only this grain's own writes can lift (the counters are written by the chip alone): its copy
+    // is authoritative for them. Any other refusal may lag an out-of-band change (a resumed chip, a
+    // reconnection, a cleared cooldown), so it is confirmed on a fresh read first.
+    static readonly HashSet<string> OwnRefusals = ["hour_cap", "day_cap", "min_gap"];
 
     public async Task<ReserveAnswer> TryReserveAsync(ReserveRequest r)
     {
         var id = this.GetPrimaryKeyLong();
         bool fresh = false;
         if (_copy is null) { _copy = await ReadAsync(id); fresh = true; }
-        if (_copy.RecentReservations.Contains(r.RequestId)) return new(true, null, _copy.Chip.ToView());
+        if (await RepeatedAsync(r.RequestId) is { } repeat) return repeat;
 
         var planned = r.Planned.ToSummary();
         var limits = new ChipLimits(r.PerHour, r.PerDay, r.MinGap);
@@ -30,26 +37,40 @@ public sealed class ChipGrain(ReservationStore store) : Grain, IChipGrain
             var chip = _copy.Chip;
             if (Reservations.Refusal(chip, planned, limits, r.Now, r.Day) is { } refusal)
             {
-                // Refuse only on what is stored: a copy may lag an out-of-band change (a resumed chip, a reconnection).
-                if (fresh) return new(false, refusal, chip.ToView());
+                if (fresh || OwnRefusals.Contains(refusal)) return new(false, refusal, chip.ToView());
                 _copy = await ReadAsync(id);
                 fresh = true;
-                if (_copy.RecentReservations.Contains(r.RequestId)) return new(true, null, _copy.Chip.ToView());
+                if (await RepeatedAsync(r.RequestId) is { } earlier) return earlier;
                 continue;
             }
             var charged = Reservations.Charge(chip, r.Now, r.Day);
-            if (await store.ChargeAsync(charged, _copy.Version, r.RequestId, chip.Breaker != BreakerState.Closed, r.Now, CancellationToken.None) is { } version)
+            var d = r.Decision;
+            var grant = new Grant(d.Contact, MessageKinds.TryParse(d.Kind, out var kind) ? kind : throw new ArgumentException($"unknown kind {d.Kind}"), id, d.Affinity, d.Candidates, d.Excluded, d.Fallback, d.MigrationReason);
+            if (await store.ChargeAsync(charged, _copy.Version, r.RequestId, chip.Breaker != BreakerState.Closed, grant, r.Now, CancellationToken.None) is { } done)
             {
-                _copy = new ChipCopy(charged, version, [.. _copy.RecentReservations.TakeLast(ReservationStore.RecentKept - 1), r.RequestId]);
-                return new(true, null, charged.ToView());
+                _copy = new ChipCopy(charged, done.Version,
+                    [.. _copy.RecentReservations.TakeLast(ReservationStore.RecentKept - 1), $"{r.RequestId}:{done.Record.SelectionId}"]);
+                return new(true, null, charged.ToView(), ToWire(done.Record));
             }
             // The row moved on since it was read: read it and decide again.
             _copy = await ReadAsync(id);
             fresh = true;
-            if (_copy.RecentReservations.Contains(r.RequestId)) return new(true, null, _copy.Chip.ToView());
+            if (await RepeatedAsync(r.RequestId) is { } first) return first;
         }
         return new(false, "contended", _copy.Chip.ToView());
     }
+
+    /// <summary>The first answer to a request this chip already granted (kept in the row as "requestId:selectionId").</summary>
+    async Task<ReserveAnswer?> RepeatedAsync(string requestId)
+    {
+        var prefix = requestId + ":";
+        var entry = _copy!.RecentReservations.LastOrDefault(e => e.StartsWith(prefix, StringComparison.Ordinal));
+        if (entry is null) return null;
+        var record = await store.RecordedAsync(long.Parse(entry[prefix.Length..]), CancellationToken.None);
+        return new(true, null, _copy.Chip.ToView(), ToWire(record));
+    }
+
+    static Recorded ToWire(GrantRecord g) => new(g.SelectionId, g.Reason, g.ConversationId, g.PreviousChipId, g.AnnouncementPending);
 
     async Task<ChipCopy> ReadAsync(long id) =>
         await store.LoadAsync(id, CancellationToken.None) ?? throw new InvalidOperationException($"chip {id} does not exist");

@@ -81,15 +81,15 @@ public sealed class SelectionService(SelectionStore store, ChipSnapshot snapshot
             // The contact's own chip alone (its grain queues concurrent calls: it is waited for), else the
             // ranked chips in turn, those this node is reserving right now last.
             var tries = plan.AffinityFirst ? [plan.Candidates[0]] : snapshot.FreeFirst(plan.Candidates).Take(options.Value.CandidatesPerTry).ToList();
+            var decision = new Decision(contact.E164, kind.ToWire(), plan.AffinityFirst, plan.Candidates.Count, plan.Excluded, plan.UsedFallback,
+                failover ? $"affinity chip unavailable: {plan.AffinityExclusion}" : null);
             foreach (var candidate in tries)
             {
-                var answer = await ReserveAsync(candidate, ChipLimits.For(candidate.Stage, candidate.TrustScore, config.Caps), requestId, now, day);
+                var answer = await ReserveAsync(candidate, ChipLimits.For(candidate.Stage, candidate.TrustScore, config.Caps), requestId, now, day, decision);
                 var chip = answer.Current.ToSummary();
                 snapshot.Update(chip);
-                if (!answer.Reserved) continue;
+                if (answer.Recorded is not { } grant) continue;
 
-                var grant = await store.RecordGrantAsync(new Grant(contact.E164, kind, chip.Id, plan.AffinityFirst, plan.Candidates.Count, plan.Excluded,
-                    plan.UsedFallback, failover ? $"affinity chip unavailable: {plan.AffinityExclusion}" : null), now, ct);
                 long? migratedFrom = grant.PreviousChipId is { } prev && prev != chip.Id ? prev : null;
                 if (migratedFrom is not null)
                     log.LogInformation("Conversation with {Contact} moved from chip {From} to chip {To} ({Why})",
@@ -107,9 +107,9 @@ public sealed class SelectionService(SelectionStore store, ChipSnapshot snapshot
     /// Asks the chip's grain for a slot. A call that timed out is in doubt (the chip may have charged):
     /// it is asked again with the same request id, which the chip answers without charging twice.
     /// </summary>
-    async Task<ReserveAnswer> ReserveAsync(ChipSummary planned, ChipLimits limits, string requestId, DateTimeOffset now, DateOnly day)
+    async Task<ReserveAnswer> ReserveAsync(ChipSummary planned, ChipLimits limits, string requestId, DateTimeOffset now, DateOnly day, Decision decision)
     {
-        var request = new ReserveRequest(requestId, planned.ToView(), limits.PerHour, limits.PerDay, limits.MinGap, now, day);
+        var request = new ReserveRequest(requestId, planned.ToView(), limits.PerHour, limits.PerDay, limits.MinGap, now, day, decision);
         var chip = grains.GetGrain<IChipGrain>(planned.Id);
         try { return await chip.TryReserveAsync(request); }
         catch (TimeoutException e)

@@ -1,4 +1,6 @@
+using System.Text.Json;
 using Julia.Domain.Selection;
+using Julia.Storage.Selection;
 using Npgsql;
 
 namespace Julia.Storage.Chips;
@@ -7,26 +9,62 @@ namespace Julia.Storage.Chips;
 public sealed record ChipCopy(ChipSummary Chip, long Version, IReadOnlyList<string> RecentReservations);
 
 /// <summary>The chip grain's reads and its one write (a charge, conditional on the version it read).</summary>
-public sealed class ReservationStore(NpgsqlDataSource db)
+public sealed class ReservationStore(NpgsqlDataSource db, string node)
 {
     public const int RecentKept = 32;
 
     static readonly PositionalSql Load = new($"SELECT {ChipRow.Columns}, version, recent_reservations FROM chips WHERE id = @id");
 
-    // Charged only if nobody wrote the row since it was read (the trigger moves the version on every
-    // update); a breaker's trial is logged with the charge that admits it.
+    // ONE statement: the charge, only if nobody wrote the row since it was read (the trigger moves the
+    // version on every update), and with it the decision's audit row, the contact's sticky conversation
+    // (a migration when it was on another chip) and the migration's log; a breaker's trial is logged with
+    // the charge that admits it. The request id is kept in the row with its audit row's id, so a repeated
+    // request finds what the first one recorded. Nothing is written when the version has moved.
     static readonly PositionalSql Charge = new("""
-        WITH r AS (
+        WITH n AS (
+            SELECT nextval('selections_id_seq') AS sel_id
+        ), r AS (
             UPDATE chips SET sent_this_hour = @sent_this_hour, hour_bucket = @hour_bucket, sent_today = @sent_today, day_bucket = @day_bucket,
                    last_sent_at = @now, breaker_state = @breaker, breaker_until = @breaker_until, updated_at = @now,
-                   recent_reservations = (array_append(recent_reservations, @request))[greatest(1, cardinality(recent_reservations) + 2 - @kept):]
+                   recent_reservations = (array_append(recent_reservations, @request || ':' || (SELECT sel_id FROM n)))[greatest(1, cardinality(recent_reservations) + 2 - @kept):]
             WHERE id = @id AND version = @version
             RETURNING id, version
         ), trial AS (
             INSERT INTO breaker_log (chip_id, at, from_state, to_state, reason)
             SELECT id, @now, 'open', 'half_open', 'trial admitted' FROM r WHERE @trial
+        ), before AS (
+            SELECT chip_id FROM conversations WHERE contact = @contact
+        ), conv AS (
+            INSERT INTO conversations AS c (contact, chip_id, started_at, updated_at)
+            SELECT @contact, r.id, @now, @now FROM r
+            ON CONFLICT (contact) DO UPDATE SET
+                chip_id = EXCLUDED.chip_id,
+                migrated_from = CASE WHEN c.chip_id <> EXCLUDED.chip_id THEN c.chip_id ELSE c.migrated_from END,
+                migrated_at = CASE WHEN c.chip_id <> EXCLUDED.chip_id THEN @now ELSE c.migrated_at END,
+                announcement_pending = c.announcement_pending OR c.chip_id <> EXCLUDED.chip_id,
+                updated_at = @now
+            RETURNING id, chip_id, announcement_pending
+        ), sel AS (
+            INSERT INTO selections (id, at, contact, kind, chip_id, reason, candidates, excluded, fallback, node) OVERRIDING SYSTEM VALUE
+            SELECT n.sel_id, @now, @contact, @kind, r.id,
+                   CASE WHEN @affinity THEN 'affinity' WHEN @migration_reason IS NOT NULL THEN 'failover' ELSE 'ranked' END,
+                   @candidates, @excluded, @fallback, @node FROM r, n
+            RETURNING id, reason
+        ), op AS (
+            INSERT INTO operations (at, actor, action, chip_id, contact, reason, details)
+            SELECT @now, 'selection', 'conversation_migrated', conv.chip_id, @contact, @migration_reason,
+                   jsonb_build_object('fromChip', b.chip_id, 'toChip', conv.chip_id)
+            FROM conv JOIN before b ON b.chip_id <> conv.chip_id
         )
-        SELECT version FROM r
+        SELECT r.version, sel.id AS selection_id, sel.reason, conv.id AS conversation_id, (SELECT chip_id FROM before) AS previous_chip,
+               conv.announcement_pending
+        FROM r, sel, conv
+        """);
+
+    // What a request recorded, for its repeat (the migration it may have made is in operations).
+    static readonly PositionalSql Recorded = new("""
+        SELECT s.id AS selection_id, s.reason, c.id AS conversation_id, c.announcement_pending
+        FROM selections s JOIN conversations c ON c.contact = s.contact WHERE s.id = @selection
         """);
 
     public async Task<ChipCopy?> LoadAsync(long id, CancellationToken ct)
@@ -38,14 +76,34 @@ public sealed class ReservationStore(NpgsqlDataSource db)
         return new ChipCopy(ChipRow.ReadSummary(r), r.Get<long>("version"), r.Get<string[]>("recent_reservations"));
     }
 
-    /// <summary>Writes the charged chip; returns the row's new version, or null when the row moved on since <paramref name="version"/>.</summary>
-    public async Task<long?> ChargeAsync(ChipSummary charged, long version, string requestId, bool trial, DateTimeOffset now, CancellationToken ct)
+    /// <summary>
+    /// Writes the charged chip and records the grant; returns the row's new version and the record, or
+    /// null when the row moved on since <paramref name="version"/> (then nothing was written).
+    /// </summary>
+    public async Task<(long Version, GrantRecord Record)?> ChargeAsync(ChipSummary charged, long version, string requestId, bool trial, Grant grant,
+                                                                      DateTimeOffset now, CancellationToken ct)
     {
         await using var c = await db.OpenConnectionAsync(ct);
         await using var cmd = c.CreateCommand().P("id", charged.Id).P("version", version)
             .P("sent_this_hour", charged.SentThisHour).P("hour_bucket", charged.HourBucket).P("sent_today", charged.SentToday).P("day_bucket", charged.DayBucket)
             .P("now", now).P("breaker", ChipRow.ToWire(charged.Breaker)).P("breaker_until", charged.BreakerUntil)
-            .P("request", requestId).P("kept", RecentKept).P("trial", trial).Positional(Charge);
-        return await cmd.ExecuteScalarAsync(ct) is long v ? v : null;
+            .P("request", requestId).P("kept", RecentKept).P("trial", trial)
+            .P("contact", grant.Contact).P("kind", grant.Kind.ToWire()).P("affinity", grant.Affinity).P("candidates", grant.CandidateCount)
+            .Json("excluded", JsonSerializer.Serialize(grant.Excluded)).P("fallback", grant.Fallback).P("node", node).Text("migration_reason", grant.MigrationReason)
+            .Positional(Charge);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        if (!await r.ReadAsync(ct)) return null;
+        return (r.Get<long>("version"), new GrantRecord(r.Get<long>("selection_id"), r.Get<string>("reason"), r.Get<long>("conversation_id"),
+            r.Opt<long>("previous_chip"), r.Get<bool>("announcement_pending")));
+    }
+
+    /// <summary>What the grant with audit row <paramref name="selectionId"/> recorded.</summary>
+    public async Task<GrantRecord> RecordedAsync(long selectionId, CancellationToken ct)
+    {
+        await using var c = await db.OpenConnectionAsync(ct);
+        await using var cmd = c.CreateCommand().P("selection", selectionId).Positional(Recorded);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        if (!await r.ReadAsync(ct)) throw new InvalidOperationException($"selection {selectionId} is not recorded");
+        return new GrantRecord(r.Get<long>("selection_id"), r.Get<string>("reason"), r.Get<long>("conversation_id"), null, r.Get<bool>("announcement_pending"));
     }
 }

@@ -37,40 +37,6 @@ public sealed class SelectionStore(NpgsqlDataSource db, string node)
         LEFT JOIN conversations conv ON conv.contact = @contact
         """);
 
-    // A chip grain said yes: record the decision, make the chip the contact's sticky chip (a migration
-    // when it was another), and log the migration, in one statement. The charge itself is already durable
-    // in the chip's row (the grain writes it first), so a crash here leaves a charged slot without its
-    // audit row, never an audit row without its charge.
-    static readonly PositionalSql Granted = new("""
-        WITH before AS (
-            SELECT chip_id FROM conversations WHERE contact = @contact
-        ), conv AS (
-            INSERT INTO conversations AS c (contact, chip_id, started_at, updated_at)
-            VALUES (@contact, @chip, @now, @now)
-            ON CONFLICT (contact) DO UPDATE SET
-                chip_id = EXCLUDED.chip_id,
-                migrated_from = CASE WHEN c.chip_id <> EXCLUDED.chip_id THEN c.chip_id ELSE c.migrated_from END,
-                migrated_at = CASE WHEN c.chip_id <> EXCLUDED.chip_id THEN @now ELSE c.migrated_at END,
-                announcement_pending = c.announcement_pending OR c.chip_id <> EXCLUDED.chip_id,
-                updated_at = @now
-            RETURNING id, chip_id, announcement_pending
-        ), sel AS (
-            INSERT INTO selections (at, contact, kind, chip_id, reason, candidates, excluded, fallback, node)
-            VALUES (@now, @contact, @kind, @chip,
-                    CASE WHEN @affinity THEN 'affinity' WHEN @migration_reason IS NOT NULL THEN 'failover' ELSE 'ranked' END,
-                    @candidates, @excluded, @fallback, @node)
-            RETURNING id, reason
-        ), op AS (
-            INSERT INTO operations (at, actor, action, chip_id, contact, reason, details)
-            SELECT @now, 'selection', 'conversation_migrated', conv.chip_id, @contact, @migration_reason,
-                   jsonb_build_object('fromChip', b.chip_id, 'toChip', conv.chip_id)
-            FROM conv JOIN before b ON b.chip_id <> conv.chip_id
-        )
-        SELECT sel.id AS selection_id, sel.reason, conv.id AS conversation_id, (SELECT chip_id FROM before) AS previous_chip,
-               conv.announcement_pending
-        FROM sel, conv
-        """);
-
     const string Refusal = """
         INSERT INTO selections (at, contact, kind, code, candidates, excluded, node)
         VALUES (@now, @contact, @kind, @code, @candidates, @excluded, @node) RETURNING id
@@ -92,21 +58,6 @@ public sealed class SelectionStore(NpgsqlDataSource db, string node)
         var facts = new ContactFacts(r.Get<bool>("exists"), r.Get<bool>("has_basis"), r.Opt<DateTimeOffset>("opted_out_at"),
             r.Opt<DateTimeOffset>("last_inbound_at"), (int)r.Get<long>("unanswered"));
         return new SelectionContext(facts, r.Opt<long>("conversation_id"), r.Opt<long>("affinity_chip"), r.Get<bool>("gate_tripped"));
-    }
-
-    /// <summary>Records a reservation the chip's grain granted; see <see cref="Granted"/>.</summary>
-    public async Task<GrantRecord> RecordGrantAsync(Grant g, DateTimeOffset now, CancellationToken ct)
-    {
-        await using var conn = await db.OpenConnectionAsync(ct);
-        await using var cmd = conn.CreateCommand()
-            .P("contact", g.Contact).P("chip", g.ChipId).P("now", now).P("kind", g.Kind.ToWire()).P("affinity", g.Affinity)
-            .P("candidates", g.CandidateCount).Json("excluded", JsonSerializer.Serialize(g.Excluded)).P("fallback", g.Fallback).P("node", node)
-            .Text("migration_reason", g.MigrationReason)
-            .Positional(Granted);
-        await using var r = await cmd.ExecuteReaderAsync(ct);
-        await r.ReadAsync(ct);
-        return new GrantRecord(r.Get<long>("selection_id"), r.Get<string>("reason"), r.Get<long>("conversation_id"),
-            r.Opt<long>("previous_chip"), r.Get<bool>("announcement_pending"));
     }
 
     public async Task<long> RecordRefusalAsync(string contact, MessageKind kind, string code, int candidates,
