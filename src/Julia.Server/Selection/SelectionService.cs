@@ -85,6 +85,8 @@ public sealed class SelectionService(SelectionStore store, ChipSnapshot snapshot
                 failover ? $"affinity chip unavailable: {plan.AffinityExclusion}" : null);
             foreach (var candidate in tries)
             {
+                // While this node asks the chip, its other selections rank it last (they spread over the next-best chips).
+                using var claim = snapshot.Claiming(candidate.Id);
                 var answer = await ReserveAsync(candidate, ChipLimits.For(candidate.Stage, candidate.TrustScore, config.Caps), requestId, now, day, decision);
                 var chip = answer.Current.ToSummary();
                 snapshot.Update(chip);
