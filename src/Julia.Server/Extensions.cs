@@ -53,7 +53,7 @@ public static class Extensions
         services.TryAddKeyedSingleton(Julia.Grains.Names.Clock, TimeProvider.System);
 
         services.AddSingleton<ChipStore>();
-        services.AddSingleton(sp => new ReservationStore(db.DataSource, node));
+        services.AddSingleton<ReservationStore>();
         services.AddSingleton<ContactStore>();
         services.AddSingleton<ConversationStore>();
         services.AddSingleton<OperationStore>();

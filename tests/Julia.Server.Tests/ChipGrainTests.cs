@@ -24,11 +24,11 @@ public class ChipGrainTests(ITestOutputHelper output)
         return (db, cs, await Seed.ChipAsync(db, Now.AddDays(-1), trust: 90));
     }
 
-    static async Task<ChipSummary> RowAsync(NpgsqlDataSource db, long id) => (await new ReservationStore(db, "test").LoadAsync(id, default))!.Chip;
+    static async Task<ChipSummary> RowAsync(NpgsqlDataSource db, long id) => (await new ReservationStore(db).LoadAsync(id, default))!.Chip;
 
     static ReserveRequest Request(ChipSummary planned, string id, DateTimeOffset at, int perHour = 5) =>
         new(id, planned.ToView(), perHour, 100, TimeSpan.FromSeconds(45), at, Day,
-            new Decision("+5511987650001", "reply", false, 1, new Dictionary<string, int>(), false, null));
+            new Decision("+5511987650001", "reply", false, 1, new Dictionary<string, int>(), false, null, "test"));
 
     [Fact]
     public async Task A_request_repeated_after_a_timeout_is_charged_once()

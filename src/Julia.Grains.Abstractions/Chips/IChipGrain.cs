@@ -28,11 +28,15 @@ public sealed record ReserveRequest(
     [property: Id(0)] string RequestId, [property: Id(1)] ChipView Planned, [property: Id(2)] int PerHour, [property: Id(3)] int PerDay,
     [property: Id(4)] TimeSpan MinGap, [property: Id(5)] DateTimeOffset Now, [property: Id(6)] DateOnly Day, [property: Id(7)] Decision Decision);
 
-/// <summary>The selection decision a reservation is recorded with (the contact, the kind, how the chip was chosen).</summary>
+/// <summary>
+/// The selection decision a reservation is recorded with: the contact, the kind, how the chip was chosen,
+/// and the node that decided (the one that took the request, wherever the chip's grain runs).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("julia.Decision")]
 public sealed record Decision(
     [property: Id(0)] string Contact, [property: Id(1)] string Kind, [property: Id(2)] bool Affinity, [property: Id(3)] int Candidates,
-    [property: Id(4)] IReadOnlyDictionary<string, int> Excluded, [property: Id(5)] bool Fallback, [property: Id(6)] string? MigrationReason);
+    [property: Id(4)] IReadOnlyDictionary<string, int> Excluded, [property: Id(5)] bool Fallback, [property: Id(6)] string? MigrationReason,
+    [property: Id(7)] string Node);
 
 /// <summary>What a granted reservation recorded: its audit row and the contact's conversation.</summary>
 [GenerateSerializer, Immutable, Alias("julia.Recorded")]

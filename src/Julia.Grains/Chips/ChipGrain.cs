@@ -45,7 +45,7 @@ public sealed class ChipGrain(ReservationStore store) : Grain, IChipGrain
             }
             var charged = Reservations.Charge(chip, r.Now, r.Day);
             var d = r.Decision;
-            var grant = new Grant(d.Contact, MessageKinds.TryParse(d.Kind, out var kind) ? kind : throw new ArgumentException($"unknown kind {d.Kind}"), id, d.Affinity, d.Candidates, d.Excluded, d.Fallback, d.MigrationReason);
+            var grant = new Grant(d.Contact, MessageKinds.TryParse(d.Kind, out var kind) ? kind : throw new ArgumentException($"unknown kind {d.Kind}"), id, d.Affinity, d.Candidates, d.Excluded, d.Fallback, d.MigrationReason, d.Node);
             if (await store.ChargeAsync(charged, _copy.Version, r.RequestId, chip.Breaker != BreakerState.Closed, grant, r.Now, CancellationToken.None) is { } done)
             {
                 _copy = new ChipCopy(charged, done.Version,

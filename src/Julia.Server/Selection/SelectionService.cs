@@ -82,7 +82,7 @@ public sealed class SelectionService(SelectionStore store, ChipSnapshot snapshot
             // ranked chips in turn, those this node is reserving right now last.
             var tries = plan.AffinityFirst ? [plan.Candidates[0]] : snapshot.FreeFirst(plan.Candidates).Take(options.Value.CandidatesPerTry).ToList();
             var decision = new Decision(contact.E164, kind.ToWire(), plan.AffinityFirst, plan.Candidates.Count, plan.Excluded, plan.UsedFallback,
-                failover ? $"affinity chip unavailable: {plan.AffinityExclusion}" : null);
+                failover ? $"affinity chip unavailable: {plan.AffinityExclusion}" : null, options.Value.NodeId!);
             foreach (var candidate in tries)
             {
                 // While this node asks the chip, its other selections rank it last (they spread over the next-best chips).

@@ -9,7 +9,7 @@ namespace Julia.Storage.Chips;
 public sealed record ChipCopy(ChipSummary Chip, long Version, IReadOnlyList<string> RecentReservations);
 
 /// <summary>The chip grain's reads and its one write (a charge, conditional on the version it read).</summary>
-public sealed class ReservationStore(NpgsqlDataSource db, string node)
+public sealed class ReservationStore(NpgsqlDataSource db)
 {
     public const int RecentKept = 32;
 
@@ -89,7 +89,7 @@ public sealed class ReservationStore(NpgsqlDataSource db, string node)
             .P("now", now).P("breaker", ChipRow.ToWire(charged.Breaker)).P("breaker_until", charged.BreakerUntil)
             .P("request", requestId).P("kept", RecentKept).P("trial", trial)
             .P("contact", grant.Contact).P("kind", grant.Kind.ToWire()).P("affinity", grant.Affinity).P("candidates", grant.CandidateCount)
-            .Json("excluded", JsonSerializer.Serialize(grant.Excluded)).P("fallback", grant.Fallback).P("node", node).Text("migration_reason", grant.MigrationReason)
+            .Json("excluded", JsonSerializer.Serialize(grant.Excluded)).P("fallback", grant.Fallback).P("node", grant.Node).Text("migration_reason", grant.MigrationReason)
             .Positional(Charge);
         await using var r = await cmd.ExecuteReaderAsync(ct);
         if (!await r.ReadAsync(ct)) return null;

@@ -14,7 +14,7 @@ public sealed record SelectionContext(ContactFacts Contact, long? ConversationId
 /// migration reason: the contact is being moved off theirs.
 /// </summary>
 public sealed record Grant(string Contact, MessageKind Kind, long ChipId, bool Affinity, int CandidateCount,
-                           IReadOnlyDictionary<string, int> Excluded, bool Fallback, string? MigrationReason);
+                           IReadOnlyDictionary<string, int> Excluded, bool Fallback, string? MigrationReason, string Node);
 
 /// <summary>The decision's audit row and the contact's conversation after it.</summary>
 public sealed record GrantRecord(long SelectionId, string Reason, long ConversationId, long? PreviousChipId, bool AnnouncementPending);
