@@ -67,6 +67,7 @@ public class OverloadTests(ITestOutputHelper output)
         { new NpgsqlException("Failed to connect to 127.0.0.1:5432", new System.Net.Sockets.SocketException(111)), 503, "database_unavailable" },
         { new OperationCanceledException(), 503, "overloaded" },
         { new TimeoutException(), 503, "overloaded" },
+        { new Orleans.Runtime.SiloUnavailableException("silo S127.0.0.1:1:1 is unavailable"), 503, "cluster_unavailable" },
         // Our mistakes stay visible as 500s.
         { new PostgresException("duplicate key value", "ERROR", "ERROR", PostgresErrorCodes.UniqueViolation), 500, "internal_error" },
         { new PostgresException("syntax error", "ERROR", "ERROR", PostgresErrorCodes.SyntaxError), 500, "internal_error" },

@@ -18,12 +18,15 @@ public static class Failures
 {
     static readonly Failure Overloaded = new(503, "overloaded", "The service is busy; try again shortly.", TimeSpan.FromSeconds(1));
     static readonly Failure Unavailable = new(503, "database_unavailable", "The database cannot be reached; try again.", TimeSpan.FromSeconds(5));
+    static readonly Failure NodeLost = new(503, "cluster_unavailable", "A node of the cluster is unreachable; try again shortly.", TimeSpan.FromSeconds(2));
     static readonly Failure Bug = new(500, "internal_error", "Something went wrong on our side.", null);
 
     public static Failure Classify(Exception e) => e switch
     {
         // A deadline inside the service (the client is still waiting, or it would not be asked).
         OperationCanceledException or TimeoutException => Overloaded,
+        // A grain on a node that died, until the cluster declares it dead and the grain moves (seconds).
+        Orleans.Runtime.SiloUnavailableException or Orleans.Runtime.OrleansMessageRejectionException => NodeLost,
         PostgresException pg => pg.SqlState switch
         {
             PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.LockNotAvailable

@@ -88,6 +88,7 @@ public sealed class SelectionService(SelectionStore store, ChipSnapshot snapshot
                 // While this node asks the chip, its other selections rank it last (they spread over the next-best chips).
                 using var claim = snapshot.Claiming(candidate.Id);
                 var answer = await ReserveAsync(candidate, ChipLimits.For(candidate.Stage, candidate.TrustScore, config.Caps), requestId, now, day, decision);
+                if (answer is null) continue;
                 var chip = answer.Current.ToSummary();
                 snapshot.Update(chip);
                 if (answer.Recorded is not { } grant) continue;
@@ -109,15 +110,25 @@ public sealed class SelectionService(SelectionStore store, ChipSnapshot snapshot
     /// Asks the chip's grain for a slot. A call that timed out is in doubt (the chip may have charged):
     /// it is asked again with the same request id, which the chip answers without charging twice.
     /// </summary>
-    async Task<ReserveAnswer> ReserveAsync(ChipSummary planned, ChipLimits limits, string requestId, DateTimeOffset now, DateOnly day, Decision decision)
+    async Task<ReserveAnswer?> ReserveAsync(ChipSummary planned, ChipLimits limits, string requestId, DateTimeOffset now, DateOnly day, Decision decision)
     {
         var request = new ReserveRequest(requestId, planned.ToView(), limits.PerHour, limits.PerDay, limits.MinGap, now, day, decision);
         var chip = grains.GetGrain<IChipGrain>(planned.Id);
-        try { return await chip.TryReserveAsync(request); }
-        catch (TimeoutException e)
+        try
         {
-            log.LogWarning("Chip {Chip} reservation timed out ({Error}); asking again with the same request id", planned.Id, e.Message);
-            return await chip.TryReserveAsync(request);
+            try { return await chip.TryReserveAsync(request); }
+            catch (TimeoutException e)
+            {
+                log.LogWarning("Chip {Chip} reservation timed out ({Error}); asking again with the same request id", planned.Id, e.Message);
+                return await chip.TryReserveAsync(request);
+            }
+        }
+        // The chip's grain was on a node that just died: another chip may take a ranked message (a technical
+        // failure, not a quality signal); the contact's own chip is waited for (the caller gets a 503).
+        catch (Exception e) when (!decision.Affinity && e is Orleans.Runtime.SiloUnavailableException or Orleans.Runtime.OrleansMessageRejectionException or TimeoutException)
+        {
+            log.LogWarning("Chip {Chip} unreachable ({Error}); trying the next candidate", planned.Id, e.Message);
+            return null;
         }
     }
 

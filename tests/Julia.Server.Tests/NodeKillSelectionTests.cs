@@ -1,0 +1,91 @@
+using System.Collections.Concurrent;
+using Julia.Client;
+using Julia.Server.Tests.Infrastructure;
+using Julia.Storage.Auth;
+using Npgsql;
+using Xunit.Abstractions;
+
+namespace Julia.Server.Tests;
+
+/// <summary>
+/// Two server processes share one database; 32 clients select against both while one node is killed
+/// with SIGKILL midway. Chips whose grains lived on the dead node move to the survivor once the cluster
+/// declares it dead; caps, gaps and counters hold throughout, counted from the database.
+/// </summary>
+public class NodeKillSelectionTests(ITestOutputHelper output)
+{
+    const int Chips = 20, Clients = 32, HourCap = 8;
+
+    [Fact]
+    public async Task Kill_9_a_node_during_selections_and_caps_hold_and_its_chips_move()
+    {
+        var cs = await TestPostgres.CreateDatabaseAsync("nodekill");
+        await using var db = NpgsqlDataSource.Create(cs);
+        var now = DateTimeOffset.UtcNow;
+        var chips = new List<long>();
+        for (int i = 0; i < Chips; i++) chips.Add(await Seed.ChipAsync(db, now, trust: 90, ddd: i % 2 == 0 ? 11 : 21));
+        // Real time in child processes: a 2.25 s gap (verde 45 s × 0.05) and 8 sends an hour per chip, so the
+        // chips are still taking sends (gap-bound) when the node dies, and reach their hour cap after it.
+        var caps = System.Text.Json.JsonSerializer.Serialize(new { caps = new { minGapScale = 0.05, operating = new { perHour = HourCap, perDay = 100 } } });
+        await Sql.Exec(db, "UPDATE pool_config SET config = @c::jsonb", ("c", caps));
+        var key = await new ApiKeyStore(db).CreateAsync("load", ["agent"], now, default);
+
+        var settings = new Dictionary<string, string> { ["ConnectionStrings:Postgres"] = cs, ["Trust:Enabled"] = "false" };
+        using var a = ServerProcess.Start(new Dictionary<string, string>(settings) { ["Julia:NodeId"] = "node-a" });
+        using var b = ServerProcess.Start(new Dictionary<string, string>(settings) { ["Julia:NodeId"] = "node-b" });
+        await Task.WhenAll(a.WaitReadyAsync(), b.WaitReadyAsync());
+        JuliaClient Client(ServerProcess node) => new(new HttpClient { BaseAddress = node.BaseAddress, Timeout = TimeSpan.FromSeconds(30) }, key);
+
+        var outcomes = new ConcurrentDictionary<string, int>();
+        bool bDead = false;
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(25));
+        int contact = 0;
+        var load = Task.WhenAll(Enumerable.Range(0, Clients).Select(async c =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                var node = c % 2 == 1 && !Volatile.Read(ref bDead) ? b : a;
+                string outcome;
+                try { outcome = (await Client(node).SelectAsync($"+55119{Interlocked.Increment(ref contact) + 30000000:00000000}", "reply")).Reason; }
+                catch (JuliaApiException e) { outcome = $"{e.Status} {e.Code}"; }
+                catch (HttpRequestException) { outcome = "connection refused"; } // the killed node
+                outcomes.AddOrUpdate(outcome, 1, (_, n) => n + 1);
+            }
+        }));
+
+        await Task.Delay(TimeSpan.FromSeconds(6)); // let both nodes serve, and the chips' grains spread over both
+        b.Kill();
+        Volatile.Write(ref bDead, true);
+        var killedAt = DateTimeOffset.UtcNow;
+        await load;
+        output.WriteLine(string.Join(", ", outcomes.OrderByDescending(x => x.Value).Select(x => $"{x.Key}={x.Value}")));
+        Assert.DoesNotContain(outcomes.Keys, k => k.StartsWith("500"));
+
+        // Every chip took sends again after the kill, those whose grains were on the dead node included
+        // (they move to the survivor once the cluster declares the node dead).
+        var resumed = await Sql.Scalar<long>(db, "SELECT count(DISTINCT chip_id) FROM selections WHERE chip_id IS NOT NULL AND at > @k", ("k", killedAt));
+        var slowest = await Sql.Scalar<double>(db, """
+            SELECT extract(epoch FROM max(first) - @k)::float8 FROM (SELECT min(at) AS first FROM selections WHERE chip_id IS NOT NULL AND at > @k GROUP BY chip_id) x
+            """, ("k", killedAt));
+        output.WriteLine($"{resumed} chips took sends after the kill; the last one {slowest:F1} s after it");
+        Assert.Equal((long)Chips, resumed);
+        Assert.True(slowest < 15, $"a chip took its first send after the kill only {slowest:F1} s later");
+
+        var reserved = await Sql.Scalar<long>(db, "SELECT count(*) FROM selections WHERE chip_id IS NOT NULL");
+        Assert.True(reserved >= Chips, $"only {reserved} reservations");
+        Assert.Equal(0L, await Sql.Scalar<long>(db, $"""
+            SELECT count(*) FROM (SELECT chip_id, date_trunc('hour', at AT TIME ZONE 'UTC') FROM selections
+                                  WHERE chip_id IS NOT NULL GROUP BY 1, 2 HAVING count(*) > {HourCap}) x
+            """));
+        Assert.Equal(0L, await Sql.Scalar<long>(db, """
+            SELECT count(*) FROM (SELECT at - lag(at) OVER (PARTITION BY chip_id ORDER BY at) AS gap
+                                  FROM selections WHERE chip_id IS NOT NULL) x WHERE gap < interval '2.25 seconds'
+            """));
+        // Every charge the chips hold has its decision, and the other way round.
+        Assert.Equal(0L, await Sql.Scalar<long>(db, """
+            SELECT count(*) FROM chips c WHERE c.sent_today <> (SELECT count(*) FROM selections s WHERE s.chip_id = c.id
+                AND (s.at AT TIME ZONE 'America/Sao_Paulo')::date = c.day_bucket)
+            """));
+        a.Kill();
+    }
+}
