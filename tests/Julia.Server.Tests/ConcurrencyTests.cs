@@ -54,18 +54,9 @@ public class ConcurrencyTests(ITestOutputHelper output)
         Assert.True(reserved >= Chips * HourCap, $"only {reserved} reservations: the test did not load the caps");
         Assert.Equal(2L, await Sql.Scalar<long>(db, "SELECT count(DISTINCT node) FROM selections WHERE chip_id IS NOT NULL"));
 
-        var overHour = await Sql.Scalar<long>(db, $"""
-            SELECT count(*) FROM (SELECT chip_id, date_trunc('hour', at AT TIME ZONE 'UTC') FROM selections
-                                  WHERE chip_id IS NOT NULL GROUP BY 1, 2 HAVING count(*) > {HourCap}) x
-            """);
-        var overDay = await Sql.Scalar<long>(db, $"""
-            SELECT count(*) FROM (SELECT chip_id, (at AT TIME ZONE 'America/Sao_Paulo')::date FROM selections
-                                  WHERE chip_id IS NOT NULL GROUP BY 1, 2 HAVING count(*) > {DayCap}) x
-            """);
-        var shortGaps = await Sql.Scalar<long>(db, """
-            SELECT count(*) FROM (SELECT at - lag(at) OVER (PARTITION BY chip_id ORDER BY at) AS gap
-                                  FROM selections WHERE chip_id IS NOT NULL) x WHERE gap < interval '45 seconds'
-            """);
+        var overHour = await CapInvariants.OverHourCapAsync(db, HourCap);
+        var overDay = await CapInvariants.OverDayCapAsync(db, DayCap);
+        var shortGaps = await CapInvariants.ShortGapsAsync(db, TimeSpan.FromSeconds(45));
         var fullHours = await Sql.Scalar<long>(db, $"""
             SELECT count(*) FROM (SELECT chip_id, date_trunc('hour', at AT TIME ZONE 'UTC') FROM selections
                                   WHERE chip_id IS NOT NULL GROUP BY 1, 2 HAVING count(*) = {HourCap}) x
@@ -76,9 +67,6 @@ public class ConcurrencyTests(ITestOutputHelper output)
         Assert.Equal(0L, shortGaps);
         Assert.True(fullHours > 0, "no chip ever reached its hour cap: the caps were not exercised");
         // The row counters agree with the audit rows they were written with.
-        Assert.Equal(0L, await Sql.Scalar<long>(db, """
-            SELECT count(*) FROM chips c WHERE c.sent_today <> (SELECT count(*) FROM selections s WHERE s.chip_id = c.id
-                AND (s.at AT TIME ZONE 'America/Sao_Paulo')::date = c.day_bucket)
-            """));
+        Assert.Equal(0L, await CapInvariants.CountersOffAsync(db));
     }
 }

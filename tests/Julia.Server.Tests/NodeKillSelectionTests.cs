@@ -73,19 +73,10 @@ public class NodeKillSelectionTests(ITestOutputHelper output)
 
         var reserved = await Sql.Scalar<long>(db, "SELECT count(*) FROM selections WHERE chip_id IS NOT NULL");
         Assert.True(reserved >= Chips, $"only {reserved} reservations");
-        Assert.Equal(0L, await Sql.Scalar<long>(db, $"""
-            SELECT count(*) FROM (SELECT chip_id, date_trunc('hour', at AT TIME ZONE 'UTC') FROM selections
-                                  WHERE chip_id IS NOT NULL GROUP BY 1, 2 HAVING count(*) > {HourCap}) x
-            """));
-        Assert.Equal(0L, await Sql.Scalar<long>(db, """
-            SELECT count(*) FROM (SELECT at - lag(at) OVER (PARTITION BY chip_id ORDER BY at) AS gap
-                                  FROM selections WHERE chip_id IS NOT NULL) x WHERE gap < interval '2.25 seconds'
-            """));
+        Assert.Equal(0L, await CapInvariants.OverHourCapAsync(db, HourCap));
+        Assert.Equal(0L, await CapInvariants.ShortGapsAsync(db, TimeSpan.FromSeconds(2.25)));
         // Every charge the chips hold has its decision, and the other way round.
-        Assert.Equal(0L, await Sql.Scalar<long>(db, """
-            SELECT count(*) FROM chips c WHERE c.sent_today <> (SELECT count(*) FROM selections s WHERE s.chip_id = c.id
-                AND (s.at AT TIME ZONE 'America/Sao_Paulo')::date = c.day_bucket)
-            """));
+        Assert.Equal(0L, await CapInvariants.CountersOffAsync(db));
         a.Kill();
     }
 }
