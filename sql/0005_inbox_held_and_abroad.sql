@@ -12,8 +12,6 @@ ALTER TABLE inbox ADD COLUMN held_for text;
 ALTER TABLE inbox ADD CONSTRAINT inbox_held_for_check CHECK ((status = 'held') = (held_for IS NOT NULL));
 -- Releasing held events looks them up by LID.
 CREATE INDEX inbox_held ON inbox (held_for) WHERE status = 'held';
--- Ignored events are pruned by age.
-CREATE INDEX inbox_ignored ON inbox (received_at) WHERE status = 'ignored';
 
 -- WhatsApp's LID (a privacy alias of a user, the same on every number) and the phone it stands for,
 -- learnt from events that carry both.

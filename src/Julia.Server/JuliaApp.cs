@@ -68,8 +68,10 @@ public static class JuliaApp
 
         using var bootLogs = LoggerFactory.Create(l => l.AddSerilog(logger));
         var db = await Database.Database.OpenAsync(builder.Configuration, options, bootLogs, ct);
-        builder.Services.AddJulia(db, options, sending);
+        // The silo first: hosted services start in order and stop in reverse, so the workers that call
+        // grains start after the silo is active and stop before it leaves.
         builder.AddJuliaCluster(db.DataSource, cluster, options.NodeId);
+        builder.Services.AddJulia(db, options, sending);
 
         var app = builder.Build();
         app.Lifetime.ApplicationStopped.Register(() => db.DisposeAsync().AsTask().GetAwaiter().GetResult());

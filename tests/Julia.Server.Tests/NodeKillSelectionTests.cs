@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using Julia.Client;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Julia.Server.Tests.Infrastructure;
 using Julia.Storage.Auth;
 using Npgsql;
@@ -54,6 +56,10 @@ public class NodeKillSelectionTests(ITestOutputHelper output)
         }));
 
         await Task.Delay(TimeSpan.FromSeconds(6)); // let both nodes serve, and the chips' grains spread over both
+        // Where the chips' grains live now: the test is about those on the node that dies.
+        var onB = await ChipGrainsOnAsync(cs, db, "node-b");
+        output.WriteLine($"{onB} of {Chips} chip grains on node-b before the kill");
+        Assert.True(onB > 0, "no chip grain lived on the node that is killed");
         b.Kill();
         Volatile.Write(ref bDead, true);
         var killedAt = DateTimeOffset.UtcNow;
@@ -75,8 +81,26 @@ public class NodeKillSelectionTests(ITestOutputHelper output)
         Assert.True(reserved >= Chips, $"only {reserved} reservations");
         Assert.Equal(0L, await CapInvariants.OverHourCapAsync(db, HourCap));
         Assert.Equal(0L, await CapInvariants.ShortGapsAsync(db, TimeSpan.FromSeconds(2.25)));
+        // One grant per selection, however its chip's node died under it (each request is a new contact).
+        Assert.Equal(0L, await Sql.Scalar<long>(db, "SELECT count(*) FROM (SELECT contact FROM selections WHERE chip_id IS NOT NULL GROUP BY 1 HAVING count(*) > 1) x"));
         // Every charge the chips hold has its decision, and the other way round.
         Assert.Equal(0L, await CapInvariants.CountersOffAsync(db));
         a.Kill();
+    }
+
+    /// <summary>How many ChipGrain activations the node named <paramref name="node"/> holds (asked as an Orleans client).</summary>
+    static async Task<int> ChipGrainsOnAsync(string cs, NpgsqlDataSource db, string node)
+    {
+        var port = await Sql.Scalar<int>(db, "SELECT port FROM orleansmembership WHERE siloname = @n AND status = 3", ("n", node));
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
+        builder.UseOrleansClient(c => c.UseJuliaCluster(cs));
+        using var client = builder.Build();
+        await client.StartAsync();
+        try
+        {
+            var stats = await client.Services.GetRequiredService<IClusterClient>().GetGrain<IManagementGrain>(0).GetDetailedGrainStatistics();
+            return stats.Count(s => s.GrainType.Contains("ChipGrain") && s.SiloAddress.Endpoint.Port == port);
+        }
+        finally { await client.StopAsync(); }
     }
 }

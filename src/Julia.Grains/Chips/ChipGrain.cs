@@ -14,7 +14,7 @@ namespace Julia.Grains.Chips;
 /// reason: only one write per version succeeds. Durable before acknowledged: the answer follows the write,
 /// which also records the decision (audit row, sticky conversation) so the two cannot disagree.
 /// </summary>
-public sealed class ChipGrain(ReservationStore store) : Grain, IChipGrain
+public sealed class ChipGrain(ReservationStore store, [Microsoft.Extensions.DependencyInjection.FromKeyedServices(Names.Clock)] TimeProvider time) : Grain, IChipGrain
 {
     ChipCopy? _copy;
 
@@ -25,7 +25,22 @@ public sealed class ChipGrain(ReservationStore store) : Grain, IChipGrain
 
     public async Task<ReserveAnswer> TryReserveAsync(ReserveRequest r)
     {
+        try { return await ReserveAsync(r); }
+        catch (Npgsql.NpgsqlException e)
+        {
+            // Sent in a form that survives the trip to another node (see ChipStoreException).
+            throw new ChipStoreException(e.Message, (e as Npgsql.PostgresException)?.SqlState, e.IsTransient || e.InnerException is TimeoutException);
+        }
+    }
+
+    async Task<ReserveAnswer> ReserveAsync(ReserveRequest r)
+    {
         var id = this.GetPrimaryKeyLong();
+        // A request that queued behind others is checked and stamped with the chip's own clock, so the gap
+        // and the hour are those of the real send. (The São Paulo day stays the caller's: a request queued
+        // across midnight counts on the day it was made.)
+        var clock = time.GetUtcNow();
+        if (clock > r.Now) r = r with { Now = clock };
         bool fresh = false;
         if (_copy is null) { _copy = await ReadAsync(id); fresh = true; }
         if (await RepeatedAsync(r.RequestId) is { } repeat) return repeat;

@@ -27,19 +27,25 @@ public static class Failures
         OperationCanceledException or TimeoutException => Overloaded,
         // A grain on a node that died, until the cluster declares it dead and the grain moves (seconds).
         Orleans.Runtime.SiloUnavailableException or Orleans.Runtime.OrleansMessageRejectionException => NodeLost,
-        PostgresException pg => pg.SqlState switch
-        {
-            PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.LockNotAvailable
-                or PostgresErrorCodes.QueryCanceled or PostgresErrorCodes.TooManyConnections => Overloaded,
-            _ when pg.SqlState.StartsWith("53") => Overloaded,                    // insufficient resources
-            _ when pg.SqlState.StartsWith("08") || pg.SqlState.StartsWith("57P") => Unavailable, // connection lost, shutting down, starting up
-            _ => Bug,                                                            // constraint, syntax, data: our mistake
-        },
+        PostgresException pg => FromSqlState(pg.SqlState),
+        // The same, from a chip grain on another node.
+        Julia.Grains.Chips.ChipStoreException { SqlState: { } state } => FromSqlState(state),
+        Julia.Grains.Chips.ChipStoreException { Transient: true } => Overloaded,
+        Julia.Grains.Chips.ChipStoreException => Unavailable,
         // Not from the server: the pool had no free connection in time, a command timed out, or the socket broke.
         NpgsqlException { InnerException: TimeoutException } => Overloaded,
         NpgsqlException n when n.Message.Contains("pool has been exhausted", StringComparison.OrdinalIgnoreCase) => Overloaded,
         NpgsqlException => Unavailable,
         System.Net.Sockets.SocketException => Unavailable,
         _ => Bug,
+    };
+
+    static Failure FromSqlState(string state) => state switch
+    {
+        PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.LockNotAvailable
+            or PostgresErrorCodes.QueryCanceled or PostgresErrorCodes.TooManyConnections => Overloaded,
+        _ when state.StartsWith("53") => Overloaded,                             // insufficient resources
+        _ when state.StartsWith("08") || state.StartsWith("57P") => Unavailable, // connection lost, shutting down, starting up
+        _ => Bug,                                                            // constraint, syntax, data: our mistake
     };
 }

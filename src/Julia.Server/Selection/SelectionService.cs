@@ -36,12 +36,20 @@ public sealed class SelectionService(SelectionStore store, ChipSnapshot snapshot
     public async Task<SelectionOutcome> SelectAsync(Phone contact, MessageKind kind, IReadOnlySet<long> exclude, CancellationToken ct)
     {
         try { return await SelectOnceAsync(contact, kind, exclude, ct); }
-        catch (Npgsql.PostgresException e) when (e.SqlState is Npgsql.PostgresErrorCodes.DeadlockDetected or Npgsql.PostgresErrorCodes.SerializationFailure)
+        catch (Exception e) when (SqlState(e) is Npgsql.PostgresErrorCodes.DeadlockDetected or Npgsql.PostgresErrorCodes.SerializationFailure)
         {
-            log.LogWarning("Selection for {Contact} retried after {SqlState}: {Error}", contact.Masked, e.SqlState, e.MessageText);
+            log.LogWarning("Selection for {Contact} retried after {SqlState}: {Error}", contact.Masked, SqlState(e), e.Message);
             return await SelectOnceAsync(contact, kind, exclude, ct);
         }
     }
+
+    static string? SqlState(Exception e) => e switch
+    {
+        Npgsql.PostgresException p => p.SqlState,
+        ChipStoreException c => c.SqlState,
+        _ => null,
+    };
+
 
     async Task<SelectionOutcome> SelectOnceAsync(Phone contact, MessageKind kind, IReadOnlySet<long> exclude, CancellationToken ct)
     {
@@ -88,7 +96,6 @@ public sealed class SelectionService(SelectionStore store, ChipSnapshot snapshot
                 // While this node asks the chip, its other selections rank it last (they spread over the next-best chips).
                 using var claim = snapshot.Claiming(candidate.Id);
                 var answer = await ReserveAsync(candidate, ChipLimits.For(candidate.Stage, candidate.TrustScore, config.Caps), requestId, now, day, decision);
-                if (answer is null) continue;
                 var chip = answer.Current.ToSummary();
                 snapshot.Update(chip);
                 if (answer.Recorded is not { } grant) continue;
@@ -106,29 +113,30 @@ public sealed class SelectionService(SelectionStore store, ChipSnapshot snapshot
             "No chip can send this message now; see excluded for why each chip was left out."), plan.Candidates.Count, excluded, now, ct);
     }
 
+    /// <summary>How long a selection keeps asking a chip whose answer is in doubt (its node died, the call timed out).</summary>
+    static readonly TimeSpan InDoubtFor = TimeSpan.FromSeconds(15);
+
     /// <summary>
-    /// Asks the chip's grain for a slot. A call that timed out is in doubt (the chip may have charged):
-    /// it is asked again with the same request id, which the chip answers without charging twice.
+    /// Asks the chip's grain for a slot. A call that timed out, or that met a node that just died, is in
+    /// doubt: the chip may have charged. So the same chip is asked again with the same request id (which it
+    /// answers without charging twice; a new activation finds the id in the row) until it answers, never
+    /// another chip meanwhile: that could grant one selection twice. A node's death is declared in seconds,
+    /// and its grains come back on a live node; past <see cref="InDoubtFor"/> the caller gets a 503.
     /// </summary>
-    async Task<ReserveAnswer?> ReserveAsync(ChipSummary planned, ChipLimits limits, string requestId, DateTimeOffset now, DateOnly day, Decision decision)
+    async Task<ReserveAnswer> ReserveAsync(ChipSummary planned, ChipLimits limits, string requestId, DateTimeOffset now, DateOnly day, Decision decision)
     {
         var request = new ReserveRequest(requestId, planned.ToView(), limits.PerHour, limits.PerDay, limits.MinGap, now, day, decision);
         var chip = grains.GetGrain<IChipGrain>(planned.Id);
-        try
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        for (int attempt = 1; ; attempt++)
         {
             try { return await chip.TryReserveAsync(request); }
-            catch (TimeoutException e)
+            catch (Exception e) when (e is TimeoutException or Orleans.Runtime.SiloUnavailableException or Orleans.Runtime.OrleansMessageRejectionException
+                                      && started.Elapsed < InDoubtFor)
             {
-                log.LogWarning("Chip {Chip} reservation timed out ({Error}); asking again with the same request id", planned.Id, e.Message);
-                return await chip.TryReserveAsync(request);
+                log.LogWarning("Chip {Chip} reservation in doubt ({Error}); asking again with the same request id", planned.Id, e.Message);
+                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(250 * attempt, 2000)));
             }
-        }
-        // The chip's grain was on a node that just died: another chip may take a ranked message (a technical
-        // failure, not a quality signal); the contact's own chip is waited for (the caller gets a 503).
-        catch (Exception e) when (!decision.Affinity && e is Orleans.Runtime.SiloUnavailableException or Orleans.Runtime.OrleansMessageRejectionException or TimeoutException)
-        {
-            log.LogWarning("Chip {Chip} unreachable ({Error}); trying the next candidate", planned.Id, e.Message);
-            return null;
         }
     }
 
