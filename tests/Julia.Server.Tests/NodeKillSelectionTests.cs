@@ -55,7 +55,10 @@ public class NodeKillSelectionTests(ITestOutputHelper output)
             }
         }));
 
-        await Task.Delay(TimeSpan.FromSeconds(6)); // let both nodes serve, and the chips' grains spread over both
+        // Let both nodes serve for a while (and the chips' grains spread over both) before one dies.
+        await Eventually.True(async () => await Sql.Scalar<long>(db, "SELECT count(*) FROM selections WHERE chip_id IS NOT NULL") >= 40
+                                          && await Sql.Scalar<long>(db, "SELECT count(DISTINCT node) FROM selections WHERE chip_id IS NOT NULL") == 2,
+            TimeSpan.FromSeconds(20), "both nodes to grant selections");
         // Where the chips' grains live now: the test is about those on the node that dies.
         var onB = await ChipGrainsOnAsync(cs, db, "node-b");
         output.WriteLine($"{onB} of {Chips} chip grains on node-b before the kill");
