@@ -53,24 +53,23 @@ public sealed class ChipGrain(ReservationStore store, [Microsoft.Extensions.Depe
             if (Reservations.Refusal(chip, planned, limits, r.Now, r.Day) is { } refusal)
             {
                 if (fresh || OwnRefusals.Contains(refusal)) return new(false, refusal, chip.ToView());
-                _copy = await ReadAsync(id);
-                fresh = true;
-                if (await RepeatedAsync(r.RequestId) is { } earlier) return earlier;
-                continue;
             }
-            var charged = Reservations.Charge(chip, r.Now, r.Day);
-            var d = r.Decision;
-            var grant = new Grant(d.Contact, MessageKinds.TryParse(d.Kind, out var kind) ? kind : throw new ArgumentException($"unknown kind {d.Kind}"), id, d.Affinity, d.Candidates, d.Excluded, d.Fallback, d.MigrationReason, d.Node);
-            if (await store.ChargeAsync(charged, _copy.Version, r.RequestId, chip.Breaker != BreakerState.Closed, grant, r.Now, CancellationToken.None) is { } done)
+            else
             {
-                _copy = new ChipCopy(charged, done.Version,
-                    [.. _copy.RecentReservations.TakeLast(ReservationStore.RecentKept - 1), $"{r.RequestId}:{done.Record.SelectionId}"]);
-                return new(true, null, charged.ToView(), ToWire(done.Record));
+                var charged = Reservations.Charge(chip, r.Now, r.Day);
+                var d = r.Decision;
+                var grant = new Grant(d.Contact, MessageKinds.TryParse(d.Kind, out var kind) ? kind : throw new ArgumentException($"unknown kind {d.Kind}"),
+                    id, d.Affinity, d.Candidates, d.Excluded, d.Fallback, d.MigrationReason, d.Node);
+                if (await store.ChargeAsync(charged, _copy.Version, r.RequestId, chip.Breaker != BreakerState.Closed, grant, r.Now, CancellationToken.None) is { } done)
+                {
+                    _copy = done.Copy;
+                    return new(true, null, charged.ToView(), ToWire(done.Record));
+                }
             }
-            // The row moved on since it was read: read it and decide again.
+            // A refusal that may lag an out-of-band change, or a row that moved on since it was read: read it and decide again.
             _copy = await ReadAsync(id);
             fresh = true;
-            if (await RepeatedAsync(r.RequestId) is { } first) return first;
+            if (await RepeatedAsync(r.RequestId) is { } earlier) return earlier;
         }
         return new(false, "contended", _copy.Chip.ToView());
     }

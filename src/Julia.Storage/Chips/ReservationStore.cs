@@ -11,7 +11,7 @@ public sealed record ChipCopy(ChipSummary Chip, long Version, IReadOnlyList<stri
 /// <summary>The chip grain's reads and its one write (a charge, conditional on the version it read).</summary>
 public sealed class ReservationStore(NpgsqlDataSource db)
 {
-    public const int RecentKept = 32;
+    const int RecentKept = 32;
 
     static readonly PositionalSql Load = new($"SELECT {ChipRow.Columns}, version, recent_reservations FROM chips WHERE id = @id");
 
@@ -28,7 +28,7 @@ public sealed class ReservationStore(NpgsqlDataSource db)
                    last_sent_at = @now, breaker_state = @breaker, breaker_until = @breaker_until, updated_at = @now,
                    recent_reservations = (array_append(recent_reservations, @request || ':' || (SELECT sel_id FROM n)))[greatest(1, cardinality(recent_reservations) + 2 - @kept):]
             WHERE id = @id AND version = @version
-            RETURNING id, version
+            RETURNING id, version, recent_reservations
         ), trial AS (
             INSERT INTO breaker_log (chip_id, at, from_state, to_state, reason)
             SELECT id, @now, 'open', 'half_open', 'trial admitted' FROM r WHERE @trial
@@ -56,7 +56,7 @@ public sealed class ReservationStore(NpgsqlDataSource db)
                    jsonb_build_object('fromChip', b.chip_id, 'toChip', conv.chip_id)
             FROM conv JOIN before b ON b.chip_id <> conv.chip_id
         )
-        SELECT r.version, sel.id AS selection_id, sel.reason, conv.id AS conversation_id, (SELECT chip_id FROM before) AS previous_chip,
+        SELECT r.version, r.recent_reservations, sel.id AS selection_id, sel.reason, conv.id AS conversation_id, (SELECT chip_id FROM before) AS previous_chip,
                conv.announcement_pending
         FROM r, sel, conv
         """);
@@ -77,10 +77,11 @@ public sealed class ReservationStore(NpgsqlDataSource db)
     }
 
     /// <summary>
-    /// Writes the charged chip and records the grant; returns the row's new version and the record, or
-    /// null when the row moved on since <paramref name="version"/> (then nothing was written).
+    /// Writes the charged chip and records the grant; returns the chip as stored now (version and request
+    /// ids included) and the record, or null when the row moved on since <paramref name="version"/> (then
+    /// nothing was written).
     /// </summary>
-    public async Task<(long Version, GrantRecord Record)?> ChargeAsync(ChipSummary charged, long version, string requestId, bool trial, Grant grant,
+    public async Task<(ChipCopy Copy, GrantRecord Record)?> ChargeAsync(ChipSummary charged, long version, string requestId, bool trial, Grant grant,
                                                                       DateTimeOffset now, CancellationToken ct)
     {
         await using var c = await db.OpenConnectionAsync(ct);
@@ -93,7 +94,7 @@ public sealed class ReservationStore(NpgsqlDataSource db)
             .Positional(Charge);
         await using var r = await cmd.ExecuteReaderAsync(ct);
         if (!await r.ReadAsync(ct)) return null;
-        return (r.Get<long>("version"), new GrantRecord(r.Get<long>("selection_id"), r.Get<string>("reason"), r.Get<long>("conversation_id"),
+        return (new ChipCopy(charged, r.Get<long>("version"), r.Get<string[]>("recent_reservations")), new GrantRecord(r.Get<long>("selection_id"), r.Get<string>("reason"), r.Get<long>("conversation_id"),
             r.Opt<long>("previous_chip"), r.Get<bool>("announcement_pending")));
     }
 

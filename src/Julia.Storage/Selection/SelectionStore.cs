@@ -1,7 +1,5 @@
 using System.Text.Json;
 using Julia.Domain.Selection;
-using Julia.Domain.Trust;
-using Julia.Storage.Chips;
 using Npgsql;
 
 namespace Julia.Storage.Selection;
