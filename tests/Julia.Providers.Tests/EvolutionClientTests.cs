@@ -16,7 +16,9 @@ public class EvolutionClientTests : IAsyncLifetime
     {
         _sim = await EvolutionSimulator.StartAsync(new SimulatorOptions { Receipts = false, ReplyProbability = 0 });
         _sim.AddInstance(new InstanceSpec("chip-1", "token-1", "secret-1", "+5511999990001"));
-        var options = new EvolutionOptions { AttemptTimeout = TimeSpan.FromMilliseconds(500), Retries = 2, RetryBaseDelay = TimeSpan.FromMilliseconds(10) };
+        // 2 s per attempt: a first, cold send on a machine busy with the other test assemblies once took over
+        // 500 ms, was retried, and reached the simulator twice.
+        var options = new EvolutionOptions { AttemptTimeout = TimeSpan.FromSeconds(2), Retries = 2, RetryBaseDelay = TimeSpan.FromMilliseconds(10) };
         _client = new EvolutionClient(new HttpClient { BaseAddress = _sim.BaseAddress }, options);
     }
 
