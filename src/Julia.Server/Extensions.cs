@@ -2,7 +2,9 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Julia.Server.Auth;
 using Julia.Server.Pool;
-using Julia.Server.Selection;
+using Julia.Grains.Conversations;
+using Julia.Grains.Selection;
+using Julia.Grains.Pool;
 using Julia.Storage.Auth;
 using Julia.Storage.Chips;
 using Julia.Storage.Contacts;
@@ -68,9 +70,10 @@ public static class Extensions
         services.AddSingleton<SignalStore>();
         services.AddSingleton<ChipGateways>();
 
-        services.AddSingleton<ChipSnapshot>();
+        services.AddSingleton(new SelectionOptions(node, options.SnapshotTtl, options.CandidatesPerTry));
+        services.AddSingleton<ChipDirectory>();
         services.AddSingleton<PoolSettings>();
-        services.AddSingleton<SelectionService>();
+        services.AddSingleton<Selector>();
         services.AddHostedService<ChangeListener>();
 
         services.AddSingleton(sending.Outbox);

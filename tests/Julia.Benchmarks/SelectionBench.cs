@@ -41,16 +41,12 @@ public static class SelectionBench
         await Client(url, key, 1).PutPoolConfigAsync(new { caps = new { minGapScale = 0.02, operating = new { perHour = 100_000, perDay = 1_000_000 } } });
 
         var http = Client(url, key, 64);
-        var service = app.Services.GetRequiredService<Julia.Server.Selection.SelectionService>();
-        var none = new HashSet<long>();
+        var grains = app.Services.GetRequiredService<IGrainFactory>();
         var paths = new (string Name, Func<string, string, Task<bool>> Select)[]
         {
-            // The engine: guardrails, ranking, reservation and audit (two round trips, one commit).
+            // The engine: the contact's grain (guardrails, ranking) and the chip's grain (reservation and audit, one statement).
             ("in-process", async (contact, kind) =>
-            {
-                Julia.Domain.Selection.MessageKinds.TryParse(kind, out var k);
-                return (await service.SelectAsync(Julia.Domain.Phones.Phone.Parse(contact), k, none, default)).Selected is not null;
-            }),
+                (await grains.GetGrain<Julia.Grains.Conversations.IConversationGrain>(contact).SelectAsync(kind, [])).Selected is not null),
             // The same through the API: client, Kestrel, auth, JSON; the client shares the 2 cores.
             ("HTTP", async (contact, kind) =>
             {

@@ -12,7 +12,7 @@ namespace Julia.Server.Tests;
 /// <summary>
 /// A selection once answered 500 under load. Overload and database trouble are the caller's cue to
 /// retry later (503, Retry-After, a code); only a genuine bug is a 500. (The 500 itself was not
-/// reproduced; see ChipSnapshotTests for the one path found that could give it.)
+/// reproduced; see ChipDirectoryTests for the one path found that could give it.)
 /// </summary>
 public class OverloadTests(ITestOutputHelper output)
 {

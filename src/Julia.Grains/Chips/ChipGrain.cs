@@ -23,15 +23,7 @@ public sealed class ChipGrain(ReservationStore store, [Microsoft.Extensions.Depe
     // reconnection, a cleared cooldown), so it is confirmed on a fresh read first.
     static readonly HashSet<string> OwnRefusals = ["hour_cap", "day_cap", "min_gap"];
 
-    public async Task<ReserveAnswer> TryReserveAsync(ReserveRequest r)
-    {
-        try { return await ReserveAsync(r); }
-        catch (Npgsql.NpgsqlException e)
-        {
-            // Sent in a form that survives the trip to another node (see ChipStoreException).
-            throw new ChipStoreException(e.Message, (e as Npgsql.PostgresException)?.SqlState, e.IsTransient || e.InnerException is TimeoutException);
-        }
-    }
+    public Task<ReserveAnswer> TryReserveAsync(ReserveRequest r) => Stored.Guard(() => ReserveAsync(r));
 
     async Task<ReserveAnswer> ReserveAsync(ReserveRequest r)
     {

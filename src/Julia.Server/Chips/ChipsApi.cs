@@ -4,7 +4,7 @@ using Julia.Domain.Phones;
 using Julia.Domain.Trust;
 using Julia.Server.Auth;
 using Julia.Server.Http;
-using Julia.Server.Pool;
+using Julia.Grains.Pool;
 using Julia.Storage.Chips;
 using Microsoft.AspNetCore.Http.HttpResults;
 using System.Security.Claims;

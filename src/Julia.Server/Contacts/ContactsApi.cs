@@ -1,6 +1,7 @@
 using Julia.Grains;
 using System.Security.Claims;
 using Julia.Domain.Phones;
+using Julia.Grains.Conversations;
 using Julia.Server.Auth;
 using Julia.Server.Http;
 using Julia.Storage.Contacts;
@@ -34,8 +35,9 @@ public static class ContactsApi
 
     static readonly string[] Bases = ["consent", "legitimate_interest"];
 
+    // Changes go through the contact's grain (it keeps what selection reads); the answer is read back from the table.
     static async Task<Results<Ok<ContactJson>, ProblemHttpResult>> PutBasis(string phone, LawfulBasisRequest body, ClaimsPrincipal user,
-        ContactStore store, [FromKeyedServices(Names.Clock)] TimeProvider time, CancellationToken ct)
+        ContactStore store, IGrainFactory grains, CancellationToken ct)
     {
         if (!Phone.TryParse(phone, out var p)) return Problems.InvalidPhone();
         if (body.LawfulBasis is null || !Bases.Contains(body.LawfulBasis))
@@ -43,8 +45,8 @@ public static class ContactsApi
         if (string.IsNullOrWhiteSpace(body.Source) || body.Source.Length > 500)
             return Problems.Invalid("source_required", "source (where the basis comes from, at most 500 characters) is required.");
         if (body.Name is { Length: > 200 }) return Problems.Invalid("invalid_name", "name is at most 200 characters.");
-        var c = await store.PutBasisAsync(p.E164, p.Ddd, body.Name, body.LawfulBasis, body.Source.Trim(), user.Actor(), time.GetUtcNow(), ct);
-        return TypedResults.Ok(ContactJson.From(c));
+        await grains.GetGrain<IConversationGrain>(p.E164).PutBasisAsync(body.LawfulBasis, body.Source.Trim(), body.Name, user.Actor());
+        return TypedResults.Ok(ContactJson.From((await store.GetAsync(p.E164, ct))!));
     }
 
     static async Task<Results<Ok<ContactJson>, ProblemHttpResult>> Get(string phone, ContactStore store, CancellationToken ct)
@@ -54,22 +56,22 @@ public static class ContactsApi
     }
 
     static async Task<Results<Ok<ContactJson>, ProblemHttpResult>> OptOut(string phone, OptOutRequest? body, ClaimsPrincipal user,
-        ContactStore store, [FromKeyedServices(Names.Clock)] TimeProvider time, CancellationToken ct)
+        ContactStore store, IGrainFactory grains, CancellationToken ct)
     {
         if (!Phone.TryParse(phone, out var p)) return Problems.InvalidPhone();
         var source = string.IsNullOrWhiteSpace(body?.Source) ? "api" : body.Source.Trim();
         if (source.Length > 200 || body?.Text is { Length: > 4096 }) return Problems.Invalid("invalid_field", "source is at most 200 characters, text at most 4096.");
-        var c = await store.OptOutAsync(p.E164, p.Ddd, source, body?.Text, user.Actor(), time.GetUtcNow(), ct);
-        return TypedResults.Ok(ContactJson.From(c));
+        await grains.GetGrain<IConversationGrain>(p.E164).OptOutAsync(source, body?.Text, user.Actor());
+        return TypedResults.Ok(ContactJson.From((await store.GetAsync(p.E164, ct))!));
     }
 
     static async Task<Results<Ok<ContactJson>, ProblemHttpResult>> OptIn(string phone, OptInRequest body, ClaimsPrincipal user,
-        ContactStore store, [FromKeyedServices(Names.Clock)] TimeProvider time, CancellationToken ct)
+        ContactStore store, IGrainFactory grains, CancellationToken ct)
     {
         if (!Phone.TryParse(phone, out var p)) return Problems.InvalidPhone();
         if (!Problems.IsValidReason(body.Reason)) return Problems.ReasonRequired();
-        return await store.OptInAsync(p.E164, body.Reason!.Trim(), user.Actor(), time.GetUtcNow(), ct) is { } c
-            ? TypedResults.Ok(ContactJson.From(c))
+        return await grains.GetGrain<IConversationGrain>(p.E164).OptInAsync(body.Reason!.Trim(), user.Actor())
+            ? TypedResults.Ok(ContactJson.From((await store.GetAsync(p.E164, ct))!))
             : ContactNotFound();
     }
 

@@ -29,9 +29,9 @@ public static class Failures
         Orleans.Runtime.SiloUnavailableException or Orleans.Runtime.OrleansMessageRejectionException => NodeLost,
         PostgresException pg => FromSqlState(pg.SqlState),
         // The same, from a chip grain on another node.
-        Julia.Grains.Chips.ChipStoreException { SqlState: { } state } => FromSqlState(state),
-        Julia.Grains.Chips.ChipStoreException { Transient: true } => Overloaded,
-        Julia.Grains.Chips.ChipStoreException => Unavailable,
+        Julia.Grains.StoreException { SqlState: { } state } => FromSqlState(state),
+        Julia.Grains.StoreException { Transient: true } => Overloaded,
+        Julia.Grains.StoreException => Unavailable,
         // Not from the server: the pool had no free connection in time, a command timed out, or the socket broke.
         NpgsqlException { InnerException: TimeoutException } => Overloaded,
         NpgsqlException n when n.Message.Contains("pool has been exhausted", StringComparison.OrdinalIgnoreCase) => Overloaded,

@@ -10,6 +10,7 @@ using Julia.Storage.Inbox;
 using Julia.Storage.Outbox;
 using Julia.Storage.Signals;
 using Julia.Server.Inbound;
+using Julia.Grains.Conversations;
 
 namespace Julia.Server.Inbox;
 
@@ -18,7 +19,7 @@ namespace Julia.Server.Inbox;
 /// receipts, guarded state changes, idempotency keys on confirmations), because an event may be
 /// applied again after a crash between applying and marking it applied.
 /// </summary>
-public sealed class InboxApplier(InboundStore inbound, LidStore lids, ContactStore contacts, OutboxStore outbox, SignalStore signals,
+public sealed class InboxApplier(IGrainFactory grains, LidStore lids, ContactStore contacts, OutboxStore outbox, SignalStore signals,
                                  OutboxWorker outboxWorker, AgentForwarder forwarder, AgentOptions agent, Trust.TrustWorker trust, [FromKeyedServices(Names.Clock)] TimeProvider time, ILogger<InboxApplier> log)
 {
     /// <summary>How long a receipt may wait for its send to be recorded before it is dropped as unknown.</summary>
@@ -58,8 +59,10 @@ public sealed class InboxApplier(InboundStore inbound, LidStore lids, ContactSto
         var now = time.GetUtcNow();
         if (sentAt > now) sentAt = now; // the gateway's clock is not ours
 
-        var id = await inbound.AddAsync(new NewInbound(chipId, phone.E164, phone.Ddd, EvolutionWebhook.Str(key, "id")!, EvolutionWebhook.Str(data, "pushName"),
-            text, IntentName(intent), sentAt), agent.InboundUrl is not null, now, ct);
+        // The contact's grain applies the message once (by chip and gateway id) and keeps what selection reads.
+        var conversation = grains.GetGrain<IConversationGrain>(phone.E164);
+        var id = await conversation.InboundAsync(new InboundFact(chipId, EvolutionWebhook.Str(key, "id")!, EvolutionWebhook.Str(data, "pushName"),
+            text, IntentName(intent), sentAt, agent.InboundUrl is not null));
         if (id is null) return; // seen before
         forwarder.Wake();
 
@@ -72,7 +75,7 @@ public sealed class InboxApplier(InboundStore inbound, LidStore lids, ContactSto
         };
         if (intent == KeywordIntent.OptOut)
         {
-            await contacts.OptOutAsync(phone.E164, phone.Ddd, $"chip:{chipId}", text, "contact", now, ct);
+            await conversation.OptOutAsync($"chip:{chipId}", text, "contact");
             await signals.ContactLeftAsync(chipId, "opt_out", text, now, ct);
             log.LogInformation("Contact {Contact} opted out by message on chip {Chip}", phone.Masked, chipId);
         }
@@ -80,7 +83,7 @@ public sealed class InboxApplier(InboundStore inbound, LidStore lids, ContactSto
         {
             var current = await contacts.GetAsync(phone.E164, ct);
             if (current?.OptedOutAt is null) reply = null; // nothing to undo: no confirmation either
-            else await contacts.OptInAsync(phone.E164, "contact wrote a start keyword", "contact", now, ct);
+            else await conversation.OptInAsync("contact wrote a start keyword", "contact");
         }
         if (reply is not null)
         {

@@ -4,7 +4,8 @@ using Julia.Domain.Selection;
 using Julia.Domain.Sending;
 using Julia.Providers;
 using Julia.Server.Gateways;
-using Julia.Server.Selection;
+using Julia.Grains.Conversations;
+using Julia.Grains.Pool;
 using Julia.Storage.Outbox;
 using Julia.Storage.Signals;
 using Microsoft.Extensions.Options;
@@ -19,7 +20,7 @@ namespace Julia.Server.Outbox;
 /// the pool gate and fails the message. Delivery is at least once: a node that dies between the
 /// gateway's answer and its own commit leaves a message that is sent again when its lease expires.
 /// </summary>
-public sealed class OutboxWorker(OutboxStore store, SelectionService selection, Pool.PoolSettings pool, Storage.Conversations.ConversationStore conversations, IMessageGateway gateway, ChipGateways targets,
+public sealed class OutboxWorker(OutboxStore store, IGrainFactory grains, PoolSettings pool, Storage.Conversations.ConversationStore conversations, IMessageGateway gateway, ChipGateways targets,
                                  SignalStore signals, Trust.TrustWorker trust, [FromKeyedServices(Names.Clock)] TimeProvider time, IOptions<OutboxOptions> options, ILogger<OutboxWorker> log)
     : Workers.PollingWorker(log)
 {
@@ -67,7 +68,7 @@ public sealed class OutboxWorker(OutboxStore store, SelectionService selection, 
             return;
         }
 
-        var outcome = await selection.SelectAsync(contact, kind, m.TriedChips.ToHashSet(), ct);
+        var outcome = await grains.GetGrain<IConversationGrain>(contact.E164).SelectAsync(kind.ToWire(), m.TriedChips);
         if (outcome.Refused is { } refused)
         {
             await OnRefusedAsync(m, refused, now, ct);

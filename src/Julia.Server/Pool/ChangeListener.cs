@@ -1,4 +1,5 @@
-using Julia.Server.Selection;
+using Julia.Grains.Pool;
+using Julia.Grains.Selection;
 using Julia.Storage.Chips;
 using Julia.Storage.Pool;
 using Npgsql;
@@ -10,7 +11,7 @@ namespace Julia.Server.Pool;
 /// local caches when one arrives. If the connection fails, caches are dropped too and it reconnects,
 /// so a missed notification costs at most one TTL.
 /// </summary>
-public sealed class ChangeListener(NpgsqlDataSource db, ChipSnapshot chips, PoolSettings pool, ILogger<ChangeListener> log) : BackgroundService
+public sealed class ChangeListener(NpgsqlDataSource db, ChipDirectory chips, PoolSettings pool, ILogger<ChangeListener> log) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stop)
     {

@@ -1,6 +1,7 @@
 using Julia.Grains;
 using System.Security.Claims;
 using Julia.Domain.Pool;
+using Julia.Grains.Pool;
 using Julia.Server.Auth;
 using Julia.Server.Chips;
 using Julia.Server.Http;
@@ -44,20 +45,24 @@ public static class PoolApi
         return TypedResults.Ok(config);
     }
 
+    // The other nodes hear of a trip or a resume by NOTIFY; this one drops its copy at once, so the
+    // caller's next selection here already obeys it.
     static async Task<Results<Ok<GateState>, ProblemHttpResult>> Pause(ReasonRequest body, ClaimsPrincipal user, PoolStore store,
-        [FromKeyedServices(Names.Clock)] TimeProvider time, CancellationToken ct)
+        PoolSettings settings, [FromKeyedServices(Names.Clock)] TimeProvider time, CancellationToken ct)
     {
         if (!Problems.IsValidReason(body.Reason)) return Problems.ReasonRequired();
         await store.TripAsync(user.Actor(), "operator: " + body.Reason!.Trim(), time.GetUtcNow(), ct);
+        settings.Invalidate();
         return TypedResults.Ok(await store.GateAsync(ct));
     }
 
     static async Task<Results<Ok<GateState>, ProblemHttpResult>> Resume(ReasonRequest body, ClaimsPrincipal user, PoolStore store,
-        [FromKeyedServices(Names.Clock)] TimeProvider time, CancellationToken ct)
+        PoolSettings settings, [FromKeyedServices(Names.Clock)] TimeProvider time, CancellationToken ct)
     {
         if (!Problems.IsValidReason(body.Reason)) return Problems.ReasonRequired();
         if (!await store.ResumeAsync(user.Actor(), body.Reason!.Trim(), time.GetUtcNow(), ct))
             return Problems.Conflict("gate_not_tripped", "Prospecting is not paused.");
+        settings.Invalidate();
         return TypedResults.Ok(await store.GateAsync(ct));
     }
 }

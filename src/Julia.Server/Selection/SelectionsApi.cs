@@ -3,6 +3,7 @@ using Julia.Domain.Phones;
 using Julia.Domain.Selection;
 using Julia.Server.Auth;
 using Julia.Server.Http;
+using Julia.Grains.Conversations;
 using Julia.Storage.Selection;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -26,14 +27,14 @@ public static class SelectionsApi
     // the pool or the clock are 409 (the same request may succeed later).
     static readonly HashSet<string> ContactRefusals = ["contact_opted_out", "no_lawful_basis", "contact_abroad"];
 
-    static async Task<Results<Ok<SelectionJson>, ProblemHttpResult>> Select(SelectionRequestJson body, SelectionService selection, CancellationToken ct)
+    static async Task<Results<Ok<SelectionJson>, ProblemHttpResult>> Select(SelectionRequestJson body, IGrainFactory grains)
     {
         if (!Phone.TryParse(body.Contact, out var contact)) return Problems.InvalidPhone();
         if (!MessageKinds.TryParse(body.Kind, out var kind))
             return Problems.Invalid("invalid_kind", "kind must be prospecting, followup or reply (aliases: prospeccao, resposta).");
         if (body.ExcludeChips is { Length: > 1000 }) return Problems.Invalid("invalid_field", "excludeChips holds at most 1000 ids.");
 
-        var outcome = await selection.SelectAsync(contact, kind, (body.ExcludeChips ?? []).ToHashSet(), ct);
+        var outcome = await grains.GetGrain<IConversationGrain>(contact.E164).SelectAsync(kind.ToWire(), body.ExcludeChips ?? []);
         if (outcome.Selected is { } s)
             return TypedResults.Ok(new SelectionJson(s.SelectionId, s.Chip.Id, s.Chip.Phone, s.Chip.Instance, s.Reason, s.ConversationId, s.MigratedFrom,
                 s.AnnouncementPending));

@@ -38,10 +38,11 @@ public sealed class InboundStore(NpgsqlDataSource db)
             migrated_from = CASE WHEN c.chip_id <> EXCLUDED.chip_id THEN c.chip_id ELSE c.migrated_from END,
             migrated_at = CASE WHEN c.chip_id <> EXCLUDED.chip_id THEN @now ELSE c.migrated_at END,
             chip_id = EXCLUDED.chip_id, updated_at = @now
-        RETURNING (xmax <> 0 AND migrated_at = @now) AS moved
+        RETURNING id, coalesce(xmax <> 0 AND migrated_at = @now, false) AS moved
         """;
 
-    public async Task<long?> AddAsync(NewInbound m, bool forward, DateTimeOffset now, CancellationToken ct)
+    /// <summary>Stores the message; returns its id and the contact's conversation, or null when it was stored before.</summary>
+    public async Task<(long Id, long ConversationId)?> AddAsync(NewInbound m, bool forward, DateTimeOffset now, CancellationToken ct)
     {
         await using var c = await db.OpenConnectionAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
@@ -52,11 +53,18 @@ public sealed class InboundStore(NpgsqlDataSource db)
         if (id is null) return null; // the same message again
         await using (var cmd = c.Cmd(TouchContact, tx).P("contact", m.Contact).P("ddd", (short?)m.Ddd).Text("push", m.PushName).P("sent", m.SentAt).P("now", now))
             await cmd.ExecuteNonQueryAsync(ct);
+        long conversation;
+        bool moved;
         await using (var cmd = c.Cmd(Stick, tx).P("contact", m.Contact).P("chip", m.ChipId).P("now", now))
-            if (await cmd.ExecuteScalarAsync(ct) is true)
-                await OperationStore.AddAsync(c, tx, new NewOperation("inbox", "conversation_migrated", m.ChipId, m.Contact, Reason: "the contact wrote to this number"), now, ct);
+        await using (var r = await cmd.ExecuteReaderAsync(ct))
+        {
+            await r.ReadAsync(ct);
+            (conversation, moved) = (r.Get<long>("id"), r.Get<bool>("moved"));
+        }
+        if (moved)
+            await OperationStore.AddAsync(c, tx, new NewOperation("inbox", "conversation_migrated", m.ChipId, m.Contact, Reason: "the contact wrote to this number"), now, ct);
         await tx.CommitAsync(ct);
-        return id;
+        return (id.Value, conversation);
     }
 
     public async Task<List<InboundMessage>> AfterAsync(long after, int limit, CancellationToken ct)

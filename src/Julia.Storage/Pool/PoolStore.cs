@@ -15,6 +15,7 @@ public sealed class PoolStore(NpgsqlDataSource db, JsonSerializerOptions json)
     public const string ChangedChannel = "pool_changed";
 
     const string GetConfig = "SELECT config::text FROM pool_config WHERE id = 1";
+    const string GetSettings = "SELECT (SELECT config::text FROM pool_config WHERE id = 1) AS config, (SELECT gate_tripped FROM pool_state WHERE id = 1) AS tripped";
     const string PutConfig = "UPDATE pool_config SET config = @config, updated_at = @now, updated_by = @actor WHERE id = 1";
     const string GetGate = "SELECT gate_tripped, tripped_at, tripped_reason, resumed_at, resumed_by, resumed_reason FROM pool_state WHERE id = 1";
     const string Counts = "SELECT status, count(*)::int AS n, count(*) FILTER (WHERE connected)::int AS connected FROM chips GROUP BY status";
@@ -38,6 +39,17 @@ public sealed class PoolStore(NpgsqlDataSource db, JsonSerializerOptions json)
         return JsonSerializer.Deserialize<PoolConfig>(text, json) ?? new PoolConfig();
     }
 
+    /// <summary>The configuration and whether the gate is tripped, in one round trip.</summary>
+    public async Task<(PoolConfig Config, bool GateTripped)> SettingsAsync(CancellationToken ct)
+    {
+        await using var c = await db.OpenConnectionAsync(ct);
+        await using var cmd = c.Cmd(GetSettings);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        await r.ReadAsync(ct);
+        var config = JsonSerializer.Deserialize<PoolConfig>(r.OptString("config") ?? "{}", json) ?? new PoolConfig();
+        return (config, r.Opt<bool>("tripped") ?? false);
+    }
+
     public async Task SaveConfigAsync(PoolConfig config, string actor, DateTimeOffset now, CancellationToken ct)
     {
         await using var c = await db.OpenConnectionAsync(ct);
@@ -45,7 +57,6 @@ public sealed class PoolStore(NpgsqlDataSource db, JsonSerializerOptions json)
         await using (var cmd = c.Cmd(PutConfig, tx).Json("config", JsonSerializer.Serialize(config, json)).P("now", now).P("actor", actor))
             await cmd.ExecuteNonQueryAsync(ct);
         await OperationStore.AddAsync(c, tx, new NewOperation(actor, "pool_config_changed", Details: config), now, ct);
-        await using (var n = c.Cmd($"SELECT pg_notify('{ChangedChannel}', '')", tx)) await n.ExecuteNonQueryAsync(ct);
         await tx.CommitAsync(ct);
     }
 

@@ -64,7 +64,7 @@ public sealed class SendingFixture : IAsyncLifetime
         var (instance, phone) = await ReadAsync(id);
         var chip = new TestChip(id, instance, "tok-" + instance, "sec-" + instance, phone);
         Sim.AddInstance(new InstanceSpec(instance, chip.Token, chip.Secret, phone, jwt, lid));
-        Host.Get<Selection.ChipSnapshot>().Invalidate();
+        Host.Get<Julia.Grains.Selection.ChipDirectory>().Invalidate();
         return chip;
     }
 
@@ -81,7 +81,8 @@ public sealed class SendingFixture : IAsyncLifetime
     {
         await Seed.RetireAllAsync(Db, Clock.GetUtcNow());
         await Sql.Exec(Db, "UPDATE pool_state SET gate_tripped = false");
-        Host.Get<Selection.ChipSnapshot>().Invalidate();
+        Host.Get<Julia.Grains.Selection.ChipDirectory>().Invalidate();
+        Host.Get<Julia.Grains.Pool.PoolSettings>().Invalidate();
     }
 
     static int _contact;

@@ -49,7 +49,7 @@ public sealed class ServiceFixture : IAsyncLifetime
     }
 
     /// <summary>After arranging chips in SQL: drop the server's snapshot so the next selection sees them.</summary>
-    public void ChipsChanged() => Host.Get<Selection.ChipSnapshot>().Invalidate();
+    public void ChipsChanged() => Host.Get<Julia.Grains.Selection.ChipDirectory>().Invalidate();
 
     public async Task<long> ChipAsync(string status = "active", int trust = 90, int ddd = 11, int stage = 5, bool connected = true)
     {

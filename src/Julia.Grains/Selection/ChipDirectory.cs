@@ -2,16 +2,16 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using Julia.Domain.Selection;
 using Julia.Storage.Chips;
-using Microsoft.Extensions.Options;
 
-namespace Julia.Server.Selection;
+namespace Julia.Grains.Selection;
 
 /// <summary>
-/// In-memory chip summaries that selection ranks on. Read again after <c>SnapshotTtl</c> or at once
-/// when another node NOTIFYs a change; patched in place from every reservation's answer. It may be
-/// stale: the chip grain re-checks everything on its own state, so staleness costs a retry, never a cap.
+/// This node's chip directory: the chip summaries selection ranks on, shared by every conversation
+/// grain on the node. Read again after <c>SnapshotTtl</c> or at once when any node NOTIFYs a change;
+/// patched in place from every chip grain's answer. It may be stale: the chip grain re-checks everything
+/// on its own state, so staleness costs a retry, never a cap.
 /// </summary>
-public sealed class ChipSnapshot(ChipStore store, IOptions<JuliaOptions> options)
+public sealed class ChipDirectory(ChipStore store, SelectionOptions options)
 {
     // Copy-on-write: readers take the array as it is, without locks; an update publishes a new one.
     volatile ChipSummary[] _chips = [];
@@ -47,7 +47,7 @@ public sealed class ChipSnapshot(ChipStore store, IOptions<JuliaOptions> options
         return [.. ranked.Where(c => !busy.Contains(c.Id)), .. ranked.Where(c => busy.Contains(c.Id))];
     }
 
-    sealed class Release(ChipSnapshot owner, long id) : IDisposable
+    sealed class Release(ChipDirectory owner, long id) : IDisposable
     {
         public void Dispose()
         {
@@ -87,5 +87,5 @@ public sealed class ChipSnapshot(ChipStore store, IOptions<JuliaOptions> options
         return _chips;
     }
 
-    bool IsStale => _invalid || Stopwatch.GetElapsedTime(_loadedAt) > options.Value.SnapshotTtl;
+    bool IsStale => _invalid || Stopwatch.GetElapsedTime(_loadedAt) > options.SnapshotTtl;
 }

@@ -1,11 +1,11 @@
 using Julia.Domain.Chips;
 using Julia.Domain.Selection;
 using Julia.Domain.Trust;
-using Julia.Server.Selection;
+using Julia.Grains.Selection;
 
 namespace Julia.Server.Tests;
 
-public class ChipSnapshotTests
+public class ChipDirectoryTests
 {
     static ChipSummary Chip(long id) => new(id, $"+55119800000{id:00}", $"chip-{id}", 11, ChipStatus.Active, 90, RampStage.Operating,
         true, null, BreakerState.Closed, null, null, null, 0, null, 0);
@@ -18,7 +18,7 @@ public class ChipSnapshotTests
     [Fact]
     public async Task Every_candidate_comes_back_once_while_claims_come_and_go()
     {
-        var snapshot = new ChipSnapshot(null!, Microsoft.Extensions.Options.Options.Create(new JuliaOptions()));
+        var snapshot = new ChipDirectory(null!, new SelectionOptions("test", TimeSpan.FromSeconds(1), 10));
         ChipSummary[] ranked = [Chip(1)];
         using var stop = new CancellationTokenSource();
         var toggler = Task.Run(() =>
@@ -43,7 +43,7 @@ public class ChipSnapshotTests
     [Fact]
     public void Chips_being_reserved_here_go_last_in_rank_order()
     {
-        var snapshot = new ChipSnapshot(null!, Microsoft.Extensions.Options.Options.Create(new JuliaOptions()));
+        var snapshot = new ChipDirectory(null!, new SelectionOptions("test", TimeSpan.FromSeconds(1), 10));
         ChipSummary[] ranked = [Chip(1), Chip(2), Chip(3), Chip(4)];
         using var a = snapshot.Claiming(1);
         using var c = snapshot.Claiming(3);

@@ -1,66 +1,65 @@
-using Julia.Grains.Chips;
-using Julia.Grains;
 using Julia.Domain.Phones;
 using Julia.Domain.Selection;
 using Julia.Domain.Trust;
-using Julia.Server.Pool;
+using Julia.Grains.Chips;
+using Julia.Grains.Pool;
+using Julia.Grains.Selection;
+using Julia.Storage.Conversations;
 using Julia.Storage.Selection;
-using Microsoft.Extensions.Options;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
-namespace Julia.Server.Selection;
-
-/// <summary>A reserved chip. <see cref="AnnouncementPending"/>: the contact was moved to this number and has not been told yet.</summary>
-public sealed record Selected(long SelectionId, long ConversationId, ChipSummary Chip, string Reason, long? MigratedFrom, bool AnnouncementPending);
-
-public sealed record Refused(long SelectionId, Refusal Refusal, int Candidates, IReadOnlyDictionary<string, int> Excluded);
-
-/// <summary>A selection either picked a chip or was refused.</summary>
-public readonly record struct SelectionOutcome(Selected? Selected, Refused? Refused)
-{
-    public static implicit operator SelectionOutcome(Selected s) => new(s, null);
-    public static implicit operator SelectionOutcome(Refused r) => new(null, r);
-}
+namespace Julia.Grains.Conversations;
 
 /// <summary>
-/// Picks the chip for one message: guardrails, then the sticky chip if it may send, then the
-/// ranked rest, each reserved by its chip's grain (the cap authority, see <see cref="IChipGrain"/>).
-/// Every decision, granted or refused, is recorded in <c>selections</c>.
+/// Picks the chip for one message on behalf of the contact's <see cref="ConversationGrain"/> (which passes
+/// its state and runs one selection at a time): guardrails, then the sticky chip if it may send, then the
+/// ranked rest of this node's <see cref="ChipDirectory"/>, each reserved by its chip's grain (the cap
+/// authority, see <see cref="IChipGrain"/>). Every decision, granted or refused, is recorded in <c>selections</c>.
 /// </summary>
-public sealed class SelectionService(SelectionStore store, ChipSnapshot snapshot, PoolSettings pool, IGrainFactory grains, [FromKeyedServices(Names.Clock)] TimeProvider time,
-                                     IOptions<JuliaOptions> options, ILogger<SelectionService> log)
+public sealed class Selector(SelectionStore store, ChipDirectory snapshot, PoolSettings pool, IGrainFactory grains, [FromKeyedServices(Names.Clock)] TimeProvider time,
+                             SelectionOptions options, ILogger<Selector> log)
 {
     /// <summary>
     /// Selects once, and once more if PostgreSQL aborted the reservation as a deadlock or serialization
     /// failure (each statement is its own transaction, so nothing of the first try remains).
     /// </summary>
-    public async Task<SelectionOutcome> SelectAsync(Phone contact, MessageKind kind, IReadOnlySet<long> exclude, CancellationToken ct)
+    public async Task<SelectAnswer> SelectAsync(Phone contact, MessageKind kind, IReadOnlySet<long> exclude, ContactState state, CancellationToken ct)
     {
-        try { return await SelectOnceAsync(contact, kind, exclude, ct); }
+        try { return await SelectOnceAsync(contact, kind, exclude, state, ct); }
         catch (Exception e) when (SqlState(e) is Npgsql.PostgresErrorCodes.DeadlockDetected or Npgsql.PostgresErrorCodes.SerializationFailure)
         {
             log.LogWarning("Selection for {Contact} retried after {SqlState}: {Error}", contact.Masked, SqlState(e), e.Message);
-            return await SelectOnceAsync(contact, kind, exclude, ct);
+            return await SelectOnceAsync(contact, kind, exclude, state, ct);
         }
     }
 
     static string? SqlState(Exception e) => e switch
     {
         Npgsql.PostgresException p => p.SqlState,
-        ChipStoreException c => c.SqlState,
+        StoreException c => c.SqlState,
         _ => null,
     };
 
 
-    async Task<SelectionOutcome> SelectOnceAsync(Phone contact, MessageKind kind, IReadOnlySet<long> exclude, CancellationToken ct)
+    /// <summary>The guardrails' view of the contact: business messages count as unanswered since the contact last wrote, for 7 days.</summary>
+    public static ContactFacts Facts(ContactState s, DateTimeOffset now)
+    {
+        var since = now - TimeSpan.FromDays(7);
+        if (s.LastInboundAt > since) since = s.LastInboundAt.Value;
+        return new ContactFacts(s.Exists, s.HasBasis, s.OptedOutAt, s.LastInboundAt, s.BusinessSent.Count(at => at > since));
+    }
+
+    async Task<SelectAnswer> SelectOnceAsync(Phone contact, MessageKind kind, IReadOnlySet<long> exclude, ContactState state, CancellationToken ct)
     {
         var now = time.GetUtcNow();
-        var config = await pool.GetAsync(ct);
-        var ctx = await store.ContextAsync(contact.E164, now, ct);
+        var (config, gateTripped) = await pool.ViewAsync(ct);
+        var facts = Facts(state, now);
 
-        if (Guardrails.Check(kind, ctx.Contact, ctx.GateTripped, config.Window, now, abroadRefused: !contact.IsBrazilian && !config.AllowBusinessAbroad) is { } refusal)
+        if (Guardrails.Check(kind, facts, gateTripped, config.Window, now, abroadRefused: !contact.IsBrazilian && !config.AllowBusinessAbroad) is { } refusal)
             return await RefuseAsync(contact, kind, refusal, 0, new Dictionary<string, int>(), now, ct);
 
-        var request = new SelectionRequest(kind, contact.Ddd ?? 0, ctx.AffinityChipId, ctx.Contact.LastInboundAt is not null, exclude);
+        var request = new SelectionRequest(kind, contact.Ddd ?? 0, state.ChipId, facts.LastInboundAt is not null, exclude);
         var day = config.Window.LocalDay(now);
         var requestId = Guid.NewGuid().ToString("N");
         SelectionPlan plan = null!;
@@ -72,15 +71,15 @@ public sealed class SelectionService(SelectionStore store, ChipSnapshot snapshot
             plan = Candidates.Plan(chips, request, now, day, config.Caps);
             excluded = new Dictionary<string, int>(plan.Excluded);
 
-            if (Candidates.IsPacing(plan.AffinityExclusion) && chips.FirstOrDefault(c => c.Id == ctx.AffinityChipId) is { } own)
+            if (Candidates.IsPacing(plan.AffinityExclusion) && chips.FirstOrDefault(c => c.Id == state.ChipId) is { } own)
             {
                 var retryAt = Candidates.PacedUntil(own, plan.AffinityExclusion!, now, config.Window, config.Caps);
                 return await RefuseAsync(contact, kind, new Refusal("chip_busy",
                     $"The contact's number is pacing ({plan.AffinityExclusion}); the message waits for it rather than moving the contact.", retryAt),
                     plan.Candidates.Count, plan.Excluded, now, ct);
             }
-            bool failover = ctx.AffinityChipId is not null && !plan.AffinityFirst;
-            if (failover && ctx.Contact.OptedOutAt is not null)
+            bool failover = state.ChipId is not null && !plan.AffinityFirst;
+            if (failover && facts.OptedOutAt is not null)
                 // Migration never moves a contact who opted out.
                 return await RefuseAsync(contact, kind, new Refusal("contact_opted_out",
                     "The contact opted out and their number cannot send now; they are not moved to another number."), plan.Candidates.Count, plan.Excluded, now, ct);
@@ -88,9 +87,9 @@ public sealed class SelectionService(SelectionStore store, ChipSnapshot snapshot
 
             // The contact's own chip alone (its grain queues concurrent calls: it is waited for), else the
             // ranked chips in turn, those this node is reserving right now last.
-            var tries = plan.AffinityFirst ? [plan.Candidates[0]] : snapshot.FreeFirst(plan.Candidates).Take(options.Value.CandidatesPerTry).ToList();
+            var tries = plan.AffinityFirst ? [plan.Candidates[0]] : snapshot.FreeFirst(plan.Candidates).Take(options.CandidatesPerTry).ToList();
             var decision = new Decision(contact.E164, kind.ToWire(), plan.AffinityFirst, plan.Candidates.Count, plan.Excluded, plan.UsedFallback,
-                failover ? $"affinity chip unavailable: {plan.AffinityExclusion}" : null, options.Value.NodeId!);
+                failover ? $"affinity chip unavailable: {plan.AffinityExclusion}" : null, options.Node);
             foreach (var candidate in tries)
             {
                 // While this node asks the chip, its other selections rank it last (they spread over the next-best chips).
@@ -104,7 +103,7 @@ public sealed class SelectionService(SelectionStore store, ChipSnapshot snapshot
                 if (migratedFrom is not null)
                     log.LogInformation("Conversation with {Contact} moved from chip {From} to chip {To} ({Why})",
                         contact.Masked, migratedFrom, chip.Id, plan.AffinityExclusion);
-                return new Selected(grant.SelectionId, grant.ConversationId, chip, grant.Reason, migratedFrom, grant.AnnouncementPending);
+                return new Selected(grant.SelectionId, grant.ConversationId, answer.Current, grant.Reason, migratedFrom, grant.AnnouncementPending);
             }
             excluded["lost_race"] = tries.Count;
         }
@@ -140,10 +139,10 @@ public sealed class SelectionService(SelectionStore store, ChipSnapshot snapshot
         }
     }
 
-    async Task<SelectionOutcome> RefuseAsync(Phone contact, MessageKind kind, Refusal refusal, int candidates,
+    async Task<SelectAnswer> RefuseAsync(Phone contact, MessageKind kind, Refusal refusal, int candidates,
                                   IReadOnlyDictionary<string, int> excluded, DateTimeOffset now, CancellationToken ct)
     {
         var id = await store.RecordRefusalAsync(contact.E164, kind, refusal.Code, candidates, excluded, now, ct);
-        return new Refused(id, refusal, candidates, excluded);
+        return new Refused(id, new RefusalInfo(refusal.Code, refusal.Detail, refusal.RetryAt), candidates, excluded);
     }
 }

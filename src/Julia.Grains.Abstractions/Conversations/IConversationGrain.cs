@@ -1,0 +1,54 @@
+using Julia.Grains.Chips;
+
+namespace Julia.Grains.Conversations;
+
+/// <summary>
+/// One contact (keyed by the E.164 number): the guardrails, the sticky chip, failover and migration, and
+/// every change to what they read (inbound messages, keywords, opt-out and opt-in, the lawful basis).
+/// Calls for one contact run one at a time, so two messages for the same doctor cannot both pass the
+/// frequency cap, and an opt-out acknowledged is seen by every selection after it. The state is read from
+/// PostgreSQL when the grain activates; a warm selection reads nothing.
+/// </summary>
+public interface IConversationGrain : IGrainWithStringKey
+{
+    /// <summary>Picks and reserves the chip for one message, or says why not (recorded either way).</summary>
+    Task<SelectAnswer> SelectAsync(string kind, IReadOnlyList<long> excludeChips);
+
+    /// <summary>A message from the contact; null when this (chip, gateway id) was stored before.</summary>
+    Task<long?> InboundAsync(InboundFact message);
+
+    Task OptOutAsync(string source, string? text, string actor);
+
+    /// <summary>False when there is no such contact.</summary>
+    Task<bool> OptInAsync(string reason, string actor);
+
+    Task PutBasisAsync(string basis, string source, string? name, string actor);
+}
+
+/// <summary>A message the contact wrote to chip <paramref name="ChipId"/> (gateway id <paramref name="ProviderMessageId"/>).</summary>
+[GenerateSerializer, Immutable, Alias("julia.InboundFact")]
+public sealed record InboundFact(
+    [property: Id(0)] long ChipId, [property: Id(1)] string ProviderMessageId, [property: Id(2)] string? PushName, [property: Id(3)] string? Text,
+    [property: Id(4)] string Intent, [property: Id(5)] DateTimeOffset SentAt, [property: Id(6)] bool Forward);
+
+[GenerateSerializer, Immutable, Alias("julia.Selected")]
+public sealed record Selected(
+    [property: Id(0)] long SelectionId, [property: Id(1)] long ConversationId, [property: Id(2)] ChipView Chip, [property: Id(3)] string Reason,
+    [property: Id(4)] long? MigratedFrom, [property: Id(5)] bool AnnouncementPending);
+
+/// <summary>Why a selection was refused; <see cref="RetryAt"/>: when the same request may succeed.</summary>
+[GenerateSerializer, Immutable, Alias("julia.RefusalInfo")]
+public sealed record RefusalInfo([property: Id(0)] string Code, [property: Id(1)] string Detail, [property: Id(2)] DateTimeOffset? RetryAt);
+
+[GenerateSerializer, Immutable, Alias("julia.Refused")]
+public sealed record Refused(
+    [property: Id(0)] long SelectionId, [property: Id(1)] RefusalInfo Refusal, [property: Id(2)] int Candidates,
+    [property: Id(3)] IReadOnlyDictionary<string, int> Excluded);
+
+/// <summary>A selection either picked a chip or was refused.</summary>
+[GenerateSerializer, Immutable, Alias("julia.SelectAnswer")]
+public sealed record SelectAnswer([property: Id(0)] Selected? Selected, [property: Id(1)] Refused? Refused)
+{
+    public static implicit operator SelectAnswer(Selected s) => new(s, null);
+    public static implicit operator SelectAnswer(Refused r) => new(null, r);
+}

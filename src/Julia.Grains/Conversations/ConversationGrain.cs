@@ -1,0 +1,86 @@
+using Julia.Domain.Phones;
+using Julia.Domain.Selection;
+using Julia.Storage.Contacts;
+using Julia.Storage.Conversations;
+using Julia.Storage.Inbox;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Placement;
+
+namespace Julia.Grains.Conversations;
+
+/// <summary>
+/// One contact. Its state (<see cref="ContactState"/>) is read from the tables when the grain activates and
+/// then kept by the grain, because every change to it comes through here: selections (the sticky chip, the
+/// business messages counted by the frequency cap), inbound messages, opt-out, opt-in and the lawful basis.
+/// Each change is written before it is acknowledged and before the copy moves; when a write's outcome is in
+/// doubt the copy is dropped and read again on the next call. Placed on the node that first calls it, which
+/// is the node that took the request.
+/// </summary>
+[PreferLocalPlacement]
+public sealed class ConversationGrain(Selector selector, ConversationStore conversations, ContactStore contacts, InboundStore inbound,
+                                      [FromKeyedServices(Names.Clock)] TimeProvider time) : Grain, IConversationGrain
+{
+    static readonly TimeSpan CapWindow = TimeSpan.FromDays(7);
+    ContactState? _state;
+
+    Phone Contact => Phone.Parse(this.GetPrimaryKeyString());
+
+    public async Task<SelectAnswer> SelectAsync(string kind, IReadOnlyList<long> excludeChips)
+    {
+        if (!MessageKinds.TryParse(kind, out var k)) throw new ArgumentException($"unknown message kind '{kind}'", nameof(kind));
+        return await Changing(async () =>
+        {
+            var state = await StateAsync();
+            var answer = await selector.SelectAsync(Contact, k, excludeChips.ToHashSet(), state, CancellationToken.None);
+            if (answer.Selected is { } s)
+            {
+                var now = time.GetUtcNow();
+                var sent = k.IsBusinessInitiated() ? [.. state.BusinessSent.Where(at => at > now - CapWindow), now] : state.BusinessSent;
+                _state = state with { ConversationId = s.ConversationId, ChipId = s.Chip.Id, BusinessSent = sent };
+            }
+            return answer;
+        });
+    }
+
+    public Task<long?> InboundAsync(InboundFact m) => Changing(async () =>
+    {
+        var phone = Contact;
+        var now = time.GetUtcNow();
+        var added = await inbound.AddAsync(new NewInbound(m.ChipId, phone.E164, phone.Ddd, m.ProviderMessageId, m.PushName, m.Text, m.Intent, m.SentAt),
+            m.Forward, now, CancellationToken.None);
+        if (added is not { } a) return null;
+        // The contact spoke (the reply window and the frequency cap restart) and is answered from the number they wrote to.
+        if (_state is { } s)
+            _state = s with { Exists = true, LastInboundAt = s.LastInboundAt > now ? s.LastInboundAt : now, ConversationId = a.ConversationId, ChipId = m.ChipId };
+        return (long?)a.Id;
+    });
+
+    public Task OptOutAsync(string source, string? text, string actor) => Changing(async () =>
+        Apply(await contacts.OptOutAsync(Contact.E164, Contact.Ddd, source, text, actor, time.GetUtcNow(), CancellationToken.None)));
+
+    public Task<bool> OptInAsync(string reason, string actor) => Changing(async () =>
+        Apply(await contacts.OptInAsync(Contact.E164, reason, actor, time.GetUtcNow(), CancellationToken.None)));
+
+    public Task PutBasisAsync(string basis, string source, string? name, string actor) => Changing(async () =>
+        Apply(await contacts.PutBasisAsync(Contact.E164, Contact.Ddd, name, basis, source, actor, time.GetUtcNow(), CancellationToken.None)));
+
+    async Task<ContactState> StateAsync() => _state ??= await conversations.StateAsync(Contact.E164, time.GetUtcNow(), CancellationToken.None);
+
+    bool Apply(Contact? c)
+    {
+        if (c is null) return false;
+        if (_state is { } s) _state = s with { Exists = true, HasBasis = c.LawfulBasis is not null, OptedOutAt = c.OptedOutAt, LastInboundAt = c.LastInboundAt };
+        return true;
+    }
+
+    /// <summary>A change whose outcome is unknown when it fails (it may have been written): the copy is read again next time.</summary>
+    async Task<T> Changing<T>(Func<Task<T>> change)
+    {
+        try { return await Stored.Guard(change); }
+        catch
+        {
+            _state = null;
+            throw;
+        }
+    }
+}
