@@ -2,9 +2,8 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Julia.Server.Auth;
 using Julia.Server.Pool;
-using Julia.Grains.Conversations;
+using Julia.Grains;
 using Julia.Grains.Selection;
-using Julia.Grains.Pool;
 using Julia.Storage.Auth;
 using Julia.Storage.Chips;
 using Julia.Storage.Contacts;
@@ -43,6 +42,9 @@ public sealed record SendingOptions(OutboxOptions Outbox, InboxOptions Inbox, Ag
 
 public static class Extensions
 {
+    /// <summary>How JSON kept in tables (the pool configuration) is written: as the API writes it.</summary>
+    static readonly JsonSerializerOptions StoredJson = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) } };
+
     /// <summary>Every service the HTTP API and the workers use, on one database.</summary>
     public static IServiceCollection AddJulia(this IServiceCollection services, Database.Database db, JuliaOptions options, SendingOptions sending)
     {
@@ -53,27 +55,17 @@ public static class Extensions
         // The service's clock, apart from the one Orleans runs its timers on: tests move this one to any
         // day and hour, and cluster membership must keep real time whatever they do.
         services.TryAddKeyedSingleton(Julia.Grains.Names.Clock, TimeProvider.System);
+        services.AddJuliaGrains(db.DataSource, new SelectionOptions(node, options.SnapshotTtl, options.CandidatesPerTry), StoredJson);
 
-        services.AddSingleton<ChipStore>();
-        services.AddSingleton<ReservationStore>();
-        services.AddSingleton<ContactStore>();
-        services.AddSingleton<ConversationStore>();
         services.AddSingleton<OperationStore>();
         services.AddSingleton<ApiKeyStore>();
-        services.AddSingleton(sp => new SelectionStore(db.DataSource, node));
-        services.AddSingleton(sp => new PoolStore(db.DataSource, sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<JsonOptions>>().Value.SerializerOptions));
 
         services.AddSingleton(sp => new OutboxStore(db.DataSource, node));
         services.AddSingleton<InboxStore>();
-        services.AddSingleton<InboundStore>();
         services.AddSingleton<LidStore>();
         services.AddSingleton<SignalStore>();
         services.AddSingleton<ChipGateways>();
 
-        services.AddSingleton(new SelectionOptions(node, options.SnapshotTtl, options.CandidatesPerTry));
-        services.AddSingleton<ChipDirectory>();
-        services.AddSingleton<PoolSettings>();
-        services.AddSingleton<Selector>();
         services.AddHostedService<ChangeListener>();
 
         services.AddSingleton(sending.Outbox);

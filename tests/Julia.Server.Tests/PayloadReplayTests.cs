@@ -25,7 +25,7 @@ public class PayloadReplayTests(SendingFixture f, ITestOutputHelper output) : IC
     public void Every_payload_has_an_expectation()
     {
         var expected = JsonDocument.Parse(File.ReadAllText(Path.Combine(Dir, "expected.json"))).RootElement;
-        var files = Directory.GetFiles(Path.Combine(Dir, "evolution"), "*.json").Select(Path.GetFileName).Order().ToList();
+        var files = Directory.GetFiles(Path.Combine(Dir, "evolution"), "*.json").Select(f => Path.GetFileName(f)!).Order().ToList();
         Assert.True(files.Count >= 30, $"only {files.Count} payloads");
         Assert.Equal(files, expected.EnumerateObject().Select(p => p.Name).Order().ToList());
     }

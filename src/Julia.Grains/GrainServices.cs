@@ -1,0 +1,40 @@
+using System.Text.Json;
+using Julia.Grains.Conversations;
+using Julia.Grains.Pool;
+using Julia.Grains.Selection;
+using Julia.Storage.Chips;
+using Julia.Storage.Contacts;
+using Julia.Storage.Conversations;
+using Julia.Storage.Inbox;
+using Julia.Storage.Pool;
+using Julia.Storage.Selection;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Npgsql;
+
+namespace Julia.Grains;
+
+public static class GrainServices
+{
+    /// <summary>
+    /// What the chip and conversation grains need on a silo: the stores they read and write on
+    /// <paramref name="db"/>, this node's chip directory and pool settings, and the selector. The service
+    /// clock (keyed <see cref="Names.Clock"/>) is the real one unless the host registered another first.
+    /// </summary>
+    public static IServiceCollection AddJuliaGrains(this IServiceCollection services, NpgsqlDataSource db, SelectionOptions options, JsonSerializerOptions json)
+    {
+        services.TryAddKeyedSingleton(Names.Clock, TimeProvider.System);
+        services.AddSingleton(options);
+        services.AddSingleton(new ChipStore(db));
+        services.AddSingleton(new ReservationStore(db));
+        services.AddSingleton(new ContactStore(db));
+        services.AddSingleton(new ConversationStore(db));
+        services.AddSingleton(new InboundStore(db));
+        services.AddSingleton(new SelectionStore(db, options.Node));
+        services.AddSingleton(new PoolStore(db, json));
+        services.AddSingleton<ChipDirectory>();
+        services.AddSingleton<PoolSettings>();
+        services.AddSingleton<Selector>();
+        return services;
+    }
+}

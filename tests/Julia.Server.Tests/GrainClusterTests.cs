@@ -1,0 +1,195 @@
+using Julia.Grains.Chips;
+using Julia.Grains.Conversations;
+using Julia.Server.Tests.Infrastructure;
+using Julia.Storage.Chips;
+
+namespace Julia.Server.Tests;
+
+/// <summary>
+/// The grains on two silos of an in-process test cluster and one real database: caps and the gap at their
+/// boundaries (UTC hour, São Paulo midnight), the breaker's trial, a repeated request answered once wherever
+/// the chip's grain lives, failover with migration, an opt-out binding every chip, inbound applied once.
+/// </summary>
+public class GrainClusterTests(GrainCluster g) : IClassFixture<GrainCluster>, IAsyncLifetime
+{
+    static int _contact;
+    static string NewContact() => $"+55119{Interlocked.Increment(ref _contact) + 70000000:00000000}";
+
+    public async Task InitializeAsync()
+    {
+        await Seed.RetireAllAsync(g.Db, g.Clock.GetUtcNow());
+        await g.PoolAsync("""{"caps":{"minGapScale":0,"operating":{"perHour":1000,"perDay":10000}}}""");
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    async Task<long> ChipAsync(int trust = 95)
+    {
+        var id = await Seed.ChipAsync(g.Db, g.Clock.GetUtcNow(), trust: trust);
+        g.Changed();
+        return id;
+    }
+
+    async Task<string> ContactAsync()
+    {
+        var phone = NewContact();
+        await Seed.ContactAsync(g.Db, phone, g.Clock.GetUtcNow());
+        return phone;
+    }
+
+    /// <summary>Selects from silo <paramref name="silo"/>: "granted:chipId" or the refusal's code (with the excluded reasons for no_eligible_chip).</summary>
+    async Task<string> Select(string contact, string kind, int silo = 0)
+    {
+        var a = await g.Silo(silo).GetGrain<IConversationGrain>(contact).SelectAsync(kind, []);
+        if (a.Selected is { } s) return $"granted:{s.Chip.Id}";
+        var r = a.Refused!;
+        return r.Refusal.Code == "no_eligible_chip" ? $"no_eligible_chip({string.Join(",", r.Excluded.Keys.Order())})" : r.Refusal.Code;
+    }
+
+    Task<long> Scalar(string sql, params (string, object?)[] args) => Sql.Scalar<long>(g.Db, sql, args);
+
+    [Fact]
+    public async Task The_hour_cap_holds_across_silos_resets_on_the_UTC_hour_and_the_day_cap_at_Sao_Paulo_midnight()
+    {
+        g.Clock.Set(new DateTimeOffset(2026, 11, 23, 13, 59, 59, TimeSpan.Zero)); // 10:59:59 in São Paulo, Monday
+        await g.PoolAsync("""{"caps":{"minGapScale":0,"operating":{"perHour":5,"perDay":8}}}""");
+        var chip = await ChipAsync();
+        // Fresh contacts at each step: one who already has this chip would wait for it (chip_busy) instead.
+        var contacts = new List<string>();
+        for (int i = 0; i < 28; i++) contacts.Add(await ContactAsync());
+
+        var first = await Task.WhenAll(contacts.Take(20).Select((c, i) => Select(c, "followup", i % 2)));
+        Assert.Equal(5, first.Count(a => a == $"granted:{chip}"));
+        Assert.Equal(15, first.Count(a => a == "no_eligible_chip(hour_cap)"));
+
+        g.Clock.Set(new DateTimeOffset(2026, 11, 23, 14, 0, 0, TimeSpan.Zero)); // the next UTC hour
+        var second = await Task.WhenAll(contacts.Skip(20).Take(6).Select((c, i) => Select(c, "followup", i % 2)));
+        Assert.Equal(3, second.Count(a => a == $"granted:{chip}")); // 8 a day
+        Assert.Equal(3, second.Count(a => a == "no_eligible_chip(day_cap)"));
+
+        // Replies go outside the sending window: at 23:59:59 in São Paulo the day is still full; at 00:00 it is a new day.
+        g.Clock.Set(new DateTimeOffset(2026, 11, 24, 2, 59, 59, TimeSpan.Zero));
+        Assert.Equal("no_eligible_chip(day_cap)", await Select(contacts[26], "reply", 1));
+        g.Clock.Set(new DateTimeOffset(2026, 11, 24, 3, 0, 0, TimeSpan.Zero));
+        Assert.Equal($"granted:{chip}", await Select(contacts[27], "reply", 0));
+
+        Assert.Equal(9L, await Scalar("SELECT count(*) FROM selections WHERE chip_id = @c", ("c", chip)));
+        Assert.Equal(1L, await Scalar("SELECT sent_today::bigint FROM chips WHERE id = @c", ("c", chip)));
+    }
+
+    [Fact]
+    public async Task The_gap_between_sends_holds_to_the_millisecond()
+    {
+        g.Clock.Set(new DateTimeOffset(2026, 11, 23, 15, 0, 0, TimeSpan.Zero));
+        await g.PoolAsync("""{"caps":{"minGapScale":1,"operating":{"perHour":1000,"perDay":10000}}}"""); // 45 s for trust 95
+        var chip = await ChipAsync();
+        Assert.Equal($"granted:{chip}", await Select(await ContactAsync(), "followup", 0));
+        g.Clock.Advance(TimeSpan.FromSeconds(45) - TimeSpan.FromMilliseconds(1));
+        Assert.Equal("no_eligible_chip(min_gap)", await Select(await ContactAsync(), "followup", 1));
+        g.Clock.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.Equal($"granted:{chip}", await Select(await ContactAsync(), "followup", 1));
+    }
+
+    [Fact]
+    public async Task An_open_breaker_refuses_until_its_time_then_admits_one_trial()
+    {
+        g.Clock.Set(new DateTimeOffset(2026, 11, 23, 15, 0, 0, TimeSpan.Zero));
+        var chip = await ChipAsync();
+        await Sql.Exec(g.Db, "UPDATE chips SET breaker_state = 'open', breaker_until = @until WHERE id = @id",
+            ("until", g.Clock.GetUtcNow().AddSeconds(30)), ("id", chip));
+        g.Changed();
+        Assert.Equal("no_eligible_chip(breaker_open)", await Select(await ContactAsync(), "followup", 0));
+
+        g.Clock.Advance(TimeSpan.FromSeconds(30));
+        var trials = await Task.WhenAll(Enumerable.Range(0, 4).Select(async i => await Select(await ContactAsync(), "followup", i % 2)));
+        Assert.Equal(1, trials.Count(a => a == $"granted:{chip}")); // one trial, however many ask at once
+        Assert.Equal("half_open", await Sql.Scalar<string>(g.Db, "SELECT breaker_state FROM chips WHERE id = @id", ("id", chip)));
+        Assert.Equal(1L, await Scalar("SELECT count(*) FROM breaker_log WHERE chip_id = @id AND reason = 'trial admitted'", ("id", chip)));
+    }
+
+    [Fact]
+    public async Task A_repeated_request_is_answered_once_wherever_the_chip_grain_lives()
+    {
+        var id = await ChipAsync();
+        var planned = (await new ReservationStore(g.Db).LoadAsync(id, default))!.Chip;
+        var request = new ReserveRequest("repeat-" + id, planned.ToView(), 5, 100, TimeSpan.Zero, g.Clock.GetUtcNow(), new DateOnly(2026, 11, 23),
+            new Decision(NewContact(), "followup", false, 1, new Dictionary<string, int>(), false, null, "test"));
+
+        var first = await g.Silo(0).GetGrain<IChipGrain>(id).TryReserveAsync(request);
+        var again = await g.Silo(1).GetGrain<IChipGrain>(id).TryReserveAsync(request);
+        await g.Cluster.DeactivateAsync(g.Silo(0).GetGrain<IChipGrain>(id));
+        var afterMove = await g.Silo(1).GetGrain<IChipGrain>(id).TryReserveAsync(request); // a new activation, read from the row
+
+        Assert.True(first.Reserved);
+        Assert.Equal([first.Recorded!.SelectionId, first.Recorded.SelectionId], new[] { again.Recorded!.SelectionId, afterMove.Recorded!.SelectionId });
+        Assert.Equal(1L, await Scalar("SELECT sent_this_hour::bigint FROM chips WHERE id = @id", ("id", id)));
+        Assert.Equal(1L, await Scalar("SELECT count(*) FROM selections WHERE chip_id = @id", ("id", id)));
+    }
+
+    [Fact]
+    public async Task Concurrent_messages_for_one_doctor_from_both_silos_meet_in_one_grain()
+    {
+        for (int i = 0; i < 3; i++) await ChipAsync();
+        var doctor = await ContactAsync();
+        var answers = await Task.WhenAll(Enumerable.Range(0, 10).Select(i => Select(doctor, "followup", i % 2)));
+        Assert.Equal(2, answers.Count(a => a.StartsWith("granted:")));
+        Assert.Single(answers.Where(a => a.StartsWith("granted:")).Distinct()); // both on the doctor's own number
+        Assert.Equal(8, answers.Count(a => a == "contact_frequency_cap"));
+    }
+
+    [Fact]
+    public async Task A_contact_whose_chip_is_lost_moves_once_and_is_owed_the_announcement()
+    {
+        var a = await ChipAsync(trust: 95);
+        var b = await ChipAsync(trust: 90);
+        var doctor = await ContactAsync();
+        Assert.Equal($"granted:{a}", await Select(doctor, "followup", 0));
+
+        await Sql.Exec(g.Db, "UPDATE chips SET status = 'paused', paused_from = 'active' WHERE id = @id", ("id", a));
+        g.Changed();
+        var moved = await g.Silo(1).GetGrain<IConversationGrain>(doctor).SelectAsync("reply", []);
+        Assert.Equal((b, (long?)a, true, "failover"), (moved.Selected!.Chip.Id, moved.Selected.MigratedFrom, moved.Selected.AnnouncementPending, moved.Selected.Reason));
+        var next = await g.Silo(0).GetGrain<IConversationGrain>(doctor).SelectAsync("reply", []);
+        Assert.Equal((b, (long?)null, "affinity"), (next.Selected!.Chip.Id, next.Selected.MigratedFrom, next.Selected.Reason));
+        Assert.Equal(b, await Scalar("SELECT chip_id FROM conversations WHERE contact = @c", ("c", doctor)));
+        Assert.Equal(1L, await Scalar("SELECT count(*) FROM operations WHERE contact = @c AND action = 'conversation_migrated'", ("c", doctor)));
+    }
+
+    [Fact]
+    public async Task An_opt_out_binds_every_chip_and_the_contact_is_never_moved()
+    {
+        var a = await ChipAsync(trust: 95);
+        await ChipAsync(trust: 90);
+        var doctor = await ContactAsync();
+        var conversation = g.Silo(1).GetGrain<IConversationGrain>(doctor);
+        Assert.NotNull(await conversation.InboundAsync(new InboundFact(a, "IN-" + doctor, "Dr. Teste", "olá", "none", g.Clock.GetUtcNow(), Forward: false)));
+        await conversation.OptOutAsync("chip:" + a, "PARE", "contact");
+
+        foreach (var kind in new[] { "prospecting", "followup" })
+            Assert.Equal("contact_opted_out", await Select(doctor, kind, 0));
+        Assert.Equal($"granted:{a}", await Select(doctor, "reply", 0)); // answering the doctor within 24 h of their message, from their number
+
+        await Sql.Exec(g.Db, "UPDATE chips SET status = 'paused', paused_from = 'active' WHERE id = @id", ("id", a));
+        g.Changed();
+        Assert.Equal("contact_opted_out", await Select(doctor, "reply", 1)); // not moved to another number
+        Assert.Equal(a, await Scalar("SELECT chip_id FROM conversations WHERE contact = @c", ("c", doctor)));
+    }
+
+    [Fact]
+    public async Task An_inbound_message_is_applied_once_by_its_gateway_id_and_restarts_the_cap()
+    {
+        var chip = await ChipAsync();
+        var doctor = await ContactAsync();
+        Assert.StartsWith("granted:", await Select(doctor, "followup", 0));
+        Assert.StartsWith("granted:", await Select(doctor, "followup", 1));
+        Assert.Equal("contact_frequency_cap", await Select(doctor, "followup", 0));
+
+        var message = new InboundFact(chip, "WA-" + doctor, null, "pode ser", "none", g.Clock.GetUtcNow(), Forward: false);
+        Assert.NotNull(await g.Silo(0).GetGrain<IConversationGrain>(doctor).InboundAsync(message));
+        Assert.Null(await g.Silo(1).GetGrain<IConversationGrain>(doctor).InboundAsync(message)); // the gateway sent it twice
+        Assert.Equal(1L, await Scalar("SELECT count(*) FROM inbound WHERE contact = @c", ("c", doctor)));
+
+        g.Clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.StartsWith("granted:", await Select(doctor, "followup", 1));
+    }
+}
