@@ -1,6 +1,6 @@
 using Julia.Benchmarks;
 
-// dotnet run -c Release --project tests/Julia.Benchmarks -- [selection|ingest|drain|all] [--seconds N]
+// dotnet run -c Release --project tests/Julia.Benchmarks -- [selection|ingest|drain|scale|all] [--seconds N]
 //     selection only: [--clients 8[,32]] [--path in-process|HTTP] to measure one case (e.g. under perf)
 var what = args.FirstOrDefault(a => !a.StartsWith("--")) ?? "all";
 string? Option(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
@@ -11,5 +11,6 @@ var report = new Report();
 if (what is "selection" or "all") await SelectionBench.RunAsync(env, report, seconds, only);
 if (what is "ingest" or "all") await IngestBench.RunAsync(env, report, seconds);
 if (what is "drain" or "all") await DrainBench.RunAsync(env, report);
+if (what is "scale" or "all") await ScaleBench.RunAsync(env, report, seconds);
 report.Save(what);
 return 0;

@@ -20,6 +20,20 @@ public class CandidateTests
         Candidates.Plan(chips, new SelectionRequest(kind, 11, affinity, true, None), Now, Day, Caps);
 
     [Fact]
+    public void The_best_few_of_a_large_pool_are_those_a_full_ranking_puts_first()
+    {
+        var rng = new Random(42);
+        var pool = Enumerable.Range(1, 5000).Select(i => Chip(i, trust: rng.Next(60, 100), ddd: rng.Next(2) == 0 ? 11 : 21, sentThisHour: rng.Next(0, 20)))
+            .Append(Chip(9999, status: ChipStatus.Paused)).ToArray();
+        var request = new SelectionRequest(MessageKind.Followup, 11, 17, true, None);
+        var full = Candidates.Plan(pool, request, Now, Day, Caps);
+        var top = Candidates.Plan(pool, request, Now, Day, Caps, top: 26);
+        Assert.Equal(full.Candidates.Take(27).Select(c => c.Id), top.Candidates.Select(c => c.Id)); // the affinity chip, then 26
+        Assert.Equal((full.Candidates.Count, full.Excluded["status"]), (top.Eligible, top.Excluded["status"]));
+        Assert.Equal(17, top.Candidates[0].Id);
+    }
+
+    [Fact]
     public void Ranks_same_ddd_then_used_fraction_then_trust()
     {
         var plan = Plan(MessageKind.Followup, null,

@@ -20,9 +20,11 @@ public sealed record SelectionRequest(
     MessageKind Kind, int ContactDdd, long? AffinityChipId, bool ContactHasSpoken,
     IReadOnlySet<long> Excluded);
 
+/// <param name="Candidates">The affinity chip when it may send, then the best-ranked others (at most the plan's <c>top</c>).</param>
+/// <param name="Eligible">How many chips may send, ranked or not.</param>
 public sealed record SelectionPlan(
     IReadOnlyList<ChipSummary> Candidates, bool AffinityFirst, bool UsedFallback,
-    IReadOnlyDictionary<string, int> Excluded, string? AffinityExclusion);
+    IReadOnlyDictionary<string, int> Excluded, string? AffinityExclusion, int Eligible);
 
 /// <summary>Decides which chips may send, and in what order to try them.</summary>
 public static class Candidates
@@ -32,9 +34,15 @@ public static class Candidates
 
     /// <summary>Why a chip cannot take this message now, or null when it can.</summary>
     public static string? Exclusion(ChipSummary c, SelectionRequest r, bool isAffinity, bool fallback,
-                                    DateTimeOffset now, DateOnly day, RampUpConfig caps)
+                                    DateTimeOffset now, DateOnly day, RampUpConfig caps) =>
+        Exclusion(c, r, isAffinity, fallback, now, HourOf(now), day, caps, out _);
+
+    // The same, with the hour worked out once for the whole pool and the chip's limits given back for ranking.
+    static string? Exclusion(ChipSummary c, SelectionRequest r, bool isAffinity, bool fallback,
+                             DateTimeOffset now, DateTimeOffset hour, DateOnly day, RampUpConfig caps, out ChipLimits limits)
     {
-        if (r.Excluded.Contains(c.Id)) return "excluded_by_request";
+        limits = default;
+        if (r.Excluded.Count > 0 && r.Excluded.Contains(c.Id)) return "excluded_by_request";
         switch (c.Status)
         {
             case ChipStatus.Active: break;
@@ -52,8 +60,8 @@ public static class Candidates
         var level = TrustLevels.Of(c.TrustScore);
         if (!level.Permits(r.Kind)) return "level_not_permitted";
         if (c.TrustScore < r.Kind.Threshold(fallback)) return "trust_below_threshold";
-        var limits = ChipLimits.For(c.Stage, c.TrustScore, caps);
-        if (c.UsedThisHour(HourOf(now)) >= limits.PerHour) return "hour_cap";
+        limits = ChipLimits.For(c.Stage, c.TrustScore, caps);
+        if (c.UsedThisHour(hour) >= limits.PerHour) return "hour_cap";
         if (c.UsedToday(day) >= limits.PerDay) return "day_cap";
         if (c.LastSentAt is { } last && now - last < limits.MinGap) return "min_gap";
         return null;
@@ -83,49 +91,51 @@ public static class Candidates
     /// <summary>
     /// Affinity chip first when eligible; then the rest ranked by same DDD, lowest used fraction of
     /// the hour cap, highest trust. New inbound-initiated conversations go to ramp-up numbers first.
-    /// Prospecting never uses the fallback thresholds.
+    /// Prospecting never uses the fallback thresholds. Only the best <paramref name="top"/> of the rest are
+    /// ranked and returned (a selection tries a few; a pool of thousands need not be sorted for each).
     /// </summary>
     public static SelectionPlan Plan(IReadOnlyList<ChipSummary> chips, SelectionRequest r, DateTimeOffset now,
-                                     DateOnly day, RampUpConfig caps)
+                                     DateOnly day, RampUpConfig caps, int top = int.MaxValue)
     {
-        var plan = Build(chips, r, now, day, caps, fallback: false);
+        var plan = Build(chips, r, now, day, caps, fallback: false, top);
         if (plan.Candidates.Count == 0 && r.Kind.HasFallback())
         {
-            var withFallback = Build(chips, r, now, day, caps, fallback: true);
+            var withFallback = Build(chips, r, now, day, caps, fallback: true, top);
             if (withFallback.Candidates.Count > 0) return withFallback;
         }
         return plan;
     }
 
     static SelectionPlan Build(IReadOnlyList<ChipSummary> chips, SelectionRequest r, DateTimeOffset now,
-                               DateOnly day, RampUpConfig caps, bool fallback)
+                               DateOnly day, RampUpConfig caps, bool fallback, int top)
     {
         var hour = HourOf(now);
         var excluded = new Dictionary<string, int>();
-        var eligible = new List<ChipSummary>();
+        // The best ranked so far, in rank order, never more than top: one pass, no sort of the whole pool.
+        var best = new List<RankKey>(Math.Min(top, chips.Count) + 1);
+        int eligible = 0;
         ChipSummary? affinity = null;
         string? affinityExclusion = r.AffinityChipId is null ? null : "not_in_pool"; // retired or unknown
+        bool newInbound = r.Kind == MessageKind.Reply && r.AffinityChipId is null;
         foreach (var c in chips)
         {
             bool isAffinity = c.Id == r.AffinityChipId;
-            var why = Exclusion(c, r, isAffinity, fallback, now, day, caps);
+            var why = Exclusion(c, r, isAffinity, fallback, now, hour, day, caps, out var limits);
             if (isAffinity) affinityExclusion = why;
             if (why is not null) { excluded[why] = excluded.GetValueOrDefault(why) + 1; continue; }
-            if (isAffinity) affinity = c; else eligible.Add(c);
+            eligible++;
+            if (isAffinity) { affinity = c; continue; }
+            var key = new RankKey(c, newInbound && c.Status == ChipStatus.Rampup, c.Ddd == r.ContactDdd,
+                                  (double)c.UsedThisHour(hour) / limits.PerHour);
+            if (best.Count == top && key.CompareTo(best[^1]) >= 0) continue;
+            int at = best.BinarySearch(key);
+            best.Insert(at < 0 ? ~at : at, key);
+            if (best.Count > top) best.RemoveAt(best.Count - 1);
         }
-        bool newInbound = r.Kind == MessageKind.Reply && r.AffinityChipId is null;
-        var keys = new RankKey[eligible.Count];
-        for (int i = 0; i < keys.Length; i++)
-        {
-            var c = eligible[i];
-            keys[i] = new(c, newInbound && c.Status == ChipStatus.Rampup, c.Ddd == r.ContactDdd,
-                          (double)c.UsedThisHour(hour) / ChipLimits.For(c.Stage, c.TrustScore, caps).PerHour);
-        }
-        Array.Sort(keys);
-        var ranked = new List<ChipSummary>(keys.Length + 1);
+        var ranked = new List<ChipSummary>(best.Count + 1);
         if (affinity is not null) ranked.Add(affinity);
-        foreach (var k in keys) ranked.Add(k.Chip);
-        return new SelectionPlan(ranked, affinity is not null, fallback, excluded, affinityExclusion);
+        foreach (var k in best) ranked.Add(k.Chip);
+        return new SelectionPlan(ranked, affinity is not null, fallback, excluded, affinityExclusion, eligible);
     }
 
     /// <summary>Rank order: ramp-up first for new inbound conversations, same DDD, least used hour, most trusted, lowest id.</summary>

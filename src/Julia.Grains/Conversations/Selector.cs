@@ -68,7 +68,7 @@ public sealed class Selector(SelectionStore store, ChipDirectory snapshot, PoolS
         for (int round = 0; round < 2; round++)
         {
             var chips = await snapshot.GetAsync(ct);
-            plan = Candidates.Plan(chips, request, now, day, config.Caps);
+            plan = Candidates.Plan(chips, request, now, day, config.Caps, top: options.CandidatesPerTry + InFlightRoom);
             excluded = new Dictionary<string, int>(plan.Excluded);
 
             if (Candidates.IsPacing(plan.AffinityExclusion) && chips.FirstOrDefault(c => c.Id == state.ChipId) is { } own)
@@ -76,19 +76,19 @@ public sealed class Selector(SelectionStore store, ChipDirectory snapshot, PoolS
                 var retryAt = Candidates.PacedUntil(own, plan.AffinityExclusion!, now, config.Window, config.Caps);
                 return await RefuseAsync(contact, kind, new Refusal("chip_busy",
                     $"The contact's number is pacing ({plan.AffinityExclusion}); the message waits for it rather than moving the contact.", retryAt),
-                    plan.Candidates.Count, plan.Excluded, now, ct);
+                    plan.Eligible, plan.Excluded, now, ct);
             }
             bool failover = state.ChipId is not null && !plan.AffinityFirst;
             if (failover && facts.OptedOutAt is not null)
                 // Migration never moves a contact who opted out.
                 return await RefuseAsync(contact, kind, new Refusal("contact_opted_out",
-                    "The contact opted out and their number cannot send now; they are not moved to another number."), plan.Candidates.Count, plan.Excluded, now, ct);
+                    "The contact opted out and their number cannot send now; they are not moved to another number."), plan.Eligible, plan.Excluded, now, ct);
             if (plan.Candidates.Count == 0) break;
 
             // The contact's own chip alone (its grain queues concurrent calls: it is waited for), else the
             // ranked chips in turn, those this node is reserving right now last.
             var tries = plan.AffinityFirst ? [plan.Candidates[0]] : snapshot.FreeFirst(plan.Candidates).Take(options.CandidatesPerTry).ToList();
-            var decision = new Decision(contact.E164, kind.ToWire(), plan.AffinityFirst, plan.Candidates.Count, plan.Excluded, plan.UsedFallback,
+            var decision = new Decision(contact.E164, kind.ToWire(), plan.AffinityFirst, plan.Eligible, plan.Excluded, plan.UsedFallback,
                 failover ? $"affinity chip unavailable: {plan.AffinityExclusion}" : null, options.Node);
             foreach (var candidate in tries)
             {
@@ -109,8 +109,11 @@ public sealed class Selector(SelectionStore store, ChipDirectory snapshot, PoolS
         }
 
         return await RefuseAsync(contact, kind, new Refusal("no_eligible_chip",
-            "No chip can send this message now; see excluded for why each chip was left out."), plan.Candidates.Count, excluded, now, ct);
+            "No chip can send this message now; see excluded for why each chip was left out."), plan.Eligible, excluded, now, ct);
     }
+
+    /// <summary>Ranked candidates beyond those tried, so chips this node is reserving right now can go last and still leave enough to try.</summary>
+    const int InFlightRoom = 16;
 
     /// <summary>How long a selection keeps asking a chip whose answer is in doubt (its node died, the call timed out).</summary>
     static readonly TimeSpan InDoubtFor = TimeSpan.FromSeconds(15);

@@ -13,8 +13,9 @@ namespace Julia.Grains.Selection;
 /// </summary>
 public sealed class ChipDirectory(ChipStore store, SelectionOptions options)
 {
-    // Copy-on-write: readers take the array as it is, without locks; an update publishes a new one.
-    volatile ChipSummary[] _chips = [];
+    // Readers take the array as it is, without locks; a reload publishes a new one with its id index.
+    sealed record View(ChipSummary[] Chips, Dictionary<long, int> Index);
+    volatile View _view = new([], []);
     readonly Lock _writing = new();
     readonly SemaphoreSlim _loading = new(1, 1);
     long _loadedAt = long.MinValue;
@@ -55,37 +56,63 @@ public sealed class ChipDirectory(ChipStore store, SelectionOptions options)
         }
     }
 
-    /// <summary>Replaces one chip with the state the database just returned.</summary>
+    /// <summary>
+    /// Replaces one chip with the state its grain just returned: in place (a reader sees the old or the new
+    /// summary, both valid copies), found through the id index, so a pool of thousands costs no copy.
+    /// </summary>
     public void Update(ChipSummary? current)
     {
         if (current is null) return;
         lock (_writing)
         {
-            var chips = _chips;
-            int i = Array.FindIndex(chips, c => c.Id == current.Id);
-            _chips = i < 0 ? [.. chips, current] : [.. chips[..i], current, .. chips[(i + 1)..]];
+            var (chips, index) = _view;
+            if (index.TryGetValue(current.Id, out var i)) chips[i] = current;
+            else _view = Index([.. chips, current]);
         }
     }
 
+    static View Index(ChipSummary[] chips)
+    {
+        var index = new Dictionary<long, int>(chips.Length);
+        for (int i = 0; i < chips.Length; i++) index[chips[i].Id] = i;
+        return new View(chips, index);
+    }
+
+    /// <summary>
+    /// The chips to rank. After a change was announced (or before the first read) the caller waits for a
+    /// fresh read. When the copy is merely old (the TTL), it is refreshed in the background and callers go
+    /// on with the old one meanwhile: with thousands of chips, a read every second would otherwise stall
+    /// every selection queued behind it.
+    /// </summary>
     public async ValueTask<IReadOnlyList<ChipSummary>> GetAsync(CancellationToken ct)
     {
-        if (IsStale)
+        if (_invalid || _loadedAt == long.MinValue)
         {
             await _loading.WaitAsync(ct);
             try
             {
-                if (IsStale)
-                {
-                    _invalid = false;
-                    var rows = await store.SelectableAsync(ct);
-                    lock (_writing) _chips = [.. rows.Select(r => r.Summary)];
-                    _loadedAt = Stopwatch.GetTimestamp();
-                }
+                if (_invalid || _loadedAt == long.MinValue) await LoadAsync(ct);
             }
             finally { _loading.Release(); }
         }
-        return _chips;
+        else if (Stopwatch.GetElapsedTime(_loadedAt) > options.SnapshotTtl && _loading.Wait(0))
+        {
+            _ = Task.Run(async () =>
+            {
+                try { await LoadAsync(CancellationToken.None); }
+                catch (Exception) { _invalid = true; } // the next caller reads it, and sees the failure
+                finally { _loading.Release(); }
+            }, CancellationToken.None);
+        }
+        return _view.Chips;
     }
 
-    bool IsStale => _invalid || Stopwatch.GetElapsedTime(_loadedAt) > options.SnapshotTtl;
+    async Task LoadAsync(CancellationToken ct)
+    {
+        _invalid = false;
+        var rows = await store.SelectableAsync(ct);
+        var view = Index([.. rows.Select(r => r.Summary)]);
+        lock (_writing) _view = view;
+        _loadedAt = Stopwatch.GetTimestamp();
+    }
 }
