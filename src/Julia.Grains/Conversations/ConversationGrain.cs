@@ -22,8 +22,9 @@ public sealed class ConversationGrain(Selector selector, ConversationStore conve
 {
     static readonly TimeSpan CapWindow = TimeSpan.FromDays(7);
     ContactState? _state;
+    Phone? _contact;
 
-    Phone Contact => Phone.Parse(this.GetPrimaryKeyString());
+    Phone Contact => _contact ??= Phone.Parse(this.GetPrimaryKeyString());
 
     public async Task<SelectAnswer> SelectAsync(string kind, IReadOnlyList<long> excludeChips)
     {

@@ -14,7 +14,6 @@ public sealed class PoolStore(NpgsqlDataSource db, JsonSerializerOptions json)
 {
     public const string ChangedChannel = "pool_changed";
 
-    const string GetConfig = "SELECT config::text FROM pool_config WHERE id = 1";
     const string GetSettings = "SELECT (SELECT config::text FROM pool_config WHERE id = 1) AS config, (SELECT gate_tripped FROM pool_state WHERE id = 1) AS tripped";
     const string PutConfig = "UPDATE pool_config SET config = @config, updated_at = @now, updated_by = @actor WHERE id = 1";
     const string GetGate = "SELECT gate_tripped, tripped_at, tripped_reason, resumed_at, resumed_by, resumed_reason FROM pool_state WHERE id = 1";
@@ -30,14 +29,6 @@ public sealed class PoolStore(NpgsqlDataSource db, JsonSerializerOptions json)
         UPDATE pool_state SET gate_tripped = false, resumed_at = @now, resumed_by = @actor, resumed_reason = @reason
         WHERE id = 1 AND gate_tripped RETURNING 1
         """;
-
-    public async Task<PoolConfig> ConfigAsync(CancellationToken ct)
-    {
-        await using var c = await db.OpenConnectionAsync(ct);
-        await using var cmd = c.Cmd(GetConfig);
-        var text = (string?)await cmd.ExecuteScalarAsync(ct) ?? "{}";
-        return JsonSerializer.Deserialize<PoolConfig>(text, json) ?? new PoolConfig();
-    }
 
     /// <summary>The configuration and whether the gate is tripped, in one round trip.</summary>
     public async Task<(PoolConfig Config, bool GateTripped)> SettingsAsync(CancellationToken ct)
