@@ -8,6 +8,8 @@ using Julia.Storage.Conversations;
 using Julia.Storage.Inbox;
 using Julia.Storage.Pool;
 using Julia.Storage.Selection;
+using Julia.Storage.Signals;
+using Julia.Storage.Trust;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
@@ -17,7 +19,7 @@ namespace Julia.Grains;
 public static class GrainServices
 {
     /// <summary>
-    /// What the chip and conversation grains need on a silo: the stores they read and write on
+    /// What the chip, conversation and pool grains need on a silo: the stores they read and write on
     /// <paramref name="db"/>, this node's chip directory and pool settings, and the selector. The service
     /// clock (keyed <see cref="Names.Clock"/>) is the real one unless the host registered another first.
     /// </summary>
@@ -32,6 +34,9 @@ public static class GrainServices
         services.AddSingleton(new InboundStore(db));
         services.AddSingleton(new SelectionStore(db, options.Node));
         services.AddSingleton(new PoolStore(db, json));
+        services.AddSingleton(new SignalStore(db));
+        services.AddSingleton(new TrustStore(db));
+        services.AddSingleton<Trust.TrustPass>();
         services.AddSingleton<ChipDirectory>();
         services.AddSingleton<PoolSettings>();
         services.AddSingleton<Selector>();

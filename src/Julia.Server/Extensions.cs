@@ -63,7 +63,6 @@ public static class Extensions
         services.AddSingleton(sp => new OutboxStore(db.DataSource, node));
         services.AddSingleton<InboxStore>();
         services.AddSingleton<LidStore>();
-        services.AddSingleton<SignalStore>();
         services.AddSingleton<ChipGateways>();
 
         services.AddHostedService<ChangeListener>();
@@ -87,8 +86,6 @@ public static class Extensions
         services.AddSingleton<InboxApplier>();
         services.AddSingleton<InboxWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<InboxWorker>());
-        services.AddSingleton<TrustStore>();
-        services.AddSingleton<TrustPass>();
         services.AddSingleton(sending.Trust);
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(sending.Trust));
         services.AddSingleton<TrustWorker>();

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using Julia.Client;
 using Julia.Server.Tests.Infrastructure;
 using Xunit.Abstractions;
@@ -74,20 +73,11 @@ public class ConversationGrainTests(SendingFixture f, ITestOutputHelper output) 
     {
         var database = await f.Scalar<string>("SELECT current_database()");
         var loads = new ConcurrentQueue<string>();
-        using var listener = new ActivityListener
+        // Reads about the contact (the charge that records a grant is a write, and is expected).
+        using var watch = QueryWatch.On(database, text =>
         {
-            ShouldListenTo = s => s.Name == "Npgsql",
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = a =>
-            {
-                var db = (a.GetTagItem("db.namespace") ?? a.GetTagItem("db.name")) as string;
-                var text = (a.GetTagItem("db.query.text") as string ?? "").TrimStart();
-                // Reads about the contact (the charge that records a grant is a write, and is expected).
-                if (db == database && text.StartsWith("SELECT") && (text.Contains("contacts") || text.Contains("conversations") || text.Contains("selections")))
-                    loads.Enqueue(text);
-            },
-        };
-        ActivitySource.AddActivityListener(listener);
+            if (text.StartsWith("SELECT") && (text.Contains("contacts") || text.Contains("conversations") || text.Contains("selections"))) loads.Enqueue(text);
+        });
 
         await f.ChipAsync(trust: 95);
         var doctor = await f.ContactWithBasisAsync();

@@ -1,15 +1,52 @@
 namespace Julia.Grains.Chips;
 
 /// <summary>
-/// One chip: the cap authority. A reservation is checked against the chip's current state and charged
-/// durably before it is answered, so hour and day caps and the gap between sends hold however many
-/// selections and nodes race for the chip. Calls are idempotent by request id: a caller that timed out
-/// asks again with the same id and gets the first answer, never a second charge.
+/// One chip: the cap authority, and the one way its row changes. A reservation is checked against the
+/// chip's current state and charged durably before it is answered, so hour and day caps and the gap
+/// between sends hold however many selections and nodes race for the chip. Calls are idempotent by request
+/// id: a caller that timed out asks again with the same id and gets the first answer, never a second
+/// charge. Operators' actions, send results (the breaker), gateway signals and connection changes, and
+/// trust scores all go through the grain too, so they queue with reservations instead of racing them.
 /// </summary>
 public interface IChipGrain : IGrainWithIntegerKey
 {
     Task<ReserveAnswer> TryReserveAsync(ReserveRequest request);
+
+    /// <summary>An operator's pause, resume, retire or promote, recorded in operations with who and why.</summary>
+    Task<StatusChanged> ActAsync(OperatorRequest request);
+
+    /// <summary>A send's result for the breaker; the transition made, if any ("closed → open: …").</summary>
+    Task<string?> BreakerAsync(BreakerResult result, DateTimeOffset now);
+
+    /// <summary>The platform asked this number to slow down: it cools down.</summary>
+    Task RateLimitedAsync(string detail, DateTimeOffset now);
+
+    /// <summary>A spam or restriction signal: the chip pauses, the pool gate trips, an operator is alerted.</summary>
+    Task RestrictedAsync(string detail, DateTimeOffset now);
+
+    /// <summary>The gateway's connection.update (open, connecting, close with its status reason).</summary>
+    Task ConnectionAsync(string state, int? statusReason, DateTimeOffset now);
+
+    /// <summary>A recomputed trust score; false when it equals the stored one (nothing written).</summary>
+    Task<bool> TrustAsync(TrustChange change);
 }
+
+[GenerateSerializer]
+public enum BreakerResult { Success, Failure, Neutral }
+
+/// <param name="Action">pause, resume, retire or promote.</param>
+[GenerateSerializer, Immutable, Alias("julia.OperatorRequest")]
+public sealed record OperatorRequest([property: Id(0)] string Action, [property: Id(1)] string Actor, [property: Id(2)] string Reason,
+                                     [property: Id(3)] DateTimeOffset Now);
+
+/// <param name="Outcome">done, not_found, invalid_transition (the chip's <paramref name="Status"/> does not allow it) or concurrent_change.</param>
+[GenerateSerializer, Immutable, Alias("julia.StatusChanged")]
+public sealed record StatusChanged([property: Id(0)] string Outcome, [property: Id(1)] string? Status);
+
+/// <param name="Factors">The score's factors as JSON (kept in trust_log).</param>
+[GenerateSerializer, Immutable, Alias("julia.TrustChange")]
+public sealed record TrustChange([property: Id(0)] int Score, [property: Id(1)] string Level, [property: Id(2)] string Factors,
+                                 [property: Id(3)] string Cause, [property: Id(4)] DateTimeOffset Now);
 
 /// <summary>The chip as selection ranks it (wire form; the rules use Julia.Domain's ChipSummary).</summary>
 [GenerateSerializer, Immutable, Alias("julia.ChipView")]

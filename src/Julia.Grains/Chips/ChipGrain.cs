@@ -2,19 +2,25 @@ using Julia.Domain.Chips;
 using Julia.Domain.Selection;
 using Julia.Domain.Trust;
 using Julia.Storage.Chips;
+using Julia.Domain.Sending;
 using Julia.Storage.Selection;
+using Julia.Storage.Signals;
+using Julia.Storage.Trust;
 
 namespace Julia.Grains.Chips;
 
 /// <summary>
-/// The cap authority for one chip. Its state is the chip's row, read on activation and written only by a
-/// charge conditional on the row's version: other writers (operators, gateway signals, trust, the breaker)
-/// move the version, so a charge decided on a stale copy is refused and decided again on a fresh read. Two
-/// activations of one chip (a membership change, two clusters on one database) are safe for the same
-/// reason: only one write per version succeeds. Durable before acknowledged: the answer follows the write,
-/// which also records the decision (audit row, sticky conversation) so the two cannot disagree.
+/// The cap authority for one chip, and the one way its row changes. Its state is the chip's row, read on
+/// activation. Charges and breaker changes are written conditional on the row's version, which every
+/// update moves: a decision made on a stale copy (a second activation during a membership change, two
+/// clusters on one database, an operator's hand-written SQL) is refused and made again on a fresh read.
+/// Operators' actions, gateway signals, connection changes and trust scores are the stores' guarded
+/// statements, run here so they queue with reservations; the copy is read again after each. Durable before
+/// acknowledged: every answer follows its write, and a charge records the decision (audit row, sticky
+/// conversation) in the same statement so the two cannot disagree.
 /// </summary>
-public sealed class ChipGrain(ReservationStore store, [Microsoft.Extensions.DependencyInjection.FromKeyedServices(Names.Clock)] TimeProvider time) : Grain, IChipGrain
+public sealed class ChipGrain(ReservationStore store, ChipStore chips, SignalStore signals, TrustStore trust,
+                              [Microsoft.Extensions.DependencyInjection.FromKeyedServices(Names.Clock)] TimeProvider time) : Grain, IChipGrain
 {
     ChipCopy? _copy;
 
@@ -52,7 +58,7 @@ public sealed class ChipGrain(ReservationStore store, [Microsoft.Extensions.Depe
                 var d = r.Decision;
                 var grant = new Grant(d.Contact, MessageKinds.TryParse(d.Kind, out var kind) ? kind : throw new ArgumentException($"unknown kind {d.Kind}"),
                     id, d.Affinity, d.Candidates, d.Excluded, d.Fallback, d.MigrationReason, d.Node);
-                if (await store.ChargeAsync(charged, _copy.Version, r.RequestId, chip.Breaker != BreakerState.Closed, grant, r.Now, CancellationToken.None) is { } done)
+                if (await store.ChargeAsync(charged, _copy.Breaker, _copy.Version, r.RequestId, chip.Breaker != BreakerState.Closed, grant, r.Now, CancellationToken.None) is { } done)
                 {
                     _copy = done.Copy;
                     return new(true, null, charged.ToView(), ToWire(done.Record));
@@ -65,6 +71,60 @@ public sealed class ChipGrain(ReservationStore store, [Microsoft.Extensions.Depe
         }
         return new(false, "contended", _copy.Chip.ToView());
     }
+
+    public Task<string?> BreakerAsync(BreakerResult result, DateTimeOffset now) => Stored.Guard(async () =>
+    {
+        var id = this.GetPrimaryKeyLong();
+        var outcome = result switch { BreakerResult.Success => Breaker.Result.Success, BreakerResult.Failure => Breaker.Result.Failure, _ => Breaker.Result.Neutral };
+        for (int attempt = 0; attempt < 4; attempt++)
+        {
+            _copy ??= await ReadAsync(id);
+            var before = _copy.Breaker;
+            var (after, reason) = Breaker.OnResult(before, outcome, now);
+            if (after == before) return null;
+            if (await store.SaveBreakerAsync(id, _copy.Version, before.State, after, reason, now, CancellationToken.None) is { } version)
+            {
+                _copy = _copy with { Breaker = after, Version = version, Chip = _copy.Chip with { Breaker = after.State, BreakerUntil = after.Until } };
+                return reason is null ? null : $"{ChipRow.ToWire(before.State)} → {ChipRow.ToWire(after.State)}: {reason}";
+            }
+            _copy = null; // written by someone else since it was read
+        }
+        throw new StoreException("the chip's row kept changing while its breaker was written", null, transient: true);
+    });
+
+    public Task<StatusChanged> ActAsync(OperatorRequest r) => Changing(async () =>
+    {
+        var id = this.GetPrimaryKeyLong();
+        if (!Enum.TryParse<OperatorAction>(r.Action, ignoreCase: true, out var action)) throw new ArgumentException($"unknown action {r.Action}");
+        if (await chips.GetAsync(id, CancellationToken.None) is not { } chip) return new StatusChanged("not_found", null);
+        if (Lifecycle.Target(action, chip.Status, chip.PausedFrom) is not { } target) return new StatusChanged("invalid_transition", chip.Status.ToWire());
+        var (outcome, row) = await chips.TransitionAsync(id, chip.Status, target, r.Actor, "chip_" + r.Action.ToLowerInvariant(), r.Reason, r.Now, CancellationToken.None);
+        return outcome switch
+        {
+            TransitionOutcome.Done => new StatusChanged("done", row!.Status.ToWire()),
+            TransitionOutcome.NotFound => new StatusChanged("not_found", null),
+            _ => new StatusChanged("concurrent_change", null),
+        };
+    });
+
+    public Task RateLimitedAsync(string detail, DateTimeOffset now) =>
+        Changing(async () => { await signals.CooldownAsync(this.GetPrimaryKeyLong(), detail, now, CancellationToken.None); return true; });
+
+    public Task RestrictedAsync(string detail, DateTimeOffset now) =>
+        Changing(async () => { await signals.RestrictAsync(this.GetPrimaryKeyLong(), detail, now, CancellationToken.None); return true; });
+
+    public Task ConnectionAsync(string state, int? statusReason, DateTimeOffset now) =>
+        Changing(async () => { await signals.ConnectionAsync(this.GetPrimaryKeyLong(), state, statusReason, now, CancellationToken.None); return true; });
+
+    public Task<bool> TrustAsync(TrustChange t) =>
+        Changing(() => trust.SaveAsync(this.GetPrimaryKeyLong(), t.Score, t.Level, t.Factors, t.Cause, t.Now, CancellationToken.None));
+
+    /// <summary>A store's own guarded change to the row: the copy is read again on the next call, whatever happened.</summary>
+    Task<T> Changing<T>(Func<Task<T>> change) => Stored.Guard(async () =>
+    {
+        try { return await change(); }
+        finally { _copy = null; }
+    });
 
     /// <summary>The first answer to a request this chip already granted (kept in the row as "requestId:selectionId").</summary>
     async Task<ReserveAnswer?> RepeatedAsync(string requestId)

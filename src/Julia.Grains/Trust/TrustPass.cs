@@ -1,4 +1,6 @@
+using System.Text.Json;
 using Julia.Domain.Trust;
+using Julia.Grains.Chips;
 using Julia.Storage.Trust;
 
 namespace Julia.Grains.Trust;
@@ -13,15 +15,23 @@ public sealed class TrustOptions
     public TimeSpan EventDelay { get; set; } = TimeSpan.FromSeconds(5);
 }
 
-/// <summary>Recomputes trust scores from stored events (the rule in Julia.Domain, the inputs from SQL).</summary>
-public sealed class TrustPass(TrustStore store)
+/// <summary>
+/// Recomputes trust scores from stored events (the rule in Julia.Domain, the inputs from SQL). A score
+/// that moved is written by its chip's grain; an unchanged one wakes no grain.
+/// </summary>
+public sealed class TrustPass(TrustStore store, IGrainFactory grains)
 {
     /// <summary>Recomputes the given chips (all when null); returns how many scores changed. Each change is kept in trust_log.</summary>
     public async Task<int> RecomputeAsync(long[]? chipIds, string cause, DateTimeOffset now, CancellationToken ct)
     {
         int changed = 0;
-        foreach (var (chip, inputs) in await store.InputsAsync(chipIds, now, ct))
-            if (await store.SaveAsync(chip, TrustScore.Compute(inputs), cause, now, ct)) changed++;
+        foreach (var (chip, stored, inputs) in await store.InputsAsync(chipIds, now, ct))
+        {
+            var t = TrustScore.Compute(inputs);
+            if (t.Score == stored) continue;
+            var change = new TrustChange(t.Score, t.Level.ToWire(), JsonSerializer.Serialize(t.Factors, JsonSerializerOptions.Web), cause, now);
+            if (await grains.GetGrain<IChipGrain>(chip).TrustAsync(change)) changed++;
+        }
         return changed;
     }
 }

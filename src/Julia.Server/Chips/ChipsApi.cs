@@ -4,6 +4,7 @@ using Julia.Domain.Phones;
 using Julia.Domain.Trust;
 using Julia.Server.Auth;
 using Julia.Server.Http;
+using Julia.Grains.Chips;
 using Julia.Grains.Pool;
 using Julia.Storage.Chips;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -88,23 +89,20 @@ public static class ChipsApi
         return TypedResults.Ok(new TrustJson(id, row.Summary.TrustScore, TrustLevels.Of(row.Summary.TrustScore).ToWire(), history));
     }
 
+    /// <summary>The chip's grain decides and records the change (so it queues with the chip's reservations); the answer shows the chip as stored after it.</summary>
     static async Task<Results<Ok<ChipJson>, ProblemHttpResult>> Act(long id, string action, ReasonRequest body, ClaimsPrincipal user,
-        ChipStore store, PoolSettings pool, [FromKeyedServices(Names.Clock)] TimeProvider time, CancellationToken ct)
+        IGrainFactory grains, ChipStore store, PoolSettings pool, [FromKeyedServices(Names.Clock)] TimeProvider time, CancellationToken ct)
     {
-        var act = Enum.Parse<OperatorAction>(action, ignoreCase: true);
         if (!Problems.IsValidReason(body.Reason)) return Problems.ReasonRequired();
-        if (await store.GetAsync(id, ct) is not { } chip) return ChipNotFound(id);
-        if (Lifecycle.Target(act, chip.Status, chip.PausedFrom) is not { } target)
-            return Problems.Conflict("invalid_transition", $"A {chip.Status.ToWire()} chip cannot be asked to {action}.",
-                new Dictionary<string, object?> { ["status"] = chip.Status.ToWire() });
         var now = time.GetUtcNow();
-        var (outcome, row) = await store.TransitionAsync(id, chip.Status, target, user.Actor(), "chip_" + action,
-            body.Reason!.Trim(), now, ct);
-        return outcome switch
+        var changed = await grains.GetGrain<IChipGrain>(id).ActAsync(new OperatorRequest(action, user.Actor(), body.Reason!.Trim(), now));
+        return changed.Outcome switch
         {
-            TransitionOutcome.Done => TypedResults.Ok(ChipJson.From(row!, await pool.GetAsync(ct), now)),
-            TransitionOutcome.NotFound => ChipNotFound(id),
-            _ => Problems.Conflict("concurrent_change", "The chip changed while this request was handled; read it again and retry."),
+            "done" when await store.GetAsync(id, ct) is { } row => TypedResults.Ok(ChipJson.From(row, await pool.GetAsync(ct), now)),
+            "invalid_transition" => Problems.Conflict("invalid_transition", $"A {changed.Status} chip cannot be asked to {action}.",
+                new Dictionary<string, object?> { ["status"] = changed.Status }),
+            "concurrent_change" => Problems.Conflict("concurrent_change", "The chip changed while this request was handled; read it again and retry."),
+            _ => ChipNotFound(id),
         };
     }
 

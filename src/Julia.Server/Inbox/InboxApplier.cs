@@ -10,6 +10,7 @@ using Julia.Storage.Inbox;
 using Julia.Storage.Outbox;
 using Julia.Storage.Signals;
 using Julia.Server.Inbound;
+using Julia.Grains.Chips;
 using Julia.Grains.Conversations;
 
 namespace Julia.Server.Inbox;
@@ -41,7 +42,7 @@ public sealed class InboxApplier(IGrainFactory grains, LidStore lids, ContactSto
             case EvolutionWebhook.Connection:
                 var state = EvolutionWebhook.Str(data, "state")!;
                 int? reason = data.TryGetProperty("statusReason", out var sr) && sr.ValueKind == JsonValueKind.Number ? sr.GetInt32() : null;
-                await signals.ConnectionAsync(chipId, state, reason, time.GetUtcNow(), ct);
+                await grains.GetGrain<IChipGrain>(chipId).ConnectionAsync(state, reason, time.GetUtcNow());
                 break;
             default: break; // send.message, qrcode.updated: nothing to change
         }

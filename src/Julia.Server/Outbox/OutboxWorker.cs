@@ -4,6 +4,7 @@ using Julia.Domain.Selection;
 using Julia.Domain.Sending;
 using Julia.Providers;
 using Julia.Server.Gateways;
+using Julia.Grains.Chips;
 using Julia.Grains.Conversations;
 using Julia.Grains.Pool;
 using Julia.Storage.Outbox;
@@ -21,7 +22,7 @@ namespace Julia.Server.Outbox;
 /// gateway's answer and its own commit leaves a message that is sent again when its lease expires.
 /// </summary>
 public sealed class OutboxWorker(OutboxStore store, IGrainFactory grains, PoolSettings pool, Storage.Conversations.ConversationStore conversations, IMessageGateway gateway, ChipGateways targets,
-                                 SignalStore signals, Trust.TrustWorker trust, [FromKeyedServices(Names.Clock)] TimeProvider time, IOptions<OutboxOptions> options, ILogger<OutboxWorker> log)
+                                 Trust.TrustWorker trust, [FromKeyedServices(Names.Clock)] TimeProvider time, IOptions<OutboxOptions> options, ILogger<OutboxWorker> log)
     : Workers.PollingWorker(log)
 {
     long _fencedOut;
@@ -90,30 +91,24 @@ public sealed class OutboxWorker(OutboxStore store, IGrainFactory grains, PoolSe
         var result = await gateway.SendTextAsync(target, m.Contact, text, ct);
         now = time.GetUtcNow();
         var attempt = new Attempt(chip.Id, started, result.Outcome, result.Detail);
+        var chipGrain = grains.GetGrain<IChipGrain>(chip.Id);
         trust.Touched(chip.Id);
         switch (result.Outcome)
         {
             case SendOutcome.Sent:
-                bool counted = false;
-                await Fenced(async () =>
-                {
-                    var (done, breaker) = await store.SentAsync(m, chip.Id, result.MessageId!, started, now, ct);
-                    counted = breaker;
-                    return done;
-                }, m);
-                // A half-open trial, or a success that completes a failing window: the breaker's locked path.
-                if (!counted) await Breaker(chip.Id, Domain.Sending.Breaker.Result.Success, now, ct);
+                await Fenced(() => store.SentAsync(m, chip.Id, result.MessageId!, started, now, ct), m);
+                await Breaker(chipGrain, chip.Id, BreakerResult.Success, now);
                 if (selected.AnnouncementPending) await conversations.AnnouncedAsync(m.Contact, chip.Id, ct);
                 break;
 
             case SendOutcome.RateLimited:
                 // The platform asked this number to slow down: it cools down and the message waits for it.
-                await signals.CooldownAsync(chip.Id, result.Detail ?? "rate limited", now, ct);
+                await chipGrain.RateLimitedAsync(result.Detail ?? "rate limited", now);
                 await Fenced(() => store.RequeueAsync(m, now + SignalStore.RateLimitCooldown, null, result.Detail, attempt, countAttempt: true, now, ct), m);
                 break;
 
             case SendOutcome.SpamRestriction:
-                await signals.RestrictAsync(chip.Id, result.Detail ?? "restricted", now, ct);
+                await chipGrain.RestrictedAsync(result.Detail ?? "restricted", now);
                 await Fenced(() => store.FinishAsync(m, "failed", chip.Id, null, "spam_restriction: " + result.Detail, attempt, now, ct), m);
                 break;
 
@@ -123,7 +118,7 @@ public sealed class OutboxWorker(OutboxStore store, IGrainFactory grains, PoolSe
 
             default:
                 // Timeout, transient, or a permanent problem of this chip: try another chip, a few times.
-                await Breaker(chip.Id, result.Outcome == SendOutcome.Timeout ? Domain.Sending.Breaker.Result.Neutral : Domain.Sending.Breaker.Result.Failure, now, ct);
+                await Breaker(chipGrain, chip.Id, result.Outcome == SendOutcome.Timeout ? BreakerResult.Neutral : BreakerResult.Failure, now);
                 if (m.TriedChips.Length + 1 >= o.MaxChips)
                     await Fenced(() => store.FinishAsync(m, "failed", chip.Id, null, $"failed on {o.MaxChips} chips; last: {result.Detail}", attempt, now, ct), m);
                 else
@@ -152,9 +147,9 @@ public sealed class OutboxWorker(OutboxStore store, IGrainFactory grains, PoolSe
         }
     }
 
-    async Task Breaker(long chipId, Breaker.Result result, DateTimeOffset now, CancellationToken ct)
+    async Task Breaker(IChipGrain chip, long chipId, BreakerResult result, DateTimeOffset now)
     {
-        if (await signals.RecordSendAsync(chipId, result, now, ct) is { } change)
+        if (await chip.BreakerAsync(result, now) is { } change)
             log.LogWarning("Chip {Chip} breaker {Change}", chipId, change);
     }
 

@@ -79,11 +79,15 @@ public sealed class ChipStore(NpgsqlDataSource db)
         return row;
     }
 
-    public static async Task AddTrustAsync(NpgsqlConnection c, NpgsqlTransaction tx, long chipId, TrustResult t, string cause,
+    public static Task AddTrustAsync(NpgsqlConnection c, NpgsqlTransaction tx, long chipId, TrustResult t, string cause, DateTimeOffset now, CancellationToken ct) =>
+        AddTrustAsync(c, tx, chipId, t.Score, t.Level.ToWire(), JsonSerializer.Serialize(t.Factors, JsonOptions.Web), cause, now, ct);
+
+    /// <param name="factors">The score's factors as JSON.</param>
+    public static async Task AddTrustAsync(NpgsqlConnection c, NpgsqlTransaction tx, long chipId, int score, string level, string factors, string cause,
                                            DateTimeOffset now, CancellationToken ct)
     {
-        await using var cmd = c.Cmd(InsertTrust, tx).P("chip", chipId).P("at", now).P("score", (short)t.Score)
-            .P("level", t.Level.ToWire()).Json("factors", JsonSerializer.Serialize(t.Factors, JsonOptions.Web)).P("cause", cause);
+        await using var cmd = c.Cmd(InsertTrust, tx).P("chip", chipId).P("at", now).P("score", (short)score)
+            .P("level", level).Json("factors", factors).P("cause", cause);
         await cmd.ExecuteNonQueryAsync(ct);
     }
 

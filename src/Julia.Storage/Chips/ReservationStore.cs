@@ -1,19 +1,38 @@
 using System.Text.Json;
 using Julia.Domain.Selection;
+using Julia.Domain.Sending;
 using Julia.Storage.Selection;
 using Npgsql;
 
 namespace Julia.Storage.Chips;
 
-/// <summary>A chip as its grain holds it: the row, the row's version, and the request ids it said yes to.</summary>
-public sealed record ChipCopy(ChipSummary Chip, long Version, IReadOnlyList<string> RecentReservations);
+/// <summary>A chip as its grain holds it: the row, its breaker, the row's version, and the request ids it said yes to.</summary>
+public sealed record ChipCopy(ChipSummary Chip, BreakerRow Breaker, long Version, IReadOnlyList<string> RecentReservations);
 
-/// <summary>The chip grain's reads and its one write (a charge, conditional on the version it read).</summary>
+/// <summary>The chip grain's reads and its own writes (a charge, a breaker change), each conditional on the version it read.</summary>
 public sealed class ReservationStore(NpgsqlDataSource db)
 {
     const int RecentKept = 32;
 
-    static readonly PositionalSql Load = new($"SELECT {ChipRow.Columns}, version, recent_reservations FROM chips WHERE id = @id");
+    static readonly PositionalSql Load = new($"""
+        SELECT {ChipRow.Columns}, breaker_open_seconds, consecutive_failures, window_started_at, window_sends, window_failures,
+               version, recent_reservations
+        FROM chips WHERE id = @id
+        """);
+
+    // A send's result moves the breaker (and its log when the state changes), only if nobody wrote the row since it was read.
+    static readonly PositionalSql SaveBreaker = new("""
+        WITH r AS (
+            UPDATE chips SET breaker_state = @state, breaker_until = @until, breaker_open_seconds = @open, consecutive_failures = @consecutive,
+                   window_started_at = @window_start, window_sends = @sends, window_failures = @failures, updated_at = @now
+            WHERE id = @id AND version = @version
+            RETURNING version
+        ), l AS (
+            INSERT INTO breaker_log (chip_id, at, from_state, to_state, reason)
+            SELECT @id, @now, @from, @state, @reason FROM r WHERE @reason IS NOT NULL
+        )
+        SELECT version FROM r
+        """);
 
     // ONE statement: the charge, only if nobody wrote the row since it was read (the trigger moves the
     // version on every update), and with it the decision's audit row, the contact's sticky conversation
@@ -73,7 +92,27 @@ public sealed class ReservationStore(NpgsqlDataSource db)
         await using var cmd = c.CreateCommand().P("id", id).Positional(Load);
         await using var r = await cmd.ExecuteReaderAsync(ct);
         if (!await r.ReadAsync(ct)) return null;
-        return new ChipCopy(ChipRow.ReadSummary(r), r.Get<long>("version"), r.Get<string[]>("recent_reservations"));
+        var breaker = new BreakerRow(ChipRow.ParseBreaker(r.Get<string>("breaker_state")), r.Opt<DateTimeOffset>("breaker_until"),
+            r.Get<int>("breaker_open_seconds"), r.Get<int>("consecutive_failures"), r.Opt<DateTimeOffset>("window_started_at"),
+            r.Get<int>("window_sends"), r.Get<int>("window_failures"));
+        return new ChipCopy(ChipRow.ReadSummary(r), breaker, r.Get<long>("version"), r.Get<string[]>("recent_reservations"));
+    }
+
+    /// <summary>
+    /// Writes the breaker as <paramref name="after"/> (logged with <paramref name="reason"/> when its state changed, and
+    /// announced to every node's directory); the row's new version, or null when it moved on since <paramref name="version"/>.
+    /// </summary>
+    public async Task<long?> SaveBreakerAsync(long id, long version, BreakerState from, BreakerRow after, string? reason, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var c = await db.OpenConnectionAsync(ct);
+        await using var cmd = c.CreateCommand().P("id", id).P("version", version).P("state", ChipRow.ToWire(after.State)).P("until", after.Until)
+            .P("open", after.OpenSeconds).P("consecutive", after.ConsecutiveFailures).P("window_start", after.WindowStartedAt)
+            .P("sends", after.WindowSends).P("failures", after.WindowFailures).P("now", now).P("from", ChipRow.ToWire(from)).Text("reason", reason)
+            .Positional(SaveBreaker);
+        var saved = await cmd.ExecuteScalarAsync(ct);
+        if (saved is not long next) return null;
+        if (reason is not null) await ChipStore.NotifyAsync(c, null, ct);
+        return next;
     }
 
     /// <summary>
@@ -81,7 +120,7 @@ public sealed class ReservationStore(NpgsqlDataSource db)
     /// ids included) and the record, or null when the row moved on since <paramref name="version"/> (then
     /// nothing was written).
     /// </summary>
-    public async Task<(ChipCopy Copy, GrantRecord Record)?> ChargeAsync(ChipSummary charged, long version, string requestId, bool trial, Grant grant,
+    public async Task<(ChipCopy Copy, GrantRecord Record)?> ChargeAsync(ChipSummary charged, BreakerRow breaker, long version, string requestId, bool trial, Grant grant,
                                                                       DateTimeOffset now, CancellationToken ct)
     {
         await using var c = await db.OpenConnectionAsync(ct);
@@ -94,7 +133,7 @@ public sealed class ReservationStore(NpgsqlDataSource db)
             .Positional(Charge);
         await using var r = await cmd.ExecuteReaderAsync(ct);
         if (!await r.ReadAsync(ct)) return null;
-        return (new ChipCopy(charged, r.Get<long>("version"), r.Get<string[]>("recent_reservations")), new GrantRecord(r.Get<long>("selection_id"), r.Get<string>("reason"), r.Get<long>("conversation_id"),
+        return (new ChipCopy(charged, breaker with { State = charged.Breaker, Until = charged.BreakerUntil }, r.Get<long>("version"), r.Get<string[]>("recent_reservations")), new GrantRecord(r.Get<long>("selection_id"), r.Get<string>("reason"), r.Get<long>("conversation_id"),
             r.Opt<long>("previous_chip"), r.Get<bool>("announcement_pending")));
     }
 

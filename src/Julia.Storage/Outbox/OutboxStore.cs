@@ -80,9 +80,8 @@ public sealed class OutboxStore(NpgsqlDataSource db, string node)
         SELECT count(*) FROM m
         """;
 
-    // The common case in one statement: the send is recorded (fenced), its attempt logged, and a
-    // closed breaker counts the success, unless that success would trip the window rule, in which case
-    // breaker = 0 and the caller takes the locked path (SignalStore.RecordSendAsync).
+    // The common case in one statement: the send is recorded (fenced) and its attempt logged. (The
+    // chip's breaker counts the success through the chip's grain.)
     const string Sent = """
         WITH m AS (
             UPDATE messages SET status = 'sent', chip_id = @chip, provider_message_id = @pid, sent_at = @now, last_error = NULL,
@@ -94,19 +93,8 @@ public sealed class OutboxStore(NpgsqlDataSource db, string node)
         ), a AS (
             INSERT INTO message_attempts (message_id, chip_id, lease_token, started_at, finished_at, outcome)
             VALUES (@id, @chip, @token, @started, @now, 'sent')
-        ), w AS (
-            SELECT (window_started_at IS NULL OR window_started_at <= @now - interval '5 minutes') AS fresh FROM chips WHERE id = @chip
-        ), b AS (
-            UPDATE chips SET consecutive_failures = 0,
-                   window_started_at = CASE WHEN w.fresh THEN @now ELSE window_started_at END,
-                   window_sends = CASE WHEN w.fresh THEN 1 ELSE window_sends + 1 END,
-                   window_failures = CASE WHEN w.fresh THEN 0 ELSE window_failures END
-            FROM w
-            WHERE id = @chip AND breaker_state = 'closed'
-              AND (w.fresh OR NOT (window_sends + 1 >= 10 AND window_failures * 2 >= window_sends + 1))
-            RETURNING 1
         )
-        SELECT (SELECT count(*) FROM m) AS done, (SELECT count(*) FROM b) AS breaker
+        SELECT count(*) FROM m
         """;
 
     const string Requeue = """
@@ -218,16 +206,13 @@ public sealed class OutboxStore(NpgsqlDataSource db, string node)
         return done;
     }
 
-    /// <summary>Records a successful send; returns (done: false when the lease was lost, breakerCounted).</summary>
-    public async Task<(bool Done, bool BreakerCounted)> SentAsync(Message m, long chipId, string providerId, DateTimeOffset started,
-                                                                  DateTimeOffset now, CancellationToken ct)
+    /// <summary>Records a successful send; false when the lease was lost.</summary>
+    public async Task<bool> SentAsync(Message m, long chipId, string providerId, DateTimeOffset started, DateTimeOffset now, CancellationToken ct)
     {
         await using var c = await db.OpenConnectionAsync(ct);
         await using var cmd = c.Cmd(Sent).P("id", m.Id).P("token", m.LeaseToken!.Value).P("chip", chipId).P("pid", providerId)
             .P("started", started).P("now", now);
-        await using var r = await cmd.ExecuteReaderAsync(ct);
-        await r.ReadAsync(ct);
-        return (r.Get<long>("done") == 1, r.Get<long>("breaker") == 1);
+        return (long)(await cmd.ExecuteScalarAsync(ct))! == 1;
     }
 
     /// <summary>

@@ -10,27 +10,16 @@ namespace Julia.Storage.Signals;
 public sealed record Alert(long Id, DateTimeOffset At, string Kind, string Severity, long? ChipId, string Message, DateTimeOffset? ResolvedAt, string? ResolvedBy);
 
 /// <summary>
-/// What gateways tell us about a chip: send results (breaker), rate limits (cooldown), spam or
-/// restriction signals (pause the chip, trip the pool gate, alert) and connection changes. Each is
-/// one transaction holding the chip row lock, and each NOTIFYs so every node's snapshot drops it.
+/// What gateways tell us about a chip: rate limits (cooldown), spam or restriction signals (pause the
+/// chip, trip the pool gate, alert) and connection changes, run by the chip's grain (the breaker is the
+/// grain's own, in ReservationStore). Each is one transaction, and each NOTIFYs so every node's directory
+/// drops the chip.
 /// </summary>
 public sealed class SignalStore(NpgsqlDataSource db)
 {
     public static readonly TimeSpan RateLimitCooldown = TimeSpan.FromMinutes(10);
     public static readonly TimeSpan AlertCooldown = TimeSpan.FromMinutes(30);
 
-    const string LockBreaker = """
-        SELECT breaker_state, breaker_until, breaker_open_seconds, consecutive_failures, window_started_at, window_sends, window_failures
-        FROM chips WHERE id = @id FOR UPDATE
-        """;
-
-    const string SaveBreaker = """
-        UPDATE chips SET breaker_state = @state, breaker_until = @until, breaker_open_seconds = @open, consecutive_failures = @consecutive,
-               window_started_at = @window_start, window_sends = @sends, window_failures = @failures, updated_at = @now
-        WHERE id = @id
-        """;
-
-    const string BreakerLog = "INSERT INTO breaker_log (chip_id, at, from_state, to_state, reason) VALUES (@id, @now, @from, @to, @reason)";
     const string Signal = "INSERT INTO chip_signals (chip_id, at, kind, detail) VALUES (@id, @now, @kind, @detail)";
 
     // Pausing for a platform signal keeps where the chip was, so an operator can resume it after review.
@@ -45,33 +34,6 @@ public sealed class SignalStore(NpgsqlDataSource db)
         SELECT @now, @kind, @severity, @chip, @message
         WHERE NOT EXISTS (SELECT 1 FROM alerts WHERE kind = @kind AND chip_id IS NOT DISTINCT FROM @chip AND at > @now - @cooldown)
         """;
-
-    public async Task<string?> RecordSendAsync(long chipId, Breaker.Result result, DateTimeOffset now, CancellationToken ct)
-    {
-        await using var c = await db.OpenConnectionAsync(ct);
-        await using var tx = await c.BeginTransactionAsync(ct);
-        BreakerRow before;
-        await using (var q = c.Cmd(LockBreaker, tx).P("id", chipId))
-        {
-            before = (await q.FirstAsync(r => new BreakerRow(ChipRow.ParseBreaker(r.Get<string>("breaker_state")), r.Opt<DateTimeOffset>("breaker_until"),
-                r.Get<int>("breaker_open_seconds"), r.Get<int>("consecutive_failures"), r.Opt<DateTimeOffset>("window_started_at"),
-                r.Get<int>("window_sends"), r.Get<int>("window_failures")), ct))!;
-        }
-        var (after, reason) = Breaker.OnResult(before, result, now);
-        await using (var u = c.Cmd(SaveBreaker, tx).P("id", chipId).P("state", ChipRow.ToWire(after.State)).P("until", after.Until)
-                         .P("open", after.OpenSeconds).P("consecutive", after.ConsecutiveFailures).P("window_start", after.WindowStartedAt)
-                         .P("sends", after.WindowSends).P("failures", after.WindowFailures).P("now", now))
-            await u.ExecuteNonQueryAsync(ct);
-        if (reason is not null)
-        {
-            await using (var l = c.Cmd(BreakerLog, tx).P("id", chipId).P("now", now).P("from", ChipRow.ToWire(before.State))
-                             .P("to", ChipRow.ToWire(after.State)).P("reason", reason))
-                await l.ExecuteNonQueryAsync(ct);
-            await ChipStore.NotifyAsync(c, tx, ct);
-        }
-        await tx.CommitAsync(ct);
-        return reason is null ? null : $"{ChipRow.ToWire(before.State)} → {ChipRow.ToWire(after.State)}: {reason}";
-    }
 
     /// <summary>A contact opted out, or blocked us, on this chip: it counts against the chip's trust.</summary>
     public async Task ContactLeftAsync(long chipId, string kind, string? detail, DateTimeOffset now, CancellationToken ct)
