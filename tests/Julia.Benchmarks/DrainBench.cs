@@ -35,6 +35,7 @@ public static class DrainBench
             ["Outbox:Parallelism"] = Environment.GetEnvironmentVariable("DRAIN_PARALLELISM") ?? "16",
             ["Outbox:BatchSize"] = Environment.GetEnvironmentVariable("DRAIN_BATCH") ?? "64",
         });
+        var cpu = CpuSample.Now();
         var sw = Stopwatch.StartNew();
         await using (var cmd = db.CreateCommand($"""
             INSERT INTO messages (idempotency_key, contact, kind, text, status, next_attempt_at, expires_at, created_at, updated_at)
@@ -49,13 +50,15 @@ public static class DrainBench
             left = (long)(await cmd.ExecuteScalarAsync())!;
         } while (left > 0 && sw.Elapsed < TimeSpan.FromMinutes(5));
         sw.Stop();
+        var used = CpuSample.Now() - cpu;
         await using var sent = db.CreateCommand("SELECT count(*) FROM messages WHERE status = 'sent'");
         var n = (long)(await sent.ExecuteScalarAsync())!;
         report.Line("");
         report.Line("## queue drain: 10,000 replies, 20 chips, one node, simulator gateway");
-        report.Line($"| messages sent | seconds | messages/s | gateway calls seen |");
-        report.Line($"| ---: | ---: | ---: | ---: |");
-        report.Line($"| {n} | {sw.Elapsed.TotalSeconds:F1} | {n / sw.Elapsed.TotalSeconds:F0} | {sim.Sent.Count} |");
+        report.Line($"| messages sent | seconds | messages/s | gateway calls seen | CPU ms per message: node + simulator / PostgreSQL |");
+        report.Line($"| ---: | ---: | ---: | ---: | ---: |");
+        report.Line($"| {n} | {sw.Elapsed.TotalSeconds:F1} | {n / sw.Elapsed.TotalSeconds:F0} | {sim.Sent.Count} | {used.Self.TotalMilliseconds / n:F2} / {used.Postgres.TotalMilliseconds / n:F2} |");
+        await BenchEnvironment.ReportStatementsAsync(db, report, top: 6);
         await app.StopAsync();
         await app.DisposeAsync();
     }

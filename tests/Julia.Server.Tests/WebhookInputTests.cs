@@ -207,4 +207,28 @@ public class WebhookRegistrationTests(SendingFixture f, ITestOutputHelper output
         res = await f.Host.Http().SendAsync(SendingTests.Webhook(SendingTests.Upsert(early, contact, "LATE1", "oi"), early.Secret));
         Assert.Equal(200, (int)res.StatusCode);
     }
+
+    [Fact]
+    public async Task Concurrent_webhooks_share_commits_and_each_is_answered_for_itself_even_one_carrying_a_NUL()
+    {
+        var chip = await f.ChipAsync();
+        var run = Guid.NewGuid().ToString("N")[..8];
+        // 30 distinct events, 6 of them sent twice in the same wave, and one whose text holds a NUL (valid JSON, refused by jsonb).
+        var ids = Enumerable.Range(0, 30).Select(i => $"GC{run}{i}").ToList();
+        var bodies = ids.Select(id => (id, body: SendingTests.Upsert(chip, f.NewContact(), id, "oi"))).ToList();
+        bodies.AddRange(bodies.Take(6).ToList());
+        bodies.Add(($"GC{run}nul", SendingTests.Upsert(chip, f.NewContact(), $"GC{run}nul", "antes\u0000depois")));
+
+        async Task<(int Status, string Code)> Post(string body)
+        {
+            var res = await f.Host.Http().SendAsync(SendingTests.Webhook(body, chip.Secret));
+            return ((int)res.StatusCode, JsonDocument.Parse(await res.Content.ReadAsStringAsync()).RootElement.GetProperty("status").GetString()!);
+        }
+        var answers = await Task.WhenAll(bodies.Select(async b => (b.id, answer: await Post(b.body))));
+        Assert.All(answers, a => Assert.Equal(200, a.answer.Status));
+        foreach (var group in answers.GroupBy(a => a.id))
+            Assert.Equal(["stored", .. Enumerable.Repeat("duplicate", group.Count() - 1)], group.Select(a => a.answer.Code).Order(StringComparer.Ordinal).Reverse());
+        Assert.Equal(31L, await f.Scalar<long>("SELECT count(*) FROM inbox WHERE payload -> 'data' -> 'key' ->> 'id' LIKE @p", ("p", $"GC{run}%")));
+        Assert.Equal("antes\uFFFDdepois", await f.Scalar<string>("SELECT payload -> 'data' -> 'message' ->> 'conversation' FROM inbox WHERE payload -> 'data' -> 'key' ->> 'id' = @id", ("id", $"GC{run}nul")));
+    }
 }

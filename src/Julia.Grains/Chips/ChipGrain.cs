@@ -23,6 +23,10 @@ public sealed class ChipGrain(ReservationStore store, ChipStore chips, SignalSto
                               [Microsoft.Extensions.DependencyInjection.FromKeyedServices(Names.Clock)] TimeProvider time) : Grain, IChipGrain
 {
     ChipCopy? _copy;
+    // Successes counted by a closed breaker since the row was last written: they ride on the next write (a
+    // charge, which every send needs anyway) instead of costing one of their own. A crash loses at most
+    // these, which only makes the 5-minute failure ratio look worse for a moment, never better.
+    bool _unsavedCounts;
 
     // Refusals only this grain's own writes can lift (the counters are written by the chip alone): its copy
     // is authoritative for them. Any other refusal may lag an out-of-band change (a resumed chip, a
@@ -61,6 +65,7 @@ public sealed class ChipGrain(ReservationStore store, ChipStore chips, SignalSto
                 if (await store.ChargeAsync(charged, _copy.Breaker, _copy.Version, r.RequestId, chip.Breaker != BreakerState.Closed, grant, r.Now, CancellationToken.None) is { } done)
                 {
                     _copy = done.Copy;
+                    _unsavedCounts = false;
                     return new(true, null, charged.ToView(), ToWire(done.Record));
                 }
             }
@@ -82,9 +87,16 @@ public sealed class ChipGrain(ReservationStore store, ChipStore chips, SignalSto
             var before = _copy.Breaker;
             var (after, reason) = Breaker.OnResult(before, outcome, now);
             if (after == before) return null;
+            if (reason is null && before.State == BreakerState.Closed && after.State == BreakerState.Closed && outcome != Breaker.Result.Failure)
+            {
+                _copy = _copy with { Breaker = after };
+                _unsavedCounts = true;
+                return null;
+            }
             if (await store.SaveBreakerAsync(id, _copy.Version, before.State, after, reason, now, CancellationToken.None) is { } version)
             {
                 _copy = _copy with { Breaker = after, Version = version, Chip = _copy.Chip with { Breaker = after.State, BreakerUntil = after.Until } };
+                _unsavedCounts = false;
                 return reason is null ? null : $"{ChipRow.ToWire(before.State)} → {ChipRow.ToWire(after.State)}: {reason}";
             }
             _copy = null; // written by someone else since it was read
@@ -122,9 +134,26 @@ public sealed class ChipGrain(ReservationStore store, ChipStore chips, SignalSto
     /// <summary>A store's own guarded change to the row: the copy is read again on the next call, whatever happened.</summary>
     Task<T> Changing<T>(Func<Task<T>> change) => Stored.Guard(async () =>
     {
+        await SaveCountsAsync();
         try { return await change(); }
         finally { _copy = null; }
     });
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken ct)
+    {
+        try { await SaveCountsAsync(); }
+        catch (Exception) { /* best effort: the counts are a 5-minute statistic */ }
+    }
+
+    /// <summary>Writes the breaker's unsaved counts (conditional on the version, like every write here).</summary>
+    async Task SaveCountsAsync()
+    {
+        if (!_unsavedCounts || _copy is null) return;
+        _unsavedCounts = false;
+        if (await store.SaveBreakerAsync(this.GetPrimaryKeyLong(), _copy.Version, _copy.Breaker.State, _copy.Breaker, null, time.GetUtcNow(), CancellationToken.None) is { } version)
+            _copy = _copy with { Version = version };
+        else _copy = null;
+    }
 
     /// <summary>The first answer to a request this chip already granted (kept in the row as "requestId:selectionId").</summary>
     async Task<ReserveAnswer?> RepeatedAsync(string requestId)
@@ -138,6 +167,9 @@ public sealed class ChipGrain(ReservationStore store, ChipStore chips, SignalSto
 
     static Recorded ToWire(GrantRecord g) => new(g.SelectionId, g.Reason, g.ConversationId, g.PreviousChipId, g.AnnouncementPending);
 
-    async Task<ChipCopy> ReadAsync(long id) =>
-        await store.LoadAsync(id, CancellationToken.None) ?? throw new InvalidOperationException($"chip {id} does not exist");
+    async Task<ChipCopy> ReadAsync(long id)
+    {
+        _unsavedCounts = false; // the row as stored wins over counts kept on a copy that went stale
+        return await store.LoadAsync(id, CancellationToken.None) ?? throw new InvalidOperationException($"chip {id} does not exist");
+    }
 }

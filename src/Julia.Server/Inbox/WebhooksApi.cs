@@ -8,8 +8,8 @@ namespace Julia.Server.Inbox;
 
 /// <summary>
 /// <c>POST /webhooks/evolution</c> (and <c>/{event}</c>). Order of business: read and check the body,
-/// authenticate the instance, store it with its dedupe key, answer. 200 only once the event is
-/// durably stored; 503 when it cannot be (Evolution retries); 4xx only for requests that can never
+/// authenticate the instance, store it with its dedupe key (grouped with concurrent webhooks into one
+/// commit by <see cref="InboxWriter"/>), answer. 200 only once the event is durably stored; 503 when it cannot be (Evolution retries); 4xx only for requests that can never
 /// succeed: not JSON, not an Evolution envelope, unknown instance, bad credentials (Evolution stops on
 /// 4xx). A valid, authentic event we will not act on is stored as ignored with its reason, and answered
 /// 200. Processing happens after the answer.
@@ -19,13 +19,13 @@ public static class WebhooksApi
     public static void MapWebhooks(this IEndpointRouteBuilder app)
     {
         var g = app.MapGroup("/webhooks").WithTags("Webhooks").AllowAnonymous();
-        g.MapPost("/evolution", (HttpContext ctx, ChipGateways chips, InboxStore inbox, InboxWorker worker, [FromKeyedServices(Names.Clock)] TimeProvider time, ILogger<InboxWorker> log) =>
+        g.MapPost("/evolution", (HttpContext ctx, ChipGateways chips, InboxWriter inbox, InboxWorker worker, [FromKeyedServices(Names.Clock)] TimeProvider time, ILogger<InboxWorker> log) =>
             Evolution(ctx, null, chips, inbox, worker, time, log));
-        g.MapPost("/evolution/{evt}", (string evt, HttpContext ctx, ChipGateways chips, InboxStore inbox, InboxWorker worker, [FromKeyedServices(Names.Clock)] TimeProvider time, ILogger<InboxWorker> log) =>
+        g.MapPost("/evolution/{evt}", (string evt, HttpContext ctx, ChipGateways chips, InboxWriter inbox, InboxWorker worker, [FromKeyedServices(Names.Clock)] TimeProvider time, ILogger<InboxWorker> log) =>
             Evolution(ctx, evt, chips, inbox, worker, time, log));
     }
 
-    static async Task<IResult> Evolution(HttpContext ctx, string? pathEvent, ChipGateways chips, InboxStore inbox, InboxWorker worker,
+    static async Task<IResult> Evolution(HttpContext ctx, string? pathEvent, ChipGateways chips, InboxWriter inbox, InboxWorker worker,
                                          [FromKeyedServices(Names.Clock)] TimeProvider time, ILogger log)
     {
         var ct = ctx.RequestAborted;
@@ -56,8 +56,8 @@ public static class WebhooksApi
         bool stored;
         try
         {
-            stored = await inbox.AddAsync(EvolutionWebhook.DedupeKey(envelope, body, ignored is not null), "evolution", envelope.Event, found.Id,
-                System.Text.Encoding.UTF8.GetString(body), time.GetUtcNow(), ct, ignored);
+            stored = await inbox.AddAsync(new NewInboxEvent(EvolutionWebhook.DedupeKey(envelope, body, ignored is not null), "evolution", envelope.Event, found.Id,
+                Storable(body), time.GetUtcNow(), ignored), ct);
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
@@ -72,5 +72,15 @@ public static class WebhooksApi
         if (ignored is not null) return TypedResults.Ok(new { status = "ignored", reason = ignored });
         if (stored) worker.Wake();
         return TypedResults.Ok(new { status = stored ? "stored" : "duplicate" });
+    }
+
+    /// <summary>
+    /// The body as PostgreSQL's jsonb will take it: JSON allows a NUL character (<c>\u0000</c>) in a string and
+    /// jsonb refuses it, so it is kept as U+FFFD instead of the event being refused for ever.
+    /// </summary>
+    static string Storable(byte[] body)
+    {
+        var text = System.Text.Encoding.UTF8.GetString(body);
+        return text.Contains("\\u0000", StringComparison.OrdinalIgnoreCase) ? text.Replace("\\u0000", "\\uFFFD", StringComparison.OrdinalIgnoreCase) : text;
     }
 }

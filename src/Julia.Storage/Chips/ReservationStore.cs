@@ -34,8 +34,8 @@ public sealed class ReservationStore(NpgsqlDataSource db)
         SELECT version FROM r
         """);
 
-    // ONE statement: the charge, only if nobody wrote the row since it was read (the trigger moves the
-    // version on every update), and with it the decision's audit row, the contact's sticky conversation
+    // ONE statement: the charge (with the breaker's counts as the grain holds them), only if nobody wrote
+    // the row since it was read (the trigger moves the version on every update), and with it the decision's audit row, the contact's sticky conversation
     // (a migration when it was on another chip) and the migration's log; a breaker's trial is logged with
     // the charge that admits it. The request id is kept in the row with its audit row's id, so a repeated
     // request finds what the first one recorded. Nothing is written when the version has moved.
@@ -44,7 +44,8 @@ public sealed class ReservationStore(NpgsqlDataSource db)
             SELECT nextval('selections_id_seq') AS sel_id
         ), r AS (
             UPDATE chips SET sent_this_hour = @sent_this_hour, hour_bucket = @hour_bucket, sent_today = @sent_today, day_bucket = @day_bucket,
-                   last_sent_at = @now, breaker_state = @breaker, breaker_until = @breaker_until, updated_at = @now,
+                   last_sent_at = @now, breaker_state = @breaker, breaker_until = @breaker_until, breaker_open_seconds = @open,
+                   consecutive_failures = @consecutive, window_started_at = @window_start, window_sends = @sends, window_failures = @failures, updated_at = @now,
                    recent_reservations = (array_append(recent_reservations, @request || ':' || (SELECT sel_id FROM n)))[greatest(1, cardinality(recent_reservations) + 2 - @kept):]
             WHERE id = @id AND version = @version
             RETURNING id, version, recent_reservations
@@ -127,6 +128,8 @@ public sealed class ReservationStore(NpgsqlDataSource db)
         await using var cmd = c.CreateCommand().P("id", charged.Id).P("version", version)
             .P("sent_this_hour", charged.SentThisHour).P("hour_bucket", charged.HourBucket).P("sent_today", charged.SentToday).P("day_bucket", charged.DayBucket)
             .P("now", now).P("breaker", ChipRow.ToWire(charged.Breaker)).P("breaker_until", charged.BreakerUntil)
+            .P("open", breaker.OpenSeconds).P("consecutive", breaker.ConsecutiveFailures).P("window_start", breaker.WindowStartedAt)
+            .P("sends", breaker.WindowSends).P("failures", breaker.WindowFailures)
             .P("request", requestId).P("kept", RecentKept).P("trial", trial)
             .P("contact", grant.Contact).P("kind", grant.Kind.ToWire()).P("affinity", grant.Affinity).P("candidates", grant.CandidateCount)
             .Json("excluded", JsonSerializer.Serialize(grant.Excluded)).P("fallback", grant.Fallback).P("node", grant.Node).Text("migration_reason", grant.MigrationReason)

@@ -3,6 +3,9 @@ using Npgsql;
 
 namespace Julia.Storage.Inbox;
 
+/// <summary>A webhook to keep: <paramref name="Ignored"/> says why we will not act on it (null: to apply).</summary>
+public sealed record NewInboxEvent(string DedupeKey, string Source, string Event, long? ChipId, string Payload, DateTimeOffset ReceivedAt, string? Ignored);
+
 public sealed record InboxItem(long Id, string Source, string Event, long? ChipId, JsonElement Payload, int Attempts, Guid ClaimToken, DateTimeOffset ReceivedAt);
 public sealed record StoredEvent(long Id, string Source, string Event, long? ChipId, DateTimeOffset ReceivedAt, int Attempts, string? Error, JsonElement Payload);
 
@@ -13,12 +16,15 @@ public sealed record StoredEvent(long Id, string Source, string Event, long? Chi
 /// </summary>
 public sealed class InboxStore(NpgsqlDataSource db)
 {
-    // An event we will not act on is kept as 'ignored' with the reason, so nothing valid is dropped unseen.
-    const string Insert = """
+    // Many webhooks in one statement (see InboxWriter); the keys stored now come back. An event we will
+    // not act on is kept as 'ignored' with the reason, so nothing valid is dropped unseen.
+    static readonly PositionalSql InsertMany = new("""
         INSERT INTO inbox (dedupe_key, source, event, chip_id, payload, received_at, status, next_attempt_at, error)
-        VALUES (@key, @source, @event, @chip, @payload, @now, CASE WHEN @ignored IS NULL THEN 'pending' ELSE 'ignored' END, @now, @ignored)
+        SELECT k, s, e, c, p::jsonb, n, CASE WHEN i IS NULL THEN 'pending' ELSE 'ignored' END, n, i
+        FROM unnest(@keys::text[], @sources::text[], @events::text[], @chips::bigint[], @payloads::text[], @at::timestamptz[], @ignored::text[]) AS t(k, s, e, c, p, n, i)
         ON CONFLICT (dedupe_key) DO NOTHING
-        """;
+        RETURNING dedupe_key
+        """);
 
     const string Claim = """
         WITH due AS MATERIALIZED (
@@ -69,14 +75,20 @@ public sealed class InboxStore(NpgsqlDataSource db)
         UPDATE inbox SET status = 'pending', attempts = 0, next_attempt_at = @now, error = NULL WHERE id = @id AND status = 'dead' RETURNING 1
         """;
 
-    /// <summary>True when stored now; false when the same event was stored before.</summary>
-    public async Task<bool> AddAsync(string dedupeKey, string source, string evt, long? chipId, string payload, DateTimeOffset now, CancellationToken ct,
-                                     string? ignoredBecause = null)
+    /// <summary>
+    /// Stores the events in one statement and one commit; the dedupe keys stored now (not before). Keys
+    /// repeated within <paramref name="events"/> are stored once.
+    /// </summary>
+    public async Task<HashSet<string>> AddManyAsync(IReadOnlyList<NewInboxEvent> events, CancellationToken ct)
     {
         await using var c = await db.OpenConnectionAsync(ct);
-        await using var cmd = c.Cmd(Insert).P("key", dedupeKey).P("source", source).P("event", evt).Long("chip", chipId)
-            .Json("payload", payload).P("now", now).Text("ignored", ignoredBecause);
-        return await cmd.ExecuteNonQueryAsync(ct) == 1;
+        await using var cmd = c.CreateCommand()
+            .P("keys", events.Select(e => e.DedupeKey).ToArray()).P("sources", events.Select(e => e.Source).ToArray())
+            .P("events", events.Select(e => e.Event).ToArray()).P("chips", events.Select(e => e.ChipId).ToArray())
+            .P("payloads", events.Select(e => e.Payload).ToArray()).P("at", events.Select(e => e.ReceivedAt).ToArray())
+            .P("ignored", events.Select(e => e.Ignored).ToArray())
+            .Positional(InsertMany);
+        return (await cmd.ListAsync(r => r.GetString(0), ct)).ToHashSet();
     }
 
     public async Task<List<InboxItem>> ClaimAsync(int n, TimeSpan lease, DateTimeOffset now, CancellationToken ct)
