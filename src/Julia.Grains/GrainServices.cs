@@ -32,6 +32,7 @@ public static class GrainServices
         services.AddSingleton(new ContactStore(db));
         services.AddSingleton(new ConversationStore(db));
         services.AddSingleton(new InboundStore(db));
+        services.AddSingleton(new InboxStore(db));
         services.AddSingleton(new SelectionStore(db, options.Node));
         services.AddSingleton(new PoolStore(db, json));
         services.AddSingleton(new SignalStore(db));

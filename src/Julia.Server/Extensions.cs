@@ -61,7 +61,6 @@ public static class Extensions
         services.AddSingleton<ApiKeyStore>();
 
         services.AddSingleton(sp => new OutboxStore(db.DataSource, node));
-        services.AddSingleton<InboxStore>();
         services.AddSingleton<LidStore>();
         services.AddSingleton<ChipGateways>();
 

@@ -8,7 +8,8 @@ namespace Julia.Server.Tests;
 /// <summary>
 /// The grains on two silos of an in-process test cluster and one real database: caps and the gap at their
 /// boundaries (UTC hour, São Paulo midnight), the breaker's trial, a repeated request answered once wherever
-/// the chip's grain lives, failover with migration, an opt-out binding every chip, inbound applied once.
+/// the chip's grain lives, failover with migration, an opt-out binding every chip, inbound applied once; the breaker, operators'
+/// actions and the pool's gate through their grains.
 /// </summary>
 public class GrainClusterTests(GrainCluster g) : IClassFixture<GrainCluster>, IAsyncLifetime
 {
@@ -251,5 +252,33 @@ public class GrainClusterTests(GrainCluster g) : IClassFixture<GrainCluster>, IA
         Assert.Equal(1L, await Scalar("SELECT count(*) FROM operations WHERE chip_id = @id AND action = 'chip_pause' AND reason = 'checking complaints'", ("id", chip)));
         Assert.Equal(new StatusChanged("not_found", null),
             await g.Silo(0).GetGrain<IChipGrain>(987654321).ActAsync(new OperatorRequest("pause", "op:test", "no such chip", g.Clock.GetUtcNow())));
+    }
+
+    [Fact]
+    public async Task The_gate_trips_and_resumes_through_the_pool_grain_and_binds_prospecting_on_every_silo()
+    {
+        g.Clock.Set(new DateTimeOffset(2026, 11, 23, 15, 0, 0, TimeSpan.Zero)); // 12:00 in São Paulo, a Monday
+        await ChipAsync();
+        var pool = g.Silo(1).GetGrain<Julia.Grains.Pool.IPoolGrain>(Julia.Grains.Names.Pool);
+        var now = g.Clock.GetUtcNow();
+        try
+        {
+            Assert.True(await pool.TripAsync("op:a", "complaints under review", now));
+            Assert.False(await g.Silo(0).GetGrain<Julia.Grains.Pool.IPoolGrain>(Julia.Grains.Names.Pool).TripAsync("op:b", "second reason", now));
+            g.Changed(); // what the trigger's NOTIFY does on a running node
+            Assert.Equal("prospecting_paused", await Select(await ContactAsync(), "prospecting", 0));
+            Assert.Equal("prospecting_paused", await Select(await ContactAsync(), "prospecting", 1));
+            Assert.StartsWith("granted:", await Select(await ContactAsync(), "followup", 0)); // only prospecting stops
+            Assert.Equal("complaints under review", await Sql.Scalar<string>(g.Db, "SELECT tripped_reason FROM pool_state"));
+        }
+        finally
+        {
+            Assert.True(await pool.ResumeAsync("op:a", "reviewed", now));
+            Assert.False(await pool.ResumeAsync("op:a", "again", now));
+            g.Changed();
+        }
+        Assert.StartsWith("granted:", await Select(await ContactAsync(), "prospecting", 1));
+        Assert.Equal(["prospecting_paused", "prospecting_resumed"],
+            await Sql.List(g.Db, "SELECT action FROM operations WHERE action LIKE 'prospecting_%' AND at = @at ORDER BY id", r => r.GetString(0), ("at", now)));
     }
 }

@@ -6,7 +6,11 @@ namespace Julia.Grains.Pool;
 /// The pool as a whole: one activation in the cluster, woken every minute by a reminder for the work
 /// no single chip owns (today the periodic trust pass; the pool manager's promotions and replacements
 /// join it later). Each minute's cycle is claimed in storage before it runs, so a duplicated tick or a
-/// second activation during a membership change does nothing twice.
+/// second activation during a membership change does nothing twice. Operators' changes to the pool's
+/// configuration and gate go through it too (each a guarded statement, answered even while a cycle runs,
+/// so a resume never waits for a long trust pass); every node reads both from its own short-lived copy
+/// (PoolSettings), which a trigger's NOTIFY drops on each change. (A restriction signal trips the
+/// gate in the chip's own transaction, with the pause, so that the two cannot be separated.)
 /// </summary>
 public interface IPoolGrain : IGrainWithStringKey
 {
@@ -18,6 +22,18 @@ public interface IPoolGrain : IGrainWithStringKey
 
     [ReadOnly]
     Task<PoolCycle?> LastCycleAsync();
+
+    /// <summary>Stores a validated configuration (JSON, as stored) and logs who changed it.</summary>
+    [AlwaysInterleave]
+    Task SaveConfigAsync(string config, string actor, DateTimeOffset now);
+
+    /// <summary>Prospecting stops pool-wide; false when it was already stopped (the first trip's reason stands).</summary>
+    [AlwaysInterleave]
+    Task<bool> TripAsync(string actor, string reason, DateTimeOffset now);
+
+    /// <summary>Prospecting resumes; false when it was not stopped.</summary>
+    [AlwaysInterleave]
+    Task<bool> ResumeAsync(string actor, string reason, DateTimeOffset now);
 }
 
 /// <summary>What one cycle did. <see cref="Ran"/> is false for a minute that had already run.</summary>

@@ -15,7 +15,7 @@ namespace Julia.Grains.Pool;
 /// </summary>
 public sealed class PoolGrain(
     [PersistentState(Names.PoolState, Names.Storage)] IPersistentState<PoolState> state,
-    TrustPass trust, IOptions<TrustOptions> trustOptions, Julia.Storage.Inbox.InboxStore inbox, [FromKeyedServices(Names.Clock)] TimeProvider time, ILocalSiloDetails silo, ILogger<PoolGrain> log)
+    TrustPass trust, IOptions<TrustOptions> trustOptions, Julia.Storage.Inbox.InboxStore inbox, Julia.Storage.Pool.PoolStore store, [FromKeyedServices(Names.Clock)] TimeProvider time, ILocalSiloDetails silo, ILogger<PoolGrain> log)
     : Grain, IPoolGrain, IRemindable
 {
     public const string Reminder = "minute";
@@ -49,6 +49,13 @@ public sealed class PoolGrain(
     }
 
     public Task<PoolCycle?> LastCycleAsync() => Task.FromResult(state.State.LastCycle);
+
+    public Task SaveConfigAsync(string config, string actor, DateTimeOffset now) =>
+        Stored.Guard(async () => { await store.SaveConfigAsync(store.FromJson(config), actor, now, CancellationToken.None); return true; });
+
+    public Task<bool> TripAsync(string actor, string reason, DateTimeOffset now) => Stored.Guard(() => store.TripAsync(actor, reason, now, CancellationToken.None));
+
+    public Task<bool> ResumeAsync(string actor, string reason, DateTimeOffset now) => Stored.Guard(() => store.ResumeAsync(actor, reason, now, CancellationToken.None));
 
     /// <summary>Durable before anything else happens; if storage refuses, memory goes back to what storage has.</summary>
     async Task WriteAsync(PoolState next)

@@ -33,34 +33,36 @@ public static class PoolApi
         return TypedResults.Ok(new PoolJson(health, counts.ByStatus, counts.Connected, counts.Total, gate, config));
     }
 
-    static async Task<Results<Ok<PoolConfig>, ProblemHttpResult>> PutConfig(PoolConfig body, ClaimsPrincipal user, PoolStore store,
+    static IPoolGrain Pool(IGrainFactory grains) => grains.GetGrain<IPoolGrain>(Names.Pool);
+
+    static async Task<Results<Ok<PoolConfig>, ProblemHttpResult>> PutConfig(PoolConfig body, ClaimsPrincipal user, PoolStore store, IGrainFactory grains,
         PoolSettings settings, [FromKeyedServices(Names.Clock)] TimeProvider time, CancellationToken ct)
     {
         var config = PoolSettings.Normalise(body);
         var errors = config.Validate();
         if (errors.Count > 0)
             return Problems.Invalid("invalid_config", string.Join("; ", errors), new Dictionary<string, object?> { ["errors"] = errors });
-        await store.SaveConfigAsync(config, user.Actor(), time.GetUtcNow(), ct);
+        await Pool(grains).SaveConfigAsync(store.ToJson(config), user.Actor(), time.GetUtcNow());
         settings.Invalidate();
         return TypedResults.Ok(config);
     }
 
     // The other nodes hear of a trip or a resume by NOTIFY; this one drops its copy at once, so the
     // caller's next selection here already obeys it.
-    static async Task<Results<Ok<GateState>, ProblemHttpResult>> Pause(ReasonRequest body, ClaimsPrincipal user, PoolStore store,
+    static async Task<Results<Ok<GateState>, ProblemHttpResult>> Pause(ReasonRequest body, ClaimsPrincipal user, PoolStore store, IGrainFactory grains,
         PoolSettings settings, [FromKeyedServices(Names.Clock)] TimeProvider time, CancellationToken ct)
     {
         if (!Problems.IsValidReason(body.Reason)) return Problems.ReasonRequired();
-        await store.TripAsync(user.Actor(), "operator: " + body.Reason!.Trim(), time.GetUtcNow(), ct);
+        await Pool(grains).TripAsync(user.Actor(), "operator: " + body.Reason!.Trim(), time.GetUtcNow());
         settings.Invalidate();
         return TypedResults.Ok(await store.GateAsync(ct));
     }
 
-    static async Task<Results<Ok<GateState>, ProblemHttpResult>> Resume(ReasonRequest body, ClaimsPrincipal user, PoolStore store,
+    static async Task<Results<Ok<GateState>, ProblemHttpResult>> Resume(ReasonRequest body, ClaimsPrincipal user, PoolStore store, IGrainFactory grains,
         PoolSettings settings, [FromKeyedServices(Names.Clock)] TimeProvider time, CancellationToken ct)
     {
         if (!Problems.IsValidReason(body.Reason)) return Problems.ReasonRequired();
-        if (!await store.ResumeAsync(user.Actor(), body.Reason!.Trim(), time.GetUtcNow(), ct))
+        if (!await Pool(grains).ResumeAsync(user.Actor(), body.Reason!.Trim(), time.GetUtcNow()))
             return Problems.Conflict("gate_not_tripped", "Prospecting is not paused.");
         settings.Invalidate();
         return TypedResults.Ok(await store.GateAsync(ct));

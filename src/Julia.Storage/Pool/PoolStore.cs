@@ -37,15 +37,20 @@ public sealed class PoolStore(NpgsqlDataSource db, JsonSerializerOptions json)
         await using var cmd = c.Cmd(GetSettings);
         await using var r = await cmd.ExecuteReaderAsync(ct);
         await r.ReadAsync(ct);
-        var config = JsonSerializer.Deserialize<PoolConfig>(r.OptString("config") ?? "{}", json) ?? new PoolConfig();
+        var config = FromJson(r.OptString("config") ?? "{}");
         return (config, r.Opt<bool>("tripped") ?? false);
     }
+
+    /// <summary>The configuration as stored (and as it crosses between nodes).</summary>
+    public string ToJson(PoolConfig config) => JsonSerializer.Serialize(config, json);
+
+    public PoolConfig FromJson(string config) => JsonSerializer.Deserialize<PoolConfig>(config, json) ?? new PoolConfig();
 
     public async Task SaveConfigAsync(PoolConfig config, string actor, DateTimeOffset now, CancellationToken ct)
     {
         await using var c = await db.OpenConnectionAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
-        await using (var cmd = c.Cmd(PutConfig, tx).Json("config", JsonSerializer.Serialize(config, json)).P("now", now).P("actor", actor))
+        await using (var cmd = c.Cmd(PutConfig, tx).Json("config", ToJson(config)).P("now", now).P("actor", actor))
             await cmd.ExecuteNonQueryAsync(ct);
         await OperationStore.AddAsync(c, tx, new NewOperation(actor, "pool_config_changed", Details: config), now, ct);
         await tx.CommitAsync(ct);

@@ -32,6 +32,8 @@ public sealed class GrainCluster : IAsyncLifetime
             // A directory that never refreshes on its own: each test says when chips changed behind the grains.
             host.Services.AddJuliaGrains(db, new SelectionOptions(silo.SiloName, TimeSpan.FromMinutes(1), 10), new JsonSerializerOptions(JsonSerializerDefaults.Web));
         });
+        // The pool grain's cycle state (the real silo keeps it in PostgreSQL; these tests use its other calls).
+        builder.ConfigureSilo((_, silo) => silo.AddMemoryGrainStorage(Names.Storage));
         Cluster = builder.Build();
         await Cluster.DeployAsync();
     }
