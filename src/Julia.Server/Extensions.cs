@@ -84,8 +84,6 @@ public static class Extensions
         services.AddHostedService(sp => sp.GetRequiredService<OutboxWorker>());
         services.AddSingleton<InboxApplier>();
         services.AddSingleton<InboxWorker>();
-        services.AddSingleton<InboxWriter>();
-        services.AddHostedService(sp => sp.GetRequiredService<InboxWriter>());
         services.AddHostedService(sp => sp.GetRequiredService<InboxWorker>());
         services.AddSingleton(sending.Trust);
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(sending.Trust));

@@ -9,7 +9,7 @@ namespace Julia.Server.Inbox;
 /// <summary>
 /// <c>POST /webhooks/evolution</c> (and <c>/{event}</c>). Order of business: read and check the body,
 /// authenticate the instance, store it with its dedupe key (grouped with concurrent webhooks into one
-/// commit by <see cref="InboxWriter"/>), answer. 200 only once the event is durably stored; 503 when it cannot be (Evolution retries); 4xx only for requests that can never
+/// commit), answer. 200 only once the event is durably stored; 503 when it cannot be (Evolution retries); 4xx only for requests that can never
 /// succeed: not JSON, not an Evolution envelope, unknown instance, bad credentials (Evolution stops on
 /// 4xx). A valid, authentic event we will not act on is stored as ignored with its reason, and answered
 /// 200. Processing happens after the answer.
@@ -19,13 +19,13 @@ public static class WebhooksApi
     public static void MapWebhooks(this IEndpointRouteBuilder app)
     {
         var g = app.MapGroup("/webhooks").WithTags("Webhooks").AllowAnonymous();
-        g.MapPost("/evolution", (HttpContext ctx, ChipGateways chips, InboxWriter inbox, InboxWorker worker, [FromKeyedServices(Names.Clock)] TimeProvider time, ILogger<InboxWorker> log) =>
+        g.MapPost("/evolution", (HttpContext ctx, ChipGateways chips, InboxStore inbox, InboxWorker worker, [FromKeyedServices(Names.Clock)] TimeProvider time, ILogger<InboxWorker> log) =>
             Evolution(ctx, null, chips, inbox, worker, time, log));
-        g.MapPost("/evolution/{evt}", (string evt, HttpContext ctx, ChipGateways chips, InboxWriter inbox, InboxWorker worker, [FromKeyedServices(Names.Clock)] TimeProvider time, ILogger<InboxWorker> log) =>
+        g.MapPost("/evolution/{evt}", (string evt, HttpContext ctx, ChipGateways chips, InboxStore inbox, InboxWorker worker, [FromKeyedServices(Names.Clock)] TimeProvider time, ILogger<InboxWorker> log) =>
             Evolution(ctx, evt, chips, inbox, worker, time, log));
     }
 
-    static async Task<IResult> Evolution(HttpContext ctx, string? pathEvent, ChipGateways chips, InboxWriter inbox, InboxWorker worker,
+    static async Task<IResult> Evolution(HttpContext ctx, string? pathEvent, ChipGateways chips, InboxStore inbox, InboxWorker worker,
                                          [FromKeyedServices(Names.Clock)] TimeProvider time, ILogger log)
     {
         var ct = ctx.RequestAborted;

@@ -14,9 +14,18 @@ public sealed record StoredEvent(long Id, string Source, string Event, long? Chi
 /// redelivery a no-op. Processing claims rows under a token; finishing is fenced on it. Handlers are
 /// idempotent, so an event applied by a node that then died before marking it is safely applied again.
 /// </summary>
-public sealed class InboxStore(NpgsqlDataSource db)
+public sealed class InboxStore
 {
-    // Many webhooks in one statement (see InboxWriter); the keys stored now come back. An event we will
+    readonly NpgsqlDataSource db;
+    readonly Batching.GroupCommit<NewInboxEvent, bool> _adds;
+
+    public InboxStore(NpgsqlDataSource db)
+    {
+        this.db = db;
+        _adds = new(AddManyAsync);
+    }
+
+    // Webhooks in one statement (those arriving together share it: GroupCommit); the keys stored now come back. An event we will
     // not act on is kept as 'ignored' with the reason, so nothing valid is dropped unseen.
     static readonly PositionalSql InsertMany = new("""
         INSERT INTO inbox (dedupe_key, source, event, chip_id, payload, received_at, status, next_attempt_at, error)
@@ -76,11 +85,15 @@ public sealed class InboxStore(NpgsqlDataSource db)
         """;
 
     /// <summary>
-    /// Stores the events in one statement and one commit; the dedupe keys stored now (not before). Keys
-    /// repeated within <paramref name="events"/> are stored once.
+    /// Stores a webhook, durably before it returns: true when stored now, false when the same event (its
+    /// dedupe key) was stored before. Webhooks arriving together share one statement and one commit.
     /// </summary>
-    public async Task<HashSet<string>> AddManyAsync(IReadOnlyList<NewInboxEvent> events, CancellationToken ct)
+    public Task<bool> AddAsync(NewInboxEvent e, CancellationToken ct) => _adds.WriteAsync(e, ct);
+
+    /// <summary>Stores the events in one statement; for each, whether it was stored now (a key twice in the list: the first).</summary>
+    async Task<bool[]> AddManyAsync(IReadOnlyList<NewInboxEvent> events)
     {
+        var ct = CancellationToken.None;
         await using var c = await db.OpenConnectionAsync(ct);
         await using var cmd = c.CreateCommand()
             .P("keys", events.Select(e => e.DedupeKey).ToArray()).P("sources", events.Select(e => e.Source).ToArray())
@@ -88,7 +101,8 @@ public sealed class InboxStore(NpgsqlDataSource db)
             .P("payloads", events.Select(e => e.Payload).ToArray()).P("at", events.Select(e => e.ReceivedAt).ToArray())
             .P("ignored", events.Select(e => e.Ignored).ToArray())
             .Positional(InsertMany);
-        return (await cmd.ListAsync(r => r.GetString(0), ct)).ToHashSet();
+        var stored = (await cmd.ListAsync(r => r.GetString(0), ct)).ToHashSet();
+        return events.Select(e => stored.Remove(e.DedupeKey)).ToArray();
     }
 
     public async Task<List<InboxItem>> ClaimAsync(int n, TimeSpan lease, DateTimeOffset now, CancellationToken ct)

@@ -26,8 +26,21 @@ public enum CancelOutcome { Cancelled, NotFound, InFlight, Final }
 /// token; every completion is guarded on status = 'sending' and that token, so a node that lost its
 /// lease (it was slow or presumed dead) cannot overwrite newer work: its write counts zero rows.
 /// </summary>
-public sealed class OutboxStore(NpgsqlDataSource db, string node)
+/// <summary>A successful send to record (see <see cref="OutboxStore.SentAsync"/>).</summary>
+public sealed record SentSend(long MessageId, Guid LeaseToken, long ChipId, string ProviderId, DateTimeOffset Started, DateTimeOffset Now);
+
+public sealed class OutboxStore
 {
+    readonly NpgsqlDataSource db;
+    readonly string node;
+    readonly Batching.GroupCommit<SentSend, bool> _sent;
+
+    public OutboxStore(NpgsqlDataSource db, string node)
+    {
+        (this.db, this.node) = (db, node);
+        _sent = new(SentManyAsync);
+    }
+
     const string Columns = """
         m.id, m.idempotency_key, m.contact, m.kind, m.text, m.status, m.chip_id, m.provider_message_id, m.tried_chips, m.attempts,
         m.next_attempt_at, m.not_before, m.expires_at, m.lease_token, m.lease_expires_at, m.last_error, m.created_at, m.updated_at, m.sent_at,
@@ -80,22 +93,27 @@ public sealed class OutboxStore(NpgsqlDataSource db, string node)
         SELECT count(*) FROM m
         """;
 
-    // The common case in one statement: the send is recorded (fenced) and its attempt logged. (The
-    // chip's breaker counts the success through the chip's grain.)
-    const string Sent = """
-        WITH m AS (
-            UPDATE messages SET status = 'sent', chip_id = @chip, provider_message_id = @pid, sent_at = @now, last_error = NULL,
-                   lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL, updated_at = @now
-            WHERE id = @id AND status = 'sending' AND lease_token = @token
-            RETURNING id
+    // The common case, for every send that finished together (GroupCommit) in one statement: each is
+    // recorded (fenced on its own lease) with its timeline entry, and its attempt logged. (The chip's
+    // breaker counts the success through the chip's grain.)
+    static readonly PositionalSql Sent = new("""
+        WITH d AS (
+            SELECT * FROM unnest(@ids::bigint[], @tokens::uuid[], @chips::bigint[], @pids::text[], @started::timestamptz[], @at::timestamptz[])
+                AS d(id, token, chip, pid, started, at)
+        ), m AS (
+            UPDATE messages SET status = 'sent', chip_id = d.chip, provider_message_id = d.pid, sent_at = d.at, last_error = NULL,
+                   lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL, updated_at = d.at
+            FROM d
+            WHERE messages.id = d.id AND messages.status = 'sending' AND messages.lease_token = d.token
+            RETURNING messages.id, d.chip, d.at
         ), ev AS (
-            INSERT INTO message_events (message_id, at, status, chip_id) SELECT id, @now, 'sent', @chip FROM m
+            INSERT INTO message_events (message_id, at, status, chip_id) SELECT id, at, 'sent', chip FROM m
         ), a AS (
             INSERT INTO message_attempts (message_id, chip_id, lease_token, started_at, finished_at, outcome)
-            VALUES (@id, @chip, @token, @started, @now, 'sent')
+            SELECT id, chip, token, started, at, 'sent' FROM d
         )
-        SELECT count(*) FROM m
-        """;
+        SELECT id FROM m
+        """);
 
     const string Requeue = """
         WITH m AS (
@@ -206,13 +224,23 @@ public sealed class OutboxStore(NpgsqlDataSource db, string node)
         return done;
     }
 
-    /// <summary>Records a successful send; false when the lease was lost.</summary>
-    public async Task<bool> SentAsync(Message m, long chipId, string providerId, DateTimeOffset started, DateTimeOffset now, CancellationToken ct)
+    /// <summary>
+    /// Records a successful send, durably before it returns; false when the lease was lost. Sends finishing
+    /// together share one statement and one commit.
+    /// </summary>
+    public Task<bool> SentAsync(Message m, long chipId, string providerId, DateTimeOffset started, DateTimeOffset now, CancellationToken ct) =>
+        _sent.WriteAsync(new SentSend(m.Id, m.LeaseToken!.Value, chipId, providerId, started, now), ct);
+
+    async Task<bool[]> SentManyAsync(IReadOnlyList<SentSend> sends)
     {
-        await using var c = await db.OpenConnectionAsync(ct);
-        await using var cmd = c.Cmd(Sent).P("id", m.Id).P("token", m.LeaseToken!.Value).P("chip", chipId).P("pid", providerId)
-            .P("started", started).P("now", now);
-        return (long)(await cmd.ExecuteScalarAsync(ct))! == 1;
+        await using var c = await db.OpenConnectionAsync();
+        await using var cmd = c.CreateCommand()
+            .P("ids", sends.Select(s => s.MessageId).ToArray()).P("tokens", sends.Select(s => s.LeaseToken).ToArray())
+            .P("chips", sends.Select(s => s.ChipId).ToArray()).P("pids", sends.Select(s => s.ProviderId).ToArray())
+            .P("started", sends.Select(s => s.Started).ToArray()).P("at", sends.Select(s => s.Now).ToArray())
+            .Positional(Sent);
+        var done = (await cmd.ListAsync(r => r.GetInt64(0), CancellationToken.None)).ToHashSet();
+        return sends.Select(s => done.Contains(s.MessageId)).ToArray();
     }
 
     /// <summary>
