@@ -62,7 +62,7 @@ public sealed class ChipGrain(ReservationStore store, ChipStore chips, SignalSto
                 var d = r.Decision;
                 var grant = new Grant(d.Contact, MessageKinds.TryParse(d.Kind, out var kind) ? kind : throw new ArgumentException($"unknown kind {d.Kind}"),
                     id, d.Affinity, d.Candidates, d.Excluded, d.Fallback, d.MigrationReason, d.Node);
-                if (await store.ChargeAsync(charged, _copy.Breaker, _copy.Version, r.RequestId, chip.Breaker != BreakerState.Closed, grant, r.Now, CancellationToken.None) is { } done)
+                if (await store.ChargeAsync(charged, _copy.Counts, _copy.Version, r.RequestId, chip.Breaker != BreakerState.Closed, grant, r.Now, CancellationToken.None) is { } done)
                 {
                     _copy = done.Copy;
                     _unsavedCounts = false;
@@ -89,13 +89,13 @@ public sealed class ChipGrain(ReservationStore store, ChipStore chips, SignalSto
             if (after == before) return null;
             if (reason is null && before.State == BreakerState.Closed && after.State == BreakerState.Closed && outcome != Breaker.Result.Failure)
             {
-                _copy = _copy with { Breaker = after };
+                _copy = _copy.With(after);
                 _unsavedCounts = true;
                 return null;
             }
             if (await store.SaveBreakerAsync(id, _copy.Version, before.State, after, reason, now, CancellationToken.None) is { } version)
             {
-                _copy = _copy with { Breaker = after, Version = version, Chip = _copy.Chip with { Breaker = after.State, BreakerUntil = after.Until } };
+                _copy = _copy.With(after) with { Version = version };
                 _unsavedCounts = false;
                 return reason is null ? null : $"{ChipRow.ToWire(before.State)} → {ChipRow.ToWire(after.State)}: {reason}";
             }

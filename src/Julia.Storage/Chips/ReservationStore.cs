@@ -6,8 +6,25 @@ using Npgsql;
 
 namespace Julia.Storage.Chips;
 
-/// <summary>A chip as its grain holds it: the row, its breaker, the row's version, and the request ids it said yes to.</summary>
-public sealed record ChipCopy(ChipSummary Chip, BreakerRow Breaker, long Version, IReadOnlyList<string> RecentReservations);
+/// <summary>A chip as its grain holds it: the row, its breaker's counts, the row's version, and the request ids it said yes to.</summary>
+public sealed record ChipCopy(ChipSummary Chip, BreakerCounts Counts, long Version, IReadOnlyList<string> RecentReservations)
+{
+    /// <summary>The breaker: its state and time from the chip, its counts from <see cref="Counts"/>.</summary>
+    public BreakerRow Breaker => new(Chip.Breaker, Chip.BreakerUntil, Counts.OpenSeconds, Counts.ConsecutiveFailures, Counts.WindowStartedAt,
+                                     Counts.WindowSends, Counts.WindowFailures);
+
+    public ChipCopy With(BreakerRow b) => this with
+    {
+        Chip = Chip with { Breaker = b.State, BreakerUntil = b.Until },
+        Counts = BreakerCounts.Of(b),
+    };
+}
+
+/// <summary>The breaker's fields a chip summary does not carry.</summary>
+public sealed record BreakerCounts(int OpenSeconds, int ConsecutiveFailures, DateTimeOffset? WindowStartedAt, int WindowSends, int WindowFailures)
+{
+    public static BreakerCounts Of(BreakerRow b) => new(b.OpenSeconds, b.ConsecutiveFailures, b.WindowStartedAt, b.WindowSends, b.WindowFailures);
+}
 
 /// <summary>The chip grain's reads and its own writes (a charge, a breaker change), each conditional on the version it read.</summary>
 public sealed class ReservationStore(NpgsqlDataSource db)
@@ -93,10 +110,9 @@ public sealed class ReservationStore(NpgsqlDataSource db)
         await using var cmd = c.CreateCommand().P("id", id).Positional(Load);
         await using var r = await cmd.ExecuteReaderAsync(ct);
         if (!await r.ReadAsync(ct)) return null;
-        var breaker = new BreakerRow(ChipRow.ParseBreaker(r.Get<string>("breaker_state")), r.Opt<DateTimeOffset>("breaker_until"),
-            r.Get<int>("breaker_open_seconds"), r.Get<int>("consecutive_failures"), r.Opt<DateTimeOffset>("window_started_at"),
+        var counts = new BreakerCounts(r.Get<int>("breaker_open_seconds"), r.Get<int>("consecutive_failures"), r.Opt<DateTimeOffset>("window_started_at"),
             r.Get<int>("window_sends"), r.Get<int>("window_failures"));
-        return new ChipCopy(ChipRow.ReadSummary(r), breaker, r.Get<long>("version"), r.Get<string[]>("recent_reservations"));
+        return new ChipCopy(ChipRow.ReadSummary(r), counts, r.Get<long>("version"), r.Get<string[]>("recent_reservations"));
     }
 
     /// <summary>
@@ -106,9 +122,9 @@ public sealed class ReservationStore(NpgsqlDataSource db)
     public async Task<long?> SaveBreakerAsync(long id, long version, BreakerState from, BreakerRow after, string? reason, DateTimeOffset now, CancellationToken ct)
     {
         await using var c = await db.OpenConnectionAsync(ct);
-        await using var cmd = c.CreateCommand().P("id", id).P("version", version).P("state", ChipRow.ToWire(after.State)).P("until", after.Until)
-            .P("open", after.OpenSeconds).P("consecutive", after.ConsecutiveFailures).P("window_start", after.WindowStartedAt)
-            .P("sends", after.WindowSends).P("failures", after.WindowFailures).P("now", now).P("from", ChipRow.ToWire(from)).Text("reason", reason)
+        await using var cmd = Counts(c.CreateCommand(), BreakerCounts.Of(after))
+            .P("id", id).P("version", version).P("state", ChipRow.ToWire(after.State)).P("until", after.Until)
+            .P("now", now).P("from", ChipRow.ToWire(from)).Text("reason", reason)
             .Positional(SaveBreaker);
         var saved = await cmd.ExecuteScalarAsync(ct);
         if (saved is not long next) return null;
@@ -121,24 +137,26 @@ public sealed class ReservationStore(NpgsqlDataSource db)
     /// ids included) and the record, or null when the row moved on since <paramref name="version"/> (then
     /// nothing was written).
     /// </summary>
-    public async Task<(ChipCopy Copy, GrantRecord Record)?> ChargeAsync(ChipSummary charged, BreakerRow breaker, long version, string requestId, bool trial, Grant grant,
+    public async Task<(ChipCopy Copy, GrantRecord Record)?> ChargeAsync(ChipSummary charged, BreakerCounts counts, long version, string requestId, bool trial, Grant grant,
                                                                       DateTimeOffset now, CancellationToken ct)
     {
         await using var c = await db.OpenConnectionAsync(ct);
-        await using var cmd = c.CreateCommand().P("id", charged.Id).P("version", version)
+        await using var cmd = Counts(c.CreateCommand(), counts)
+            .P("id", charged.Id).P("version", version)
             .P("sent_this_hour", charged.SentThisHour).P("hour_bucket", charged.HourBucket).P("sent_today", charged.SentToday).P("day_bucket", charged.DayBucket)
             .P("now", now).P("breaker", ChipRow.ToWire(charged.Breaker)).P("breaker_until", charged.BreakerUntil)
-            .P("open", breaker.OpenSeconds).P("consecutive", breaker.ConsecutiveFailures).P("window_start", breaker.WindowStartedAt)
-            .P("sends", breaker.WindowSends).P("failures", breaker.WindowFailures)
             .P("request", requestId).P("kept", RecentKept).P("trial", trial)
             .P("contact", grant.Contact).P("kind", grant.Kind.ToWire()).P("affinity", grant.Affinity).P("candidates", grant.CandidateCount)
             .Json("excluded", JsonSerializer.Serialize(grant.Excluded)).P("fallback", grant.Fallback).P("node", grant.Node).Text("migration_reason", grant.MigrationReason)
             .Positional(Charge);
         await using var r = await cmd.ExecuteReaderAsync(ct);
         if (!await r.ReadAsync(ct)) return null;
-        return (new ChipCopy(charged, breaker with { State = charged.Breaker, Until = charged.BreakerUntil }, r.Get<long>("version"), r.Get<string[]>("recent_reservations")), new GrantRecord(r.Get<long>("selection_id"), r.Get<string>("reason"), r.Get<long>("conversation_id"),
+        return (new ChipCopy(charged, counts, r.Get<long>("version"), r.Get<string[]>("recent_reservations")), new GrantRecord(r.Get<long>("selection_id"), r.Get<string>("reason"), r.Get<long>("conversation_id"),
             r.Opt<long>("previous_chip"), r.Get<bool>("announcement_pending")));
     }
+
+    static NpgsqlCommand Counts(NpgsqlCommand cmd, BreakerCounts b) =>
+        cmd.P("open", b.OpenSeconds).P("consecutive", b.ConsecutiveFailures).P("window_start", b.WindowStartedAt).P("sends", b.WindowSends).P("failures", b.WindowFailures);
 
     /// <summary>What the grant with audit row <paramref name="selectionId"/> recorded.</summary>
     public async Task<GrantRecord> RecordedAsync(long selectionId, CancellationToken ct)
