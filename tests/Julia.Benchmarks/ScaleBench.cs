@@ -19,23 +19,17 @@ public static class ScaleBench
 
     public static async Task RunAsync(BenchEnvironment env, Report report, int seconds)
     {
+        var warmup = await WarmAsync(env);
         report.Line("");
         report.Line($"## Scale: selection through the grains, {Clients} clients, in process ({seconds} s per pass)");
+        report.Line(warmup + " (on a pool of its own, before the four below)");
         report.Line("| chips | contacts | pass | selections/s | p50 ms | p99 ms | granted % | contacts touched | RSS MiB | managed MiB |");
         report.Line("| ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         foreach (var (chips, contacts) in new[] { (100, 100_000), (10_000, 100_000), (100, 1_000_000), (10_000, 1_000_000) })
         {
             var name = $"scale_{chips}_{contacts}";
             await using var db = await env.FreshDatabaseAsync(name);
-            await SeedAsync(db, chips, contacts);
-            var clock = new SteppingClock(new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.FromHours(-3)));
-            var (app, url) = await Harness.StartServerAsync(new Dictionary<string, string?>
-            {
-                ["ConnectionStrings:Postgres"] = env.Postgres.ConnectionStringFor(name) + ";Maximum Pool Size=64",
-            }, clock);
-            await using (var cmd = db.CreateCommand("UPDATE pool_config SET config = '{\"caps\":{\"minGapScale\":0,\"operating\":{\"perHour\":1000000,\"perDay\":10000000}}}'"))
-                await cmd.ExecuteNonQueryAsync();
-            var grains = app.Services.GetRequiredService<IGrainFactory>();
+            var (app, grains, clock) = await PoolAsync(env, db, name, chips, contacts);
             // A stride coprime with the pool size walks every contact once, in scattered order.
             long next = -1;
             string Contact(long i) => $"+55119{10000000 + 1 + i * 7919 % contacts:00000000}";
@@ -48,6 +42,37 @@ public static class ScaleBench
             await app.StopAsync();
             await app.DisposeAsync();
         }
+    }
+
+    /// <summary>A seeded pool on its own database, a node on it, caps out of the way.</summary>
+    static async Task<(Microsoft.AspNetCore.Builder.WebApplication, IGrainFactory, SteppingClock)> PoolAsync(BenchEnvironment env, NpgsqlDataSource db, string name,
+                                                                                                          int chips, int contacts)
+    {
+        await SeedAsync(db, chips, contacts);
+        var clock = new SteppingClock(new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.FromHours(-3)));
+        var (app, _) = await Harness.StartServerAsync(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Postgres"] = env.Postgres.ConnectionStringFor(name) + ";Maximum Pool Size=64",
+        }, clock);
+        await using (var cmd = db.CreateCommand("UPDATE pool_config SET config = '{\"caps\":{\"minGapScale\":0,\"operating\":{\"perHour\":1000000,\"perDay\":10000000}}}'"))
+            await cmd.ExecuteNonQueryAsync();
+        return (app, app.Services.GetRequiredService<IGrainFactory>(), clock);
+    }
+
+    /// <summary>Selections on a pool of its own until the JIT settles, so the first size measured is not also the JIT's warm-up.</summary>
+    static async Task<string> WarmAsync(BenchEnvironment env)
+    {
+        await using var db = await env.FreshDatabaseAsync("scale_warm");
+        var (app, grains, clock) = await PoolAsync(env, db, "scale_warm", 100, 100_000);
+        long next = 0;
+        var said = await Warmup.UntilJitSettlesAsync(async _ =>
+        {
+            await MeasureAsync(grains, clock, 2, _ => $"+55119{10000000 + 1 + Interlocked.Increment(ref next) * 7919 % 100_000:00000000}");
+            await MeasureAsync(grains, clock, 2, rng => $"+55119{10000000 + 1 + rng.NextInt64(Math.Min(next, 100_000)) * 7919 % 100_000:00000000}");
+        }, maxRounds: 6);
+        await app.StopAsync();
+        await app.DisposeAsync();
+        return said;
     }
 
     static void Row(Report report, int chips, int contacts, string pass, (double Rate, double P50, double P99, double Granted) m, long touched)
