@@ -35,11 +35,11 @@ public static class Candidates
     /// <summary>Why a chip cannot take this message now, or null when it can.</summary>
     public static string? Exclusion(ChipSummary c, SelectionRequest r, bool isAffinity, bool fallback,
                                     DateTimeOffset now, DateOnly day, RampUpConfig caps) =>
-        Exclusion(c, r, isAffinity, fallback, now, HourOf(now), day, caps, out _);
+        Exclusion(c, r, isAffinity, fallback, now, HourOf(now), day, new LimitsTable(caps), out _);
 
     // The same, with the hour worked out once for the whole pool and the chip's limits given back for ranking.
     static string? Exclusion(ChipSummary c, SelectionRequest r, bool isAffinity, bool fallback,
-                             DateTimeOffset now, DateTimeOffset hour, DateOnly day, RampUpConfig caps, out ChipLimits limits)
+                             DateTimeOffset now, DateTimeOffset hour, DateOnly day, LimitsTable caps, out ChipLimits limits)
     {
         limits = default;
         if (r.Excluded.Count > 0 && r.Excluded.Contains(c.Id)) return "excluded_by_request";
@@ -60,7 +60,7 @@ public static class Candidates
         var level = TrustLevels.Of(c.TrustScore);
         if (!level.Permits(r.Kind)) return "level_not_permitted";
         if (c.TrustScore < r.Kind.Threshold(fallback)) return "trust_below_threshold";
-        limits = ChipLimits.For(c.Stage, c.TrustScore, caps);
+        limits = caps[c.Stage, level];
         if (c.UsedThisHour(hour) >= limits.PerHour) return "hour_cap";
         if (c.UsedToday(day) >= limits.PerDay) return "day_cap";
         if (c.LastSentAt is { } last && now - last < limits.MinGap) return "min_gap";
@@ -110,6 +110,7 @@ public static class Candidates
                                DateOnly day, RampUpConfig caps, bool fallback, int top)
     {
         var hour = HourOf(now);
+        var limitsTable = new LimitsTable(caps);
         var excluded = new Dictionary<string, int>();
         // The best ranked so far, in rank order, never more than top: one pass, no sort of the whole pool.
         var best = new List<RankKey>(Math.Min(top, chips.Count) + 1);
@@ -120,7 +121,7 @@ public static class Candidates
         foreach (var c in chips)
         {
             bool isAffinity = c.Id == r.AffinityChipId;
-            var why = Exclusion(c, r, isAffinity, fallback, now, hour, day, caps, out var limits);
+            var why = Exclusion(c, r, isAffinity, fallback, now, hour, day, limitsTable, out var limits);
             if (isAffinity) affinityExclusion = why;
             if (why is not null) { excluded[why] = excluded.GetValueOrDefault(why) + 1; continue; }
             eligible++;
