@@ -92,9 +92,12 @@ public static class DrainBench
         do
         {
             await Task.Delay(100);
-            // Only this batch's rows, by their ids: the poll must not itself become PostgreSQL work.
-            await using var cmd = db.CreateCommand("SELECT EXISTS (SELECT FROM messages WHERE id > $1 AND status IN ('queued', 'sending'))");
-            cmd.Parameters.AddWithValue(before);
+            // Through the queue's partial indexes (literal statuses), and only this batch's rows: the poll must not
+            // itself become PostgreSQL work (a status count scanned the whole table ten times a second).
+            await using var cmd = db.CreateCommand($"""
+                SELECT EXISTS (SELECT FROM messages WHERE status = 'queued' AND id > {before})
+                    OR EXISTS (SELECT FROM messages WHERE status = 'sending' AND id > {before})
+                """);
             busy = (bool)(await cmd.ExecuteScalarAsync())!;
         } while (busy && deadline.Elapsed < TimeSpan.FromMinutes(5));
     }
