@@ -120,16 +120,18 @@ public sealed class ChipGrain(ReservationStore store, ChipStore chips, SignalSto
     });
 
     public Task RateLimitedAsync(string detail, DateTimeOffset now) =>
-        Changing(async () => { await signals.CooldownAsync(this.GetPrimaryKeyLong(), detail, now, CancellationToken.None); return true; });
+        Changing(() => signals.CooldownAsync(this.GetPrimaryKeyLong(), detail, now, CancellationToken.None));
 
     public Task RestrictedAsync(string detail, DateTimeOffset now) =>
-        Changing(async () => { await signals.RestrictAsync(this.GetPrimaryKeyLong(), detail, now, CancellationToken.None); return true; });
+        Changing(() => signals.RestrictAsync(this.GetPrimaryKeyLong(), detail, now, CancellationToken.None));
 
     public Task ConnectionAsync(string state, int? statusReason, DateTimeOffset now) =>
-        Changing(async () => { await signals.ConnectionAsync(this.GetPrimaryKeyLong(), state, statusReason, now, CancellationToken.None); return true; });
+        Changing(() => signals.ConnectionAsync(this.GetPrimaryKeyLong(), state, statusReason, now, CancellationToken.None));
 
     public Task<bool> TrustAsync(TrustChange t) =>
         Changing(() => trust.SaveAsync(this.GetPrimaryKeyLong(), t.Score, t.Level, t.Factors, t.Cause, t.Now, CancellationToken.None));
+
+    Task Changing(Func<Task> change) => Changing(async () => { await change(); return true; });
 
     /// <summary>A store's own guarded change to the row: the copy is read again on the next call, whatever happened.</summary>
     Task<T> Changing<T>(Func<Task<T>> change) => Stored.Guard(async () =>

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Julia.Domain.Trust;
 using Julia.Grains.Chips;
 using Julia.Storage.Trust;
@@ -29,7 +28,7 @@ public sealed class TrustPass(TrustStore store, IGrainFactory grains)
         {
             var t = TrustScore.Compute(inputs);
             if (t.Score == stored) continue;
-            var change = new TrustChange(t.Score, t.Level.ToWire(), JsonSerializer.Serialize(t.Factors, JsonSerializerOptions.Web), cause, now);
+            var change = new TrustChange(t.Score, t.Level.ToWire(), Storage.Chips.ChipStore.FactorsJson(t), cause, now);
             if (await grains.GetGrain<IChipGrain>(chip).TrustAsync(change)) changed++;
         }
         return changed;

@@ -97,7 +97,7 @@ public sealed class OutboxWorker(OutboxStore store, IGrainFactory grains, PoolSe
         {
             case SendOutcome.Sent:
                 await Fenced(() => store.SentAsync(m, chip.Id, result.MessageId!, started, now, ct), m);
-                await Breaker(chipGrain, chip.Id, BreakerResult.Success, now);
+                await Breaker(chipGrain, BreakerResult.Success, now);
                 if (selected.AnnouncementPending) await conversations.AnnouncedAsync(m.Contact, chip.Id, ct);
                 break;
 
@@ -118,7 +118,7 @@ public sealed class OutboxWorker(OutboxStore store, IGrainFactory grains, PoolSe
 
             default:
                 // Timeout, transient, or a permanent problem of this chip: try another chip, a few times.
-                await Breaker(chipGrain, chip.Id, result.Outcome == SendOutcome.Timeout ? BreakerResult.Neutral : BreakerResult.Failure, now);
+                await Breaker(chipGrain, result.Outcome == SendOutcome.Timeout ? BreakerResult.Neutral : BreakerResult.Failure, now);
                 if (m.TriedChips.Length + 1 >= o.MaxChips)
                     await Fenced(() => store.FinishAsync(m, "failed", chip.Id, null, $"failed on {o.MaxChips} chips; last: {result.Detail}", attempt, now, ct), m);
                 else
@@ -147,10 +147,10 @@ public sealed class OutboxWorker(OutboxStore store, IGrainFactory grains, PoolSe
         }
     }
 
-    async Task Breaker(IChipGrain chip, long chipId, BreakerResult result, DateTimeOffset now)
+    async Task Breaker(IChipGrain chip, BreakerResult result, DateTimeOffset now)
     {
         if (await chip.BreakerAsync(result, now) is { } change)
-            log.LogWarning("Chip {Chip} breaker {Change}", chipId, change);
+            log.LogWarning("Chip {Chip} breaker {Change}", chip.GetPrimaryKeyLong(), change);
     }
 
     /// <summary>

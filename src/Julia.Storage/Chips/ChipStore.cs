@@ -80,7 +80,10 @@ public sealed class ChipStore(NpgsqlDataSource db)
     }
 
     public static Task AddTrustAsync(NpgsqlConnection c, NpgsqlTransaction tx, long chipId, TrustResult t, string cause, DateTimeOffset now, CancellationToken ct) =>
-        AddTrustAsync(c, tx, chipId, t.Score, t.Level.ToWire(), JsonSerializer.Serialize(t.Factors, JsonOptions.Web), cause, now, ct);
+        AddTrustAsync(c, tx, chipId, t.Score, t.Level.ToWire(), FactorsJson(t), cause, now, ct);
+
+    /// <summary>A score's factors as trust_log keeps them.</summary>
+    public static string FactorsJson(TrustResult t) => JsonSerializer.Serialize(t.Factors, JsonOptions.Web);
 
     /// <param name="factors">The score's factors as JSON.</param>
     public static async Task AddTrustAsync(NpgsqlConnection c, NpgsqlTransaction tx, long chipId, int score, string level, string factors, string cause,
