@@ -231,4 +231,16 @@ public class WebhookRegistrationTests(SendingFixture f, ITestOutputHelper output
         Assert.Equal(31L, await f.Scalar<long>("SELECT count(*) FROM inbox WHERE payload -> 'data' -> 'key' ->> 'id' LIKE @p", ("p", $"GC{run}%")));
         Assert.Equal("antes\uFFFDdepois", await f.Scalar<string>("SELECT payload -> 'data' -> 'message' ->> 'conversation' FROM inbox WHERE payload -> 'data' -> 'key' ->> 'id' = @id", ("id", $"GC{run}nul")));
     }
+
+    [Fact]
+    public async Task A_literal_backslash_u0000_in_a_message_is_stored_as_the_doctor_wrote_it()
+    {
+        // In JSON "\\u0000" is a backslash followed by the text u0000, not a NUL: nothing to replace. A real NUL
+        // after an escaped backslash ("\\\u0000") is still replaced.
+        var chip = await f.ChipAsync();
+        var id = "LIT" + Guid.NewGuid().ToString("N")[..8];
+        var res = await f.Host.Http().SendAsync(SendingTests.Webhook(SendingTests.Upsert(chip, f.NewContact(), id, "a\\u0000b \\\u0000c"), chip.Secret));
+        Assert.Equal(200, (int)res.StatusCode);
+        Assert.Equal("a\\u0000b \\\uFFFDc", await f.Scalar<string>("SELECT payload -> 'data' -> 'message' ->> 'conversation' FROM inbox WHERE payload -> 'data' -> 'key' ->> 'id' = @id", ("id", id)));
+    }
 }

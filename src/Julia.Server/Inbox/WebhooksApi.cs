@@ -76,11 +76,25 @@ public static class WebhooksApi
 
     /// <summary>
     /// The body as PostgreSQL's jsonb will take it: JSON allows a NUL character (<c>\u0000</c>) in a string and
-    /// jsonb refuses it, so it is kept as U+FFFD instead of the event being refused for ever.
+    /// jsonb refuses it, so it is kept as U+FFFD instead of the event being refused for ever. Only a real
+    /// escape is replaced: after an escaped backslash (<c>\\u0000</c>) the text is a literal and stays as sent.
     /// </summary>
     static string Storable(byte[] body)
     {
         var text = System.Text.Encoding.UTF8.GetString(body);
-        return text.Contains("\\u0000", StringComparison.OrdinalIgnoreCase) ? text.Replace("\\u0000", "\\uFFFD", StringComparison.OrdinalIgnoreCase) : text;
+        const string Nul = @"\u0000";
+        int at = text.IndexOf(Nul, StringComparison.Ordinal);
+        if (at < 0) return text;
+        var kept = new System.Text.StringBuilder(text.Length);
+        int from = 0;
+        for (; at >= 0; at = text.IndexOf(Nul, at + Nul.Length, StringComparison.Ordinal))
+        {
+            int backslashes = 0;
+            while (at - backslashes >= 0 && text[at - backslashes] == '\\') backslashes++;
+            if (backslashes % 2 == 0) continue; // the backslash before "u0000" is itself escaped
+            kept.Append(text, from, at - from).Append(@"\uFFFD");
+            from = at + Nul.Length;
+        }
+        return kept.Append(text, from, text.Length - from).ToString();
     }
 }
