@@ -40,16 +40,16 @@ public class ChipGrainTests(ITestOutputHelper output)
         var planned = await RowAsync(db, id);
 
         var first = await chip.TryReserveAsync(Request(planned, "req-1", Now));
-        var again = await chip.TryReserveAsync(Request(planned, "req-1", Now.AddSeconds(50)));
+        var again = await chip.TryReserveAsync(Request(planned, "req-1", Now.AddSeconds(50)) with { Repeat = true });
         Assert.True(first.Reserved && again.Reserved);
         Assert.Equal(1, (await RowAsync(db, id)).SentThisHour);
         Assert.Equal(first.Recorded!.SelectionId, again.Recorded!.SelectionId); // the first answer, not a second decision
         Assert.Equal(1L, await Sql.Scalar<long>(db, "SELECT count(*) FROM selections"));
 
-        // Even a new activation (here, of a second cluster on the same database) finds the id in the row.
+        // Even a new activation (here, of a second cluster on the same database) finds the first grant, in selections.
         await using (var other = await JuliaHost.StartAsync(cs, new ManualClock(Now), new Dictionary<string, string?> { ["Orleans:ClusterId"] = "other" }, output: output))
         {
-            var third = await other.Get<IGrainFactory>().GetGrain<IChipGrain>(id).TryReserveAsync(Request(planned, "req-1", Now.AddSeconds(100)));
+            var third = await other.Get<IGrainFactory>().GetGrain<IChipGrain>(id).TryReserveAsync(Request(planned, "req-1", Now.AddSeconds(100)) with { Repeat = true });
             Assert.True(third.Reserved);
             Assert.Equal(first.Recorded!.SelectionId, third.Recorded!.SelectionId);
         }

@@ -117,14 +117,32 @@ public class GrainClusterTests(GrainCluster g) : IClassFixture<GrainCluster>, IA
             new Decision(NewContact(), "followup", false, 1, new Dictionary<string, int>(), false, null, "test"));
 
         var first = await g.Silo(0).GetGrain<IChipGrain>(id).TryReserveAsync(request);
-        var again = await g.Silo(1).GetGrain<IChipGrain>(id).TryReserveAsync(request);
+        var again = await g.Silo(1).GetGrain<IChipGrain>(id).TryReserveAsync(request with { Repeat = true });
         await g.Cluster.DeactivateAsync(g.Silo(0).GetGrain<IChipGrain>(id));
-        var afterMove = await g.Silo(1).GetGrain<IChipGrain>(id).TryReserveAsync(request); // a new activation, read from the row
+        var afterMove = await g.Silo(1).GetGrain<IChipGrain>(id).TryReserveAsync(request with { Repeat = true }); // a new activation: found in selections
 
         Assert.True(first.Reserved);
         Assert.Equal([first.Recorded!.SelectionId, first.Recorded.SelectionId], new[] { again.Recorded!.SelectionId, afterMove.Recorded!.SelectionId });
         Assert.Equal(1L, await Scalar("SELECT sent_this_hour::bigint FROM chips WHERE id = @id", ("id", id)));
         Assert.Equal(1L, await Scalar("SELECT count(*) FROM selections WHERE chip_id = @id", ("id", id)));
+    }
+
+    [Fact]
+    public async Task A_repeat_whose_first_call_never_arrived_is_charged_once()
+    {
+        var id = await ChipAsync();
+        var planned = (await new ReservationStore(g.Db).LoadAsync(id, default))!.Chip;
+        var request = new ReserveRequest("lost-" + id, planned.ToView(), 5, 100, TimeSpan.Zero, g.Clock.GetUtcNow(), new DateOnly(2026, 11, 23),
+            new Decision(NewContact(), "followup", false, 1, new Dictionary<string, int>(), false, null, "test"), Repeat: true);
+
+        var first = await g.Silo(1).GetGrain<IChipGrain>(id).TryReserveAsync(request);
+        await g.Cluster.DeactivateAsync(g.Silo(1).GetGrain<IChipGrain>(id));
+        var again = await g.Silo(0).GetGrain<IChipGrain>(id).TryReserveAsync(request);
+
+        Assert.True(first.Reserved);
+        Assert.Equal(first.Recorded!.SelectionId, again.Recorded!.SelectionId);
+        Assert.Equal("lost-" + id, await Sql.Scalar<string>(g.Db, "SELECT request_id FROM selections WHERE chip_id = @id", ("id", id)));
+        Assert.Equal(1L, await Scalar("SELECT sent_this_hour::bigint FROM chips WHERE id = @id", ("id", id)));
     }
 
     [Fact]
@@ -223,7 +241,7 @@ public class GrainClusterTests(GrainCluster g) : IClassFixture<GrainCluster>, IA
         var chip = await ChipAsync();
         var database = await Sql.Scalar<string>(g.Db, "SELECT current_database()");
         var loads = 0;
-        using var watch = QueryWatch.On(database, text => { if (text.Contains("recent_reservations") && text.StartsWith("SELECT")) Interlocked.Increment(ref loads); });
+        using var watch = QueryWatch.On(database, text => { if (text.Contains("breaker_open_seconds") && text.StartsWith("SELECT")) Interlocked.Increment(ref loads); });
 
         for (int i = 0; i < 3; i++)
         {

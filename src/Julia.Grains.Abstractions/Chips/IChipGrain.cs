@@ -4,8 +4,8 @@ namespace Julia.Grains.Chips;
 /// One chip: the cap authority, and the one way its row changes. A reservation is checked against the
 /// chip's current state and charged durably before it is answered, so hour and day caps and the gap
 /// between sends hold however many selections and nodes race for the chip. Calls are idempotent by request
-/// id: a caller that timed out asks again with the same id and gets the first answer, never a second
-/// charge. Operators' actions, send results (the breaker), gateway signals and connection changes, and
+/// id: a caller that timed out asks again with the same id, marked <see cref="ReserveRequest.Repeat"/>, within
+/// 10 minutes, and gets the first answer, never a second charge. Operators' actions, send results (the breaker), gateway signals and connection changes, and
 /// trust scores all go through the grain too, so they queue with reservations instead of racing them.
 /// </summary>
 public interface IChipGrain : IGrainWithIntegerKey
@@ -58,12 +58,14 @@ public sealed record ChipView(
     [property: Id(14)] DateOnly? DayBucket, [property: Id(15)] int SentToday);
 
 /// <param name="RequestId">Repeats of one request carry the same id.</param>
+/// <param name="Repeat">The caller is asking again because an earlier answer to this request was lost (a timeout, a dead node): it may have been granted, perhaps by another activation.</param>
 /// <param name="Planned">The copy of the chip the selection ranked; <paramref name="PerHour"/>, <paramref name="PerDay"/> and <paramref name="MinGap"/> are its limits.</param>
 /// <param name="Decision">What the chip records with the charge, in the same write.</param>
 [GenerateSerializer, Immutable, Alias("julia.ReserveRequest")]
 public sealed record ReserveRequest(
     [property: Id(0)] string RequestId, [property: Id(1)] ChipView Planned, [property: Id(2)] int PerHour, [property: Id(3)] int PerDay,
-    [property: Id(4)] TimeSpan MinGap, [property: Id(5)] DateTimeOffset Now, [property: Id(6)] DateOnly Day, [property: Id(7)] Decision Decision);
+    [property: Id(4)] TimeSpan MinGap, [property: Id(5)] DateTimeOffset Now, [property: Id(6)] DateOnly Day, [property: Id(7)] Decision Decision,
+    [property: Id(8)] bool Repeat = false);
 
 /// <summary>
 /// The selection decision a reservation is recorded with: the contact, the kind, how the chip was chosen,

@@ -27,6 +27,11 @@ public sealed class ChipGrain(ReservationStore store, ChipStore chips, SignalSto
     // charge, which every send needs anyway) instead of costing one of their own. A crash loses at most
     // these, which only makes the 5-minute failure ratio look worse for a moment, never better.
     bool _unsavedCounts;
+    // What this activation granted lately, by request id: a repeat is answered from here. (A repeat that
+    // reaches a later activation, or meets a version another activation moved, is looked up in selections.)
+    readonly Dictionary<string, GrantRecord> _granted = [];
+    readonly Queue<string> _grantOrder = new();
+    const int GrantsKept = 64;
 
     // Refusals only this grain's own writes can lift (the counters are written by the chip alone): its copy
     // is authoritative for them. Any other refusal may lag an out-of-band change (a resumed chip, a
@@ -38,6 +43,7 @@ public sealed class ChipGrain(ReservationStore store, ChipStore chips, SignalSto
     async Task<ReserveAnswer> ReserveAsync(ReserveRequest r)
     {
         var id = this.GetPrimaryKeyLong();
+        var asked = r.Now;
         // A request that queued behind others is checked and stamped with the chip's own clock, so the gap
         // and the hour are those of the real send. (The São Paulo day stays the caller's: a request queued
         // across midnight counts on the day it was made.)
@@ -45,7 +51,9 @@ public sealed class ChipGrain(ReservationStore store, ChipStore chips, SignalSto
         if (clock > r.Now) r = r with { Now = clock };
         bool fresh = false;
         if (_copy is null) { _copy = await ReadAsync(id); fresh = true; }
-        if (await RepeatedAsync(r.RequestId) is { } repeat) return repeat;
+        // Only a repeat can have been granted before this call, unless another activation wrote the row.
+        bool grantedElsewhere = r.Repeat;
+        if (await RepeatedAsync(r, asked, grantedElsewhere) is { } repeat) return repeat;
 
         var planned = r.Planned.ToSummary();
         var limits = new ChipLimits(r.PerHour, r.PerDay, r.MinGap);
@@ -66,13 +74,15 @@ public sealed class ChipGrain(ReservationStore store, ChipStore chips, SignalSto
                 {
                     _copy = done.Copy;
                     _unsavedCounts = false;
+                    Remember(r.RequestId, done.Record);
                     return new(true, null, charged.ToView(), ToWire(done.Record));
                 }
+                grantedElsewhere = true; // the row moved on: perhaps a stale activation granted this very request
             }
             // A refusal that may lag an out-of-band change, or a row that moved on since it was read: read it and decide again.
             _copy = await ReadAsync(id);
             fresh = true;
-            if (await RepeatedAsync(r.RequestId) is { } earlier) return earlier;
+            if (await RepeatedAsync(r, asked, grantedElsewhere) is { } earlier) return earlier;
         }
         return new(false, "contended", _copy.Chip.ToView());
     }
@@ -157,14 +167,23 @@ public sealed class ChipGrain(ReservationStore store, ChipStore chips, SignalSto
         else _copy = null;
     }
 
-    /// <summary>The first answer to a request this chip already granted (kept in the row as "requestId:selectionId").</summary>
-    async Task<ReserveAnswer?> RepeatedAsync(string requestId)
+    /// <summary>The first answer to a request this chip already granted: from memory, or when it may have been granted elsewhere, from selections.</summary>
+    async Task<ReserveAnswer?> RepeatedAsync(ReserveRequest r, DateTimeOffset asked, bool lookInStore)
     {
-        var prefix = requestId + ":";
-        var entry = _copy!.RecentReservations.LastOrDefault(e => e.StartsWith(prefix, StringComparison.Ordinal));
-        if (entry is null) return null;
-        var record = await store.RecordedAsync(long.Parse(entry[prefix.Length..]), CancellationToken.None);
-        return new(true, null, _copy.Chip.ToView(), ToWire(record));
+        if (!_granted.TryGetValue(r.RequestId, out var record))
+        {
+            if (!lookInStore) return null;
+            if (await store.RecordedAsync(this.GetPrimaryKeyLong(), r.RequestId, r.Decision.Contact, asked, CancellationToken.None) is not { } found) return null;
+            Remember(r.RequestId, record = found);
+        }
+        return new(true, null, _copy!.Chip.ToView(), ToWire(record));
+    }
+
+    void Remember(string requestId, GrantRecord record)
+    {
+        if (!_granted.TryAdd(requestId, record)) return;
+        _grantOrder.Enqueue(requestId);
+        if (_grantOrder.Count > GrantsKept) _granted.Remove(_grantOrder.Dequeue());
     }
 
     static Recorded ToWire(GrantRecord g) => new(g.SelectionId, g.Reason, g.ConversationId, g.PreviousChipId, g.AnnouncementPending);

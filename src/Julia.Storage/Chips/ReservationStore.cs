@@ -6,8 +6,8 @@ using Npgsql;
 
 namespace Julia.Storage.Chips;
 
-/// <summary>A chip as its grain holds it: the row, its breaker's counts, the row's version, and the request ids it said yes to.</summary>
-public sealed record ChipCopy(ChipSummary Chip, BreakerCounts Counts, long Version, IReadOnlyList<string> RecentReservations)
+/// <summary>A chip as its grain holds it: the row, its breaker's counts and the row's version.</summary>
+public sealed record ChipCopy(ChipSummary Chip, BreakerCounts Counts, long Version)
 {
     /// <summary>The breaker: its state and time from the chip, its counts from <see cref="Counts"/>.</summary>
     public BreakerRow Breaker => new(Chip.Breaker, Chip.BreakerUntil, Counts.OpenSeconds, Counts.ConsecutiveFailures, Counts.WindowStartedAt,
@@ -29,11 +29,9 @@ public sealed record BreakerCounts(int OpenSeconds, int ConsecutiveFailures, Dat
 /// <summary>The chip grain's reads and its own writes (a charge, a breaker change), each conditional on the version it read.</summary>
 public sealed class ReservationStore(NpgsqlDataSource db)
 {
-    const int RecentKept = 32;
-
     static readonly PositionalSql Load = new($"""
         SELECT {ChipRow.Columns}, breaker_open_seconds, consecutive_failures, window_started_at, window_sends, window_failures,
-               version, recent_reservations
+               version
         FROM chips WHERE id = @id
         """);
 
@@ -52,20 +50,19 @@ public sealed class ReservationStore(NpgsqlDataSource db)
         """);
 
     // ONE statement: the charge (with the breaker's counts as the grain holds them), only if nobody wrote
-    // the row since it was read (the trigger moves the version on every update), and with it the decision's audit row, the contact's sticky conversation
-    // (a migration when it was on another chip) and the migration's log; a breaker's trial is logged with
-    // the charge that admits it. The request id is kept in the row with its audit row's id, so a repeated
-    // request finds what the first one recorded. Nothing is written when the version has moved.
+    // the row since it was read (the trigger moves the version on every update), and with it the decision's audit row
+    // (which keeps the request id, so a repeated request finds what the first one recorded), the contact's sticky
+    // conversation (a migration when it was on another chip) and the migration's log; a breaker's trial is logged
+    // with the charge that admits it. Nothing is written when the version has moved.
     static readonly PositionalSql Charge = new("""
         WITH n AS (
             SELECT nextval('selections_id_seq') AS sel_id
         ), r AS (
             UPDATE chips SET sent_this_hour = @sent_this_hour, hour_bucket = @hour_bucket, sent_today = @sent_today, day_bucket = @day_bucket,
                    last_sent_at = @now, breaker_state = @breaker, breaker_until = @breaker_until, breaker_open_seconds = @open,
-                   consecutive_failures = @consecutive, window_started_at = @window_start, window_sends = @sends, window_failures = @failures, updated_at = @now,
-                   recent_reservations = (array_append(recent_reservations, @request || ':' || (SELECT sel_id FROM n)))[greatest(1, cardinality(recent_reservations) + 2 - @kept):]
+                   consecutive_failures = @consecutive, window_started_at = @window_start, window_sends = @sends, window_failures = @failures, updated_at = @now
             WHERE id = @id AND version = @version
-            RETURNING id, version, recent_reservations
+            RETURNING id, version
         ), trial AS (
             INSERT INTO breaker_log (chip_id, at, from_state, to_state, reason)
             SELECT id, @now, 'open', 'half_open', 'trial admitted' FROM r WHERE @trial
@@ -82,10 +79,10 @@ public sealed class ReservationStore(NpgsqlDataSource db)
                 updated_at = @now
             RETURNING id, chip_id, announcement_pending
         ), sel AS (
-            INSERT INTO selections (id, at, contact, kind, chip_id, reason, candidates, excluded, fallback, node) OVERRIDING SYSTEM VALUE
+            INSERT INTO selections (id, at, contact, kind, chip_id, reason, candidates, excluded, fallback, node, request_id) OVERRIDING SYSTEM VALUE
             SELECT n.sel_id, @now, @contact, @kind, r.id,
                    CASE WHEN @affinity THEN 'affinity' WHEN @migration_reason IS NOT NULL THEN 'failover' ELSE 'ranked' END,
-                   @candidates, @excluded, @fallback, @node FROM r, n
+                   @candidates, @excluded, @fallback, @node, @request FROM r, n
             RETURNING id, reason
         ), op AS (
             INSERT INTO operations (at, actor, action, chip_id, contact, reason, details)
@@ -93,15 +90,18 @@ public sealed class ReservationStore(NpgsqlDataSource db)
                    jsonb_build_object('fromChip', b.chip_id, 'toChip', conv.chip_id)
             FROM conv JOIN before b ON b.chip_id <> conv.chip_id
         )
-        SELECT r.version, r.recent_reservations, sel.id AS selection_id, sel.reason, conv.id AS conversation_id, (SELECT chip_id FROM before) AS previous_chip,
+        SELECT r.version, sel.id AS selection_id, sel.reason, conv.id AS conversation_id, (SELECT chip_id FROM before) AS previous_chip,
                conv.announcement_pending
         FROM r, sel, conv
         """);
 
-    // What a request recorded, for its repeat (the migration it may have made is in operations).
+    // What a request recorded, for its repeat (the migration it may have made is in operations): through the
+    // contact's index, over the 10 minutes before the repeat's own time (a repeat may carry a later time than
+    // the first try; the selector repeats for 15 s).
     static readonly PositionalSql Recorded = new("""
         SELECT s.id AS selection_id, s.reason, c.id AS conversation_id, c.announcement_pending
-        FROM selections s JOIN conversations c ON c.contact = s.contact WHERE s.id = @selection
+        FROM selections s JOIN conversations c ON c.contact = s.contact
+        WHERE s.contact = @contact AND s.at >= @asked - interval '10 minutes' AND s.chip_id = @chip AND s.request_id = @request
         """);
 
     public async Task<ChipCopy?> LoadAsync(long id, CancellationToken ct)
@@ -112,7 +112,7 @@ public sealed class ReservationStore(NpgsqlDataSource db)
         if (!await r.ReadAsync(ct)) return null;
         var counts = new BreakerCounts(r.Get<int>("breaker_open_seconds"), r.Get<int>("consecutive_failures"), r.Opt<DateTimeOffset>("window_started_at"),
             r.Get<int>("window_sends"), r.Get<int>("window_failures"));
-        return new ChipCopy(ChipRow.ReadSummary(r), counts, r.Get<long>("version"), r.Get<string[]>("recent_reservations"));
+        return new ChipCopy(ChipRow.ReadSummary(r), counts, r.Get<long>("version"));
     }
 
     /// <summary>
@@ -133,8 +133,7 @@ public sealed class ReservationStore(NpgsqlDataSource db)
     }
 
     /// <summary>
-    /// Writes the charged chip and records the grant; returns the chip as stored now (version and request
-    /// ids included) and the record, or null when the row moved on since <paramref name="version"/> (then
+    /// Writes the charged chip and records the grant; returns the chip as stored now (its new version) and the record, or null when the row moved on since <paramref name="version"/> (then
     /// nothing was written).
     /// </summary>
     public async Task<(ChipCopy Copy, GrantRecord Record)?> ChargeAsync(ChipSummary charged, BreakerCounts counts, long version, string requestId, bool trial, Grant grant,
@@ -145,26 +144,26 @@ public sealed class ReservationStore(NpgsqlDataSource db)
             .P("id", charged.Id).P("version", version)
             .P("sent_this_hour", charged.SentThisHour).P("hour_bucket", charged.HourBucket).P("sent_today", charged.SentToday).P("day_bucket", charged.DayBucket)
             .P("now", now).P("breaker", ChipRow.ToWire(charged.Breaker)).P("breaker_until", charged.BreakerUntil)
-            .P("request", requestId).P("kept", RecentKept).P("trial", trial)
+            .P("request", requestId).P("trial", trial)
             .P("contact", grant.Contact).P("kind", grant.Kind.ToWire()).P("affinity", grant.Affinity).P("candidates", grant.CandidateCount)
             .Json("excluded", JsonSerializer.Serialize(grant.Excluded)).P("fallback", grant.Fallback).P("node", grant.Node).Text("migration_reason", grant.MigrationReason)
             .Positional(Charge);
         await using var r = await cmd.ExecuteReaderAsync(ct);
         if (!await r.ReadAsync(ct)) return null;
-        return (new ChipCopy(charged, counts, r.Get<long>("version"), r.Get<string[]>("recent_reservations")), new GrantRecord(r.Get<long>("selection_id"), r.Get<string>("reason"), r.Get<long>("conversation_id"),
+        return (new ChipCopy(charged, counts, r.Get<long>("version")), new GrantRecord(r.Get<long>("selection_id"), r.Get<string>("reason"), r.Get<long>("conversation_id"),
             r.Opt<long>("previous_chip"), r.Get<bool>("announcement_pending")));
     }
 
     static NpgsqlCommand Counts(NpgsqlCommand cmd, BreakerCounts b) =>
         cmd.P("open", b.OpenSeconds).P("consecutive", b.ConsecutiveFailures).P("window_start", b.WindowStartedAt).P("sends", b.WindowSends).P("failures", b.WindowFailures);
 
-    /// <summary>What the grant with audit row <paramref name="selectionId"/> recorded.</summary>
-    public async Task<GrantRecord> RecordedAsync(long selectionId, CancellationToken ct)
+    /// <summary>What chip <paramref name="chipId"/> recorded when it granted <paramref name="requestId"/> (made at <paramref name="asked"/> for <paramref name="contact"/>), if it did.</summary>
+    public async Task<GrantRecord?> RecordedAsync(long chipId, string requestId, string contact, DateTimeOffset asked, CancellationToken ct)
     {
         await using var c = await db.OpenConnectionAsync(ct);
-        await using var cmd = c.CreateCommand().P("selection", selectionId).Positional(Recorded);
+        await using var cmd = c.CreateCommand().P("chip", chipId).P("request", requestId).P("contact", contact).P("asked", asked).Positional(Recorded);
         await using var r = await cmd.ExecuteReaderAsync(ct);
-        if (!await r.ReadAsync(ct)) throw new InvalidOperationException($"selection {selectionId} is not recorded");
+        if (!await r.ReadAsync(ct)) return null;
         return new GrantRecord(r.Get<long>("selection_id"), r.Get<string>("reason"), r.Get<long>("conversation_id"), null, r.Get<bool>("announcement_pending"));
     }
 }
