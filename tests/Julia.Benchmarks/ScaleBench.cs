@@ -23,8 +23,8 @@ public static class ScaleBench
         report.Line("");
         report.Line($"## Scale: selection through the grains, {Clients} clients, in process ({seconds} s per pass)");
         report.Line(warmup + " (on a pool of its own, before the four below)");
-        report.Line("| chips | contacts | pass | selections/s | p50 ms | p99 ms | granted % | contacts touched | RSS MiB | managed MiB |");
-        report.Line("| ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        report.Line("| chips | contacts | pass | selections/s | p50 ms | p99 ms | granted % | CPU ms per selection: node / PostgreSQL | contacts touched | RSS MiB | managed MiB |");
+        report.Line("| ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         foreach (var (chips, contacts) in new[] { (100, 100_000), (10_000, 100_000), (100, 1_000_000), (10_000, 1_000_000) })
         {
             var name = $"scale_{chips}_{contacts}";
@@ -80,17 +80,19 @@ public static class ScaleBench
         return said;
     }
 
-    static void Row(Report report, int chips, int contacts, string pass, (double Rate, double P50, double P99, double Granted) m, long touched)
+    static void Row(Report report, int chips, int contacts, string pass, Measured m, long touched)
     {
         var managed = GC.GetTotalMemory(forceFullCollection: true) / 1048576.0;
         var rss = Process.GetCurrentProcess().WorkingSet64 / 1048576.0;
-        report.Line($"| {chips:N0} | {contacts:N0} | {pass} | {m.Rate:F0} | {m.P50:F2} | {m.P99:F2} | {m.Granted:P0} | {touched:N0} | {rss:F0} | {managed:F0} |");
+        report.Line($"| {chips:N0} | {contacts:N0} | {pass} | {m.Rate:F0} | {m.P50:F2} | {m.P99:F2} | {m.Granted:P0} | {m.Cpu.Self.TotalMilliseconds / m.Count:F2} / {m.Cpu.Postgres.TotalMilliseconds / m.Count:F2} | {touched:N0} | {rss:F0} | {managed:F0} |");
     }
 
     /// <summary>Selections by <see cref="Clients"/> clients for <paramref name="seconds"/>, or until <paramref name="count"/> selections when given.</summary>
-    static async Task<(double Rate, double P50, double P99, double Granted)> MeasureAsync(IGrainFactory grains, SteppingClock clock, int seconds,
-                                                                                        Func<Random, string> contact, long count = long.MaxValue)
+    record Measured(double Rate, double P50, double P99, double Granted, int Count, CpuSample Cpu);
+
+    static async Task<Measured> MeasureAsync(IGrainFactory grains, SteppingClock clock, int seconds, Func<Random, string> contact, long count = long.MaxValue)
     {
+        var cpu = CpuSample.Now();
         long started = 0;
         var latencies = new ConcurrentBag<List<double>>();
         long granted = 0;
@@ -110,7 +112,8 @@ public static class ScaleBench
             latencies.Add(mine);
         }));
         var all = latencies.SelectMany(x => x).Order().ToList();
-        return (all.Count / (double)seconds, Report.Percentile(all, 0.5), Report.Percentile(all, 0.99), all.Count == 0 ? 0 : granted / (double)all.Count);
+        return new(all.Count / (double)seconds, Report.Percentile(all, 0.5), Report.Percentile(all, 0.99), all.Count == 0 ? 0 : granted / (double)all.Count,
+            Math.Max(1, all.Count), CpuSample.Now() - cpu);
     }
 
     /// <summary>A pool in use: chips over five DDDs, contacts with a lawful basis, half in a conversation, two months of decisions.</summary>

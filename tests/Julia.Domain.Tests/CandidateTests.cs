@@ -95,6 +95,30 @@ public class CandidateTests
         Assert.Empty(Plan(MessageKind.Reply, null, Chip(1) with { Breaker = BreakerState.HalfOpen }).Candidates);
     }
 
+    [Fact]
+    public void Times_compare_as_instants_whatever_their_offset()
+    {
+        var saoPaulo = TimeSpan.FromHours(-3);
+        var capped = Chip(1, sentThisHour: 30) with { HourBucket = Candidates.HourOf(Now).ToOffset(saoPaulo) };
+        Assert.Equal(1, Plan(MessageKind.Prospecting, null, capped).Excluded["hour_cap"]); // this hour, written in local time
+        Assert.Single(Plan(MessageKind.Prospecting, null, capped with { HourBucket = Candidates.HourOf(Now).AddHours(-1) }).Candidates); // last hour's count
+        Assert.Equal(1, Plan(MessageKind.Reply, null, Chip(1) with { CooldownUntil = Now.AddTicks(1).ToOffset(saoPaulo) }).Excluded["cooldown"]);
+        Assert.Single(Plan(MessageKind.Reply, null, Chip(1) with { CooldownUntil = Now.ToOffset(saoPaulo) }).Candidates);
+    }
+
+    [Fact]
+    public void A_chip_replaced_in_a_set_is_ranked_on_its_new_state()
+    {
+        var set = new ChipSet([Chip(1), Chip(2, trust: 95)]);
+        var request = new SelectionRequest(MessageKind.Followup, 11, null, true, None);
+        Assert.Equal([2L, 1L], Candidates.Plan(set, request, Now, Day, Caps).Candidates.Select(c => c.Id));
+
+        set.Replace(1, Chip(2, trust: 95) with { Connected = false });
+        var plan = Candidates.Plan(set, request, Now, Day, Caps);
+        Assert.Equal([1L], plan.Candidates.Select(c => c.Id));
+        Assert.Equal(1, plan.Excluded["disconnected"]);
+    }
+
     [Theory]
     [InlineData(MessageKind.Prospecting, 79, false, false)]
     [InlineData(MessageKind.Prospecting, 80, true, false)]

@@ -35,11 +35,11 @@ public static class Candidates
     /// <summary>Why a chip cannot take this message now, or null when it can.</summary>
     public static string? Exclusion(ChipSummary c, SelectionRequest r, bool isAffinity, bool fallback,
                                     DateTimeOffset now, DateOnly day, RampUpConfig caps) =>
-        Exclusion(c, r, isAffinity, fallback, now, HourOf(now), day, new LimitsTable(caps), out _);
+        Exclusion(new ChipFacts(c), r, isAffinity, fallback, now.UtcTicks, HourOf(now).UtcTicks, day.DayNumber, new LimitsTable(caps), out _);
 
-    // The same, with the hour worked out once for the whole pool and the chip's limits given back for ranking.
-    static string? Exclusion(ChipSummary c, SelectionRequest r, bool isAffinity, bool fallback,
-                             DateTimeOffset now, DateTimeOffset hour, DateOnly day, LimitsTable caps, out ChipLimits limits)
+    // The same on a chip's packed facts, with the hour worked out once for the whole pool and the chip's limits given back for ranking.
+    static string? Exclusion(in ChipFacts c, SelectionRequest r, bool isAffinity, bool fallback,
+                             long now, long hour, int day, LimitsTable caps, out ChipLimits limits)
     {
         limits = default;
         if (r.Excluded.Count > 0 && r.Excluded.Contains(c.Id)) return "excluded_by_request";
@@ -55,15 +55,15 @@ public static class Candidates
         }
         if (!c.Connected) return "disconnected";
         // Open until its time is up; half-open while its single trial is out (the trial has a deadline too).
-        if (c.Breaker != BreakerState.Closed && (c.BreakerUntil is null || c.BreakerUntil > now)) return "breaker_open";
-        if (c.CooldownUntil is { } cd && cd > now) return "cooldown";
+        if (c.BreakerHolds(now)) return "breaker_open";
+        if (c.CoolingDown(now)) return "cooldown";
         var level = TrustLevels.Of(c.TrustScore);
         if (!level.Permits(r.Kind)) return "level_not_permitted";
         if (c.TrustScore < r.Kind.Threshold(fallback)) return "trust_below_threshold";
         limits = caps[c.Stage, level];
         if (c.UsedThisHour(hour) >= limits.PerHour) return "hour_cap";
         if (c.UsedToday(day) >= limits.PerDay) return "day_cap";
-        if (c.LastSentAt is { } last && now - last < limits.MinGap) return "min_gap";
+        if (c.WithinGap(now, limits.MinGap)) return "min_gap";
         return null;
     }
 
@@ -95,7 +95,11 @@ public static class Candidates
     /// ranked and returned (a selection tries a few; a pool of thousands need not be sorted for each).
     /// </summary>
     public static SelectionPlan Plan(IReadOnlyList<ChipSummary> chips, SelectionRequest r, DateTimeOffset now,
-                                     DateOnly day, RampUpConfig caps, int top = int.MaxValue)
+                                     DateOnly day, RampUpConfig caps, int top = int.MaxValue) =>
+        Plan(new ChipSet([.. chips]), r, now, day, caps, top);
+
+    /// <inheritdoc cref="Plan(IReadOnlyList{ChipSummary}, SelectionRequest, DateTimeOffset, DateOnly, RampUpConfig, int)"/>
+    public static SelectionPlan Plan(ChipSet chips, SelectionRequest r, DateTimeOffset now, DateOnly day, RampUpConfig caps, int top = int.MaxValue)
     {
         var plan = Build(chips, r, now, day, caps, fallback: false, top);
         if (plan.Candidates.Count == 0 && r.Kind.HasFallback())
@@ -106,49 +110,51 @@ public static class Candidates
         return plan;
     }
 
-    static SelectionPlan Build(IReadOnlyList<ChipSummary> chips, SelectionRequest r, DateTimeOffset now,
-                               DateOnly day, RampUpConfig caps, bool fallback, int top)
+    static SelectionPlan Build(ChipSet chips, SelectionRequest r, DateTimeOffset now, DateOnly day, RampUpConfig caps, bool fallback, int top)
     {
-        var hour = HourOf(now);
+        long at = now.UtcTicks, hour = HourOf(now).UtcTicks;
+        int dayNumber = day.DayNumber;
         var limitsTable = new LimitsTable(caps);
+        var facts = chips.Facts;
         var excluded = new Dictionary<string, int>();
         // The best ranked so far, in rank order, never more than top: one pass, no sort of the whole pool.
-        var best = new List<RankKey>(Math.Min(top, chips.Count) + 1);
+        var best = new List<RankKey>(Math.Min(top, facts.Length) + 1);
         int eligible = 0;
-        ChipSummary? affinity = null;
+        int affinity = -1;
         string? affinityExclusion = r.AffinityChipId is null ? null : "not_in_pool"; // retired or unknown
         bool newInbound = r.Kind == MessageKind.Reply && r.AffinityChipId is null;
-        foreach (var c in chips)
+        for (int i = 0; i < facts.Length; i++)
         {
+            ref readonly var c = ref facts[i];
             bool isAffinity = c.Id == r.AffinityChipId;
-            var why = Exclusion(c, r, isAffinity, fallback, now, hour, day, limitsTable, out var limits);
+            var why = Exclusion(c, r, isAffinity, fallback, at, hour, dayNumber, limitsTable, out var limits);
             if (isAffinity) affinityExclusion = why;
             if (why is not null) { excluded[why] = excluded.GetValueOrDefault(why) + 1; continue; }
             eligible++;
-            if (isAffinity) { affinity = c; continue; }
-            var key = new RankKey(c, newInbound && c.Status == ChipStatus.Rampup, c.Ddd == r.ContactDdd,
+            if (isAffinity) { affinity = i; continue; }
+            var key = new RankKey(i, c.Id, c.TrustScore, newInbound && c.Status == ChipStatus.Rampup, c.Ddd == r.ContactDdd,
                                   (double)c.UsedThisHour(hour) / limits.PerHour);
             if (best.Count == top && key.CompareTo(best[^1]) >= 0) continue;
-            int at = best.BinarySearch(key);
-            best.Insert(at < 0 ? ~at : at, key);
+            int slot = best.BinarySearch(key);
+            best.Insert(slot < 0 ? ~slot : slot, key);
             if (best.Count > top) best.RemoveAt(best.Count - 1);
         }
         var ranked = new List<ChipSummary>(best.Count + 1);
-        if (affinity is not null) ranked.Add(affinity);
-        foreach (var k in best) ranked.Add(k.Chip);
-        return new SelectionPlan(ranked, affinity is not null, fallback, excluded, affinityExclusion, eligible);
+        if (affinity >= 0) ranked.Add(chips.Chips[affinity]);
+        foreach (var k in best) ranked.Add(chips.Chips[k.Index]);
+        return new SelectionPlan(ranked, affinity >= 0, fallback, excluded, affinityExclusion, eligible);
     }
 
     /// <summary>Rank order: ramp-up first for new inbound conversations, same DDD, least used hour, most trusted, lowest id.</summary>
-    readonly record struct RankKey(ChipSummary Chip, bool RampupFirst, bool SameDdd, double UsedFraction) : IComparable<RankKey>
+    readonly record struct RankKey(int Index, long Id, int TrustScore, bool RampupFirst, bool SameDdd, double UsedFraction) : IComparable<RankKey>
     {
         public int CompareTo(RankKey o)
         {
             int c = o.RampupFirst.CompareTo(RampupFirst);
             if (c == 0) c = o.SameDdd.CompareTo(SameDdd);
             if (c == 0) c = UsedFraction.CompareTo(o.UsedFraction);
-            if (c == 0) c = o.Chip.TrustScore.CompareTo(Chip.TrustScore);
-            return c != 0 ? c : Chip.Id.CompareTo(o.Chip.Id);
+            if (c == 0) c = o.TrustScore.CompareTo(TrustScore);
+            return c != 0 ? c : Id.CompareTo(o.Id);
         }
     }
 }

@@ -13,9 +13,9 @@ namespace Julia.Grains.Selection;
 /// </summary>
 public sealed class ChipDirectory(ChipStore store, SelectionOptions options)
 {
-    // Readers take the array as it is, without locks; a reload publishes a new one with its id index.
-    sealed record View(ChipSummary[] Chips, Dictionary<long, int> Index);
-    volatile View _view = new([], []);
+    // Readers take the set as it is, without locks; a reload publishes a new one with its id index.
+    sealed record View(ChipSet Set, Dictionary<long, int> Index);
+    volatile View _view = new(ChipSet.Empty, []);
     readonly Lock _writing = new();
     readonly SemaphoreSlim _loading = new(1, 1);
     long _loadedAt = long.MinValue;
@@ -58,16 +58,16 @@ public sealed class ChipDirectory(ChipStore store, SelectionOptions options)
 
     /// <summary>
     /// Replaces one chip with the state its grain just returned: in place (a reader sees the old or the new
-    /// summary, both valid copies), found through the id index, so a pool of thousands costs no copy.
+    /// copy, see <see cref="ChipSet"/>), found through the id index, so a pool of thousands costs no copy.
     /// </summary>
     public void Update(ChipSummary? current)
     {
         if (current is null) return;
         lock (_writing)
         {
-            var (chips, index) = _view;
-            if (index.TryGetValue(current.Id, out var i)) chips[i] = current;
-            else _view = Index([.. chips, current]);
+            var (set, index) = _view;
+            if (index.TryGetValue(current.Id, out var i)) set.Replace(i, current);
+            else _view = Index([.. set.Chips, current]);
         }
     }
 
@@ -75,7 +75,7 @@ public sealed class ChipDirectory(ChipStore store, SelectionOptions options)
     {
         var index = new Dictionary<long, int>(chips.Length);
         for (int i = 0; i < chips.Length; i++) index[chips[i].Id] = i;
-        return new View(chips, index);
+        return new View(new ChipSet(chips), index);
     }
 
     /// <summary>
@@ -84,7 +84,7 @@ public sealed class ChipDirectory(ChipStore store, SelectionOptions options)
     /// on with the old one meanwhile: with thousands of chips, a read every second would otherwise stall
     /// every selection queued behind it.
     /// </summary>
-    public async ValueTask<IReadOnlyList<ChipSummary>> GetAsync(CancellationToken ct)
+    public async ValueTask<ChipSet> GetAsync(CancellationToken ct)
     {
         if (_invalid || _loadedAt == long.MinValue)
         {
@@ -104,15 +104,22 @@ public sealed class ChipDirectory(ChipStore store, SelectionOptions options)
                 finally { _loading.Release(); }
             }, CancellationToken.None);
         }
-        return _view.Chips;
+        return _view.Set;
     }
 
     async Task LoadAsync(CancellationToken ct)
     {
         _invalid = false;
         var rows = await store.SelectableAsync(ct);
-        var view = Index([.. rows.Select(r => r.Summary)]);
-        lock (_writing) _view = view;
+        lock (_writing)
+        {
+            // The same chips as before (the usual case: a refresh) are replaced in place, so a pool of thousands
+            // does not allocate a new set and index (large objects, collected only by full GCs) every second.
+            var (set, index) = _view;
+            if (rows.Count == set.Chips.Length && rows.All(r => index.ContainsKey(r.Summary.Id)))
+                foreach (var r in rows) set.Replace(index[r.Summary.Id], r.Summary);
+            else _view = Index([.. rows.Select(r => r.Summary)]);
+        }
         _loadedAt = Stopwatch.GetTimestamp();
     }
 }
