@@ -12,6 +12,7 @@ public readonly record struct CpuSample(TimeSpan Self, TimeSpan Postgres)
     public static CpuSample Now() => new(Process.GetCurrentProcess().TotalProcessorTime, PostgresTime());
 
     public static CpuSample operator -(CpuSample a, CpuSample b) => new(a.Self - b.Self, a.Postgres - b.Postgres);
+    public static CpuSample operator +(CpuSample a, CpuSample b) => new(a.Self + b.Self, a.Postgres + b.Postgres);
 
     static TimeSpan PostgresTime()
     {

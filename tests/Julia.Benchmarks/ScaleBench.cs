@@ -23,37 +23,99 @@ public static class ScaleBench
         report.Line("");
         report.Line($"## Scale: selection through the grains, {Clients} clients, in process ({seconds} s per pass)");
         report.Line(warmup + " (on a pool of its own, before the four below)");
+        report.Line($"The two pool sizes of one contact count run side by side, each on its own database and node, and take turns in {Slices} slices of each pass (A B B A …),");
+        report.Line("so the machine's drift over minutes falls on both alike. CPU per selection is this process's and PostgreSQL's during the pool's own slices;");
+        report.Line("memory is the process's with that node alone in it, restarted on its database after the passes, its chips and 2 s of warm contacts active.");
         report.Line("| chips | contacts | pass | selections/s | p50 ms | p99 ms | granted % | CPU ms per selection: node / PostgreSQL | contacts touched | RSS MiB | managed MiB |");
         report.Line("| ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
-        foreach (var (chips, contacts) in new[] { (100, 100_000), (10_000, 100_000), (100, 1_000_000), (10_000, 1_000_000) })
+        foreach (var contacts in new[] { 100_000, 1_000_000 })
         {
-            var name = $"scale_{chips}_{contacts}";
-            await using var db = await env.FreshDatabaseAsync(name);
-            var (app, grains, clock) = await PoolAsync(env, db, name, chips, contacts);
-            // A pool in service has its chips' grains active (each sends through the day). Ranking spreads
-            // selections over the least-used chips, so without this a 10,000-chip pass would activate a chip
-            // grain (and read its row) on nearly every selection, and "cold contact" would also mean "cold chip".
-            long spare = 0;
-            await MeasureAsync(grains, clock, seconds: 0, _ => $"+55119{30000000 + Interlocked.Increment(ref spare):00000000}", count: chips + chips / 5 + 100);
+            List<Pool> pools = [await StartAsync(env, 100, contacts), await StartAsync(env, 10_000, contacts)];
             // A stride coprime with the pool size walks every contact once, in scattered order.
-            long next = -1;
             string Contact(long i) => $"+55119{10000000 + 1 + i * 7919 % contacts:00000000}";
+            var cold = await TakeTurnsAsync(pools, seconds, p => _ => Contact(Interlocked.Increment(ref p.Next)));
+            var touched = pools.Select(p => Math.Min(p.Next + 1, contacts)).ToList();
+            var warm = await TakeTurnsAsync(pools, seconds, p => rng => Contact(rng.NextInt64(Math.Min(p.Next + 1, contacts))));
+            var sizes = pools.Select(p => p.Chips).ToList();
+            foreach (var p in pools) await p.DisposeAsync();
+            pools.Clear();
 
-            var cold = await MeasureAsync(grains, clock, seconds, _ => Contact(Interlocked.Increment(ref next)));
-            long touched = Math.Min(next + 1, contacts);
-            Row(report, chips, contacts, "cold", cold, touched);
-            var warm = await MeasureAsync(grains, clock, seconds, rng => Contact(rng.NextInt64(touched)));
-            Row(report, chips, contacts, "warm", warm, touched);
+            // A node's memory with only that node in the process: each again on its database, its chips active
+            // and a warm pass over the contacts it served, as a node in service would be.
+            for (int i = 0; i < sizes.Count; i++)
+            {
+                Memory memory;
+                await using (var alone = await StartAsync(env, sizes[i], contacts, seed: false))
+                {
+                    await MeasureAsync(alone.Grains, alone.Clock, 2, rng => Contact(rng.NextInt64(touched[i])));
+                    memory = Memory.Now();
+                }
+                Row(report, sizes[i], contacts, "cold", cold[i], touched[i], null);
+                Row(report, sizes[i], contacts, "warm", warm[i], touched[i], memory);
+            }
+        }
+    }
+
+    /// <summary>This process's resident and managed memory, after a full collection.</summary>
+    readonly record struct Memory(double RssMiB, double ManagedMiB)
+    {
+        public static Memory Now()
+        {
+            var managed = GC.GetTotalMemory(forceFullCollection: true) / 1048576.0;
+            return new(Process.GetCurrentProcess().WorkingSet64 / 1048576.0, managed);
+        }
+
+    }
+
+    const int Slices = 5;
+
+    sealed class Pool(int chips, NpgsqlDataSource db, Microsoft.AspNetCore.Builder.WebApplication app, IGrainFactory grains, SteppingClock clock) : IAsyncDisposable
+    {
+        public int Chips => chips;
+        public IGrainFactory Grains => grains;
+        public SteppingClock Clock => clock;
+        public long Next = -1;
+
+        public async ValueTask DisposeAsync()
+        {
             await app.StopAsync();
             await app.DisposeAsync();
+            await db.DisposeAsync();
         }
+    }
+
+    static async Task<Pool> StartAsync(BenchEnvironment env, int chips, int contacts, bool seed = true)
+    {
+        var name = $"scale_{chips}_{contacts}";
+        var db = await env.FreshDatabaseAsync(name);
+        var (app, grains, clock) = await PoolAsync(env, db, name, chips, contacts, seed);
+        // A pool in service has its chips' grains active (each sends through the day). Ranking spreads
+        // selections over the least-used chips, so without this a 10,000-chip pass would activate a chip
+        // grain (and read its row) on nearly every selection, and "cold contact" would also mean "cold chip".
+        long spare = 0;
+        await MeasureAsync(grains, clock, seconds: 0, _ => $"+55119{30000000 + Interlocked.Increment(ref spare):00000000}", count: chips + chips / 5 + 100);
+        return new Pool(chips, db, app, grains, clock);
+    }
+
+    /// <summary>One pass over every pool, in turns (A B B A A B …), each pool's slices pooled into its figures.</summary>
+    static async Task<List<Measured>> TakeTurnsAsync(List<Pool> pools, int seconds, Func<Pool, Func<Random, string>> contact)
+    {
+        var slices = pools.Select(_ => new List<Measured>()).ToList();
+        var sliceSeconds = Math.Max(1.0, seconds / (double)Slices);
+        for (int turn = 0; turn < Slices * pools.Count; turn++)
+        {
+            int round = turn / pools.Count, at = turn % pools.Count;
+            int i = round % 2 == 0 ? at : pools.Count - 1 - at;
+            slices[i].Add(await MeasureAsync(pools[i].Grains, pools[i].Clock, sliceSeconds, contact(pools[i])));
+        }
+        return slices.Select(Measured.Combine).ToList();
     }
 
     /// <summary>A seeded pool on its own database, a node on it, caps out of the way.</summary>
     static async Task<(Microsoft.AspNetCore.Builder.WebApplication, IGrainFactory, SteppingClock)> PoolAsync(BenchEnvironment env, NpgsqlDataSource db, string name,
-                                                                                                          int chips, int contacts)
+                                                                                                          int chips, int contacts, bool seed = true)
     {
-        await SeedAsync(db, chips, contacts);
+        if (seed) await SeedAsync(db, chips, contacts);
         var clock = new SteppingClock(new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.FromHours(-3)));
         var (app, _) = await Harness.StartServerAsync(new Dictionary<string, string?>
         {
@@ -80,27 +142,37 @@ public static class ScaleBench
         return said;
     }
 
-    static void Row(Report report, int chips, int contacts, string pass, Measured m, long touched)
+    static void Row(Report report, int chips, int contacts, string pass, Measured m, long touched, Memory? memory)
     {
-        var managed = GC.GetTotalMemory(forceFullCollection: true) / 1048576.0;
-        var rss = Process.GetCurrentProcess().WorkingSet64 / 1048576.0;
-        report.Line($"| {chips:N0} | {contacts:N0} | {pass} | {m.Rate:F0} | {m.P50:F2} | {m.P99:F2} | {m.Granted:P0} | {m.Cpu.Self.TotalMilliseconds / m.Count:F2} / {m.Cpu.Postgres.TotalMilliseconds / m.Count:F2} | {touched:N0} | {rss:F0} | {managed:F0} |");
+        var (rss, managed) = memory is { } k ? ($"{k.RssMiB:F0}", $"{k.ManagedMiB:F0}") : ("", "");
+        report.Line($"| {chips:N0} | {contacts:N0} | {pass} | {m.Rate:F0} | {m.P50:F2} | {m.P99:F2} | {m.Granted:P0} | {m.Cpu.Self.TotalMilliseconds / m.Count:F2} / {m.Cpu.Postgres.TotalMilliseconds / m.Count:F2} | {touched:N0} | {rss} | {managed} |");
     }
 
     /// <summary>Selections by <see cref="Clients"/> clients for <paramref name="seconds"/>, or until <paramref name="count"/> selections when given.</summary>
-    record Measured(double Rate, double P50, double P99, double Granted, int Count, CpuSample Cpu);
+    sealed record Measured(List<double> Latencies, long GrantedCount, double Seconds, CpuSample Cpu)
+    {
+        public int Count => Math.Max(1, Latencies.Count);
+        public double Rate => Latencies.Count / Seconds;
+        public double P50 => Report.Percentile(Latencies, 0.5);
+        public double P99 => Report.Percentile(Latencies, 0.99);
+        public double Granted => Latencies.Count == 0 ? 0 : GrantedCount / (double)Latencies.Count;
 
-    static async Task<Measured> MeasureAsync(IGrainFactory grains, SteppingClock clock, int seconds, Func<Random, string> contact, long count = long.MaxValue)
+        public static Measured Combine(List<Measured> parts) =>
+            new([.. parts.SelectMany(p => p.Latencies).Order()], parts.Sum(p => p.GrantedCount), parts.Sum(p => p.Seconds),
+                parts.Select(p => p.Cpu).Aggregate((a, b) => a + b));
+    }
+
+    static async Task<Measured> MeasureAsync(IGrainFactory grains, SteppingClock clock, double seconds, Func<Random, string> contact, long count = long.MaxValue)
     {
         var cpu = CpuSample.Now();
         long started = 0;
         var latencies = new ConcurrentBag<List<double>>();
         long granted = 0;
-        var end = Stopwatch.GetTimestamp() + Stopwatch.Frequency * seconds;
+        var end = Stopwatch.GetTimestamp() + (long)(Stopwatch.Frequency * seconds);
         await Task.WhenAll(Enumerable.Range(0, Clients).Select(async c =>
         {
             var mine = new List<double>(100_000);
-            var rng = new Random(c * 104729);
+            var rng = new Random(c * 104729 + Environment.TickCount);
             while ((count < long.MaxValue || Stopwatch.GetTimestamp() < end) && Interlocked.Increment(ref started) <= count)
             {
                 var start = Stopwatch.GetTimestamp();
@@ -111,9 +183,7 @@ public static class ScaleBench
             }
             latencies.Add(mine);
         }));
-        var all = latencies.SelectMany(x => x).Order().ToList();
-        return new(all.Count / (double)seconds, Report.Percentile(all, 0.5), Report.Percentile(all, 0.99), all.Count == 0 ? 0 : granted / (double)all.Count,
-            Math.Max(1, all.Count), CpuSample.Now() - cpu);
+        return new([.. latencies.SelectMany(x => x).Order()], granted, seconds, CpuSample.Now() - cpu);
     }
 
     /// <summary>A pool in use: chips over five DDDs, contacts with a lawful basis, half in a conversation, two months of decisions.</summary>

@@ -25,12 +25,28 @@ public class CandidateTests
         var rng = new Random(42);
         var pool = Enumerable.Range(1, 5000).Select(i => Chip(i, trust: rng.Next(60, 100), ddd: rng.Next(2) == 0 ? 11 : 21, sentThisHour: rng.Next(0, 20)))
             .Append(Chip(9999, status: ChipStatus.Paused)).ToArray();
-        var request = new SelectionRequest(MessageKind.Followup, 11, 17, true, None);
+        var request = new SelectionRequest(MessageKind.Followup, 11, null, true, None);
         var full = Candidates.Plan(pool, request, Now, Day, Caps);
         var top = Candidates.Plan(pool, request, Now, Day, Caps, top: 26);
-        Assert.Equal(full.Candidates.Take(27).Select(c => c.Id), top.Candidates.Select(c => c.Id)); // the affinity chip, then 26
+        Assert.Equal(full.Candidates.Take(26).Select(c => c.Id), top.Candidates.Select(c => c.Id));
         Assert.Equal((full.Candidates.Count, full.Excluded["status"]), (top.Eligible, top.Excluded["status"]));
-        Assert.Equal(17, top.Candidates[0].Id);
+    }
+
+    [Fact]
+    public void A_contact_whose_own_chip_may_send_is_planned_on_it_alone_and_the_pool_is_not_ranked()
+    {
+        var pool = Enumerable.Range(1, 5000).Select(i => Chip(i, trust: 60 + i % 40)).Append(Chip(9999, status: ChipStatus.Paused)).ToArray();
+        var request = new SelectionRequest(MessageKind.Followup, 11, 17, true, None);
+        var plan = Candidates.Plan(pool, request, Now, Day, Caps, top: 26);
+        Assert.Equal([17L], plan.Candidates.Select(c => c.Id));
+        Assert.Equal((true, 1), (plan.AffinityFirst, plan.Eligible));
+        Assert.Empty(plan.Excluded); // nothing else was looked at
+
+        // When it may not send, the pool is ranked and counted as before, the own chip's reason kept.
+        pool[16] = pool[16] with { Connected = false };
+        var failover = Candidates.Plan(pool, request, Now, Day, Caps, top: 26);
+        Assert.Equal((false, "disconnected", 26, 4999), (failover.AffinityFirst, failover.AffinityExclusion, failover.Candidates.Count, failover.Eligible));
+        Assert.Equal(1, failover.Excluded["status"]);
     }
 
     [Fact]

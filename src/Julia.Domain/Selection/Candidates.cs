@@ -89,7 +89,8 @@ public static class Candidates
     }
 
     /// <summary>
-    /// Affinity chip first when eligible; then the rest ranked by same DDD, lowest used fraction of
+    /// The affinity chip alone when it may send (<see cref="SelectionPlan.Eligible"/> is then 1 and nothing is
+    /// counted as excluded: the rest of the pool was not looked at). Otherwise the rest ranked by same DDD, lowest used fraction of
     /// the hour cap, highest trust. New inbound-initiated conversations go to ramp-up numbers first.
     /// Prospecting never uses the fallback thresholds. Only the best <paramref name="top"/> of the rest are
     /// ranked and returned (a selection tries a few; a pool of thousands need not be sorted for each).
@@ -101,6 +102,11 @@ public static class Candidates
     /// <inheritdoc cref="Plan(IReadOnlyList{ChipSummary}, SelectionRequest, DateTimeOffset, DateOnly, RampUpConfig, int)"/>
     public static SelectionPlan Plan(ChipSet chips, SelectionRequest r, DateTimeOffset now, DateOnly day, RampUpConfig caps, int top = int.MaxValue)
     {
+        // A contact whose own chip may send stays on it: the plan is that chip alone, and the pool is not ranked
+        // (a conversation in progress is most of the traffic; a pool of thousands need not be scanned for it).
+        if (r.AffinityChipId is { } own && chips.IndexOf(own) is var at and >= 0
+            && Exclusion(chips.Facts[at], r, isAffinity: true, fallback: false, now.UtcTicks, HourOf(now).UtcTicks, day.DayNumber, new LimitsTable(caps), out _) is null)
+            return new SelectionPlan([chips.Chips[at]], AffinityFirst: true, UsedFallback: false, new Dictionary<string, int>(), null, Eligible: 1);
         var plan = Build(chips, r, now, day, caps, fallback: false, top);
         if (plan.Candidates.Count == 0 && r.Kind.HasFallback())
         {

@@ -57,6 +57,8 @@ public readonly struct ChipFacts
 /// </summary>
 public sealed class ChipSet
 {
+    readonly Dictionary<long, int> _index;
+
     public ChipSummary[] Chips { get; }
     public ChipFacts[] Facts { get; }
 
@@ -64,12 +66,20 @@ public sealed class ChipSet
     {
         Chips = chips;
         Facts = new ChipFacts[chips.Length];
-        for (int i = 0; i < chips.Length; i++) Facts[i] = new ChipFacts(chips[i]);
+        _index = new Dictionary<long, int>(chips.Length);
+        for (int i = 0; i < chips.Length; i++)
+        {
+            Facts[i] = new ChipFacts(chips[i]);
+            _index[chips[i].Id] = i;
+        }
     }
 
     public static readonly ChipSet Empty = new([]);
 
-    /// <summary>Puts <paramref name="chip"/> at <paramref name="index"/>.</summary>
+    /// <summary>Where chip <paramref name="id"/> is, or -1 when it is not in the set.</summary>
+    public int IndexOf(long id) => _index.TryGetValue(id, out var i) ? i : -1;
+
+    /// <summary>Puts <paramref name="chip"/> (the same chip, a newer copy) at <paramref name="index"/>.</summary>
     public void Replace(int index, ChipSummary chip)
     {
         Facts[index] = new ChipFacts(chip);

@@ -13,9 +13,8 @@ namespace Julia.Grains.Selection;
 /// </summary>
 public sealed class ChipDirectory(ChipStore store, SelectionOptions options)
 {
-    // Readers take the set as it is, without locks; a reload publishes a new one with its id index.
-    sealed record View(ChipSet Set, Dictionary<long, int> Index);
-    volatile View _view = new(ChipSet.Empty, []);
+    // Readers take the set as it is, without locks; a reload with other chips publishes a new one.
+    volatile ChipSet _set = ChipSet.Empty;
     readonly Lock _writing = new();
     readonly SemaphoreSlim _loading = new(1, 1);
     long _loadedAt = long.MinValue;
@@ -65,17 +64,9 @@ public sealed class ChipDirectory(ChipStore store, SelectionOptions options)
         if (current is null) return;
         lock (_writing)
         {
-            var (set, index) = _view;
-            if (index.TryGetValue(current.Id, out var i)) set.Replace(i, current);
-            else _view = Index([.. set.Chips, current]);
+            if (_set.IndexOf(current.Id) is var i and >= 0) _set.Replace(i, current);
+            else _set = new ChipSet([.. _set.Chips, current]);
         }
-    }
-
-    static View Index(ChipSummary[] chips)
-    {
-        var index = new Dictionary<long, int>(chips.Length);
-        for (int i = 0; i < chips.Length; i++) index[chips[i].Id] = i;
-        return new View(new ChipSet(chips), index);
     }
 
     /// <summary>
@@ -104,7 +95,7 @@ public sealed class ChipDirectory(ChipStore store, SelectionOptions options)
                 finally { _loading.Release(); }
             }, CancellationToken.None);
         }
-        return _view.Set;
+        return _set;
     }
 
     async Task LoadAsync(CancellationToken ct)
@@ -115,10 +106,10 @@ public sealed class ChipDirectory(ChipStore store, SelectionOptions options)
         {
             // The same chips as before (the usual case: a refresh) are replaced in place, so a pool of thousands
             // does not allocate a new set and index (large objects, collected only by full GCs) every second.
-            var (set, index) = _view;
-            if (rows.Count == set.Chips.Length && rows.All(r => index.ContainsKey(r.Summary.Id)))
-                foreach (var r in rows) set.Replace(index[r.Summary.Id], r.Summary);
-            else _view = Index([.. rows.Select(r => r.Summary)]);
+            var set = _set;
+            if (rows.Count == set.Chips.Length && rows.All(r => set.IndexOf(r.Summary.Id) >= 0))
+                foreach (var r in rows) set.Replace(set.IndexOf(r.Summary.Id), r.Summary);
+            else _set = new ChipSet([.. rows.Select(r => r.Summary)]);
         }
         _loadedAt = Stopwatch.GetTimestamp();
     }
