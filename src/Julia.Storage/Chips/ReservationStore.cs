@@ -27,8 +27,19 @@ public sealed record BreakerCounts(int OpenSeconds, int ConsecutiveFailures, Dat
 }
 
 /// <summary>The chip grain's reads and its own writes (a charge, a breaker change), each conditional on the version it read.</summary>
-public sealed class ReservationStore(NpgsqlDataSource db)
+public sealed class ReservationStore
 {
+    readonly NpgsqlDataSource db;
+    readonly Batching.GroupCommit<ChargeItem, (ChipCopy, GrantRecord)?> _charges;
+
+    public ReservationStore(NpgsqlDataSource db)
+    {
+        this.db = db;
+        _charges = new(ChargeManyAsync);
+    }
+
+    sealed record ChargeItem(ChipSummary Charged, BreakerCounts Counts, long Version, string RequestId, bool Trial, Grant Grant, DateTimeOffset Now);
+
     static readonly PositionalSql Load = new($"""
         SELECT {ChipRow.Columns}, breaker_open_seconds, consecutive_failures, window_started_at, window_sends, window_failures,
                version
@@ -136,22 +147,54 @@ public sealed class ReservationStore(NpgsqlDataSource db)
     /// Writes the charged chip and records the grant; returns the chip as stored now (its new version) and the record, or null when the row moved on since <paramref name="version"/> (then
     /// nothing was written).
     /// </summary>
-    public async Task<(ChipCopy Copy, GrantRecord Record)?> ChargeAsync(ChipSummary charged, BreakerCounts counts, long version, string requestId, bool trial, Grant grant,
-                                                                      DateTimeOffset now, CancellationToken ct)
+    public Task<(ChipCopy Copy, GrantRecord Record)?> ChargeAsync(ChipSummary charged, BreakerCounts counts, long version, string requestId, bool trial, Grant grant,
+                                                                DateTimeOffset now, CancellationToken ct) =>
+        _charges.WriteAsync(new ChargeItem(charged, counts, version, requestId, trial, grant, now), ct);
+
+    // Charges of different chips arriving together share one transaction and one commit (each is its own
+    // statement, conditional on its own chip's version; a chip's grain and a contact's grain each have one
+    // charge in flight at most, so two charges in a batch never touch the same rows). Each grain still hears
+    // its answer only after the commit.
+    async Task<(ChipCopy, GrantRecord)?[]> ChargeManyAsync(IReadOnlyList<ChargeItem> items)
     {
-        await using var c = await db.OpenConnectionAsync(ct);
-        await using var cmd = Counts(c.CreateCommand(), counts)
-            .P("id", charged.Id).P("version", version)
+        await using var c = await db.OpenConnectionAsync();
+        await using var tx = items.Count > 1 ? await c.BeginTransactionAsync() : null;
+        await using var batch = new NpgsqlBatch(c, tx);
+        foreach (var item in items)
+        {
+            await using var cmd = ChargeCommand(item);
+            var one = new NpgsqlBatchCommand(cmd.CommandText);
+            var parameters = cmd.Parameters.ToList();
+            cmd.Parameters.Clear();
+            foreach (var p in parameters) one.Parameters.Add(p);
+            batch.BatchCommands.Add(one);
+        }
+        var results = new (ChipCopy, GrantRecord)?[items.Count];
+        await using (var r = await batch.ExecuteReaderAsync())
+        {
+            for (int i = 0; i < items.Count; i++)
+            {
+                if (i > 0) await r.NextResultAsync();
+                if (!await r.ReadAsync()) continue;
+                results[i] = (new ChipCopy(items[i].Charged, items[i].Counts, r.Get<long>("version")), new GrantRecord(r.Get<long>("selection_id"), r.Get<string>("reason"),
+                    r.Get<long>("conversation_id"), r.Opt<long>("previous_chip"), r.Get<bool>("announcement_pending")));
+            }
+        }
+        if (tx is not null) await tx.CommitAsync();
+        return results;
+    }
+
+    static NpgsqlCommand ChargeCommand(ChargeItem item)
+    {
+        var (charged, grant) = (item.Charged, item.Grant);
+        return Counts(new NpgsqlCommand(), item.Counts)
+            .P("id", charged.Id).P("version", item.Version)
             .P("sent_this_hour", charged.SentThisHour).P("hour_bucket", charged.HourBucket).P("sent_today", charged.SentToday).P("day_bucket", charged.DayBucket)
-            .P("now", now).P("breaker", ChipRow.ToWire(charged.Breaker)).P("breaker_until", charged.BreakerUntil)
-            .P("request", requestId).P("trial", trial)
+            .P("now", item.Now).P("breaker", ChipRow.ToWire(charged.Breaker)).P("breaker_until", charged.BreakerUntil)
+            .P("request", item.RequestId).P("trial", item.Trial)
             .P("contact", grant.Contact).P("kind", grant.Kind.ToWire()).P("affinity", grant.Affinity).P("candidates", grant.CandidateCount)
             .Json("excluded", JsonSerializer.Serialize(grant.Excluded)).P("fallback", grant.Fallback).P("node", grant.Node).Text("migration_reason", grant.MigrationReason)
             .Positional(Charge);
-        await using var r = await cmd.ExecuteReaderAsync(ct);
-        if (!await r.ReadAsync(ct)) return null;
-        return (new ChipCopy(charged, counts, r.Get<long>("version")), new GrantRecord(r.Get<long>("selection_id"), r.Get<string>("reason"), r.Get<long>("conversation_id"),
-            r.Opt<long>("previous_chip"), r.Get<bool>("announcement_pending")));
     }
 
     static NpgsqlCommand Counts(NpgsqlCommand cmd, BreakerCounts b) =>
