@@ -1,7 +1,7 @@
 -- A reservation's request id moves from the chip's row to its audit row. The chip kept its last 32 ids
 -- in an array that every charge rewrote (about 1.3 kB of row and WAL per send); the grain now remembers
 -- the ids it granted, and a repeated request that reaches a new activation is looked up in selections
--- (through the contact's index, within the request's own minute).
+-- (through the contact's index, over the 10 minutes before the repeat).
 ALTER TABLE selections ADD COLUMN request_id text;
 
 CREATE OR REPLACE FUNCTION chips_next_version() RETURNS trigger LANGUAGE plpgsql AS $fn$

@@ -32,14 +32,16 @@ public static class Candidates
     public static DateTimeOffset HourOf(DateTimeOffset now) =>
         new(now.Year, now.Month, now.Day, now.Hour, 0, 0, TimeSpan.Zero);
 
-    /// <summary>Why a chip cannot take this message now, or null when it can.</summary>
-    public static string? Exclusion(ChipSummary c, SelectionRequest r, bool isAffinity, bool fallback,
-                                    DateTimeOffset now, DateOnly day, RampUpConfig caps) =>
-        Exclusion(new ChipFacts(c), r, isAffinity, fallback, now.UtcTicks, HourOf(now).UtcTicks, day.DayNumber, new LimitsTable(caps), out _);
+    /// <summary>The clock and the limits one plan decides on, worked out once for all its chips.</summary>
+    readonly struct Pass(DateTimeOffset now, DateOnly day, RampUpConfig caps)
+    {
+        public readonly long Now = now.UtcTicks, Hour = HourOf(now).UtcTicks;
+        public readonly int Day = day.DayNumber;
+        public readonly LimitsTable Limits = new(caps);
+    }
 
-    // The same on a chip's packed facts, with the hour worked out once for the whole pool and the chip's limits given back for ranking.
-    static string? Exclusion(in ChipFacts c, SelectionRequest r, bool isAffinity, bool fallback,
-                             long now, long hour, int day, LimitsTable caps, out ChipLimits limits)
+    /// <summary>Why a chip cannot take this message now, or null when it can; the chip's limits are given back for ranking.</summary>
+    static string? Exclusion(in ChipFacts c, SelectionRequest r, bool isAffinity, bool fallback, in Pass pass, out ChipLimits limits)
     {
         limits = default;
         if (r.Excluded.Count > 0 && r.Excluded.Contains(c.Id)) return "excluded_by_request";
@@ -55,15 +57,15 @@ public static class Candidates
         }
         if (!c.Connected) return "disconnected";
         // Open until its time is up; half-open while its single trial is out (the trial has a deadline too).
-        if (c.BreakerHolds(now)) return "breaker_open";
-        if (c.CoolingDown(now)) return "cooldown";
+        if (c.BreakerHolds(pass.Now)) return "breaker_open";
+        if (c.CoolingDown(pass.Now)) return "cooldown";
         var level = TrustLevels.Of(c.TrustScore);
         if (!level.Permits(r.Kind)) return "level_not_permitted";
         if (c.TrustScore < r.Kind.Threshold(fallback)) return "trust_below_threshold";
-        limits = caps[c.Stage, level];
-        if (c.UsedThisHour(hour) >= limits.PerHour) return "hour_cap";
-        if (c.UsedToday(day) >= limits.PerDay) return "day_cap";
-        if (c.WithinGap(now, limits.MinGap)) return "min_gap";
+        limits = pass.Limits[c.Stage, level];
+        if (c.UsedThisHour(pass.Hour) >= limits.PerHour) return "hour_cap";
+        if (c.UsedToday(pass.Day) >= limits.PerDay) return "day_cap";
+        if (c.WithinGap(pass.Now, limits.MinGap)) return "min_gap";
         return null;
     }
 
@@ -104,23 +106,21 @@ public static class Candidates
     {
         // A contact whose own chip may send stays on it: the plan is that chip alone, and the pool is not ranked
         // (a conversation in progress is most of the traffic; a pool of thousands need not be scanned for it).
+        var pass = new Pass(now, day, caps);
         if (r.AffinityChipId is { } own && chips.IndexOf(own) is var at and >= 0
-            && Exclusion(chips.Facts[at], r, isAffinity: true, fallback: false, now.UtcTicks, HourOf(now).UtcTicks, day.DayNumber, new LimitsTable(caps), out _) is null)
+            && Exclusion(chips.Facts[at], r, isAffinity: true, fallback: false, pass, out _) is null)
             return new SelectionPlan([chips.Chips[at]], AffinityFirst: true, UsedFallback: false, new Dictionary<string, int>(), null, Eligible: 1);
-        var plan = Build(chips, r, now, day, caps, fallback: false, top);
+        var plan = Build(chips, r, pass, fallback: false, top);
         if (plan.Candidates.Count == 0 && r.Kind.HasFallback())
         {
-            var withFallback = Build(chips, r, now, day, caps, fallback: true, top);
+            var withFallback = Build(chips, r, pass, fallback: true, top);
             if (withFallback.Candidates.Count > 0) return withFallback;
         }
         return plan;
     }
 
-    static SelectionPlan Build(ChipSet chips, SelectionRequest r, DateTimeOffset now, DateOnly day, RampUpConfig caps, bool fallback, int top)
+    static SelectionPlan Build(ChipSet chips, SelectionRequest r, in Pass pass, bool fallback, int top)
     {
-        long at = now.UtcTicks, hour = HourOf(now).UtcTicks;
-        int dayNumber = day.DayNumber;
-        var limitsTable = new LimitsTable(caps);
         var facts = chips.Facts;
         var excluded = new Dictionary<string, int>();
         // The best ranked so far, in rank order, never more than top: one pass, no sort of the whole pool.
@@ -133,13 +133,13 @@ public static class Candidates
         {
             ref readonly var c = ref facts[i];
             bool isAffinity = c.Id == r.AffinityChipId;
-            var why = Exclusion(c, r, isAffinity, fallback, at, hour, dayNumber, limitsTable, out var limits);
+            var why = Exclusion(c, r, isAffinity, fallback, pass, out var limits);
             if (isAffinity) affinityExclusion = why;
             if (why is not null) { excluded[why] = excluded.GetValueOrDefault(why) + 1; continue; }
             eligible++;
             if (isAffinity) { affinity = i; continue; }
             var key = new RankKey(i, c.Id, c.TrustScore, newInbound && c.Status == ChipStatus.Rampup, c.Ddd == r.ContactDdd,
-                                  (double)c.UsedThisHour(hour) / limits.PerHour);
+                                  (double)c.UsedThisHour(pass.Hour) / limits.PerHour);
             if (best.Count == top && key.CompareTo(best[^1]) >= 0) continue;
             int slot = best.BinarySearch(key);
             best.Insert(slot < 0 ? ~slot : slot, key);
