@@ -58,4 +58,15 @@ public class MigrationTests
         Assert.Equal(PostgresErrorCodes.CheckViolation, e.SqlState);
         Assert.Equal("active", await Sql.Scalar<string>(db, "SELECT status FROM chips WHERE id = @id", ("id", id)));
     }
+
+    [Fact]
+    public async Task A_chip_cannot_be_deleted_so_chip_ids_kept_on_history_never_dangle()
+    {
+        var cs = await TestPostgres.CreateDatabaseAsync("chip_never_deleted");
+        await using var db = NpgsqlDataSource.Create(cs);
+        var id = await Seed.ChipAsync(db, DateTimeOffset.UtcNow);
+        var e = await Assert.ThrowsAsync<PostgresException>(() => Sql.Exec(db, "DELETE FROM chips WHERE id = @id", ("id", id)));
+        Assert.Equal(PostgresErrorCodes.RestrictViolation, e.SqlState);
+        Assert.Equal(1L, await Sql.Scalar<long>(db, "SELECT count(*) FROM chips WHERE id = @id", ("id", id)));
+    }
 }
