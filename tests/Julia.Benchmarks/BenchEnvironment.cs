@@ -41,16 +41,16 @@ public sealed partial class BenchEnvironment : IAsyncDisposable
     {
         await using var cmd = db.CreateCommand($"""
             SELECT calls, plans, round(total_exec_time::numeric, 0) AS total_ms, round(mean_exec_time::numeric, 3) AS mean_ms,
-                   round(mean_plan_time::numeric, 3) AS plan_ms,
+                   round(mean_plan_time::numeric, 3) AS plan_ms, rows, wal_records,
                    regexp_replace(left(query, 70), '\s+', ' ', 'g') AS query
             FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
             ORDER BY total_exec_time + total_plan_time DESC LIMIT {top}
             """);
         await using var r = await cmd.ExecuteReaderAsync();
-        report.Line("| calls | plans | exec total ms | exec mean ms | plan mean ms | statement |");
-        report.Line("| ---: | ---: | ---: | ---: | ---: | --- |");
+        report.Line("| calls | plans | exec total ms | exec mean ms | plan mean ms | rows | WAL records | statement |");
+        report.Line("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
         while (await r.ReadAsync())
-            report.Line($"| {r.GetInt64(0)} | {r.GetInt64(1)} | {r.GetDecimal(2)} | {r.GetDecimal(3)} | {r.GetDecimal(4)} | `{r.GetString(5)}…` |");
+            report.Line($"| {r.GetInt64(0)} | {r.GetInt64(1)} | {r.GetDecimal(2)} | {r.GetDecimal(3)} | {r.GetDecimal(4)} | {r.GetInt64(5)} | {r.GetInt64(6)} | `{r.GetString(7)}…` |");
         await r.DisposeAsync();
         // A plan cached while a table was small can keep scanning it whole after it has grown.
         await using var scans = db.CreateCommand("""

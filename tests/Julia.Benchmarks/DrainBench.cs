@@ -32,8 +32,6 @@ public static class DrainBench
             ["ConnectionStrings:Postgres"] = env.Postgres.ConnectionStringFor("drain") + ";Maximum Pool Size=64",
             ["Evolution:BaseUrl"] = sim.BaseAddress.ToString(),
             ["Trust:Enabled"] = "false",
-            ["Outbox:Parallelism"] = Environment.GetEnvironmentVariable("DRAIN_PARALLELISM") ?? "16",
-            ["Outbox:BatchSize"] = Environment.GetEnvironmentVariable("DRAIN_BATCH") ?? "64",
         });
         // Rounds of 5,000 messages warm the JIT and the pools (a node in service is warm); then three runs of
         // 10,000 are timed, one after the other: this machine's speed wanders by ±15 % from minute to minute.
@@ -72,7 +70,7 @@ public static class DrainBench
         report.Line($"median {rates[rates.Count / 2]:F0} messages/s; gateway calls seen {sim.Sent.Count - warmed} for {all} messages");
         report.Line($"database sessions, sampled while they worked: {waited}");
         report.Line($"WAL per message: {walUsed.PerItem(all)}");
-        await BenchEnvironment.ReportStatementsAsync(db, report, top: 6);
+        await BenchEnvironment.ReportStatementsAsync(db, report, top: 10);
         await app.StopAsync();
         await app.DisposeAsync();
     }

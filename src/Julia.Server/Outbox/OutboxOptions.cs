@@ -8,8 +8,11 @@ public sealed class OutboxOptions
     /// <summary>How long a claimed message belongs to its node; an expired lease is reclaimed by any node.</summary>
     public TimeSpan Lease { get; set; } = TimeSpan.FromSeconds(30);
     public int BatchSize { get; set; } = 64;
-    /// <summary>Sends in flight at once on this node.</summary>
-    public int Parallelism { get; set; } = 16;
+    /// <summary>
+    /// Sends in flight at once on this node. A send mostly waits (on the gateway, on commits), and sends that
+    /// finish together share one commit, so more in flight costs little and writes less per message.
+    /// </summary>
+    public int Parallelism { get; set; } = 32;
     /// <summary>How often an idle worker looks for due messages (a local enqueue wakes it at once).</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(250);
     /// <summary>Default validity of a message when the caller gives no expiresAt.</summary>

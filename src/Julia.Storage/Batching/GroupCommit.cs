@@ -10,7 +10,10 @@ namespace Julia.Storage.Batching;
 /// PostgreSQL will not take cannot make the others fail with it; any other failure fails the whole batch.
 /// </summary>
 /// <param name="write">Writes a batch; returns one result per item, in order.</param>
-public sealed class GroupCommit<TItem, TResult>(Func<IReadOnlyList<TItem>, Task<TResult[]>> write, int maxBatch = 64, int writers = 4)
+/// <param name="writers">Batches in flight at once. With one, everything that arrives during a commit's flush
+/// shares the next commit: fewer, larger commits cost PostgreSQL less per item than several small ones
+/// racing for the same WAL flush.</param>
+public sealed class GroupCommit<TItem, TResult>(Func<IReadOnlyList<TItem>, Task<TResult[]>> write, int maxBatch = 64, int writers = 1)
 {
     sealed record Pending(TItem Item, TaskCompletionSource<TResult> Done);
 
