@@ -44,8 +44,9 @@ public sealed class InboxWorker(InboxStore inbox, InboxApplier applier, [FromKey
     {
         var o = options.Value;
         var items = await inbox.ClaimAsync(o.BatchSize, o.Lease, time.GetUtcNow(), ct);
-        // Events of one chip are applied in arrival order; different chips in parallel.
-        await Parallel.ForEachAsync(items.GroupBy(i => i.ChipId), new ParallelOptions { MaxDegreeOfParallelism = o.Parallelism, CancellationToken = ct },
+        // Events of one chip are applied in arrival order (ids; the claim returns rows in no set order);
+        // different chips in parallel.
+        await Parallel.ForEachAsync(items.OrderBy(i => i.Id).GroupBy(i => i.ChipId), new ParallelOptions { MaxDegreeOfParallelism = o.Parallelism, CancellationToken = ct },
             async (group, token) =>
             {
                 foreach (var item in group) await ApplyOneAsync(item, token);

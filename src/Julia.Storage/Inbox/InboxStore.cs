@@ -35,11 +35,17 @@ public sealed class InboxStore
         RETURNING dedupe_key
         """);
 
+    // Expired claims (a node died mid-event) first, then pending events in arrival order; each part walks its
+    // own partial index and stops at @n, so a claim costs the same whatever the backlog (as the outbox's).
     const string Claim = """
-        WITH due AS MATERIALIZED (
-            SELECT id FROM inbox
-            WHERE (status = 'pending' AND next_attempt_at <= @now) OR (status = 'processing' AND claim_expires_at <= @now)
+        WITH rescued AS MATERIALIZED (
+            SELECT id FROM inbox WHERE status = 'processing' AND claim_expires_at <= @now
+            ORDER BY claim_expires_at LIMIT @n FOR UPDATE SKIP LOCKED
+        ), pending AS MATERIALIZED (
+            SELECT id FROM inbox WHERE status = 'pending' AND next_attempt_at <= @now
             ORDER BY id LIMIT @n FOR UPDATE SKIP LOCKED
+        ), due AS (
+            (SELECT id FROM rescued UNION ALL SELECT id FROM pending) LIMIT @n
         )
         UPDATE inbox i SET status = 'processing', claim_token = gen_random_uuid(), claim_expires_at = @now + @lease, attempts = i.attempts + 1
         FROM due WHERE i.id = due.id
