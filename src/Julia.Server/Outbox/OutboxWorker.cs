@@ -47,17 +47,26 @@ public sealed class OutboxWorker(OutboxStore store, IGrainFactory grains, PoolSe
         {
             while (true)
             {
-                var claimed = await store.ClaimAsync(o.BatchSize, o.Lease, time.GetUtcNow(), ct);
+                List<Claimed>? claimed = null;
+                try { claimed = await store.ClaimAsync(o.BatchSize, o.Lease, time.GetUtcNow(), ct); }
+                // A later claim that fails (the database is briefly away) ends the pass quietly: thrown from here
+                // it would cancel the sends of earlier batches still in flight. The first one's failure is the pass's.
+                catch (Exception e) when (total > 0 && !ct.IsCancellationRequested)
+                {
+                    log.LogWarning("Outbox claim failed; the pass ends after the sends in flight: {Error}", e.Message);
+                }
+                if (claimed is null) yield break;
                 total += claimed.Count;
                 foreach (var c in claimed) yield return c;
                 if (claimed.Count < o.BatchSize) yield break;
             }
         }
+        // Each send runs on the worker's token, not the loop's own: one send that throws must not cancel the others.
         await Parallel.ForEachAsync(Batches(), new ParallelOptions { MaxDegreeOfParallelism = o.Parallelism, CancellationToken = ct },
-            async (c, token) =>
+            async (c, _) =>
             {
-                try { await ProcessAsync(c, token); }
-                catch (Exception e) when (e is not OperationCanceledException)
+                try { await ProcessAsync(c, ct); }
+                catch (Exception e) when (!ct.IsCancellationRequested)
                 {
                     // The lease will expire and another pass will take it again.
                     log.LogWarning("Message {Id} failed in processing: {Error}", c.Message.Id, e.Message);
