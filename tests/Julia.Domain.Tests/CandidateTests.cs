@@ -129,7 +129,7 @@ public class CandidateTests
         var request = new SelectionRequest(MessageKind.Followup, 11, null, true, None);
         Assert.Equal([2L, 1L], Candidates.Plan(set, request, Now, Day, Caps).Candidates.Select(c => c.Id));
 
-        set.Replace(1, Chip(2, trust: 95) with { Connected = false });
+        set.Replace(Chip(2, trust: 95) with { Connected = false });
         var plan = Candidates.Plan(set, request, Now, Day, Caps);
         Assert.Equal([1L], plan.Candidates.Select(c => c.Id));
         Assert.Equal(1, plan.Excluded["disconnected"]);

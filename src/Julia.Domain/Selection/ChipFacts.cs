@@ -79,10 +79,15 @@ public sealed class ChipSet
     /// <summary>Where chip <paramref name="id"/> is, or -1 when it is not in the set.</summary>
     public int IndexOf(long id) => _index.TryGetValue(id, out var i) ? i : -1;
 
-    /// <summary>Puts <paramref name="chip"/> (the same chip, a newer copy) at <paramref name="index"/>.</summary>
-    public void Replace(int index, ChipSummary chip)
+    /// <summary>Chip <paramref name="id"/> as the set holds it, or null when it is not in the set.</summary>
+    public ChipSummary? Find(long id) => _index.TryGetValue(id, out var i) ? Chips[i] : null;
+
+    /// <summary>Puts <paramref name="chip"/> (a newer copy) in its chip's place; false when that chip is not in the set.</summary>
+    public bool Replace(ChipSummary chip)
     {
-        Facts[index] = new ChipFacts(chip);
-        Chips[index] = chip;
+        if (!_index.TryGetValue(chip.Id, out var i)) return false;
+        Facts[i] = new ChipFacts(chip);
+        Chips[i] = chip;
+        return true;
     }
 }

@@ -71,7 +71,7 @@ public sealed class Selector(SelectionStore store, ChipDirectory snapshot, PoolS
             plan = Candidates.Plan(chips, request, now, day, config.Caps, top: options.CandidatesPerTry + InFlightRoom);
             excluded = new Dictionary<string, int>(plan.Excluded);
 
-            if (Candidates.IsPacing(plan.AffinityExclusion) && chips.Chips.FirstOrDefault(c => c.Id == state.ChipId) is { } own)
+            if (Candidates.IsPacing(plan.AffinityExclusion) && state.ChipId is { } ownId && chips.Find(ownId) is { } own)
             {
                 var retryAt = Candidates.PacedUntil(own, plan.AffinityExclusion!, now, config.Window, config.Caps);
                 return await RefuseAsync(contact, kind, new Refusal("chip_busy",

@@ -64,8 +64,7 @@ public sealed class ChipDirectory(ChipStore store, SelectionOptions options)
         if (current is null) return;
         lock (_writing)
         {
-            if (_set.IndexOf(current.Id) is var i and >= 0) _set.Replace(i, current);
-            else _set = new ChipSet([.. _set.Chips, current]);
+            if (!_set.Replace(current)) _set = new ChipSet([.. _set.Chips, current]);
         }
     }
 
@@ -106,10 +105,10 @@ public sealed class ChipDirectory(ChipStore store, SelectionOptions options)
         {
             // The same chips as before (the usual case: a refresh) are replaced in place, so a pool of thousands
             // does not allocate a new set and index (large objects, collected only by full GCs) every second.
-            var set = _set;
-            if (rows.Count == set.Chips.Length && rows.All(r => set.IndexOf(r.Summary.Id) >= 0))
-                foreach (var r in rows) set.Replace(set.IndexOf(r.Summary.Id), r.Summary);
-            else _set = new ChipSet([.. rows.Select(r => r.Summary)]);
+            // (Newer copies replaced before a chip that left or arrived is met are harmless: the set is rebuilt.)
+            bool same = rows.Count == _set.Chips.Length;
+            for (int i = 0; same && i < rows.Count; i++) same = _set.Replace(rows[i].Summary);
+            if (!same) _set = new ChipSet([.. rows.Select(r => r.Summary)]);
         }
         _loadedAt = Stopwatch.GetTimestamp();
     }

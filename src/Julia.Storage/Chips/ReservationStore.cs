@@ -166,11 +166,7 @@ public sealed class ReservationStore
         foreach (var item in items)
         {
             await using var cmd = ChargeCommand(item);
-            var one = new NpgsqlBatchCommand(cmd.CommandText);
-            var parameters = cmd.Parameters.ToList();
-            cmd.Parameters.Clear();
-            foreach (var p in parameters) one.Parameters.Add(p);
-            batch.BatchCommands.Add(one);
+            batch.BatchCommands.Add(cmd.ToBatchCommand());
         }
         var results = new (ChipCopy, GrantRecord)?[items.Count];
         await using (var r = await batch.ExecuteReaderAsync())
