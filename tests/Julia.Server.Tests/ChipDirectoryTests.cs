@@ -49,4 +49,35 @@ public class ChipDirectoryTests
         using var c = snapshot.Claiming(3);
         Assert.Equal([2L, 4L, 1L, 3L], snapshot.FreeFirst(ranked).Select(x => x.Id));
     }
+
+    /// <summary>
+    /// A refresh shows the rows as committed when its read began. A chip's grain that answers while the read
+    /// is in flight (it has just charged the chip) is newer, and the refresh keeps it; the next refresh,
+    /// with no answer in flight, takes the row again.
+    /// </summary>
+    [Fact]
+    public async Task A_refresh_does_not_undo_a_grain_answer_given_while_it_was_reading()
+    {
+        await using var db = Npgsql.NpgsqlDataSource.Create(await Infrastructure.TestPostgres.CreateDatabaseAsync("directory_refresh"));
+        var id = await Infrastructure.Seed.ChipAsync(db, DateTimeOffset.UtcNow);
+        var directory = new ChipDirectory(new Julia.Storage.Chips.ChipStore(db), new SelectionOptions("test", TimeSpan.FromMinutes(1), 10));
+        var read = (await directory.GetAsync(default)).Find(id)!;
+        Assert.Equal(0, read.SentThisHour);
+
+        // Hold the refresh's read behind a lock until the grain's answer has been applied.
+        await using var blocker = await db.OpenConnectionAsync();
+        await using var tx = await blocker.BeginTransactionAsync();
+        await using (var lockChips = new Npgsql.NpgsqlCommand("LOCK TABLE chips IN ACCESS EXCLUSIVE MODE", blocker, tx)) await lockChips.ExecuteNonQueryAsync();
+        directory.Invalidate();
+        var refresh = directory.GetAsync(default).AsTask();
+        await Infrastructure.Eventually.Until(
+            () => Infrastructure.Sql.Scalar<long>(db, "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%FROM chips%'"),
+            n => n > 0, what: "the refresh waiting on the lock");
+        directory.Update(read with { SentThisHour = 5, HourBucket = Candidates.HourOf(DateTimeOffset.UtcNow) });
+        await tx.RollbackAsync();
+
+        Assert.Equal(5, (await refresh).Find(id)!.SentThisHour);
+        directory.Invalidate();
+        Assert.Equal(0, (await directory.GetAsync(default)).Find(id)!.SentThisHour);
+    }
 }

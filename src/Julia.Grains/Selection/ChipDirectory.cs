@@ -19,6 +19,12 @@ public sealed class ChipDirectory(ChipStore store, SelectionOptions options)
     readonly SemaphoreSlim _loading = new(1, 1);
     long _loadedAt = long.MinValue;
     volatile bool _invalid = true;
+    // Grain answers applied so far, and the count at each chip's latest one (both under _writing): a read
+    // shows the rows as committed when it began, so a copy a grain answered with after that stays (a charge
+    // committed during the read would otherwise be undone here, and the next selections plan on a chip the
+    // grain has already refused).
+    long _answers;
+    readonly Dictionary<long, long> _answeredAt = [];
 
     readonly ConcurrentDictionary<long, int> _inFlight = new();
 
@@ -64,6 +70,7 @@ public sealed class ChipDirectory(ChipStore store, SelectionOptions options)
         if (current is null) return;
         lock (_writing)
         {
+            _answeredAt[current.Id] = ++_answers;
             if (!_set.Replace(current)) _set = new ChipSet([.. _set.Chips, current]);
         }
     }
@@ -100,15 +107,20 @@ public sealed class ChipDirectory(ChipStore store, SelectionOptions options)
     async Task LoadAsync(CancellationToken ct)
     {
         _invalid = false;
+        long before;
+        lock (_writing) before = _answers;
         var rows = await store.SelectableAsync(ct);
         lock (_writing)
         {
+            ChipSummary Newest(ChipSummary read) =>
+                _answeredAt.TryGetValue(read.Id, out var at) && at > before && _set.Find(read.Id) is { } answered ? answered : read;
             // The same chips as before (the usual case: a refresh) are replaced in place, so a pool of thousands
             // does not allocate a new set and index (large objects, collected only by full GCs) every second.
             // (Newer copies replaced before a chip that left or arrived is met are harmless: the set is rebuilt.)
             bool same = rows.Count == _set.Chips.Length;
-            for (int i = 0; same && i < rows.Count; i++) same = _set.Replace(rows[i].Summary);
-            if (!same) _set = new ChipSet([.. rows.Select(r => r.Summary)]);
+            for (int i = 0; same && i < rows.Count; i++) same = _set.Replace(Newest(rows[i].Summary));
+            if (!same) _set = new ChipSet([.. rows.Select(r => Newest(r.Summary))]);
+            foreach (var (id, at) in _answeredAt) if (at <= before) _answeredAt.Remove(id);
         }
         _loadedAt = Stopwatch.GetTimestamp();
     }
