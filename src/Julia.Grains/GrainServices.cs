@@ -37,6 +37,9 @@ public static class GrainServices
         services.AddSingleton(new PoolStore(db, json));
         services.AddSingleton(new SignalStore(db));
         services.AddSingleton(new TrustStore(db));
+        services.AddSingleton(new ManagerStore(db));
+        services.TryAddSingleton<IProvisioning, NoProvisioning>();
+        services.AddSingleton<Manager>();
         services.AddSingleton<Trust.TrustPass>();
         services.AddSingleton<ChipDirectory>();
         services.AddSingleton<PoolSettings>();

@@ -6,6 +6,7 @@ namespace Julia.Domain.Chips;
 /// provisioned → pending → rampup → ready → active → degraded → ready
 ///        any non-final ⇄ paused (resume returns to where it was)
 ///        any non-final → retired (final)
+///        active → ready (the pool manager stands a chip down above activeMax)
 ///        rampup/ready/active/degraded → pending (logged out: needs a new QR)
 /// </code>
 /// </summary>
@@ -17,7 +18,7 @@ public static class Lifecycle
         [ChipStatus.Pending] = [ChipStatus.Rampup, ChipStatus.Paused, ChipStatus.Retired],
         [ChipStatus.Rampup] = [ChipStatus.Ready, ChipStatus.Pending, ChipStatus.Paused, ChipStatus.Retired],
         [ChipStatus.Ready] = [ChipStatus.Active, ChipStatus.Pending, ChipStatus.Paused, ChipStatus.Retired],
-        [ChipStatus.Active] = [ChipStatus.Degraded, ChipStatus.Pending, ChipStatus.Paused, ChipStatus.Retired],
+        [ChipStatus.Active] = [ChipStatus.Ready, ChipStatus.Degraded, ChipStatus.Pending, ChipStatus.Paused, ChipStatus.Retired],
         [ChipStatus.Degraded] = [ChipStatus.Ready, ChipStatus.Pending, ChipStatus.Paused, ChipStatus.Retired],
         [ChipStatus.Paused] = [ChipStatus.Provisioned, ChipStatus.Pending, ChipStatus.Rampup, ChipStatus.Ready, ChipStatus.Active, ChipStatus.Degraded, ChipStatus.Retired],
         [ChipStatus.Retired] = [],

@@ -24,5 +24,5 @@ public sealed record PoolConfig
 
     public IReadOnlyList<string> Validate() =>
         [.. (Targets ?? new()).Validate(), .. (Window ?? new()).Validate(), .. (Caps ?? new()).Validate(),
-         .. (string.IsNullOrWhiteSpace(Announcement) || Announcement.Length > 500 ? ["announcement must be 1–500 characters"] : Array.Empty<string>())];
+         .. (string.IsNullOrWhiteSpace(Announcement) || Announcement.Length > 500 ? ["announcement: must be 1–500 characters"] : Array.Empty<string>())];
 }

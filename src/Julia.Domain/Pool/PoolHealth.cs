@@ -13,9 +13,11 @@ public sealed record PoolTargets
 
     public IEnumerable<string> Validate()
     {
-        if (ActiveMin < 0 || ReadyMin < 0 || RampupBuffer < 0 || ProvisionDailyMax < 0) yield return "targets must not be negative";
-        if (ActiveMax < ActiveMin) yield return "activeMax must be at least activeMin";
-        if (DegradedThreshold is < 0 or > 100) yield return "degradedThreshold must be within 0–100";
+        foreach (var (name, value) in new[] { ("activeMin", ActiveMin), ("readyMin", ReadyMin), ("rampupBuffer", RampupBuffer), ("provisionDailyMax", ProvisionDailyMax) })
+            if (value < 0) yield return $"targets.{name}: must not be negative";
+        if (ActiveMax < 1) yield return "targets.activeMax: must be at least 1";
+        else if (ActiveMax < ActiveMin) yield return $"targets.activeMax: must be at least activeMin ({ActiveMin})";
+        if (DegradedThreshold is < 0 or > 100) yield return "targets.degradedThreshold: must be within 0–100";
     }
 }
 

@@ -63,6 +63,26 @@ public static class RampUp
         return clean && daysSinceStart >= LeaveDay(current) ? current + 1 : current;
     }
 
+    /// <summary>
+    /// What a ramp-up chip still needs to advance (empty when its next evaluation would advance it), for
+    /// operators: the day its stage may be left, and the stage's delivery and block rates.
+    /// </summary>
+    public static IReadOnlyList<string> Needs(RampStage stage, int daysSinceStart, StageStats stats, int trust)
+    {
+        var needs = new List<string>();
+        if (stage == RampStage.Operating)
+        {
+            if (daysSinceStart < 21) needs.Add($"day 21 (now day {daysSinceStart})");
+            if (trust < 85) needs.Add($"trust 85 (now {trust})");
+            return needs;
+        }
+        if (daysSinceStart < LeaveDay(stage)) needs.Add($"day {LeaveDay(stage)} (now day {daysSinceStart})");
+        if (stats.DeliveryRate < 0.95) needs.Add($"delivery 95% in this stage (now {stats.DeliveryRate * 100:0}%)");
+        if (stats.BlockOptOutRate > 0.01) needs.Add($"blocks and opt-outs at most 1% (now {stats.BlockOptOutRate * 100:0.0}%)");
+        if (stats.SpamSignal) needs.Add("no spam or restriction signal (one sends it back to R1)");
+        return needs;
+    }
+
     /// <summary>Ramp-up is complete (chip may become ready) after day 21 with trust ≥ 85.</summary>
     public static bool IsComplete(RampStage stage, int daysSinceStart, int trust) =>
         stage == RampStage.Operating && daysSinceStart >= 21 && trust >= 85;

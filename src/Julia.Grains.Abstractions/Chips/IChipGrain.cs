@@ -15,6 +15,12 @@ public interface IChipGrain : IGrainWithIntegerKey
     /// <summary>An operator's pause, resume, retire or promote, recorded in operations with who and why.</summary>
     Task<StatusChanged> ActAsync(OperatorRequest request);
 
+    /// <summary>
+    /// The pool manager moves the chip (demote, promote, recover, stand down, retire), recorded in operations
+    /// with actor pool-manager and its reason; only if the chip is still in <see cref="PoolMove.From"/>.
+    /// </summary>
+    Task<StatusChanged> ManageAsync(PoolMove move);
+
     /// <summary>A send's result for the breaker; the transition made, if any ("closed → open: …").</summary>
     Task<string?> BreakerAsync(BreakerResult result, DateTimeOffset now);
 
@@ -38,6 +44,10 @@ public enum BreakerResult { Success, Failure, Neutral }
 [GenerateSerializer, Immutable, Alias("julia.OperatorRequest")]
 public sealed record OperatorRequest([property: Id(0)] string Action, [property: Id(1)] string Actor, [property: Id(2)] string Reason,
                                      [property: Id(3)] DateTimeOffset Now);
+
+[GenerateSerializer, Immutable, Alias("julia.PoolMove")]
+public sealed record PoolMove([property: Id(0)] string From, [property: Id(1)] string To, [property: Id(2)] string Action,
+                              [property: Id(3)] string Reason, [property: Id(4)] DateTimeOffset Now);
 
 /// <param name="Outcome">done, not_found, invalid_transition (the chip's <paramref name="Status"/> does not allow it) or concurrent_change.</param>
 [GenerateSerializer, Immutable, Alias("julia.StatusChanged")]

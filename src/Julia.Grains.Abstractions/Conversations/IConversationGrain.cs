@@ -17,6 +17,13 @@ public interface IConversationGrain : IGrainWithStringKey
     /// <summary>A message from the contact; null when this (chip, gateway id) was stored before.</summary>
     Task<long?> InboundAsync(InboundFact message);
 
+    /// <summary>
+    /// The pool manager moves the conversation off chip <paramref name="from"/>, which lost it, to <paramref name="to"/>;
+    /// the announcement leads the next message. False when the conversation is no longer on <paramref name="from"/>
+    /// or the contact opted out (migration never moves them).
+    /// </summary>
+    Task<bool> MigrateAsync(long from, long to, DateTimeOffset now);
+
     Task OptOutAsync(string source, string? text, string actor);
 
     /// <summary>False when there is no such contact.</summary>

@@ -23,6 +23,20 @@ public interface IPoolGrain : IGrainWithStringKey
     [ReadOnly]
     Task<PoolCycle?> LastCycleAsync();
 
+    /// <summary>
+    /// A chip changed in a way that may need a replacement (degraded, paused, retired, disconnected, trust
+    /// fell): the manager runs within a second, once for a burst of such calls. One-way, so the chip's grain
+    /// never waits on the pool's cycle (which itself calls chip grains).
+    /// </summary>
+    [OneWay, AlwaysInterleave]
+    Task ChipChangedAsync(long chipId);
+
+    /// <summary>Runs the pool manager now (an operator's or a test's request), claimed like a minute so it never runs twice at once.</summary>
+    Task<ManagerPass> ManageAsync(DateTimeOffset now);
+
+    [ReadOnly]
+    Task<ManagerPass?> LastManagerAsync();
+
     /// <summary>Stores a validated configuration (JSON, as stored) and logs who changed it.</summary>
     [AlwaysInterleave]
     Task SaveConfigAsync(string config, string actor, DateTimeOffset now);
@@ -44,4 +58,17 @@ public sealed record PoolCycle(
     [property: Id(2)] bool TrustPass,
     [property: Id(3)] int TrustChanged,
     [property: Id(4)] string? Silo,
-    [property: Id(5)] int IgnoredPruned = 0);
+    [property: Id(5)] int IgnoredPruned = 0,
+    [property: Id(6)] ManagerPass? Manager = null,
+    [property: Id(7)] int StagesChanged = 0);
+
+/// <summary>What one pass of the pool manager did.</summary>
+/// <param name="Moves">Status changes made (each an operations row).</param>
+/// <param name="Migrated">Conversations moved off lost chips.</param>
+/// <param name="ProvisionRequested">Numbers requested from the provider.</param>
+/// <param name="ProvisionHeld">Why no number was requested when the buffer was short, if so.</param>
+[GenerateSerializer, Immutable, Alias("julia.ManagerPass")]
+public sealed record ManagerPass(
+    [property: Id(0)] DateTimeOffset At, [property: Id(1)] string Trigger, [property: Id(2)] IReadOnlyList<string> Moves,
+    [property: Id(3)] int Migrated, [property: Id(4)] int ProvisionRequested, [property: Id(5)] string? ProvisionHeld,
+    [property: Id(6)] string? Silo);

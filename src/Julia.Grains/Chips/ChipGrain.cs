@@ -121,25 +121,49 @@ public sealed class ChipGrain(ReservationStore store, ChipStore chips, SignalSto
         if (await chips.GetAsync(id, CancellationToken.None) is not { } chip) return new StatusChanged("not_found", null);
         if (Lifecycle.Target(action, chip.Status, chip.PausedFrom) is not { } target) return new StatusChanged("invalid_transition", chip.Status.ToWire());
         var (outcome, row) = await chips.TransitionAsync(id, chip.Status, target, r.Actor, "chip_" + r.Action.ToLowerInvariant(), r.Reason, r.Now, CancellationToken.None);
-        return outcome switch
-        {
-            TransitionOutcome.Done => new StatusChanged("done", row!.Status.ToWire()),
-            TransitionOutcome.NotFound => new StatusChanged("not_found", null),
-            _ => new StatusChanged("concurrent_change", null),
-        };
+        if (outcome == TransitionOutcome.Done) NudgePool();
+        return Answer(outcome, row);
     });
+
+    public Task<StatusChanged> ManageAsync(PoolMove m) => Changing(async () =>
+    {
+        ChipStatus from = ChipStatuses.Parse(m.From), to = ChipStatuses.Parse(m.To);
+        if (!Lifecycle.CanMove(from, to)) return new StatusChanged("invalid_transition", m.From);
+        var (outcome, row) = await chips.TransitionAsync(this.GetPrimaryKeyLong(), from, to, "pool-manager", m.Action, m.Reason, m.Now, CancellationToken.None);
+        return Answer(outcome, row);
+    });
+
+    static StatusChanged Answer(TransitionOutcome outcome, ChipRow? row) => outcome switch
+    {
+        TransitionOutcome.Done => new StatusChanged("done", row!.Status.ToWire()),
+        TransitionOutcome.NotFound => new StatusChanged("not_found", null),
+        _ => new StatusChanged("concurrent_change", null),
+    };
+
+    /// <summary>Tells the pool manager this chip changed (one-way: the pool's own cycle calls chip grains, so this never waits on it).</summary>
+    void NudgePool() => _ = GrainFactory.GetGrain<Pool.IPoolGrain>(Names.Pool).ChipChangedAsync(this.GetPrimaryKeyLong());
 
     public Task RateLimitedAsync(string detail, DateTimeOffset now) =>
         Changing(() => signals.CooldownAsync(this.GetPrimaryKeyLong(), detail, now, CancellationToken.None));
 
-    public Task RestrictedAsync(string detail, DateTimeOffset now) =>
-        Changing(() => signals.RestrictAsync(this.GetPrimaryKeyLong(), detail, now, CancellationToken.None));
+    public async Task RestrictedAsync(string detail, DateTimeOffset now)
+    {
+        await Changing(() => signals.RestrictAsync(this.GetPrimaryKeyLong(), detail, now, CancellationToken.None));
+        NudgePool();
+    }
 
-    public Task ConnectionAsync(string state, int? statusReason, DateTimeOffset now) =>
-        Changing(() => signals.ConnectionAsync(this.GetPrimaryKeyLong(), state, statusReason, now, CancellationToken.None));
+    public async Task ConnectionAsync(string state, int? statusReason, DateTimeOffset now)
+    {
+        await Changing(() => signals.ConnectionAsync(this.GetPrimaryKeyLong(), state, statusReason, now, CancellationToken.None));
+        NudgePool();
+    }
 
-    public Task<bool> TrustAsync(TrustChange t) =>
-        Changing(() => trust.SaveAsync(this.GetPrimaryKeyLong(), t.Score, t.Level, t.Factors, t.Cause, t.Now, CancellationToken.None));
+    public async Task<bool> TrustAsync(TrustChange t)
+    {
+        bool changed = await Changing(() => trust.SaveAsync(this.GetPrimaryKeyLong(), t.Score, t.Level, t.Factors, t.Cause, t.Now, CancellationToken.None));
+        if (changed) NudgePool();
+        return changed;
+    }
 
     Task Changing(Func<Task> change) => Changing(async () => { await change(); return true; });
 

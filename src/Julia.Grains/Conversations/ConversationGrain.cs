@@ -18,7 +18,7 @@ namespace Julia.Grains.Conversations;
 /// </summary>
 [PreferLocalPlacement]
 public sealed class ConversationGrain(Selector selector, ConversationStore conversations, ContactStore contacts, InboundStore inbound,
-                                      [FromKeyedServices(Names.Clock)] TimeProvider time) : Grain, IConversationGrain
+                                      Julia.Storage.Pool.ManagerStore manager, [FromKeyedServices(Names.Clock)] TimeProvider time) : Grain, IConversationGrain
 {
     static readonly TimeSpan CapWindow = TimeSpan.FromDays(7);
     ContactState? _state;
@@ -54,6 +54,14 @@ public sealed class ConversationGrain(Selector selector, ConversationStore conve
         if (_state is { } s)
             _state = s with { Exists = true, LastInboundAt = s.LastInboundAt > now ? s.LastInboundAt : now, ConversationId = a.ConversationId, ChipId = m.ChipId };
         return (long?)a.Id;
+    });
+
+    public Task<bool> MigrateAsync(long from, long to, DateTimeOffset now) => Changing(async () =>
+    {
+        if (_state is { OptedOutAt: not null }) return false;
+        if (!await manager.MigrateAsync(Contact.E164, from, to, now, CancellationToken.None)) return false;
+        if (_state is { } s) _state = s with { ChipId = to };
+        return true;
     });
 
     public Task OptOutAsync(string source, string? text, string actor) => Changing(async () =>

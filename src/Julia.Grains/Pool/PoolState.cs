@@ -9,4 +9,8 @@ public sealed record PoolState
     [Id(1)] public DateTimeOffset? LastMinute { get; init; }
     [Id(2)] public DateTimeOffset? LastTrustPass { get; init; }
     [Id(3)] public PoolCycle? LastCycle { get; init; }
+    /// <summary>The São Paulo day whose ramp-up evaluation ran.</summary>
+    [Id(4)] public DateOnly? LastRampupDay { get; init; }
+    /// <summary>The last pool manager pass (a minute's, or one a chip's event asked for).</summary>
+    [Id(5)] public ManagerPass? LastManager { get; init; }
 }

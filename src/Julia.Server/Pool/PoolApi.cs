@@ -41,7 +41,12 @@ public static class PoolApi
         var config = PoolSettings.Normalise(body);
         var errors = config.Validate();
         if (errors.Count > 0)
-            return Problems.Invalid("invalid_config", string.Join("; ", errors), new Dictionary<string, object?> { ["errors"] = errors });
+            return Problems.Invalid("invalid_config", string.Join("; ", errors), new Dictionary<string, object?>
+            {
+                ["errors"] = errors,
+                // Each message names its field first ("targets.activeMax: …"), so a form can point at it.
+                ["fields"] = errors.Select(e => e.Split(':')[0]).Where(f => !f.Contains(' ')).Distinct().ToList(),
+            });
         await Pool(grains).SaveConfigAsync(store.ToJson(config), user.Actor(), time.GetUtcNow());
         settings.Invalidate();
         return TypedResults.Ok(config);
