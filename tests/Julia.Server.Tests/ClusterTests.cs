@@ -120,7 +120,10 @@ public class OrleansClientTests(ITestOutputHelper output)
         try
         {
             var seen = await client.Services.GetRequiredService<IClusterClient>().GetGrain<IPoolGrain>(Names.Pool).LastCycleAsync();
-            Assert.Equal(cycle, seen);
+            // The cycle as the node answered it, read back through the client (the manager's list compares by content).
+            Assert.Equal(cycle with { Manager = null }, seen! with { Manager = null });
+            Assert.Equal(cycle.Manager!.Moves, seen.Manager!.Moves);
+            Assert.Equal(cycle.Manager with { Moves = [] }, seen.Manager with { Moves = [] });
         }
         finally { await client.StopAsync(); }
     }

@@ -51,8 +51,9 @@ public sealed class SendingFixture : IAsyncLifetime
         AgentKey = await keys.CreateAsync("agent", ["agent"], DateTimeOffset.UtcNow, default);
         AgentApi = Host.Client(AgentKey);
         Operator = Host.Client(await keys.CreateAsync("operator", ["operator"], DateTimeOffset.UtcNow, default));
-        // Pacing is tested elsewhere; here every chip may send back to back.
-        await Operator.PutPoolConfigAsync(new { caps = new { minGapScale = 0.0, operating = new { perHour = 10_000, perDay = 100_000 } } });
+        // Pacing is tested elsewhere; here every chip may send back to back. The pool manager keeps every active
+        // number the tests make (ReplacementTests sets its own targets).
+        await Operator.PutPoolConfigAsync(new { targets = new { activeMin = 0, activeMax = 10_000 }, caps = new { minGapScale = 0.0, operating = new { perHour = 10_000, perDay = 100_000 } } });
     }
 
     public sealed record TestChip(long Id, string Instance, string Token, string Secret, string Phone);
