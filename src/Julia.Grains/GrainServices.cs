@@ -30,6 +30,7 @@ public static class GrainServices
         services.AddSingleton(new ChipStore(db));
         services.AddSingleton(new ReservationStore(db));
         services.AddSingleton(new ContactStore(db));
+        services.AddSingleton(new OverrideStore(db));
         services.AddSingleton(new ConversationStore(db));
         services.AddSingleton(new InboundStore(db));
         services.AddSingleton(new InboxStore(db));

@@ -94,6 +94,7 @@ public static class JuliaApp
         app.MapHealth();
         app.MapChips();
         app.MapContacts();
+        app.MapContactOverrides();
         app.MapConversations();
         app.MapSelections();
         app.MapPool();

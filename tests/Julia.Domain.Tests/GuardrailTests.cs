@@ -54,8 +54,8 @@ public class GuardrailTests
         var everythingWrong = new ContactFacts(true, false, MondayNoon, null, 5);
         Assert.Equal("contact_opted_out", Code(MessageKind.Prospecting, everythingWrong, true, Saturday));
         Assert.Equal("no_lawful_basis", Code(MessageKind.Prospecting, everythingWrong with { OptedOutAt = null }, true, Saturday));
-        Assert.Equal("prospecting_paused", Code(MessageKind.Prospecting, Fine with { UnansweredBusinessMessages7d = 5 }, true, Saturday));
-        Assert.Equal("contact_frequency_cap", Code(MessageKind.Prospecting, Fine with { UnansweredBusinessMessages7d = 5 }, false, Saturday));
+        Assert.Equal("prospecting_paused", Code(MessageKind.Prospecting, Fine with { UnansweredBusinessMessages = 5 }, true, Saturday));
+        Assert.Equal("contact_frequency_cap", Code(MessageKind.Prospecting, Fine with { UnansweredBusinessMessages = 5 }, false, Saturday));
         Assert.Equal("outside_sending_window", Code(MessageKind.Prospecting, Fine, false, Saturday));
     }
 
@@ -63,13 +63,13 @@ public class GuardrailTests
     [InlineData(1, null)]
     [InlineData(2, "contact_frequency_cap")]
     public void Frequency_cap_edge(int unanswered, string? expected) =>
-        Assert.Equal(expected, Code(MessageKind.Followup, Fine with { UnansweredBusinessMessages7d = unanswered }));
+        Assert.Equal(expected, Code(MessageKind.Followup, Fine with { UnansweredBusinessMessages = unanswered }));
 
     [Fact]
     public void Lawful_basis_and_gate_apply_to_prospecting_only()
     {
         Assert.Null(Code(MessageKind.Followup, Fine with { HasLawfulBasis = false }, paused: true));
-        Assert.Null(Code(MessageKind.Reply, Fine with { UnansweredBusinessMessages7d = 9 }, paused: true, now: Saturday));
+        Assert.Null(Code(MessageKind.Reply, Fine with { UnansweredBusinessMessages = 9 }, paused: true, now: Saturday));
     }
 
     [Fact]

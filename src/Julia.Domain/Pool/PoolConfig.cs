@@ -1,3 +1,4 @@
+using Julia.Domain.Contacts;
 using Julia.Domain.Selection;
 using Julia.Domain.Trust;
 
@@ -9,6 +10,9 @@ public sealed record PoolConfig
     public PoolTargets Targets { get; init; } = new();
     public SendingWindow Window { get; init; } = new();
     public RampUpConfig Caps { get; init; } = new();
+
+    /// <summary>Per-contact volume: the frequency cap and the daily limit.</summary>
+    public ContactLimits Contacts { get; init; } = new();
 
     /// <summary>
     /// Said from a contact's new number before its first message there, after a migration.
@@ -23,6 +27,6 @@ public sealed record PoolConfig
     public bool AllowBusinessAbroad { get; init; }
 
     public IReadOnlyList<string> Validate() =>
-        [.. (Targets ?? new()).Validate(), .. (Window ?? new()).Validate(), .. (Caps ?? new()).Validate(),
+        [.. (Targets ?? new()).Validate(), .. (Window ?? new()).Validate(), .. (Caps ?? new()).Validate(), .. (Contacts ?? new()).Validate(),
          .. (string.IsNullOrWhiteSpace(Announcement) || Announcement.Length > 500 ? ["announcement: must be 1–500 characters"] : Array.Empty<string>())];
 }

@@ -30,6 +30,16 @@ public interface IConversationGrain : IGrainWithStringKey
     Task<bool> OptInAsync(string reason, string actor);
 
     Task PutBasisAsync(string basis, string source, string? name, string actor);
+
+    /// <summary>
+    /// An operator lifts the contact's frequency cap or daily limit until <paramref name="until"/> (or for
+    /// <paramref name="count"/> messages, if that comes first); the caller has checked the rule and times.
+    /// Returns the override's id.
+    /// </summary>
+    Task<long> OverrideAsync(string rule, string reason, DateTimeOffset until, int? count, string actor);
+
+    /// <summary>Ends an override early; false when the contact has no such override running.</summary>
+    Task<bool> RevokeOverrideAsync(long id, string reason, string actor);
 }
 
 /// <summary>A message the contact wrote to chip <paramref name="ChipId"/> (gateway id <paramref name="ProviderMessageId"/>).</summary>

@@ -1,3 +1,4 @@
+using Julia.Domain.Contacts;
 using Julia.Domain.Phones;
 using Julia.Domain.Selection;
 using Julia.Storage.Contacts;
@@ -17,10 +18,10 @@ namespace Julia.Grains.Conversations;
 /// is the node that took the request.
 /// </summary>
 [PreferLocalPlacement]
-public sealed class ConversationGrain(Selector selector, ConversationStore conversations, ContactStore contacts, InboundStore inbound,
+public sealed class ConversationGrain(Selector selector, ConversationStore conversations, ContactStore contacts, InboundStore inbound, OverrideStore overrides,
                                       Julia.Storage.Pool.ManagerStore manager, [FromKeyedServices(Names.Clock)] TimeProvider time) : Grain, IConversationGrain
 {
-    static readonly TimeSpan CapWindow = TimeSpan.FromDays(7);
+    static readonly TimeSpan CapWindow = TimeSpan.FromDays(ContactLimits.MaxDays);
     ContactState? _state;
     Phone? _contact;
 
@@ -32,12 +33,15 @@ public sealed class ConversationGrain(Selector selector, ConversationStore conve
         return await Changing(async () =>
         {
             var state = await StateAsync();
-            var answer = await selector.SelectAsync(Contact, k, excludeChips.ToHashSet(), state, CancellationToken.None);
+            var (answer, used) = await selector.DecideAsync(Contact, k, excludeChips.ToHashSet(), state, CancellationToken.None);
             if (answer.Selected is { } s)
             {
                 var now = time.GetUtcNow();
-                var sent = k.IsBusinessInitiated() ? [.. state.BusinessSent.Where(at => at > now - CapWindow), now] : state.BusinessSent;
-                _state = state with { ConversationId = s.ConversationId, ChipId = s.Chip.Id, BusinessSent = sent };
+                var sent = k.IsBusinessInitiated() ? [.. state.BusinessSent.Where(m => m.At > now - CapWindow), new BusinessMessage(now, k)] : state.BusinessSent;
+                // The overrides it used are counted (the audit row names them, so a new activation counts the same);
+                // those past their end are dropped.
+                var kept = state.Overrides.Select(o => used.Contains(o.Id) ? o with { Used = o.Used + 1 } : o).Where(o => o.Until > now).ToList();
+                _state = state with { ConversationId = s.ConversationId, ChipId = s.Chip.Id, BusinessSent = sent, Overrides = kept };
             }
             return answer;
         });
@@ -72,6 +76,21 @@ public sealed class ConversationGrain(Selector selector, ConversationStore conve
 
     public Task PutBasisAsync(string basis, string source, string? name, string actor) => Changing(async () =>
         Apply(await contacts.PutBasisAsync(Contact.E164, Contact.Ddd, name, basis, source, actor, time.GetUtcNow(), CancellationToken.None)));
+
+    public Task<long> OverrideAsync(string rule, string reason, DateTimeOffset until, int? count, string actor) => Changing(async () =>
+    {
+        var now = time.GetUtcNow();
+        var id = await overrides.AddAsync(Contact.E164, rule, reason, actor, until, count, now, CancellationToken.None);
+        if (_state is { } s) _state = s with { Overrides = [.. s.Overrides, new ContactOverride(id, rule, until, count, 0, null)] };
+        return id;
+    });
+
+    public Task<bool> RevokeOverrideAsync(long id, string reason, string actor) => Changing(async () =>
+    {
+        if (!await overrides.RevokeAsync(Contact.E164, id, reason, actor, time.GetUtcNow(), CancellationToken.None)) return false;
+        if (_state is { } s) _state = s with { Overrides = [.. s.Overrides.Where(o => o.Id != id)] };
+        return true;
+    });
 
     async Task<ContactState> StateAsync() => _state ??= await conversations.StateAsync(Contact.E164, time.GetUtcNow(), CancellationToken.None);
 

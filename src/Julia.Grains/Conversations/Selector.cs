@@ -1,3 +1,4 @@
+using Julia.Domain.Contacts;
 using Julia.Domain.Phones;
 using Julia.Domain.Selection;
 using Julia.Domain.Trust;
@@ -17,6 +18,9 @@ namespace Julia.Grains.Conversations;
 /// ranked rest of this node's <see cref="ChipDirectory"/>, each reserved by its chip's grain (the cap
 /// authority, see <see cref="IChipGrain"/>). Every decision, granted or refused, is recorded in <c>selections</c>.
 /// </summary>
+/// <summary>A selection's answer and the operator overrides it used (each let this message through one rule).</summary>
+public sealed record SelectOutcome(SelectAnswer Answer, IReadOnlyList<long> OverridesUsed);
+
 public sealed class Selector(SelectionStore store, ChipDirectory snapshot, PoolSettings pool, IGrainFactory grains, [FromKeyedServices(Names.Clock)] TimeProvider time,
                              SelectionOptions options, ILogger<Selector> log)
 {
@@ -24,7 +28,11 @@ public sealed class Selector(SelectionStore store, ChipDirectory snapshot, PoolS
     /// Selects once, and once more if PostgreSQL aborted the reservation as a deadlock or serialization
     /// failure (each statement is its own transaction, so nothing of the first try remains).
     /// </summary>
-    public async Task<SelectAnswer> SelectAsync(Phone contact, MessageKind kind, IReadOnlySet<long> exclude, ContactState state, CancellationToken ct)
+    public async Task<SelectAnswer> SelectAsync(Phone contact, MessageKind kind, IReadOnlySet<long> exclude, ContactState state, CancellationToken ct) =>
+        (await DecideAsync(contact, kind, exclude, state, ct)).Answer;
+
+    /// <summary>As <see cref="SelectAsync"/>, also saying which overrides a granted selection used (the grain counts them).</summary>
+    public async Task<SelectOutcome> DecideAsync(Phone contact, MessageKind kind, IReadOnlySet<long> exclude, ContactState state, CancellationToken ct)
     {
         try { return await SelectOnceAsync(contact, kind, exclude, state, ct); }
         catch (Exception e) when (SqlState(e) is Npgsql.PostgresErrorCodes.DeadlockDetected or Npgsql.PostgresErrorCodes.SerializationFailure)
@@ -42,22 +50,30 @@ public sealed class Selector(SelectionStore store, ChipDirectory snapshot, PoolS
     };
 
 
-    /// <summary>The guardrails' view of the contact: business messages count as unanswered since the contact last wrote, for 7 days.</summary>
-    public static ContactFacts Facts(ContactState s, DateTimeOffset now)
-    {
-        var since = now - TimeSpan.FromDays(7);
-        if (s.LastInboundAt > since) since = s.LastInboundAt.Value;
-        return new ContactFacts(s.Exists, s.HasBasis, s.OptedOutAt, s.LastInboundAt, s.BusinessSent.Count(at => at > since));
-    }
+    /// <summary>
+    /// The guardrails' view of the contact: business messages count as unanswered since the contact last wrote,
+    /// within the configured days; the daily limit weighs today's (São Paulo day) by kind.
+    /// </summary>
+    public static ContactFacts Facts(ContactState s, DateTimeOffset now, ContactLimits limits, SendingWindow window) =>
+        new(s.Exists, s.HasBasis, s.OptedOutAt, s.LastInboundAt, BusinessMessages.Unanswered(s.BusinessSent, s.LastInboundAt, now, limits),
+            BusinessMessages.WeightToday(s.BusinessSent, now, window, limits));
 
-    async Task<SelectAnswer> SelectOnceAsync(Phone contact, MessageKind kind, IReadOnlySet<long> exclude, ContactState state, CancellationToken ct)
+    async Task<SelectOutcome> SelectOnceAsync(Phone contact, MessageKind kind, IReadOnlySet<long> exclude, ContactState state, CancellationToken ct)
     {
         var now = time.GetUtcNow();
         var (config, gateTripped) = await pool.ViewAsync(ct);
-        var facts = Facts(state, now);
+        var facts = Facts(state, now, config.Contacts, config.Window);
+        var overrides = ContactOverrides.InForce(state.Overrides, now);
 
-        if (Guardrails.Check(kind, facts, gateTripped, config.Window, now, abroadRefused: !contact.IsBrazilian && !config.AllowBusinessAbroad) is { } refusal)
+        var verdict = Guardrails.Decide(kind, facts, gateTripped, config.Window, now, abroadRefused: !contact.IsBrazilian && !config.AllowBusinessAbroad,
+            config.Contacts, overrides.Keys.ToHashSet());
+        if (verdict.Refusal is { } refusal)
             return await RefuseAsync(contact, kind, refusal, 0, new Dictionary<string, int>(), now, ct);
+        // A selection that passes only thanks to an override says so in its audit row, naming the override.
+        var used = verdict.Overridden.Select(rule => overrides[rule]).ToList();
+        IReadOnlyDictionary<string, int> Audit(IReadOnlyDictionary<string, int> excluded) => used.Count == 0 ? excluded
+            : new Dictionary<string, int>(excluded).Concat(verdict.Overridden.Select(rule => KeyValuePair.Create("override:" + rule, (int)overrides[rule])))
+                .ToDictionary();
 
         var request = new SelectionRequest(kind, contact.Ddd ?? 0, state.ChipId, facts.LastInboundAt is not null, exclude);
         var day = config.Window.LocalDay(now);
@@ -88,7 +104,7 @@ public sealed class Selector(SelectionStore store, ChipDirectory snapshot, PoolS
             // The contact's own chip alone (its grain queues concurrent calls: it is waited for), else the
             // ranked chips in turn, those this node is reserving right now last.
             var tries = plan.AffinityFirst ? [plan.Candidates[0]] : snapshot.FreeFirst(plan.Candidates).Take(options.CandidatesPerTry).ToList();
-            var decision = new Decision(contact.E164, kind.ToWire(), plan.AffinityFirst, plan.Eligible, plan.Excluded, plan.UsedFallback,
+            var decision = new Decision(contact.E164, kind.ToWire(), plan.AffinityFirst, plan.Eligible, Audit(plan.Excluded), plan.UsedFallback,
                 failover ? $"affinity chip unavailable: {plan.AffinityExclusion}" : null, options.Node);
             foreach (var candidate in tries)
             {
@@ -103,7 +119,7 @@ public sealed class Selector(SelectionStore store, ChipDirectory snapshot, PoolS
                 if (migratedFrom is not null)
                     log.LogInformation("Conversation with {Contact} moved from chip {From} to chip {To} ({Why})",
                         contact.Masked, migratedFrom, chip.Id, plan.AffinityExclusion);
-                return new Selected(grant.SelectionId, grant.ConversationId, answer.Current, grant.Reason, migratedFrom, grant.AnnouncementPending);
+                return new SelectOutcome(new Selected(grant.SelectionId, grant.ConversationId, answer.Current, grant.Reason, migratedFrom, grant.AnnouncementPending), used);
             }
             excluded["lost_race"] = tries.Count;
         }
@@ -142,10 +158,10 @@ public sealed class Selector(SelectionStore store, ChipDirectory snapshot, PoolS
         }
     }
 
-    async Task<SelectAnswer> RefuseAsync(Phone contact, MessageKind kind, Refusal refusal, int candidates,
+    async Task<SelectOutcome> RefuseAsync(Phone contact, MessageKind kind, Refusal refusal, int candidates,
                                   IReadOnlyDictionary<string, int> excluded, DateTimeOffset now, CancellationToken ct)
     {
         var id = await store.RecordRefusalAsync(contact.E164, kind, refusal.Code, candidates, excluded, now, ct);
-        return new Refused(id, new RefusalInfo(refusal.Code, refusal.Detail, refusal.RetryAt), candidates, excluded);
+        return new SelectOutcome(new Refused(id, new RefusalInfo(refusal.Code, refusal.Detail, refusal.RetryAt), candidates, excluded), []);
     }
 }

@@ -1,3 +1,6 @@
+using System.Text.Json;
+using Julia.Domain.Contacts;
+using Julia.Domain.Selection;
 using Npgsql;
 
 namespace Julia.Storage.Conversations;
@@ -7,20 +10,34 @@ public sealed record Conversation(long Id, string Contact, long ChipId, string C
 
 /// <summary>
 /// What a conversation grain holds about its contact: the guardrails' inputs and the sticky chip.
-/// <see cref="BusinessSent"/>: when business-initiated messages were granted to the contact in the last 7 days.
+/// <see cref="BusinessSent"/>: the business-initiated messages granted to the contact within the longest
+/// frequency window that may be configured (<see cref="ContactLimits.MaxDays"/>), with their kind (the daily
+/// limit weighs prospecting more). <see cref="Overrides"/>: operator overrides not revoked and not yet past their end.
 /// </summary>
 public sealed record ContactState(bool Exists, bool HasBasis, DateTimeOffset? OptedOutAt, DateTimeOffset? LastInboundAt,
-                                  long? ConversationId, long? ChipId, IReadOnlyList<DateTimeOffset> BusinessSent);
+                                  long? ConversationId, long? ChipId, IReadOnlyList<BusinessMessage> BusinessSent,
+                                  IReadOnlyList<ContactOverride> Overrides);
 
 public sealed class ConversationStore(NpgsqlDataSource db)
 {
-    // One round trip when a contact's grain activates.
+    // One round trip when a contact's grain activates. The granted business selections come from the partial
+    // index selections_contact_at (contact, at) WHERE chip_id IS NOT NULL: a contact has a handful of rows in
+    // 30 days, so reading kind from the heap costs a few pages. Times and kinds are two arrays in one order.
+    // An override's use is the granted selections that name it; they come after it was made.
     static readonly PositionalSql State = new("""
         SELECT c.phone IS NOT NULL AS exists, c.lawful_basis IS NOT NULL AS has_basis, c.opted_out_at, c.last_inbound_at,
                conv.id AS conversation_id, conv.chip_id,
                ARRAY(SELECT s.at FROM selections s
-                     WHERE s.contact = @contact AND s.chip_id IS NOT NULL AND s.kind <> 'reply' AND s.at > @now - interval '7 days'
-                     ORDER BY s.at) AS business_sent
+                     WHERE s.contact = @contact AND s.chip_id IS NOT NULL AND s.kind <> 'reply' AND s.at > @since
+                     ORDER BY s.at, s.id) AS business_sent,
+               ARRAY(SELECT s.kind FROM selections s
+                     WHERE s.contact = @contact AND s.chip_id IS NOT NULL AND s.kind <> 'reply' AND s.at > @since
+                     ORDER BY s.at, s.id) AS business_kinds,
+               (SELECT coalesce(json_agg(json_build_object('id', o.id, 'rule', o.rule, 'until', o.until, 'count', o.count,
+                           'used', (SELECT count(*) FROM selections s
+                                    WHERE s.contact = o.contact AND s.chip_id IS NOT NULL AND s.at >= o.created_at
+                                      AND s.excluded ->> ('override:' || o.rule) = o.id::text))), '[]')::text
+                FROM contact_overrides o WHERE o.contact = @contact AND o.revoked_at IS NULL AND o.until > @now) AS overrides
         FROM (SELECT 1) one
         LEFT JOIN contacts c ON c.phone = @contact
         LEFT JOIN conversations conv ON conv.contact = @contact
@@ -43,12 +60,22 @@ public sealed class ConversationStore(NpgsqlDataSource db)
     public async Task<ContactState> StateAsync(string contact, DateTimeOffset now, CancellationToken ct)
     {
         await using var c = await db.OpenConnectionAsync(ct);
-        await using var cmd = c.CreateCommand().P("contact", contact).P("now", now).Positional(State);
+        await using var cmd = c.CreateCommand().P("contact", contact).P("now", now).P("since", now - TimeSpan.FromDays(ContactLimits.MaxDays))
+            .Positional(State);
         await using var r = await cmd.ExecuteReaderAsync(ct);
         await r.ReadAsync(ct);
+        var at = r.Get<DateTimeOffset[]>("business_sent");
+        var kinds = r.Get<string[]>("business_kinds");
+        var sent = at.Select((t, i) => new BusinessMessage(t, MessageKinds.TryParse(kinds[i], out var k) ? k : MessageKind.Followup)).ToList();
         return new ContactState(r.Get<bool>("exists"), r.Get<bool>("has_basis"), r.Opt<DateTimeOffset>("opted_out_at"), r.Opt<DateTimeOffset>("last_inbound_at"),
-            r.Opt<long>("conversation_id"), r.Opt<long>("chip_id"), r.Get<DateTimeOffset[]>("business_sent"));
+            r.Opt<long>("conversation_id"), r.Opt<long>("chip_id"), sent, ReadOverrides(r.Get<string>("overrides")));
     }
+
+    static List<ContactOverride> ReadOverrides(string json) =>
+        [.. JsonDocument.Parse(json).RootElement.EnumerateArray().Select(o => new ContactOverride(
+            o.GetProperty("id").GetInt64(), o.GetProperty("rule").GetString()!, o.GetProperty("until").GetDateTimeOffset(),
+            o.GetProperty("count").ValueKind == JsonValueKind.Null ? null : o.GetProperty("count").GetInt32(),
+            o.GetProperty("used").GetInt32(), null))];
 
     public async Task<Conversation?> GetAsync(string contact, CancellationToken ct)
     {
