@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Julia.Domain.Sending;
-using Julia.Providers.Provisioning;
 using Polly;
 using Polly.Retry;
 using Polly.Timeout;
