@@ -49,8 +49,8 @@ public sealed class InboxApplier(IGrainFactory grains, LidStore lids, ContactSto
                 var qr = data.TryGetProperty("qrcode", out var q) && q.ValueKind == JsonValueKind.Object ? q : data;
                 var code = EvolutionWebhook.Str(qr, "code");
                 var image = EvolutionWebhook.Str(qr, "base64");
-                if (code is null && image is null) throw new IgnoredEventError("qrcode.updated without a code or image");
-                if (!await qrs.StoreAsync(chipId, code, image, time.GetUtcNow(), ct)) throw new IgnoredEventError("the chip is not waiting for a QR");
+                // A chip already paired (or a QR without content) has nothing to keep: applied, as before QRs were kept.
+                if (code is not null || image is not null) await qrs.StoreAsync(chipId, code, image, time.GetUtcNow(), ct);
                 break;
             default: break; // send.message: nothing to change
         }
