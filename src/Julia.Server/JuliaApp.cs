@@ -11,6 +11,7 @@ using Julia.Server.Inbox;
 using Julia.Server.Inbound;
 using Julia.Server.Alerts;
 using Julia.Server.Cluster;
+using Julia.Server.Provisioning;
 using Julia.Storage.Demo;
 using Serilog;
 using Serilog.Events;
@@ -56,6 +57,14 @@ public static class JuliaApp
             simulator = await Simulator.EvolutionSimulator.StartAsync(new Simulator.SimulatorOptions());
             builder.Configuration["Evolution:BaseUrl"] = simulator.BaseAddress.ToString();
         }
+        Simulator.SalvySimulator? salvy = null;
+        if (options.Demo && string.IsNullOrEmpty(builder.Configuration["Salvy:BaseUrl"]))
+        {
+            // The demo buys numbers from the provider simulator (operators' POST /v1/provisioning).
+            salvy = await Simulator.SalvySimulator.StartAsync("demo-salvy-key", firstNumber: Random.Shared.Next(1, 9_000_000));
+            builder.Configuration["Salvy:BaseUrl"] = salvy.BaseAddress.ToString();
+            builder.Configuration["Salvy:ApiKey"] = salvy.ApiKey;
+        }
         var sending = SendingOptions.From(builder.Configuration);
         if (sending.Evolution.BaseUrl is null && sending.Outbox.Enabled)
         {
@@ -63,7 +72,10 @@ public static class JuliaApp
             logger.Warning("Sending is off: set Evolution:BaseUrl to the Evolution API server");
         }
         var cluster = builder.Configuration.GetSection("Orleans").Get<Cluster.ClusterSettings>() ?? new();
-        var problems = options.Validate().Concat(sending.Validate()).Concat(cluster.Validate()).ToList();
+        var provisioning = Provisioning.ProvisioningSettings.From(builder.Configuration);
+        if (provisioning.Provisioning.WebhookUrl is null && options.Demo)
+            provisioning.Provisioning.WebhookUrl = (builder.Configuration["urls"]?.Split(';')[0] ?? JuliaOptions.DefaultUrl).TrimEnd('/') + "/webhooks/evolution";
+        var problems = options.Validate().Concat(sending.Validate()).Concat(cluster.Validate()).Concat(provisioning.Validate()).ToList();
         if (problems.Count > 0) throw new InvalidOperationException("Invalid configuration: " + string.Join("; ", problems));
 
         using var bootLogs = LoggerFactory.Create(l => l.AddSerilog(logger));
@@ -72,9 +84,11 @@ public static class JuliaApp
         // grains start after the silo is active and stop before it leaves.
         builder.AddJuliaCluster(db.DataSource, cluster, options.NodeId);
         builder.Services.AddJulia(db, options, sending);
+        builder.Services.AddProvisioning(provisioning);
 
         var app = builder.Build();
         app.Lifetime.ApplicationStopped.Register(() => db.DisposeAsync().AsTask().GetAwaiter().GetResult());
+        if (salvy is not null) app.Lifetime.ApplicationStopped.Register(() => salvy.DisposeAsync().AsTask().GetAwaiter().GetResult());
 
         if (options.Demo)
         {
@@ -103,6 +117,8 @@ public static class JuliaApp
         app.MapWebhooks();
         app.MapInbound();
         app.MapAlerts();
+        app.MapProvisioning();
+        app.MapChipQr();
         return app;
     }
 

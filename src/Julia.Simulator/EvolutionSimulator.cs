@@ -26,6 +26,33 @@ public sealed class EvolutionSimulator : IAsyncDisposable
     readonly CancellationTokenSource _stop = new();
     readonly List<Task> _pending = [];
     readonly ConcurrentDictionary<string, string> _lastInstanceFor = new();
+    readonly ConcurrentDictionary<string, string> _states = new();
+    readonly ConcurrentDictionary<string, WebhookConfig> _webhookConfigs = new();
+    readonly ConcurrentQueue<string> _created = new();
+
+    /// <summary>Instances created through <c>POST /instance/create</c>, in order (a name twice means a duplicate create got through).</summary>
+    public IReadOnlyCollection<string> Created => _created;
+
+    /// <summary>The whole gateway answers 503 (instance and state calls too): it is down.</summary>
+    public bool Down { get; set; }
+
+    /// <summary>The webhook <c>POST /webhook/set</c> configured for an instance, if any.</summary>
+    public WebhookConfig? WebhookOf(string instance) => _webhookConfigs.GetValueOrDefault(instance);
+
+    /// <summary>The token an instance was created with or added with (tests check what the service stored).</summary>
+    public string? TokenOf(string instance) => _instances.TryGetValue(instance, out var spec) ? spec.Token : null;
+
+    /// <summary>
+    /// Sets what <c>GET /instance/connectionState</c> answers for an instance (open, close, connecting) without
+    /// any webhook: the gateway's truth drifting from what its webhooks said (a lost connection.update).
+    /// </summary>
+    public void SetState(string instance, string state)
+    {
+        _states[instance] = state;
+        _faults.AddOrUpdate(instance, _ => new Faults { Disconnected = state != "open" }, (_, f) => f with { Disconnected = state != "open" });
+    }
+
+    string StateOf(string instance) => _states.TryGetValue(instance, out var s) ? s : FaultsOf(instance).Disconnected ? "close" : "open";
 
     public SimulatorOptions Options { get; }
     public Uri BaseAddress { get; private set; } = null!;
@@ -74,8 +101,11 @@ public sealed class EvolutionSimulator : IAsyncDisposable
     {
         app.MapPost("/message/sendText/{instance}", SendTextAsync);
         app.MapGet("/instance/connectionState/{instance}", (string instance, HttpRequest req) =>
-            !Authorized(instance, req) ? Results.Json(new { status = 401, error = "Unauthorized" }, statusCode: 401)
-            : Results.Ok(new { instance = new { instanceName = instance, state = FaultsOf(instance).Disconnected ? "close" : "open" } }));
+            Down ? Results.Json(new { status = 503, error = "Service Unavailable" }, statusCode: 503)
+            : !Authorized(instance, req) ? Results.Json(new { status = 401, error = "Unauthorized" }, statusCode: 401)
+            : Results.Ok(new { instance = new { instanceName = instance, state = StateOf(instance) } }));
+        app.MapPost("/instance/create", CreateInstance);
+        app.MapPost("/webhook/set/{instance}", SetWebhook);
 
         var control = app.MapGroup("/control");
         control.MapPost("/instances", (InstanceSpec spec) => { AddInstance(spec); return Results.Ok(); });
@@ -89,6 +119,55 @@ public sealed class EvolutionSimulator : IAsyncDisposable
     public sealed record InboundRequest(string From, string Text);
     public sealed record ConnectionRequest(string State, int StatusReason);
     public sealed record SendTextBody(string? Number, string? Text);
+
+    public sealed record CreateBody(string? InstanceName, string? Token, bool? Qrcode, string? Integration);
+    public sealed record SetWebhookBody(WebhookBody? Webhook);
+    public sealed record WebhookBody(bool? Enabled, string? Url, Dictionary<string, string>? Headers, bool? ByEvents, bool? Base64, List<string>? Events);
+
+    static IResult Error(int status, string error, params string[] message) =>
+        Results.Json(new { status, error, response = new { message } }, statusCode: status);
+
+    /// <summary>Evolution v2's instance creation: a new instance waits for its QR (state connecting) until paired.</summary>
+    IResult CreateInstance(CreateBody body, HttpRequest req)
+    {
+        if (Down) return Error(503, "Service Unavailable");
+        if (Options.GlobalApiKey is { } global && req.Headers["apikey"].FirstOrDefault() != global) return Error(401, "Unauthorized");
+        if (string.IsNullOrWhiteSpace(body.InstanceName)) return Error(400, "Bad Request", "instanceName is required");
+        if (body.Integration is not (null or "WHATSAPP-BAILEYS")) return Error(400, "Bad Request", "Invalid integration");
+        var token = string.IsNullOrEmpty(body.Token) ? Convert.ToHexString(RandomNumberGenerator.GetBytes(16)) : body.Token;
+        if (!_instances.TryAdd(body.InstanceName, new InstanceSpec(body.InstanceName, token, null, null)))
+            return Error(403, "Forbidden", $"This name \"{body.InstanceName}\" is already in use.");
+        _faults.TryAdd(body.InstanceName, new Faults());
+        SetState(body.InstanceName, "connecting");
+        _created.Enqueue(body.InstanceName);
+        return Results.Json(new
+        {
+            instance = new { instanceName = body.InstanceName, instanceId = Guid.NewGuid().ToString(), integration = "WHATSAPP-BAILEYS", status = "connecting" },
+            hash = token,
+            qrcode = body.Qrcode == true ? new { pairingCode = (string?)null, code = NewQrCode(), base64 = QrImage, count = 1 } : null,
+        }, statusCode: 201);
+    }
+
+    /// <summary>Evolution v2's webhook settings: the URL and headers every later event of the instance goes with.</summary>
+    IResult SetWebhook(string instance, SetWebhookBody body, HttpRequest req)
+    {
+        if (Down) return Error(503, "Service Unavailable");
+        if (!_instances.TryGetValue(instance, out var spec)) return Error(404, "Not Found", $"The \"{instance}\" instance does not exist");
+        var key = req.Headers["apikey"].FirstOrDefault();
+        if (key != spec.Token && (Options.GlobalApiKey is null || key != Options.GlobalApiKey)) return Error(401, "Unauthorized");
+        if (body.Webhook is not { Url: { Length: > 0 } url } w) return Error(400, "Bad Request", "webhook.url is required");
+        var headers = w.Headers ?? [];
+        var config = new WebhookConfig(w.Enabled ?? true, url, headers, w.Events ?? []);
+        _webhookConfigs[instance] = config;
+        var secret = headers.FirstOrDefault(h => string.Equals(h.Key, "X-Webhook-Secret", StringComparison.OrdinalIgnoreCase)).Value;
+        _instances[instance] = spec = spec with { WebhookUrl = config.Enabled ? url : null, WebhookSecret = secret };
+        // A new instance shows its pairing QR as soon as anyone listens.
+        if (StateOf(instance) != "open" && config.Events.Any(e => e.Equals("QRCODE_UPDATED", StringComparison.OrdinalIgnoreCase))) QrCode(instance);
+        return Results.Json(new { webhook = new { instanceName = instance, webhook = new { url, headers, enabled = config.Enabled, events = config.Events } } }, statusCode: 201);
+    }
+
+    const string QrImage = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
+    static string NewQrCode() => "2@" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(24));
 
     bool Authorized(string instance, HttpRequest req) =>
         _instances.TryGetValue(instance, out var spec) && req.Headers.TryGetValue("apikey", out var key) && key == spec.Token;
@@ -199,14 +278,14 @@ public sealed class EvolutionSimulator : IAsyncDisposable
     public void Connection(string instance, string state, int statusReason)
     {
         if (!_instances.TryGetValue(instance, out var spec)) return;
-        _faults.AddOrUpdate(instance, _ => new Faults { Disconnected = state != "open" }, (_, f) => f with { Disconnected = state != "open" });
+        SetState(instance, state);
         Emit(spec, "connection.update", new { instance, wuid = spec.Phone?.TrimStart('+') + "@s.whatsapp.net", state, statusReason }, FaultsOf(instance));
     }
 
     public void QrCode(string instance)
     {
         if (_instances.TryGetValue(instance, out var spec))
-            Emit(spec, "qrcode.updated", new { qrcode = new { instance, code = "2@" + Convert.ToHexString(RandomNumberGenerator.GetBytes(16)), base64 = "data:image/png;base64,AAAA" } }, new Faults());
+            Emit(spec, "qrcode.updated", new { qrcode = new { instance, pairingCode = (string?)null, code = NewQrCode(), base64 = QrImage } }, new Faults());
     }
 
     void Emit(InstanceSpec spec, string evt, object data, Faults f)

@@ -37,10 +37,17 @@ public sealed record SimulatorOptions
     /// <summary>Evolution retries a failed webhook up to 10 times; this is the first wait (it doubles).</summary>
     public TimeSpan WebhookRetryDelay { get; set; } = TimeSpan.FromMilliseconds(200);
     public int Seed { get; set; } = 42;
+    /// <summary>The server's global key <c>POST /instance/create</c> requires (null: any).</summary>
+    public string? GlobalApiKey { get; set; }
     /// <summary>The gateway's clock (JWT times, message timestamps).</summary>
     public TimeProvider Clock { get; set; } = TimeProvider.System;
 }
 
-public sealed record InstanceSpec(string Name, string Token, string? WebhookSecret, string? Phone, bool UseJwt = false, bool UseLid = false);
+/// <param name="WebhookUrl">Where this instance's webhooks go (set by <c>POST /webhook/set</c>); null: <see cref="SimulatorOptions.WebhookUrl"/>.</param>
+public sealed record InstanceSpec(string Name, string Token, string? WebhookSecret, string? Phone, bool UseJwt = false, bool UseLid = false,
+                                  string? WebhookUrl = null);
+
+/// <summary>An instance's webhook as <c>POST /webhook/set/{instance}</c> configured it.</summary>
+public sealed record WebhookConfig(bool Enabled, string Url, IReadOnlyDictionary<string, string> Headers, IReadOnlyList<string> Events);
 
 public sealed record SentText(string Instance, string Number, string Text, string MessageId, DateTimeOffset At);

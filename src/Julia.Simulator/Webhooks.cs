@@ -42,13 +42,14 @@ internal sealed class Webhooks : IAsyncDisposable
 
     async Task DeliverAsync(InstanceSpec instance, object body)
     {
-        if (_options.WebhookUrl is null) return;
+        var url = instance.WebhookUrl ?? _options.WebhookUrl;
+        if (url is null) return;
         var delay = _options.WebhookRetryDelay;
         for (int attempt = 1; attempt <= 10 && !_stop.IsCancellationRequested; attempt++)
         {
             try
             {
-                using var req = new HttpRequestMessage(HttpMethod.Post, _options.WebhookUrl) { Content = JsonContent.Create(body) };
+                using var req = new HttpRequestMessage(HttpMethod.Post, url) { Content = JsonContent.Create(body) };
                 if (instance.WebhookSecret is not null)
                 {
                     if (instance.UseJwt) req.Headers.Authorization = new("Bearer", Jwt(instance.Name, instance.WebhookSecret, _options.Clock.GetUtcNow()));

@@ -17,10 +17,12 @@ public sealed class EvolutionClient : IMessageGateway
 {
     readonly HttpClient _http;
     readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
+    readonly EvolutionOptions _options;
 
     public EvolutionClient(HttpClient http, EvolutionOptions options, TimeProvider? time = null)
     {
         _http = http;
+        _options = options;
         var pipeline = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = time ?? TimeProvider.System };
         if (options.Retries > 0)
             pipeline.AddRetry(new RetryStrategyOptions<HttpResponseMessage>
@@ -70,6 +72,74 @@ public sealed class EvolutionClient : IMessageGateway
         {
             return new SendResult(SendOutcome.Transient, null, "network: " + e.Message, true);
         }
+    }
+
+    /// <summary>
+    /// <c>POST /instance/create</c> <c>{instanceName, token, qrcode: true, integration: "WHATSAPP-BAILEYS"}</c> with the
+    /// server's global key (<see cref="EvolutionOptions.ApiKey"/>). False when an instance of this name already
+    /// exists: our names are unique per provisioning request, so it is the one an earlier attempt created.
+    /// Throws <see cref="ProviderException"/>.
+    /// </summary>
+    public async Task<bool> CreateInstanceAsync(string instance, string token, CancellationToken ct)
+    {
+        var (status, body) = await CallAsync(HttpMethod.Post, "instance/create", _options.ApiKey,
+            new { instanceName = instance, token, qrcode = true, integration = "WHATSAPP-BAILEYS" }, "create instance", ct);
+        if (status is >= 200 and < 300) return true;
+        // Evolution answers a taken name with 403 (older versions 400/409) and "already in use".
+        if (status is 400 or 403 or 409 && body.Contains("already in use", StringComparison.OrdinalIgnoreCase)) return false;
+        throw ProviderException.FromStatus("create instance", status, body);
+    }
+
+    /// <summary>
+    /// <c>POST /webhook/set/{instance}</c> <c>{webhook: {enabled, url, headers, byEvents, base64, events}}</c>: where the
+    /// instance's events go, with the headers (our per-instance secret) they carry. Setting it again replaces it.
+    /// </summary>
+    public async Task SetWebhookAsync(GatewayTarget target, string url, IReadOnlyList<string> events, IReadOnlyDictionary<string, string> headers,
+                                      CancellationToken ct)
+    {
+        var (status, body) = await CallAsync(HttpMethod.Post, $"webhook/set/{Uri.EscapeDataString(target.Instance)}", target.Token ?? _options.ApiKey,
+            new { webhook = new { enabled = true, url, headers, byEvents = false, base64 = false, events } }, "set webhook", ct);
+        if (status is < 200 or >= 300) throw ProviderException.FromStatus("set webhook", status, body);
+    }
+
+    /// <summary>
+    /// <c>GET /instance/connectionState/{instance}</c> → <c>{instance: {instanceName, state}}</c>: open, close or connecting.
+    /// Throws <see cref="ProviderException"/> when the gateway cannot say (unknown is not closed).
+    /// </summary>
+    public async Task<string> ConnectionStateAsync(GatewayTarget target, CancellationToken ct)
+    {
+        var (status, body) = await CallAsync(HttpMethod.Get, $"instance/connectionState/{Uri.EscapeDataString(target.Instance)}", target.Token, null,
+            "connection state", ct);
+        if (status is < 200 or >= 300) throw ProviderException.FromStatus("connection state", status, body);
+        try
+        {
+            using var doc = JsonDocument.Parse(body);
+            var root = doc.RootElement;
+            // v2 nests it under "instance"; some versions answer {state} at the top.
+            var holder = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("instance", out var i) && i.ValueKind == JsonValueKind.Object ? i : root;
+            if (holder.ValueKind == JsonValueKind.Object && holder.TryGetProperty("state", out var st) && st.ValueKind == JsonValueKind.String
+                && st.GetString() is { Length: > 0 } state)
+                return state;
+        }
+        catch (JsonException) { }
+        throw new ProviderException("connection state: the answer has no state", permanent: false, status);
+    }
+
+    async Task<(int Status, string Body)> CallAsync(HttpMethod method, string path, string? apikey, object? json, string what, CancellationToken ct)
+    {
+        try
+        {
+            using var res = await _pipeline.ExecuteAsync(async token =>
+            {
+                using var req = new HttpRequestMessage(method, path);
+                if (json is not null) req.Content = JsonContent.Create(json);
+                if (apikey is not null) req.Headers.Add("apikey", apikey);
+                return await _http.SendAsync(req, token);
+            }, ct);
+            return ((int)res.StatusCode, await res.Content.ReadAsStringAsync(ct));
+        }
+        catch (TimeoutRejectedException) { throw new ProviderException($"{what}: no answer in time", permanent: false); }
+        catch (HttpRequestException e) { throw new ProviderException($"{what}: gateway unreachable: {e.Message}", permanent: false); }
     }
 
     /// <summary>Maps an Evolution error answer to what it means for the chip and the message.</summary>

@@ -6,6 +6,9 @@ public sealed class EvolutionOptions
     /// <summary>Evolution API server, e.g. https://evo.example.com.br.</summary>
     public string? BaseUrl { get; set; }
 
+    /// <summary>The server's global API key (AUTHENTICATION_API_KEY): creating instances needs it. A secret: never logged.</summary>
+    public string? ApiKey { get; set; }
+
     /// <summary>Limit for one HTTP call; a slower answer is a timeout.</summary>
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(5);
 

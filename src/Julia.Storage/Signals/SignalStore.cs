@@ -76,7 +76,13 @@ public sealed class SignalStore(NpgsqlDataSource db)
     }
 
 
-    /// <summary>connection.update: connected flag; logged out (401) → pending for a new QR; 403 → restriction.</summary>
+    const string Paired = """
+        UPDATE chips SET status = 'rampup', rampup_stage = 1, rampup_started_at = @now, status_reason = NULL,
+               qr_code = NULL, qr_base64 = NULL, qr_updated_at = NULL, updated_at = @now
+        WHERE id = @id AND status = 'pending' RETURNING 1
+        """;
+
+    /// <summary>connection.update: connected flag; open on a pending chip → rampup (paired); logged out (401) → pending for a new QR; 403 → restriction.</summary>
     public async Task ConnectionAsync(long chipId, string state, int? statusReason, DateTimeOffset now, CancellationToken ct)
     {
         if (state == "close" && statusReason == 403)
@@ -90,6 +96,14 @@ public sealed class SignalStore(NpgsqlDataSource db)
         await using (var u = c.Cmd("UPDATE chips SET connected = @on, connection_changed_at = @now, updated_at = @now WHERE id = @id AND connected <> @on", tx)
                          .P("id", chipId).P("on", state == "open").P("now", now))
             await u.ExecuteNonQueryAsync(ct);
+        if (state == "open")
+        {
+            // A pending chip that connects has been paired (its QR scanned): it starts ramp-up from R1.
+            await using var p = c.Cmd(Paired, tx).P("id", chipId).P("now", now);
+            if (await p.ExecuteScalarAsync(ct) is not null)
+                await OperationStore.AddAsync(c, tx, new NewOperation("gateway", "chip_paired", chipId, FromStatus: "pending", ToStatus: "rampup",
+                    Reason: "connection open: QR pairing done"), now, ct);
+        }
         if (state == "close" && statusReason == 401)
         {
             await using var p = c.Cmd("""

@@ -1,0 +1,42 @@
+using Julia.Providers.Provisioning;
+using Julia.Server.Connections;
+using Julia.Storage.Connections;
+using Julia.Storage.Provisioning;
+
+namespace Julia.Server.Provisioning;
+
+/// <summary>Provisioning's and the connection health monitor's configuration, read and validated together.</summary>
+public sealed record ProvisioningSettings(ProvisioningOptions Provisioning, SalvyOptions Salvy, HealthMonitorOptions HealthMonitor)
+{
+    public static ProvisioningSettings From(IConfiguration c) => new(
+        c.GetSection("Provisioning").Get<ProvisioningOptions>() ?? new(), c.GetSection("Salvy").Get<SalvyOptions>() ?? new(),
+        c.GetSection("HealthMonitor").Get<HealthMonitorOptions>() ?? new());
+
+    public IEnumerable<string> Validate() => [.. Provisioning.Validate(), .. Salvy.Validate(), .. HealthMonitor.Validate()];
+}
+
+public static class ProvisioningServices
+{
+    /// <summary>The provisioning worker, the number provider's client, QR storage and the connection health monitor.</summary>
+    public static IServiceCollection AddProvisioning(this IServiceCollection services, ProvisioningSettings settings)
+    {
+        services.AddSingleton(settings.Provisioning);
+        services.AddSingleton(settings.Salvy);
+        services.AddSingleton(settings.HealthMonitor);
+        services.AddSingleton<ProvisionStore>();
+        services.AddSingleton<QrStore>();
+        services.AddSingleton<PeriodicPassStore>();
+        services.AddSingleton<ConnectionStore>();
+        services.AddHttpClient("salvy", c =>
+        {
+            if (settings.Salvy.BaseUrl is { } url) c.BaseAddress = new Uri(url.TrimEnd('/') + "/");
+            c.Timeout = Timeout.InfiniteTimeSpan; // the client's Polly timeout owns it
+        });
+        services.AddSingleton<INumberProvider>(sp => new SalvyClient(sp.GetRequiredService<IHttpClientFactory>().CreateClient("salvy"), settings.Salvy));
+        services.AddSingleton<ProvisioningWorker>();
+        services.AddHostedService(sp => sp.GetRequiredService<ProvisioningWorker>());
+        services.AddSingleton<HealthMonitor>();
+        services.AddHostedService(sp => sp.GetRequiredService<HealthMonitor>());
+        return services;
+    }
+}

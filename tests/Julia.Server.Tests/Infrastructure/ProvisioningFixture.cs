@@ -1,0 +1,95 @@
+using Julia.Client;
+using Julia.Simulator;
+using Julia.Storage.Auth;
+using Npgsql;
+
+namespace Julia.Server.Tests.Infrastructure;
+
+/// <summary>
+/// The service with the Evolution and Salvy simulators on loopback, on its own database; the provisioning
+/// worker and the health monitor do not loop (tests run their passes), and the clock is frozen where a test puts it.
+/// </summary>
+public sealed class ProvisioningFixture : IAsyncLifetime
+{
+    public const string SalvyKey = "salvy-test-key";
+    public OffsetClock Clock { get; } = new(ManualClock.MondayNoon);
+    public EvolutionSimulator Sim { get; private set; } = null!;
+    public SalvySimulator Salvy { get; private set; } = null!;
+    public JuliaHost Host { get; private set; } = null!;
+    public NpgsqlDataSource Db { get; private set; } = null!;
+    public string ConnectionString { get; private set; } = null!;
+    public JuliaClient Operator { get; private set; } = null!;
+    public string OperatorKey { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        ConnectionString = await TestPostgres.CreateDatabaseAsync("prov" + Guid.NewGuid().ToString("N")[..6]);
+        Db = NpgsqlDataSource.Create(ConnectionString);
+        Clock.Freeze(ManualClock.MondayNoon);
+        Sim = await EvolutionSimulator.StartAsync(new SimulatorOptions
+        {
+            Clock = Clock, ReplyProbability = 0, Receipts = false, WebhookRetryDelay = TimeSpan.FromMilliseconds(100), GlobalApiKey = "evo-global-key",
+        });
+        Salvy = await SalvySimulator.StartAsync(SalvyKey, firstNumber: 1000);
+        Host = await JuliaHost.StartAsync(ConnectionString, Clock, new Dictionary<string, string?>
+        {
+            ["Evolution:BaseUrl"] = Sim.BaseAddress.ToString(),
+            ["Evolution:ApiKey"] = "evo-global-key",
+            ["Evolution:AttemptTimeout"] = "00:00:02",
+            ["Evolution:Retries"] = "0",
+            ["Salvy:BaseUrl"] = Salvy.BaseAddress.ToString(),
+            ["Salvy:ApiKey"] = SalvyKey,
+            ["Salvy:AttemptTimeout"] = "00:00:05",
+            ["Provisioning:Enabled"] = "false",
+            ["Provisioning:MaxAttempts"] = "5",
+            ["Provisioning:RetryBaseDelay"] = "00:01:00",
+            ["Provisioning:Lease"] = "00:05:00",
+            ["HealthMonitor:Enabled"] = "false",
+            ["HealthMonitor:CallTimeout"] = "00:00:02",
+            ["Inbox:PollInterval"] = "00:00:00.050",
+            ["Inbox:RetryBaseDelay"] = "00:00:00.100",
+            ["Trust:Enabled"] = "false",
+        });
+        var webhooks = Host.BaseAddress + "webhooks/evolution";
+        Sim.Options.WebhookUrl = webhooks;
+        Host.Get<Julia.Server.Provisioning.ProvisioningOptions>().WebhookUrl = webhooks;
+        var keys = new ApiKeyStore(Db);
+        OperatorKey = await keys.CreateAsync("operator", ["operator"], DateTimeOffset.UtcNow, default);
+        Operator = Host.Client(OperatorKey);
+    }
+
+    public sealed record TestChip(long Id, string Instance, string Token);
+
+    /// <summary>A chip in the database and its instance in the simulator, which reports <paramref name="gatewayState"/>.</summary>
+    public async Task<TestChip> ChipAsync(bool connected, string gatewayState)
+    {
+        var id = await Seed.ChipAsync(Db, Clock.GetUtcNow(), connected: connected);
+        var (instance, phone) = (await Sql.List(Db, "SELECT instance, phone FROM chips WHERE id = @id", r => (r.GetString(0), r.GetString(1)), ("id", id)))[0];
+        var chip = new TestChip(id, instance, "tok-" + instance);
+        Sim.AddInstance(new InstanceSpec(instance, chip.Token, "sec-" + instance, phone));
+        Sim.SetState(instance, gatewayState);
+        return chip;
+    }
+
+    /// <summary>Closes every open request another test left, so a pass works on this test's only.</summary>
+    public Task CloseOpenRequestsAsync() => Sql.Exec(Db, """
+        UPDATE provision_requests SET status = 'failed', finished_at = requested_at, claim_token = NULL, claim_expires_at = NULL
+        WHERE status IN ('pending', 'running')
+        """);
+
+    public Task<T> Scalar<T>(string sql, params (string, object?)[] args) => Sql.Scalar<T>(Db, sql, args);
+
+    public bool Attach(Xunit.Abstractions.ITestOutputHelper output)
+    {
+        Host.Log.Output = output;
+        return true;
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Host.DisposeAsync();
+        await Sim.DisposeAsync();
+        await Salvy.DisposeAsync();
+        await Db.DisposeAsync();
+    }
+}
