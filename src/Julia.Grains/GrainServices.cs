@@ -39,7 +39,7 @@ public static class GrainServices
         services.AddSingleton(new SignalStore(db));
         services.AddSingleton(new TrustStore(db));
         services.AddSingleton(new ManagerStore(db));
-        services.TryAddSingleton<IProvisioning, NoProvisioning>();
+        services.TryAddSingleton(new Julia.Storage.Provisioning.ProvisionStore(db));
         services.AddSingleton<Manager>();
         services.AddSingleton<Trust.TrustPass>();
         services.AddSingleton<ChipDirectory>();

@@ -5,6 +5,7 @@ using Julia.Domain.Trust;
 using Julia.Grains.Chips;
 using Julia.Grains.Conversations;
 using Julia.Storage.Pool;
+using Julia.Storage.Provisioning;
 using Microsoft.Extensions.Logging;
 
 namespace Julia.Grains.Pool;
@@ -13,10 +14,10 @@ namespace Julia.Grains.Pool;
 /// Runs the pool manager's rule (<see cref="PoolManager"/>) against the pool as stored, for the PoolGrain:
 /// each move through the chip's grain (guarded on the status decided from, recorded in operations with
 /// actor pool-manager), each stranded conversation through its contact's grain, and provisioning as a
-/// request row (keyed by São Paulo day and number, so the daily maximum holds whoever asks). Nothing here
-/// waits on a gateway or a provider.
+/// request row (keyed by São Paulo day and number, so the daily maximum holds whoever asks; the
+/// provisioning worker buys and pairs the number). Nothing here waits on a gateway or a provider.
 /// </summary>
-public sealed class Manager(ManagerStore store, PoolSettings settings, IProvisioning provisioning, IGrainFactory grains, ILogger<Manager> log)
+public sealed class Manager(ManagerStore store, PoolSettings settings, ProvisionStore provisioning, IGrainFactory grains, ILogger<Manager> log)
 {
     /// <summary>Conversations moved per pass; the rest move on the next one (a minute later, or at the next chip event).</summary>
     public const int MigrateBatch = 2000;
@@ -28,7 +29,7 @@ public sealed class Manager(ManagerStore store, PoolSettings settings, IProvisio
         var day = config.Window.LocalDay(now);
         var chips = await store.ChipsAsync(now, ct);
         var (tripped, restricted) = await store.FactsAsync(now, ct);
-        var (today, open) = config.Targets.AutoProvision ? await provisioning.CountsAsync(day, ct) : (0, 0);
+        var (today, open) = config.Targets.AutoProvision ? (await provisioning.CountAsync(day, ct), await provisioning.OpenAsync(ct)) : (0, 0);
         var plan = PoolManager.Plan(chips, config.Targets, new PoolFacts(tripped, restricted, today, open), now);
 
         var moves = new List<string>();
@@ -45,7 +46,7 @@ public sealed class Manager(ManagerStore store, PoolSettings settings, IProvisio
         int requested = 0;
         for (int i = 0; i < plan.Provision; i++)
             if (await provisioning.RequestAsync(day, config.Targets.ProvisionDailyMax, Actor,
-                    $"ramp-up and ready buffer below {config.Targets.RampupBuffer}", now, ct) is not null) requested++;
+                    $"ramp-up and ready buffer below {config.Targets.RampupBuffer}", null, now, ct) is not null) requested++;
         return new ManagerPass(now, trigger, moves, migrated, requested, plan.ProvisionHeld, silo);
     }
 

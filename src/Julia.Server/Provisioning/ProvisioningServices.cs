@@ -23,7 +23,7 @@ public static class ProvisioningServices
         services.AddSingleton(settings.Provisioning);
         services.AddSingleton(settings.Salvy);
         services.AddSingleton(settings.HealthMonitor);
-        services.AddSingleton<ProvisionStore>();
+        // ProvisionStore comes with the grains' stores (the pool manager writes the requests).
         services.AddSingleton<QrStore>();
         services.AddSingleton<PeriodicPassStore>();
         services.AddSingleton<ConnectionStore>();

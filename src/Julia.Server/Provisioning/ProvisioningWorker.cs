@@ -23,10 +23,11 @@ namespace Julia.Server.Provisioning;
 /// Secrets (instance token, webhook secret, provider key) are never logged; phones only masked.
 /// </summary>
 public sealed class ProvisioningWorker(ProvisionStore requests, ChipStore chips, INumberProvider numbers, EvolutionClient evolution,
-                                       ProvisioningOptions options, [FromKeyedServices(Names.Clock)] TimeProvider time,
+                                       ProvisioningOptions options, Julia.Providers.Provisioning.SalvyOptions provider, [FromKeyedServices(Names.Clock)] TimeProvider time,
                                        ILogger<ProvisioningWorker> log) : PollingWorker(log)
 {
-    protected override bool Enabled => options.Enabled;
+    // Without a number provider, requests wait (and count as on their way, so the pool manager asks for no more).
+    protected override bool Enabled => options.Enabled && provider.BaseUrl is not null;
     protected override TimeSpan PollInterval => options.PollInterval;
 
     public override async Task<int> RunOnceAsync(CancellationToken ct)

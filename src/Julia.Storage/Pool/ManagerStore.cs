@@ -34,7 +34,7 @@ public sealed class ManagerStore(NpgsqlDataSource db)
 
     // Opted-out contacts stay where they are: migration never moves them.
     const string StrandedOn = """
-        SELECT v.contact, k.ddd, v.chip_id FROM conversations v LEFT JOIN contacts k ON k.phone = v.contact
+        SELECT v.contact, coalesce(k.ddd, CASE WHEN v.contact LIKE '+55%' THEN substr(v.contact, 4, 2)::smallint END) AS ddd, v.chip_id FROM conversations v LEFT JOIN contacts k ON k.phone = v.contact
         WHERE v.chip_id = ANY(@chips) AND k.opted_out_at IS NULL
         ORDER BY v.updated_at DESC LIMIT @limit
         """;
