@@ -1,7 +1,9 @@
 using System.Text.Json;
+using Julia.Domain.Alerts;
 using Julia.Grains.Conversations;
 using Julia.Grains.Pool;
 using Julia.Grains.Selection;
+using Julia.Storage.Alerts;
 using Julia.Storage.Chips;
 using Julia.Storage.Contacts;
 using Julia.Storage.Conversations;
@@ -37,6 +39,11 @@ public static class GrainServices
         services.AddSingleton(new PoolStore(db, json));
         services.AddSingleton(new SignalStore(db));
         services.AddSingleton(new TrustStore(db));
+        services.AddSingleton(new AlertStore(db));
+        services.AddSingleton(new MonitorQueries(db));
+        services.AddSingleton(new DeliveryStore(db));
+        services.TryAddSingleton(new AlertPolicy()); // the host registers its configured one first
+        services.AddSingleton<Alerts.AlertMonitor>();
         services.AddSingleton<Trust.TrustPass>();
         services.AddSingleton<ChipDirectory>();
         services.AddSingleton<PoolSettings>();
