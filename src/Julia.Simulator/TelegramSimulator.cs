@@ -30,14 +30,16 @@ public sealed class TelegramSimulator : ChatSimulatorBase, IAsyncDisposable
         builder.Logging.ClearProviders();
         var app = builder.Build();
         var sim = new TelegramSimulator(app, token, chatId);
-        app.MapPost("/bot{token}/sendMessage", sim.HandleAsync);
+        app.MapPost("/{bot}/sendMessage", sim.HandleAsync);
         await app.StartAsync();
         sim.BaseAddress = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/");
         return sim;
     }
 
-    async Task<IResult> HandleAsync(string token, HttpContext http)
+    async Task<IResult> HandleAsync(string bot, HttpContext http)
     {
+        if (!bot.StartsWith("bot", StringComparison.Ordinal)) { Record(404, null); return Results.NotFound(); }
+        var token = bot[3..];
         var f = Take();
         switch (f.Fault)
         {
