@@ -5,6 +5,8 @@ using Julia.Server.Tests.Infrastructure;
 using Julia.Storage.Alerts;
 using Julia.Storage.Pool;
 using Julia.Storage.Signals;
+using Julia.Storage.Migrations;
+using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
 namespace Julia.Server.Tests;
@@ -203,5 +205,33 @@ public class AlertMonitorTests : IAsyncLifetime
         await LastMinute(now.AddMinutes(1));
         await _monitor.RunAsync(now.AddMinutes(1), default);
         Assert.Equal("monitor", Assert.Single(await AlertsAsync(AlertKinds.CycleLate)).By);
+    }
+
+    [Fact]
+    public async Task The_migration_names_old_alerts_by_chip_or_pool_and_keeps_one_open_per_kind_and_subject()
+    {
+        var pg = await TestPostgres.ServerAsync();
+        var name = "alerts_upgrade_" + Guid.NewGuid().ToString("N")[..8];
+        await using (var admin = new NpgsqlConnection(pg.ConnectionStringFor("postgres") + ";Pooling=false"))
+        {
+            await admin.OpenAsync();
+            await new NpgsqlCommand($"CREATE DATABASE {name} TEMPLATE template0", admin).ExecuteNonQueryAsync();
+        }
+        await using var db = NpgsqlDataSource.Create(pg.ConnectionStringFor(name));
+        await Migrator.ApplyAsync(db, Migrator.Embedded().Where(m => string.CompareOrdinal(m.Name, "0014") < 0).ToList(), NullLogger.Instance);
+        var now = BeforeMidnightSp;
+        var chip = await Seed.ChipAsync(db, now);
+        // The old cooldown allowed a second open alert of a kind and chip 30 minutes after the first.
+        await Sql.Exec(db, """
+            INSERT INTO alerts (at, kind, severity, chip_id, message) VALUES
+              (@now - interval '40 minutes', 'chip_logged_out', 'warning', @chip, 'old'),
+              (@now, 'chip_logged_out', 'warning', @chip, 'new'),
+              (@now, 'gate_tripped', 'critical', NULL, 'gate')
+            """, ("now", now), ("chip", chip));
+
+        await Migrator.ApplyAsync(db, NullLogger.Instance);
+
+        var rows = await Sql.List(db, "SELECT message, subject, resolved_by FROM alerts ORDER BY id", r => (r.GetString(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2)));
+        Assert.Equal([("old", $"chip:{chip}", "migration"), ("new", $"chip:{chip}", null), ("gate", "pool", null)], rows);
     }
 }
