@@ -60,13 +60,15 @@ public static class JuliaApp
         Simulator.TelegramSimulator? telegram = null;
         if (options.Demo && string.IsNullOrEmpty(builder.Configuration["Alerts:Slack:WebhookUrl"]) && string.IsNullOrEmpty(builder.Configuration["Alerts:Telegram:BotToken"]))
         {
-            // The demo's alerts visibly reach both channels' simulators (GET /control/... is not needed: the log says where).
+            // The demo's alerts visibly reach both channels' simulators; DemoAlerts writes what they receive to the log.
             slack = await Simulator.SlackSimulator.StartAsync();
             telegram = await Simulator.TelegramSimulator.StartAsync();
             builder.Configuration["Alerts:Slack:WebhookUrl"] = slack.WebhookUrl;
             builder.Configuration["Alerts:Telegram:BaseUrl"] = telegram.BaseAddress.ToString();
             builder.Configuration["Alerts:Telegram:BotToken"] = telegram.Token;
             builder.Configuration["Alerts:Telegram:ChatId"] = telegram.ChatId;
+            builder.Services.AddSingleton(slack);
+            builder.Services.AddSingleton(telegram);
         }
         var alerts = builder.Configuration.GetSection("Alerts").Get<Alerts.AlertsOptions>() ?? new();
         var sending = SendingOptions.From(builder.Configuration);
