@@ -1,7 +1,9 @@
 using System.Text.Json;
+using Julia.Domain.Alerts;
 using Julia.Grains.Conversations;
 using Julia.Grains.Pool;
 using Julia.Grains.Selection;
+using Julia.Storage.Alerts;
 using Julia.Storage.Chips;
 using Julia.Storage.Contacts;
 using Julia.Storage.Conversations;
@@ -41,6 +43,11 @@ public static class GrainServices
         services.AddSingleton(new ManagerStore(db));
         services.TryAddSingleton(new Julia.Storage.Provisioning.ProvisionStore(db));
         services.AddSingleton<Manager>();
+        services.AddSingleton(new AlertStore(db));
+        services.AddSingleton(new MonitorQueries(db));
+        services.AddSingleton(new DeliveryStore(db));
+        services.TryAddSingleton(new AlertPolicy()); // the host registers its configured one first
+        services.AddSingleton<Alerts.AlertMonitor>();
         services.AddSingleton<Trust.TrustPass>();
         services.AddSingleton<ChipDirectory>();
         services.AddSingleton<PoolSettings>();

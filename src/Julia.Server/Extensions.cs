@@ -45,6 +45,33 @@ public static class Extensions
     /// <summary>How JSON kept in tables (the pool configuration) is written: as the API writes it.</summary>
     static readonly JsonSerializerOptions StoredJson = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) } };
 
+    /// <summary>
+    /// The alert channels and their worker. Registered before <see cref="AddJulia"/>, so the grains' alert monitor
+    /// takes the configured policy (cooldown). A channel without configuration is off; with none, alerts are only
+    /// in GET /v1/alerts.
+    /// </summary>
+    public static IServiceCollection AddJuliaAlerts(this IServiceCollection services, Alerts.AlertsOptions alerts)
+    {
+        services.AddSingleton(alerts);
+        services.AddSingleton(alerts.Policy);
+        // No request logging on these clients: the webhook URL and the bot's path are secrets.
+        if (alerts.Slack.Enabled)
+        {
+            services.AddHttpClient("slack", c => c.Timeout = Timeout.InfiniteTimeSpan).RemoveAllLoggers();
+            services.AddSingleton<Providers.Notifiers.INotifier>(sp =>
+                new Providers.Notifiers.SlackNotifier(sp.GetRequiredService<IHttpClientFactory>().CreateClient("slack"), alerts.Slack));
+        }
+        if (alerts.Telegram.Enabled)
+        {
+            services.AddHttpClient("telegram", c => c.Timeout = Timeout.InfiniteTimeSpan).RemoveAllLoggers();
+            services.AddSingleton<Providers.Notifiers.INotifier>(sp =>
+                new Providers.Notifiers.TelegramNotifier(sp.GetRequiredService<IHttpClientFactory>().CreateClient("telegram"), alerts.Telegram));
+        }
+        services.AddSingleton<Alerts.AlertsWorker>();
+        services.AddHostedService(sp => sp.GetRequiredService<Alerts.AlertsWorker>());
+        return services;
+    }
+
     /// <summary>Every service the HTTP API and the workers use, on one database.</summary>
     public static IServiceCollection AddJulia(this IServiceCollection services, Database.Database db, JuliaOptions options, SendingOptions sending)
     {

@@ -65,6 +65,21 @@ public static class JuliaApp
             builder.Configuration["Salvy:BaseUrl"] = salvy.BaseAddress.ToString();
             builder.Configuration["Salvy:ApiKey"] = salvy.ApiKey;
         }
+        Simulator.SlackSimulator? slack = null;
+        Simulator.TelegramSimulator? telegram = null;
+        if (options.Demo && string.IsNullOrEmpty(builder.Configuration["Alerts:Slack:WebhookUrl"]) && string.IsNullOrEmpty(builder.Configuration["Alerts:Telegram:BotToken"]))
+        {
+            // The demo's alerts visibly reach both channels' simulators; DemoAlerts writes what they receive to the log.
+            slack = await Simulator.SlackSimulator.StartAsync();
+            telegram = await Simulator.TelegramSimulator.StartAsync();
+            builder.Configuration["Alerts:Slack:WebhookUrl"] = slack.WebhookUrl;
+            builder.Configuration["Alerts:Telegram:BaseUrl"] = telegram.BaseAddress.ToString();
+            builder.Configuration["Alerts:Telegram:BotToken"] = telegram.Token;
+            builder.Configuration["Alerts:Telegram:ChatId"] = telegram.ChatId;
+            builder.Services.AddSingleton(slack);
+            builder.Services.AddSingleton(telegram);
+        }
+        var alerts = builder.Configuration.GetSection("Alerts").Get<Alerts.AlertsOptions>() ?? new();
         var sending = SendingOptions.From(builder.Configuration);
         if (sending.Evolution.BaseUrl is null && sending.Outbox.Enabled)
         {
@@ -75,13 +90,14 @@ public static class JuliaApp
         var provisioning = Provisioning.ProvisioningSettings.From(builder.Configuration);
         if (provisioning.Provisioning.WebhookUrl is null && options.Demo)
             provisioning.Provisioning.WebhookUrl = (builder.Configuration["urls"]?.Split(';')[0] ?? JuliaOptions.DefaultUrl).TrimEnd('/') + "/webhooks/evolution";
-        var problems = options.Validate().Concat(sending.Validate()).Concat(cluster.Validate()).Concat(provisioning.Validate()).ToList();
+        var problems = options.Validate().Concat(sending.Validate()).Concat(cluster.Validate()).Concat(provisioning.Validate()).Concat(alerts.Validate()).ToList();
         if (problems.Count > 0) throw new InvalidOperationException("Invalid configuration: " + string.Join("; ", problems));
 
         using var bootLogs = LoggerFactory.Create(l => l.AddSerilog(logger));
         var db = await Database.Database.OpenAsync(builder.Configuration, options, bootLogs, ct);
         // The silo first: hosted services start in order and stop in reverse, so the workers that call
         // grains start after the silo is active and stop before it leaves.
+        builder.Services.AddJuliaAlerts(alerts);
         builder.AddJuliaCluster(db.DataSource, cluster, options.NodeId);
         builder.Services.AddJulia(db, options, sending);
         builder.Services.AddProvisioning(provisioning);
@@ -97,6 +113,7 @@ public static class JuliaApp
                 app.Logger.LogInformation("Seeded the demo pool: 12 chips, {Contacts} contacts", DemoSeed.ContactCount);
             app.Lifetime.ApplicationStarted.Register(() => PrintDemoBanner(app));
             if (simulator is not null) await Demo.DemoGateway.AttachAsync(app, simulator);
+            if (slack is not null && telegram is not null) Demo.DemoAlerts.Attach(app, slack, telegram);
         }
 
         app.UseMiddleware<ErrorHandling>();

@@ -17,7 +17,7 @@ namespace Julia.Grains.Pool;
 /// </summary>
 public sealed class PoolGrain(
     [PersistentState(Names.PoolState, Names.Storage)] IPersistentState<PoolState> state,
-    TrustPass trust, IOptions<TrustOptions> trustOptions, Manager manager, Julia.Storage.Inbox.InboxStore inbox, Julia.Storage.Pool.PoolStore store,
+    TrustPass trust, IOptions<TrustOptions> trustOptions, Manager manager, Alerts.AlertMonitor alerts, Julia.Storage.Inbox.InboxStore inbox, Julia.Storage.Pool.PoolStore store,
     PoolSettings settings, [FromKeyedServices(Names.Clock)] TimeProvider time, ILocalSiloDetails silo, ILogger<PoolGrain> log)
     : Grain, IPoolGrain, IRemindable
 {
@@ -60,6 +60,9 @@ public sealed class PoolGrain(
             await WriteAsync(state.State with { LastRampupDay = day });
         }
         var pass = await manager.RunAsync("minute", now, silo.Name, CancellationToken.None);
+        // After the manager, so the alerts see the pool as it left it; a failure here never costs the cycle.
+        try { await alerts.RunAsync(now, CancellationToken.None); }
+        catch (Exception e) { log.LogWarning(e, "Alert conditions could not be evaluated this minute"); }
         int pruned = await inbox.PruneIgnoredAsync(now - IgnoredKept, 1000, CancellationToken.None);
         var cycle = new PoolCycle(minute, true, trustDue, changed, silo.Name, pruned, pass, stages);
         await WriteAsync(state.State with { LastCycle = cycle, LastManager = pass });

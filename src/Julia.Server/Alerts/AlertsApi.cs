@@ -3,7 +3,7 @@ using System.Security.Claims;
 using Julia.Server.Auth;
 using Julia.Server.Http;
 using Julia.Storage.Inbox;
-using Julia.Storage.Signals;
+using Julia.Storage.Alerts;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Julia.Server.Alerts;
@@ -13,8 +13,9 @@ public static class AlertsApi
     public static void MapAlerts(this IEndpointRouteBuilder app)
     {
         var g = app.MapGroup("/v1").WithTags("Alerts and dead letters").RequireAuthorization(Scopes.OperatorPolicy);
-        g.MapGet("/alerts", async (bool? open, int? limit, SignalStore store, CancellationToken ct) =>
-            TypedResults.Ok(await store.AlertsAsync(open ?? true, Math.Clamp(limit ?? 100, 1, 1000), ct)));
+        // Each alert with its subject and, per channel, where its notices are (raised, resolved: pending, sending, sent, failed).
+        g.MapGet("/alerts", async (bool? open, int? limit, AlertStore store, CancellationToken ct) =>
+            TypedResults.Ok(await store.ListAsync(open ?? true, Math.Clamp(limit ?? 100, 1, 1000), ct)));
         g.MapPost("/alerts/{id:long}/resolve", Resolve);
         g.MapGet("/inbox/dead", async (int? limit, InboxStore store, CancellationToken ct) =>
             TypedResults.Ok(await store.ListAsync("dead", Math.Clamp(limit ?? 100, 1, 1000), ct)));
@@ -24,13 +25,16 @@ public static class AlertsApi
         g.MapPost("/inbox/{id:long}/replay", Replay);
     }
 
-    static async Task<Results<Ok, ProblemHttpResult>> Resolve(long id, ClaimsPrincipal user, SignalStore store, [FromKeyedServices(Names.Clock)] TimeProvider time, CancellationToken ct) =>
-        await store.ResolveAlertAsync(id, user.Actor(), time.GetUtcNow(), ct) switch
+    static async Task<Results<Ok, ProblemHttpResult>> Resolve(long id, ClaimsPrincipal user, AlertStore store, AlertsWorker worker,
+                                                              [FromKeyedServices(Names.Clock)] TimeProvider time, CancellationToken ct)
+    {
+        switch (await store.ResolveAsync(id, user.Actor(), time.GetUtcNow(), ct))
         {
-            null => Problems.NotFound("alert_not_found", $"No alert with id {id}."),
-            false => Problems.Conflict("alert_resolved", "The alert is already resolved."),
-            _ => TypedResults.Ok(),
-        };
+            case null: return Problems.NotFound("alert_not_found", $"No alert with id {id}.");
+            case false: return Problems.Conflict("alert_resolved", "The alert is already resolved.");
+            default: worker.Wake(); return TypedResults.Ok(); // the resolution notice goes out now, not at the next poll
+        }
+    }
 
     static async Task<Results<Ok, ProblemHttpResult>> Replay(long id, InboxStore store, Inbox.InboxWorker worker, [FromKeyedServices(Names.Clock)] TimeProvider time, CancellationToken ct)
     {

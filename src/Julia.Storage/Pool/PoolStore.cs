@@ -92,7 +92,7 @@ public sealed class PoolStore(NpgsqlDataSource db, JsonSerializerOptions json)
         await using (var cmd = c.Cmd(Trip, tx).P("now", now).P("reason", reason))
             if (await cmd.ExecuteScalarAsync(ct) is null) return false;
         await OperationStore.AddAsync(c, tx, new NewOperation(actor, "prospecting_paused", Reason: reason), now, ct);
-        if (alert) await Signals.SignalStore.AlertAsync(c, tx, "gate_tripped", "critical", null, "Prospecting paused for the whole pool: " + reason, now, ct);
+        if (alert) await Signals.SignalStore.AlertAsync(c, tx, "gate_tripped", "critical", null, "prospecção pausada no pool inteiro (gate acionado): " + Julia.Domain.Alerts.AlertText.Scrub(reason), now, ct);
         return true;
     }
 

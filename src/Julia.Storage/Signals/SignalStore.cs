@@ -1,4 +1,6 @@
+using Julia.Domain.Alerts;
 using Julia.Domain.Chips;
+using Julia.Storage.Alerts;
 using Julia.Domain.Selection;
 using Julia.Domain.Sending;
 using Julia.Storage.Chips;
@@ -6,8 +8,6 @@ using Julia.Storage.Operations;
 using Npgsql;
 
 namespace Julia.Storage.Signals;
-
-public sealed record Alert(long Id, DateTimeOffset At, string Kind, string Severity, long? ChipId, string Message, DateTimeOffset? ResolvedAt, string? ResolvedBy);
 
 /// <summary>
 /// What gateways tell us about a chip: rate limits (cooldown), spam or restriction signals (pause the
@@ -18,7 +18,8 @@ public sealed record Alert(long Id, DateTimeOffset At, string Kind, string Sever
 public sealed class SignalStore(NpgsqlDataSource db)
 {
     public static readonly TimeSpan RateLimitCooldown = TimeSpan.FromMinutes(10);
-    public static readonly TimeSpan AlertCooldown = TimeSpan.FromMinutes(30);
+    /// <summary>Alerts raised at an event use the default cooldown (the monitor's own raises use the configured one).</summary>
+    public static readonly TimeSpan AlertCooldown = AlertPolicy.DefaultCooldown;
 
     const string Signal = "INSERT INTO chip_signals (chip_id, at, kind, detail) VALUES (@id, @now, @kind, @detail)";
 
@@ -26,13 +27,6 @@ public sealed class SignalStore(NpgsqlDataSource db)
     const string PauseChip = """
         UPDATE chips SET status = 'paused', paused_from = status, status_reason = @reason, updated_at = @now
         WHERE id = @id AND status NOT IN ('paused', 'retired') RETURNING paused_from
-        """;
-
-    // One open alert per kind and chip within the cooldown: a storm of signals pages once.
-    const string RaiseAlert = """
-        INSERT INTO alerts (at, kind, severity, chip_id, message)
-        SELECT @now, @kind, @severity, @chip, @message
-        WHERE NOT EXISTS (SELECT 1 FROM alerts WHERE kind = @kind AND chip_id IS NOT DISTINCT FROM @chip AND at > @now - @cooldown)
         """;
 
     /// <summary>A contact opted out, or blocked us, on this chip: it counts against the chip's trust.</summary>
@@ -70,7 +64,7 @@ public sealed class SignalStore(NpgsqlDataSource db)
         if (from is not null)
             await OperationStore.AddAsync(c, tx, new NewOperation("gateway", "chip_paused_by_signal", chipId, FromStatus: from, ToStatus: "paused", Reason: detail), now, ct);
         await Pool.PoolStore.TripAsync(c, tx, "gate", $"spam/restriction signal on chip {chipId}: {detail}", alert: true, now, ct);
-        await AlertAsync(c, tx, "chip_restricted", "critical", chipId, $"Chip {chipId} paused after a spam/restriction signal: {detail}", now, ct);
+        await AlertAsync(c, tx, "chip_restricted", "critical", chipId, $"chip {chipId} pausado após sinal de spam/restrição ({AlertText.Scrub(detail)})", now, ct);
         await ChipStore.NotifyAsync(c, tx, ct);
         await tx.CommitAsync(ct);
     }
@@ -113,10 +107,10 @@ public sealed class SignalStore(NpgsqlDataSource db)
             if (await p.ExecuteScalarAsync(ct) is not null)
                 await OperationStore.AddAsync(c, tx, new NewOperation("gateway", "chip_logged_out", chipId, ToStatus: "pending", Reason: "connection closed with 401"), now, ct);
             await AddSignalAsync(c, tx, chipId, "logged_out", "401", now, ct);
-            await AlertAsync(c, tx, "chip_logged_out", "warning", chipId, $"Chip {chipId} was logged out; it needs a new QR pairing.", now, ct);
+            await AlertAsync(c, tx, "chip_logged_out", "warning", chipId, $"chip {chipId} deslogado do WhatsApp; precisa parear de novo pelo QR", now, ct);
         }
         else if (state == "close" && statusReason is 402 or 406)
-            await AlertAsync(c, tx, "chip_disconnected", "warning", chipId, $"Chip {chipId} closed with {statusReason}; the gateway will not reconnect it.", now, ct);
+            await AlertAsync(c, tx, "chip_disconnected", "warning", chipId, $"chip {chipId} desconectado com código {statusReason}; o gateway não vai reconectar", now, ct);
         await ChipStore.NotifyAsync(c, tx, ct);
         await tx.CommitAsync(ct);
     }
@@ -134,30 +128,12 @@ public sealed class SignalStore(NpgsqlDataSource db)
         await s.ExecuteNonQueryAsync(ct);
     }
 
+    /// <summary>
+    /// Raises an alert about a chip (or the pool, without one) inside the caller's transaction, through the
+    /// alerts' dedupe: one open alert per (kind, subject), again only after the cooldown once resolved.
+    /// </summary>
     public static async Task AlertAsync(NpgsqlConnection c, NpgsqlTransaction? tx, string kind, string severity, long? chipId, string message,
-                                        DateTimeOffset now, CancellationToken ct)
-    {
-        await using var a = c.Cmd(RaiseAlert, tx).P("now", now).P("kind", kind).P("severity", severity).Long("chip", chipId).P("message", message).P("cooldown", AlertCooldown);
-        await a.ExecuteNonQueryAsync(ct);
-    }
-
-    public async Task<List<Alert>> AlertsAsync(bool openOnly, int limit, CancellationToken ct)
-    {
-        await using var c = await db.OpenConnectionAsync(ct);
-        await using var cmd = c.Cmd("SELECT * FROM alerts WHERE (NOT @open OR resolved_at IS NULL) ORDER BY id DESC LIMIT @limit").P("open", openOnly).P("limit", limit);
-        return await cmd.ListAsync(r => new Alert(r.Get<long>("id"), r.Get<DateTimeOffset>("at"), r.Get<string>("kind"), r.Get<string>("severity"),
-            r.Opt<long>("chip_id"), r.Get<string>("message"), r.Opt<DateTimeOffset>("resolved_at"), r.OptString("resolved_by")), ct);
-    }
-
-    public async Task<bool?> ResolveAlertAsync(long id, string actor, DateTimeOffset now, CancellationToken ct)
-    {
-        await using var c = await db.OpenConnectionAsync(ct);
-        await using var cmd = c.Cmd("""
-            WITH u AS (UPDATE alerts SET resolved_at = @now, resolved_by = @actor WHERE id = @id AND resolved_at IS NULL RETURNING 1)
-            SELECT (SELECT count(*) FROM u) AS done, EXISTS (SELECT 1 FROM alerts WHERE id = @id) AS known
-            """).P("id", id).P("actor", actor).P("now", now);
-        await using var r = await cmd.ExecuteReaderAsync(ct);
-        await r.ReadAsync(ct);
-        return !r.Get<bool>("known") ? null : r.Get<long>("done") == 1;
-    }
+                                        DateTimeOffset now, CancellationToken ct) =>
+        await AlertStore.RaiseAsync(c, tx, new AlertCondition(kind, chipId is { } id ? AlertKinds.Chip(id) : AlertKinds.Pool, severity, message),
+                                    AlertCooldown, now, ct);
 }
