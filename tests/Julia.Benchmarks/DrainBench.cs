@@ -23,7 +23,7 @@ public static class DrainBench
             FROM generate_series(1, {Chips}) AS i
             """)) await cmd.ExecuteNonQueryAsync();
         await using (var cmd = db.CreateCommand("""
-            UPDATE pool_config SET config = '{"caps": {"minGapScale": 0, "operating": {"perHour": 1000000, "perDay": 10000000}}}'
+            UPDATE pool_config SET config = '{"targets": {"activeMax": 100000}, "caps": {"minGapScale": 0, "operating": {"perHour": 1000000, "perDay": 10000000}}}'
             """)) await cmd.ExecuteNonQueryAsync();
         for (int i = 1; i <= Chips; i++) sim.AddInstance(new InstanceSpec($"drain-{i}", $"tok-{i}", $"sec-{i}", null));
 

@@ -121,7 +121,7 @@ public static class ScaleBench
         {
             ["ConnectionStrings:Postgres"] = env.Postgres.ConnectionStringFor(name) + ";Maximum Pool Size=64",
         }, clock);
-        await using (var cmd = db.CreateCommand("UPDATE pool_config SET config = '{\"caps\":{\"minGapScale\":0,\"operating\":{\"perHour\":1000000,\"perDay\":10000000}}}'"))
+        await using (var cmd = db.CreateCommand("UPDATE pool_config SET config = '{\"targets\":{\"activeMax\":100000},\"caps\":{\"minGapScale\":0,\"operating\":{\"perHour\":1000000,\"perDay\":10000000}}}'"))
             await cmd.ExecuteNonQueryAsync();
         return (app, app.Services.GetRequiredService<IGrainFactory>(), clock);
     }

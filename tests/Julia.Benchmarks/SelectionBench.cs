@@ -39,7 +39,7 @@ public static class SelectionBench
         // Generous caps: the benchmark measures the reservation path, not refusals.
         // The clock moves 100 ms per request; gaps scaled to match (45 s → 0.9 s), so a run of ~100,000
         // selections stays inside one afternoon's sending window with the same pacing pressure.
-        await Client(url, key, 1).PutPoolConfigAsync(new { caps = new { minGapScale = 0.02, operating = new { perHour = 100_000, perDay = 1_000_000 } } });
+        await Client(url, key, 1).PutPoolConfigAsync(new { targets = new { activeMax = 100_000 }, caps = new { minGapScale = 0.02, operating = new { perHour = 100_000, perDay = 1_000_000 } } });
 
         var http = Client(url, key, 64);
         var grains = app.Services.GetRequiredService<IGrainFactory>();

@@ -28,7 +28,7 @@ public class NodeKillSelectionTests(ITestOutputHelper output)
         for (int i = 0; i < Chips; i++) chips.Add(await Seed.ChipAsync(db, now, trust: 90, ddd: i % 2 == 0 ? 11 : 21));
         // Real time in child processes: a 2.25 s gap (verde 45 s × 0.05) and 8 sends an hour per chip, so the
         // chips are still taking sends (gap-bound) when the node dies, and reach their hour cap after it.
-        var caps = System.Text.Json.JsonSerializer.Serialize(new { caps = new { minGapScale = 0.05, operating = new { perHour = HourCap, perDay = 100 } } });
+        var caps = System.Text.Json.JsonSerializer.Serialize(new { targets = new { activeMax = 100 }, caps = new { minGapScale = 0.05, operating = new { perHour = HourCap, perDay = 100 } } });
         await Sql.Exec(db, "UPDATE pool_config SET config = @c::jsonb", ("c", caps));
         var key = await new ApiKeyStore(db).CreateAsync("load", ["agent"], now, default);
 

@@ -155,8 +155,10 @@ public class PoolManagerTests(ITestOutputHelper output)
         Assert.Equal(0L, await pool.Scalar<long>("SELECT count(*) FROM provision_requests"));
 
         // Two days on, with the gate healthy, the buffer is refilled by provisioning: at most two numbers a São Paulo day.
-        clock.Set(Day0.AddDays(26).AddHours(2).AddMinutes(50)); // 23:50 in São Paulo
-        Assert.Equal(2, (await pool.Grain.ManageAsync(pool.Now)).ProvisionRequested);
+        clock.Set(Day0.AddDays(26).AddHours(2).AddMinutes(20)); // 02:50 UTC: 23:50 in São Paulo
+        var refill = await pool.Grain.ManageAsync(pool.Now);
+        output.WriteLine($"refill: {refill.ProvisionRequested} requested, held: {refill.ProvisionHeld}, moves: {string.Join("; ", refill.Moves)}");
+        Assert.Equal(2, refill.ProvisionRequested);
         clock.Advance(TimeSpan.FromMinutes(5));
         var held = await pool.Grain.ManageAsync(pool.Now);
         Assert.Equal((0, "today's maximum of 2 reached"), (held.ProvisionRequested, held.ProvisionHeld));
