@@ -10,7 +10,7 @@ public sealed record ChipJson(
     long Id, string Phone, string Instance, string Provider, string Status, string? PausedFrom, int TrustScore,
     string TrustLevel, string RampupStage, int HourCap, int DayCap, int MinGapSeconds, int SentThisHour, int SentToday,
     bool Connected, string Breaker, DateTimeOffset? BreakerUntil, DateTimeOffset? CooldownUntil, DateTimeOffset? LastSentAt,
-    DateTimeOffset AccountCreatedAt, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
+    DateTimeOffset AccountCreatedAt, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, RampupJson? Rampup = null)
 {
     public static ChipJson From(ChipRow row, PoolConfig config, DateTimeOffset now)
     {
@@ -22,5 +22,16 @@ public sealed record ChipJson(
             s.BreakerUntil, s.CooldownUntil, s.LastSentAt, row.AccountCreatedAt, row.CreatedAt, row.UpdatedAt);
     }
 
+    /// <summary>A ramp-up chip's progress: its stage, its day, what it did in the stage and what it still needs to advance.</summary>
+    public static RampupJson Progress(Julia.Storage.Pool.RampupChip r, DateTimeOffset now)
+    {
+        int day = PoolManager.Days(r.StartedAt, now);
+        return new RampupJson(StageName(r.Stage), day, r.StageAt, r.Sent, r.Delivered, r.Blocks, r.Spam, RampUp.Needs(r.Stage, day, r.Stats, r.Trust));
+    }
+
     public static string StageName(RampStage s) => s == RampStage.Operating ? "operating" : s.ToString().ToLowerInvariant();
 }
+
+/// <param name="Needs">Empty when the next daily evaluation advances the chip (or, at the last stage, makes it ready).</param>
+public sealed record RampupJson(string Stage, int Day, DateTimeOffset StageSince, int SentInStage, int DeliveredInStage, int BlocksInStage,
+                                bool SpamSignal, IReadOnlyList<string> Needs);

@@ -77,10 +77,16 @@ public static class ChipsApi
         return TypedResults.Ok(rows.Select(r => ChipJson.From(r, config, now)).ToList());
     }
 
-    static async Task<Results<Ok<ChipJson>, ProblemHttpResult>> Get(long id, ChipStore store, PoolSettings pool, [FromKeyedServices(Names.Clock)] TimeProvider time, CancellationToken ct) =>
-        await store.GetAsync(id, ct) is { } row
-            ? TypedResults.Ok(ChipJson.From(row, await pool.GetAsync(ct), time.GetUtcNow()))
-            : ChipNotFound(id);
+    static async Task<Results<Ok<ChipJson>, ProblemHttpResult>> Get(long id, ChipStore store, Julia.Storage.Pool.ManagerStore manager, PoolSettings pool,
+        [FromKeyedServices(Names.Clock)] TimeProvider time, CancellationToken ct)
+    {
+        if (await store.GetAsync(id, ct) is not { } row) return ChipNotFound(id);
+        var now = time.GetUtcNow();
+        var json = ChipJson.From(row, await pool.GetAsync(ct), now);
+        if (row.Status == Julia.Domain.Chips.ChipStatus.Rampup && (await manager.RampupAsync(id, ct)).FirstOrDefault() is { } r)
+            json = json with { Rampup = ChipJson.Progress(r, now) };
+        return TypedResults.Ok(json);
+    }
 
     static async Task<Results<Ok<TrustJson>, ProblemHttpResult>> Trust(long id, int? limit, ChipStore store, CancellationToken ct)
     {

@@ -10,7 +10,9 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Julia.Server.Pool;
 
-public sealed record PoolJson(string Health, IReadOnlyDictionary<string, int> Chips, int Connected, int Total, GateState Gate, PoolConfig Config);
+/// <param name="Manager">The pool manager's last pass: what it moved, how many conversations it moved, what it requested or held back.</param>
+public sealed record PoolJson(string Health, IReadOnlyDictionary<string, int> Chips, int Connected, int Total, GateState Gate, PoolConfig Config,
+                              ManagerPass? Manager = null);
 
 public static class PoolApi
 {
@@ -24,13 +26,13 @@ public static class PoolApi
         return g;
     }
 
-    static async Task<Ok<PoolJson>> Get(PoolStore store, PoolSettings settings, CancellationToken ct)
+    static async Task<Ok<PoolJson>> Get(PoolStore store, PoolSettings settings, IGrainFactory grains, CancellationToken ct)
     {
         var config = await settings.GetAsync(ct);
         var counts = await store.CountsAsync(ct);
         var gate = await store.GateAsync(ct);
         var health = PoolHealth.Of(counts.ByStatus.GetValueOrDefault("active"), counts.ByStatus.GetValueOrDefault("ready"), config.Targets);
-        return TypedResults.Ok(new PoolJson(health, counts.ByStatus, counts.Connected, counts.Total, gate, config));
+        return TypedResults.Ok(new PoolJson(health, counts.ByStatus, counts.Connected, counts.Total, gate, config, await Pool(grains).LastManagerAsync()));
     }
 
     static IPoolGrain Pool(IGrainFactory grains) => grains.GetGrain<IPoolGrain>(Names.Pool);
