@@ -41,6 +41,7 @@ public static class JuliaApp
             .MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Information)
             .MinimumLevel.Override("Microsoft.AspNetCore.DataProtection", LogEventLevel.Error) // unused; auth registers it
             .MinimumLevel.Override("System.Net.Http.HttpClient", LogEventLevel.Warning) // one line per gateway call is noise
+            .MinimumLevel.Override("Polly", LogEventLevel.Warning) // Orleans placement reports every retry-pipeline run
             .WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}");
         if (logSink is not null) logging.WriteTo.Sink(logSink);
         var logger = logging.CreateLogger();
