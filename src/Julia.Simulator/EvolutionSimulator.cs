@@ -76,15 +76,10 @@ public sealed class EvolutionSimulator : IAsyncDisposable
 
     public static async Task<EvolutionSimulator> StartAsync(SimulatorOptions options, string url = "http://127.0.0.1:0")
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls(url);
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
+        var app = Loopback.Build(url);
         var sim = new EvolutionSimulator(app, options);
         sim.Map(app);
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        sim.BaseAddress = new Uri(address + "/");
+        sim.BaseAddress = await Loopback.StartAsync(app);
         return sim;
     }
 

@@ -57,16 +57,12 @@ public sealed class SalvySimulator : IAsyncDisposable
     /// <param name="firstNumber">The numbers handed out count up from here (distinct ranges keep test runs apart).</param>
     public static async Task<SalvySimulator> StartAsync(string apiKey = "salvy-test-key", int firstNumber = 1, string url = "http://127.0.0.1:0")
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls(url);
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
+        var app = Loopback.Build(url);
         var sim = new SalvySimulator(app, apiKey, firstNumber);
         app.MapPost("/v1/numbers", sim.BuyAsync);
         app.MapPost("/control/faults", (SalvyFaults f) => { sim.Faults = f; return Results.Ok(f); });
         app.MapGet("/control/numbers", () => Results.Ok(sim.Bought));
-        await app.StartAsync();
-        sim.BaseAddress = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/");
+        sim.BaseAddress = await Loopback.StartAsync(app);
         return sim;
     }
 

@@ -25,14 +25,10 @@ public sealed class SlackSimulator : ChatSimulatorBase, IAsyncDisposable
 
     public static async Task<SlackSimulator> StartAsync(string path = "T0000SIM/B0000SIM/simulatedwebhooksecret00", string url = "http://127.0.0.1:0")
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls(url);
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
+        var app = Loopback.Build(url);
         var sim = new SlackSimulator(app, path);
         app.MapPost("/services/{**path}", sim.HandleAsync);
-        await app.StartAsync();
-        sim.BaseAddress = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/");
+        sim.BaseAddress = await Loopback.StartAsync(app);
         return sim;
     }
 

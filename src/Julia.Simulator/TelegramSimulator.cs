@@ -25,14 +25,10 @@ public sealed class TelegramSimulator : ChatSimulatorBase, IAsyncDisposable
     public static async Task<TelegramSimulator> StartAsync(string token = "123456789:SIMULATEDbotTOKENsimulatedBOTtoken", string chatId = "-1001234567890",
                                                            string url = "http://127.0.0.1:0")
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls(url);
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
+        var app = Loopback.Build(url);
         var sim = new TelegramSimulator(app, token, chatId);
         app.MapPost("/{bot}/sendMessage", sim.HandleAsync);
-        await app.StartAsync();
-        sim.BaseAddress = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/");
+        sim.BaseAddress = await Loopback.StartAsync(app);
         return sim;
     }
 
