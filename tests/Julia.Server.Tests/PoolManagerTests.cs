@@ -242,6 +242,8 @@ public class ReplacementTests(SendingFixture f, ITestOutputHelper output) : ICla
         var ops = await f.Operator.ListOperationsAsync(spare.Id);
         Assert.Contains(ops, o => o is { Actor: "pool-manager", Action: "chip_promoted" });
         Assert.Equal("active", (await f.Operator.GetChipAsync(other.Id)).Status); // the other active number is untouched
+        // Operators hear of the retirement (a person resolves it: a retirement is final).
+        Assert.Equal(1L, await f.Scalar<long>("SELECT count(*) FROM alerts WHERE kind = 'chip_retired' AND chip_id = @id AND resolved_at IS NULL", ("id", lost.Id)));
     }
 }
 

@@ -22,6 +22,9 @@ public static class AlertKinds
     public const string ChipRestricted = "chip_restricted";
     public const string ChipLoggedOut = "chip_logged_out";
     public const string ChipDisconnected = "chip_disconnected";
+    // Raised when a chip is paused (not for a restriction, which has its own) or retired, by anyone.
+    public const string ChipPaused = "chip_paused";
+    public const string ChipRetired = "chip_retired";
 
     // Raised and resolved by the delivery worker.
     public const string NotifierFailing = "notifier_failing";

@@ -45,12 +45,13 @@ public static class AlertRules
 
     /// <summary>
     /// Whether a chip alert raised at an event is over: a logged-out or disconnected chip is connected and in
-    /// service again; a restricted chip is no longer paused (an operator resumed or retired it).
+    /// service again; a restricted or paused chip is no longer paused (an operator resumed or retired it). A
+    /// retirement is final: a person resolves its alert.
     /// </summary>
     public static bool Recovered(string kind, string status, bool connected) => kind switch
     {
         AlertKinds.ChipLoggedOut or AlertKinds.ChipDisconnected => connected && status is "rampup" or "ready" or "active" or "degraded",
-        AlertKinds.ChipRestricted => status != "paused",
+        AlertKinds.ChipRestricted or AlertKinds.ChipPaused => status != "paused",
         _ => false,
     };
 

@@ -18,7 +18,7 @@ public sealed class AlertMonitor(AlertStore alerts, MonitorQueries queries, Pool
 {
     public const string Actor = "monitor";
 
-    static readonly string[] EventKinds = [AlertKinds.ChipRestricted, AlertKinds.ChipLoggedOut, AlertKinds.ChipDisconnected];
+    static readonly string[] EventKinds = [AlertKinds.ChipRestricted, AlertKinds.ChipLoggedOut, AlertKinds.ChipDisconnected, AlertKinds.ChipPaused];
 
     public async Task<AlertPass> RunAsync(DateTimeOffset now, CancellationToken ct)
     {

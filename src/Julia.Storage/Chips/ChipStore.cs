@@ -164,6 +164,9 @@ public sealed class ChipStore(NpgsqlDataSource db)
             return (await GetAsync(id, ct) is null ? TransitionOutcome.NotFound : TransitionOutcome.Conflict, null);
         }
         await OperationStore.AddAsync(c, tx, new NewOperation(actor, action, id, FromStatus: from.ToWire(), ToStatus: to.ToWire(), Reason: reason), now, ct);
+        if (to is ChipStatus.Paused or ChipStatus.Retired)
+            await Signals.SignalStore.AlertAsync(c, tx, to == ChipStatus.Paused ? "chip_paused" : "chip_retired", "warning", id,
+                $"chip {id} {(to == ChipStatus.Paused ? "pausado" : "aposentado")} por {actor}: {reason}", now, ct);
         await NotifyAsync(c, tx, ct);
         await tx.CommitAsync(ct);
         return (TransitionOutcome.Done, row);
