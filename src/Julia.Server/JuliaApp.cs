@@ -12,6 +12,7 @@ using Julia.Server.Inbound;
 using Julia.Server.Alerts;
 using Julia.Server.Cluster;
 using Julia.Server.Provisioning;
+using Julia.Server.Observability;
 using Julia.Storage.Demo;
 using Serilog;
 using Serilog.Events;
@@ -35,16 +36,7 @@ public static class JuliaApp
         if (string.IsNullOrEmpty(builder.Configuration["urls"])) builder.WebHost.UseUrls(JuliaOptions.DefaultUrl);
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 1024 * 1024);
 
-        var logging = new LoggerConfiguration()
-            .MinimumLevel.Is(builder.Configuration.GetValue("Julia:LogLevel", LogEventLevel.Information))
-            .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
-            .MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Information)
-            .MinimumLevel.Override("Microsoft.AspNetCore.DataProtection", LogEventLevel.Error) // unused; auth registers it
-            .MinimumLevel.Override("System.Net.Http.HttpClient", LogEventLevel.Warning) // one line per gateway call is noise
-            .MinimumLevel.Override("Polly", LogEventLevel.Warning) // Orleans placement reports every retry-pipeline run
-            .WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}");
-        if (logSink is not null) logging.WriteTo.Sink(logSink);
-        var logger = logging.CreateLogger();
+        var logger = Observability.JuliaLogging.Create(builder.Configuration, builder.Environment, logSink);
         builder.Logging.ClearProviders();
         builder.Logging.AddSerilog(logger, dispose: true);
 
@@ -102,6 +94,9 @@ public static class JuliaApp
         builder.AddJuliaCluster(db.DataSource, cluster, options.NodeId);
         builder.Services.AddJulia(db, options, sending);
         builder.Services.AddProvisioning(provisioning);
+        builder.AddJuliaTelemetry(options.NodeId);
+        builder.Services.AddJuliaHealth();
+        builder.Services.AddJuliaApiDocs();
 
         var app = builder.Build();
         app.Lifetime.ApplicationStopped.Register(() => db.DisposeAsync().AsTask().GetAwaiter().GetResult());
@@ -120,7 +115,8 @@ public static class JuliaApp
         app.UseMiddleware<ErrorHandling>();
         app.UseAuthentication();
         app.UseAuthorization();
-        app.MapOpenApi().AllowAnonymous();
+        app.MapJuliaApiDocs();
+        app.MapJuliaMetrics();
         app.MapGet("/", () => TypedResults.Ok(new { service = "julia-grains", openapi = "/openapi/v1.json", health = "/health/ready" }))
             .AllowAnonymous().ExcludeFromDescription();
         app.MapHealth();

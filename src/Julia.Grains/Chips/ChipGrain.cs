@@ -107,6 +107,7 @@ public sealed class ChipGrain(ReservationStore store, ChipStore chips, SignalSto
             {
                 _copy = _copy.With(after) with { Version = version };
                 _unsavedCounts = false;
+                if (after.State != before.State) Observability.JuliaMetrics.BreakerEntered(ChipRow.ToWire(after.State));
                 return reason is null ? null : $"{ChipRow.ToWire(before.State)} → {ChipRow.ToWire(after.State)}: {reason}";
             }
             _copy = null; // written by someone else since it was read

@@ -116,6 +116,8 @@ public sealed class Selector(SelectionStore store, ChipDirectory snapshot, PoolS
                 if (answer.Recorded is not { } grant) continue;
 
                 long? migratedFrom = grant.PreviousChipId is { } prev && prev != chip.Id ? prev : null;
+                Observability.JuliaMetrics.Reserved(chip.Id);
+                Observability.JuliaMetrics.Selected(kind.ToWire());
                 if (migratedFrom is not null)
                     log.LogInformation("Conversation with {Contact} moved from chip {From} to chip {To} ({Why})",
                         contact.Masked, migratedFrom, chip.Id, plan.AffinityExclusion);
@@ -162,6 +164,7 @@ public sealed class Selector(SelectionStore store, ChipDirectory snapshot, PoolS
                                   IReadOnlyDictionary<string, int> excluded, DateTimeOffset now, CancellationToken ct)
     {
         var id = await store.RecordRefusalAsync(contact.E164, kind, refusal.Code, candidates, excluded, now, ct);
+        Observability.JuliaMetrics.Refused(kind.ToWire(), refusal.Code);
         return new SelectOutcome(new Refused(id, new RefusalInfo(refusal.Code, refusal.Detail, refusal.RetryAt), candidates, excluded), []);
     }
 }

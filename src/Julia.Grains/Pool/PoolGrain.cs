@@ -32,8 +32,13 @@ public sealed class PoolGrain(
 
     public async Task StartAsync() => await this.RegisterOrUpdateReminder(Reminder, Period, Period);
 
-    public Task ReceiveReminder(string reminderName, TickStatus status) =>
-        reminderName == Reminder ? TickAsync(time.GetUtcNow()) : Task.CompletedTask;
+    public Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName != Reminder) return Task.CompletedTask;
+        // Tardiness against the reminder's own schedule, on the real clock Orleans keeps (not the service clock tests move).
+        Observability.JuliaMetrics.CycleLate(DateTime.UtcNow - status.CurrentTickTime);
+        return TickAsync(time.GetUtcNow());
+    }
 
     public async Task<PoolCycle> TickAsync(DateTimeOffset now)
     {

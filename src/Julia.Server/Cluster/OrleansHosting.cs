@@ -46,6 +46,8 @@ public static class OrleansHosting
                 o.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(10);
                 o.TableRefreshTimeout = TimeSpan.FromSeconds(10);
             });
+            // Trace context crosses grain calls, so a request's trace reaches the grains and the SQL they run.
+            silo.AddActivityPropagation();
             silo.Services.AddSingleton<SiloReadiness>();
             silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<SiloReadiness>());
         });

@@ -37,19 +37,19 @@ public static class WebhooksApi
         }
         JsonElement root;
         try { root = JsonDocument.Parse(body).RootElement; }
-        catch (JsonException e) { return Problems.Of(400, "malformed_json", "The webhook body is not JSON.", e.Message); }
+        catch (JsonException e) { return Count("unknown", "rejected", Problems.Of(400, "malformed_json", "The webhook body is not JSON.", e.Message)); }
 
         var (envelope, error) = EvolutionWebhook.Parse(root, pathEvent);
-        if (envelope is null) return Problems.Of(400, "invalid_payload", "The webhook is not an Evolution event.", error);
+        if (envelope is null) return Count("unknown", "rejected", Problems.Of(400, "invalid_payload", "The webhook is not an Evolution event.", error));
 
         // Authenticate before anything else is said about the event.
         var chip = await chips.ByInstanceAsync(envelope.Instance, ct);
         if (chip is not { Secret: { } secret } found)
-            return Problems.Of(401, "unknown_instance", "No chip with this instance accepts webhooks.");
+            return Count("unknown", "rejected", Problems.Of(401, "unknown_instance", "No chip with this instance accepts webhooks."));
         if (!EvolutionWebhook.Authentic(ctx.Request.Headers["X-Webhook-Secret"].FirstOrDefault(), ctx.Request.Headers.Authorization.FirstOrDefault(), secret, time.GetUtcNow()))
-            return Problems.Of(401, "invalid_signature", "The webhook secret or token does not match this instance.");
+            return Count("unknown", "rejected", Problems.Of(401, "invalid_signature", "The webhook secret or token does not match this instance."));
         if (envelope.ApiKey is not null && (found.Token is null || !EvolutionWebhook.SameSecret(envelope.ApiKey, found.Token)))
-            return Problems.Of(401, "invalid_apikey", "The body's apikey does not match this instance.");
+            return Count("unknown", "rejected", Problems.Of(401, "invalid_apikey", "The body's apikey does not match this instance."));
 
         // From here the body is valid and authentic: it is kept, to be applied or as ignored with the reason.
         var ignored = EvolutionWebhook.IgnoreReason(envelope);
@@ -67,11 +67,18 @@ public static class WebhooksApi
             if (failure.IsBug) log.LogError(e, "Webhook not stored; answering 503 so the gateway retries");
             else log.LogWarning("Webhook not stored ({Error}); answering 503 so the gateway retries", e.Message);
             ctx.Response.Headers.RetryAfter = ((int)(failure.RetryAfter ?? TimeSpan.FromSeconds(5)).TotalSeconds).ToString();
-            return Problems.Of(503, "storage_unavailable", "The event could not be stored; retry.");
+            return Count(envelope.Event, "unavailable", Problems.Of(503, "storage_unavailable", "The event could not be stored; retry."));
         }
-        if (ignored is not null) return TypedResults.Ok(new { status = "ignored", reason = ignored });
+        if (ignored is not null) return Count(envelope.Event, "ignored", TypedResults.Ok(new { status = "ignored", reason = ignored }));
         if (stored) worker.Wake();
-        return TypedResults.Ok(new { status = stored ? "stored" : "duplicate" });
+        return Count(envelope.Event, stored ? "stored" : "duplicate", TypedResults.Ok(new { status = stored ? "stored" : "duplicate" }));
+    }
+
+    /// <summary>Counts the answer. Before authentication the event name is the sender's word, so it is not a tag (unbounded series).</summary>
+    static IResult Count(string evt, string result, IResult answer)
+    {
+        Julia.Grains.Observability.JuliaMetrics.Webhook("evolution", evt, result);
+        return answer;
     }
 
     /// <summary>

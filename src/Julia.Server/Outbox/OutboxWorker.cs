@@ -112,6 +112,7 @@ public sealed class OutboxWorker(OutboxStore store, IGrainFactory grains, PoolSe
 
         var started = time.GetUtcNow();
         var result = await gateway.SendTextAsync(target, m.Contact, text, ct);
+        Julia.Grains.Observability.JuliaMetrics.Sent(result.Outcome.ToWire());
         now = time.GetUtcNow();
         var attempt = new Attempt(chip.Id, started, result.Outcome, result.Detail);
         var chipGrain = grains.GetGrain<IChipGrain>(chip.Id);

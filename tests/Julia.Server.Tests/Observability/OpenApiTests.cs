@@ -1,0 +1,54 @@
+using System.Text.Json;
+using Julia.Server.Tests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace Julia.Server.Tests.Observability;
+
+public class OpenApiTests(ServiceFixture f, ITestOutputHelper output) : IClassFixture<ServiceFixture>
+{
+    readonly bool _logged = f.Attach(output);
+
+    [Fact]
+    public async Task Every_v1_operation_lists_its_problem_codes_and_the_bearer_scheme_is_declared()
+    {
+        var doc = JsonDocument.Parse(await f.Host.Http().GetStringAsync("openapi/v1.json")).RootElement;
+        Assert.StartsWith("3.", doc.GetProperty("openapi").GetString());
+        var scheme = doc.GetProperty("components").GetProperty("securitySchemes").GetProperty("bearer");
+        Assert.Equal("http", scheme.GetProperty("type").GetString());
+        Assert.Equal("bearer", scheme.GetProperty("scheme").GetString());
+
+        int operations = 0;
+        foreach (var path in doc.GetProperty("paths").EnumerateObject())
+            foreach (var op in path.Value.EnumerateObject().Where(o => o.Name is "get" or "post" or "put" or "delete" or "patch"))
+            {
+                Assert.False(string.IsNullOrWhiteSpace(op.Value.GetProperty("summary").GetString()), $"{op.Name} {path.Name} has no summary");
+                if (!path.Name.StartsWith("/v1")) continue;
+                operations++;
+                var problems = op.Value.GetProperty("responses").EnumerateObject()
+                    .Where(r => r.Name.StartsWith('4') && r.Value.TryGetProperty("content", out var c) && c.TryGetProperty("application/problem+json", out _))
+                    .ToList();
+                Assert.True(problems.Count > 0, $"{op.Name} {path.Name} lists no 4xx problem+json");
+                foreach (var r in problems)
+                {
+                    var codes = r.Value.GetProperty("content").GetProperty("application/problem+json").GetProperty("schema")
+                        .GetProperty("properties").GetProperty("code").GetProperty("enum");
+                    Assert.True(codes.GetArrayLength() > 0, $"{op.Name} {path.Name} {r.Name} names no code");
+                }
+                Assert.True(op.Value.TryGetProperty("security", out _), $"{op.Name} {path.Name} declares no security");
+            }
+        Assert.True(operations > 20, $"only {operations} /v1 operations");
+
+        // The selection refusals an agent branches on are documented where it selects.
+        var select = doc.GetProperty("paths").GetProperty("/v1/selections").GetProperty("post").GetProperty("responses");
+        Assert.Contains("no_eligible_chip", select.GetProperty("409").ToString());
+        Assert.Contains("contact_opted_out", select.GetProperty("422").ToString());
+    }
+
+    [Fact]
+    public async Task Docs_answer_html()
+    {
+        var res = await f.Host.Http().GetAsync("docs");
+        Assert.Equal(200, (int)res.StatusCode);
+        Assert.Equal("text/html", res.Content.Headers.ContentType!.MediaType);
+    }
+}
