@@ -53,11 +53,14 @@ public partial class MetricsTests(ServiceFixture f, ITestOutputHelper output) : 
         var selection = await f.Agent.SelectAsync(contact, "followup");
         Assert.Equal(chip, selection.ChipId);
 
-        // The exporter caches a scrape for a moment; ask until the count shows.
+        // The exporter caches a scrape for a moment; ask until each shows, and say which one did not.
+        double wanted = Sum(before, "julia_selections_total", "result=\"selected\"", "kind=\"followup\"") + 1;
         var after = await Eventually.Until(async () => Parse(await http.GetStringAsync("metrics")),
-            s => Sum(s, "julia_selections_total", "result=\"selected\"", "kind=\"followup\"") >= Sum(before, "julia_selections_total", "result=\"selected\"", "kind=\"followup\"") + 1
-                 && s.Keys.Any(k => k.StartsWith("http_server_request_duration_seconds_bucket")) && s.Keys.Any(k => k.StartsWith("orleans_")),
-            what: "the selection counter, the request histogram and Orleans' meter");
+            s => Sum(s, "julia_selections_total", "result=\"selected\"", "kind=\"followup\"") >= wanted, TimeSpan.FromSeconds(60), "the selection counter");
+        after = await Eventually.Until(async () => Parse(await http.GetStringAsync("metrics")),
+            s => s.Keys.Any(k => k.StartsWith("http_server_request_duration_seconds_bucket")), TimeSpan.FromSeconds(60), "ASP.NET Core's request histogram");
+        after = await Eventually.Until(async () => Parse(await http.GetStringAsync("metrics")),
+            s => s.Keys.Any(k => k.StartsWith("orleans_")), TimeSpan.FromSeconds(60), "Orleans' meter");
         Assert.True(Sum(after, "julia_reservations_total", $"chip=\"{chip}\"") >= 1);
         // ASP.NET Core's request histogram is there too, and Orleans' meter.
         Assert.Contains(after.Keys, k => k.StartsWith("http_server_request_duration_seconds_bucket"));
