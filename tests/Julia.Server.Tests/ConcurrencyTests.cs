@@ -27,7 +27,7 @@ public class ConcurrencyTests(ITestOutputHelper output)
 
         await using var nodeA = await JuliaHost.StartAsync(cs, clock, new Dictionary<string, string?> { ["Julia:NodeId"] = "node-a" }, output: output);
         await using var nodeB = await JuliaHost.StartAsync(cs, clock, new Dictionary<string, string?> { ["Julia:NodeId"] = "node-b" }, output: output);
-        await nodeA.Client(key).PutPoolConfigAsync(new { caps = new { operating = new { perHour = HourCap, perDay = DayCap } } });
+        await nodeA.Client(key).PutPoolConfigAsync(new { targets = new { activeMax = Chips }, caps = new { operating = new { perHour = HourCap, perDay = DayCap } } });
         nodeB.Get<Julia.Grains.Pool.PoolSettings>().Invalidate();
 
         var outcomes = new ConcurrentDictionary<string, int>();

@@ -35,7 +35,7 @@ public class ProcessFaultTests(ITestOutputHelper output)
             var instance = await Sql.Scalar<string>(db, "SELECT instance FROM chips WHERE id = @id", ("id", id));
             sim.AddInstance(new InstanceSpec(instance, "tok-" + instance, "sec-" + instance, null));
         }
-        await Sql.Exec(db, """UPDATE pool_config SET config = '{"caps": {"minGapScale": 0, "operating": {"perHour": 100000, "perDay": 1000000}}}'""");
+        await Sql.Exec(db, """UPDATE pool_config SET config = '{"targets": {"activeMax": 100}, "caps": {"minGapScale": 0, "operating": {"perHour": 100000, "perDay": 1000000}}}'""");
         await Sql.Exec(db, """
             INSERT INTO messages (idempotency_key, contact, kind, text, status, next_attempt_at, expires_at, created_at, updated_at)
             SELECT 'load-' || i, '+55119' || lpad((70000000 + i)::text, 8, '0'), 'reply', 'load-' || i, 'queued', @now, @now + interval '1 hour', @now, @now
