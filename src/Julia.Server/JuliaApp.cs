@@ -12,6 +12,7 @@ using Julia.Server.Inbound;
 using Julia.Server.Alerts;
 using Julia.Server.Cluster;
 using Julia.Server.Provisioning;
+using Julia.Server.ConsoleWeb;
 using Julia.Storage.Demo;
 using Serilog;
 using Serilog.Events;
@@ -101,6 +102,7 @@ public static class JuliaApp
         builder.AddJuliaCluster(db.DataSource, cluster, options.NodeId);
         builder.Services.AddJulia(db, options, sending);
         builder.Services.AddProvisioning(provisioning);
+        builder.AddJuliaConsole();
 
         var app = builder.Build();
         app.Lifetime.ApplicationStopped.Register(() => db.DisposeAsync().AsTask().GetAwaiter().GetResult());
@@ -136,6 +138,7 @@ public static class JuliaApp
         app.MapAlerts();
         app.MapProvisioning();
         app.MapChipQr();
+        app.MapJuliaConsole();
         return app;
     }
 
