@@ -15,3 +15,7 @@ ALTER TABLE users
 
 -- E-mail addresses compare without case: one account per address however it is typed.
 CREATE UNIQUE INDEX users_email_lower ON users (lower(email));
+
+-- The console's conversation view lists one contact's messages; without this it would scan the queue's history.
+-- Costs one index entry per message at enqueue; updates never touch contact, so the sends' updates stay HOT.
+CREATE INDEX messages_contact_created ON messages (contact, created_at);

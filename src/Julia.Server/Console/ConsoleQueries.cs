@@ -4,6 +4,11 @@ namespace Julia.Server.ConsoleWeb;
 
 public sealed record ChipAttempt(long MessageId, DateTimeOffset StartedAt, DateTimeOffset FinishedAt, string Outcome, string? Detail);
 
+public sealed record QueuedMessage(long Id, string Contact, string Kind, int Attempts, DateTimeOffset NextAttemptAt, DateTimeOffset ExpiresAt,
+                                   DateTimeOffset CreatedAt, string? LastError, string? Waiting);
+
+public sealed record ContactMessage(long Id, DateTimeOffset At, bool Inbound, string Kind, string Status, long? ChipId, string? Text);
+
 public sealed record HourlyActivity(DateTimeOffset Hour, int Sent, int Delivered, int Replies, int OptOuts);
 
 /// <summary>
@@ -64,4 +69,46 @@ public sealed class ConsoleQueries(NpgsqlDataSource db)
     }
 
     static DateTimeOffset Utc(DateTime t) => new(DateTime.SpecifyKind(t, DateTimeKind.Utc));
+
+    // Waiting messages, the next due first, on the partial index of queued rows; the latest timeline entry says why and until when.
+    const string QueueSql = """
+        SELECT m.id, m.contact, m.kind, m.attempts, m.next_attempt_at, m.expires_at, m.created_at, m.last_error,
+               (SELECT e.detail FROM message_events e WHERE e.message_id = m.id ORDER BY e.id DESC LIMIT 1)
+        FROM messages m WHERE m.status = 'queued' ORDER BY m.next_attempt_at LIMIT @limit
+        """;
+
+    public async Task<List<QueuedMessage>> QueueAsync(int limit, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand(QueueSql);
+        cmd.Parameters.AddWithValue("limit", limit);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        var list = new List<QueuedMessage>();
+        while (await r.ReadAsync(ct))
+            list.Add(new(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetInt32(3), Utc(r.GetDateTime(4)), Utc(r.GetDateTime(5)),
+                Utc(r.GetDateTime(6)), r.IsDBNull(7) ? null : r.GetString(7), r.IsDBNull(8) ? null : r.GetString(8)));
+        return list;
+    }
+
+    // A contact's latest messages both ways, newest first (messages_contact_created and inbound_contact_at).
+    const string ContactMessagesSql = """
+        (SELECT id, created_at AS at, false AS inbound, kind, status, chip_id, text FROM messages
+         WHERE contact = @contact ORDER BY created_at DESC LIMIT @limit)
+        UNION ALL
+        (SELECT id, received_at, true, 'inbound', intent, chip_id, text FROM inbound
+         WHERE contact = @contact ORDER BY received_at DESC LIMIT @limit)
+        ORDER BY at DESC LIMIT @limit
+        """;
+
+    public async Task<List<ContactMessage>> ContactMessagesAsync(string contact, int limit, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand(ContactMessagesSql);
+        cmd.Parameters.AddWithValue("contact", contact);
+        cmd.Parameters.AddWithValue("limit", limit);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        var list = new List<ContactMessage>();
+        while (await r.ReadAsync(ct))
+            list.Add(new(r.GetInt64(0), Utc(r.GetDateTime(1)), r.GetBoolean(2), r.GetString(3), r.GetString(4),
+                r.IsDBNull(5) ? null : r.GetInt64(5), r.IsDBNull(6) ? null : r.GetString(6)));
+        return list;
+    }
 }

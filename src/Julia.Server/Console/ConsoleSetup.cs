@@ -46,6 +46,7 @@ public static class ConsoleSetup
             o.RootDirectory = "/Console/Pages";
             o.Conventions.AuthorizeFolder("/", ConsoleAuth.ViewerPolicy);
             o.Conventions.AllowAnonymousToPage("/Login");
+            o.Conventions.AuthorizePage("/Settings", ConsoleAuth.AdminPolicy);
         });
         if (options.Dashboard) builder.UseOrleans(silo => silo.AddDashboard());
     }

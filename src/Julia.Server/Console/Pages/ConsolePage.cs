@@ -42,11 +42,17 @@ public abstract class ConsolePage : PageModel
     /// </summary>
     protected IActionResult Report(IResult result, string success, string? page = null, object? route = null)
     {
-        var inner = result is INestedHttpResult nested ? nested.Result : result;
-        if (inner is ProblemHttpResult p)
-            FlashError = $"{(p.ProblemDetails.Extensions.TryGetValue("code", out var code) ? code : p.StatusCode)}: {p.ProblemDetails.Detail ?? p.ProblemDetails.Title}";
-        else
-            Flash = success;
+        if (Problem(result) is { } problem) FlashError = problem;
+        else Flash = success;
         return page is null ? RedirectToPage(route) : RedirectToPage(page, route);
     }
+
+    /// <summary>"code: detail" when the handler answered a problem; null when it succeeded.</summary>
+    public static string? Problem(IResult result) =>
+        (result is INestedHttpResult nested ? nested.Result : result) is ProblemHttpResult p
+            ? $"{(p.ProblemDetails.Extensions.TryGetValue("code", out var code) ? code : p.StatusCode)}: {p.ProblemDetails.Detail ?? p.ProblemDetails.Title}"
+            : null;
+
+    /// <summary>An error shown on this render only (a form kept as typed).</summary>
+    public string? PageError { get; set; }
 }
