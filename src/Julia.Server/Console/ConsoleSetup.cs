@@ -1,5 +1,6 @@
 using Julia.Server.ConsoleWeb.Pages;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Mvc.ApplicationParts;
 using Orleans.Dashboard;
 
 namespace Julia.Server.ConsoleWeb;
@@ -47,6 +48,13 @@ public static class ConsoleSetup
             o.Conventions.AuthorizeFolder("/", ConsoleAuth.ViewerPolicy);
             o.Conventions.AllowAnonymousToPage("/Login");
             o.Conventions.AuthorizePage("/Settings", ConsoleAuth.AdminPolicy);
+        }).ConfigureApplicationPartManager(parts =>
+        {
+            // MVC finds pages in the entry assembly; a test host or another program that runs this service has a different one.
+            var assembly = typeof(ConsoleSetup).Assembly;
+            if (parts.ApplicationParts.Any(p => p is AssemblyPart a && a.Assembly == assembly)) return;
+            foreach (var part in ApplicationPartFactory.GetApplicationPartFactory(assembly).GetApplicationParts(assembly))
+                parts.ApplicationParts.Add(part);
         });
         if (options.Dashboard) builder.UseOrleans(silo => silo.AddDashboard());
     }
