@@ -95,7 +95,7 @@ public static class ConsoleSetup
         lock (Assets)
             if (!Assets.TryGetValue(name, out bytes!))
             {
-                using var s = typeof(ConsoleSetup).Assembly.GetManifestResourceStream("Julia.Server.ConsoleWeb." + name)!;
+                using var s = typeof(ConsoleSetup).Assembly.GetManifestResourceStream("Julia.Server.Console." + name)!;
                 using var m = new MemoryStream();
                 s.CopyTo(m);
                 Assets[name] = bytes = m.ToArray();
