@@ -23,6 +23,8 @@ public abstract class ConsolePage : PageModel
     [TempData] public string? Flash { get; set; }
     [TempData] public string? FlashError { get; set; }
 
+    public DateTimeOffset UtcNow => Now;
+
     protected DateTimeOffset Now => HttpContext.RequestServices.GetRequiredKeyedService<TimeProvider>(Names.Clock).GetUtcNow();
 
     public override async Task OnPageHandlerExecutionAsync(PageHandlerExecutingContext context, PageHandlerExecutionDelegate next)
