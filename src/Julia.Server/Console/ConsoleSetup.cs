@@ -66,7 +66,7 @@ public static class ConsoleSetup
         app.MapGet("/console/console.css", () => Asset("console.css", "text/css; charset=utf-8")).AllowAnonymous().ExcludeFromDescription();
         app.MapGet("/console/console.js", () => Asset("console.js", "text/javascript; charset=utf-8")).AllowAnonymous().ExcludeFromDescription();
         if (app.Services.GetRequiredService<ConsoleOptions>().Dashboard)
-            app.MapOrleansDashboard(routePrefix: DashboardPath).RequireAuthorization(ConsoleAuth.AdminPolicy);
+            app.MapOrleansDashboard(routePrefix: DashboardPath).RequireAuthorization(ConsoleAuth.AdminPolicy).ExcludeFromDescription();
     }
 
     /// <summary>The demo's console logins, with new passwords at each start (printed once, never stored in clear).</summary>

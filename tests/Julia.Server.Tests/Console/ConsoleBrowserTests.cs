@@ -154,6 +154,10 @@ public class ConsoleBrowserTests(ConsoleFixture f, ITestOutputHelper output) : I
         Assert.NotEqual(HttpStatusCode.OK, (await new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = f.Base,
             DefaultRequestHeaders = { Authorization = new("Bearer", S.AdminKey) } }.GetAsync("console")).StatusCode);
 
+        // The console is not part of the API's description.
+        var openapi = await S.Host.Http().GetStringAsync("openapi/v1.json");
+        Assert.DoesNotContain("/console", openapi);
+
         var page = await f.SignedInAsync(ConsoleFixture.Admin);
         var cluster = await page.GotoAsync("/console/cluster/");
         Assert.Equal(200, cluster!.Status);
