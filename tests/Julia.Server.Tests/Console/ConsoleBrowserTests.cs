@@ -213,12 +213,14 @@ public class ConsoleBrowserTests(ConsoleFixture f, ITestOutputHelper output) : I
     {
         var chip = await S.ChipAsync("active");
         var pending = await S.ChipAsync("pending", connected: false);
+        var rampup = await S.ChipAsync("rampup", trust: 50, stage: 2);
+        await S.Exec("UPDATE chips SET rampup_started_at = @at WHERE id = @id", ("at", S.Clock.GetUtcNow().AddDays(-4)), ("id", rampup));
         var phone = await S.ContactAsync();
         var page = await f.SignedInAsync(ConsoleFixture.Admin);
         var pages = new (string Name, string Path)[]
         {
             ("admin-pool", "/console"), ("chips", "/console/chips"), ("chips-active", "/console/chips?status=active&sort=trust&desc=true"),
-            ("admin-chip", $"/console/chips/{chip}"), ("chip-pending", $"/console/chips/{pending}"),
+            ("admin-chip", $"/console/chips/{chip}"), ("chip-pending", $"/console/chips/{pending}"), ("chip-rampup", $"/console/chips/{rampup}"),
             ("conversation-empty", $"/console/conversas?phone={Uri.EscapeDataString(phone)}"), ("queue", "/console/fila"),
             ("alerts", "/console/alertas?all=true"), ("selections", "/console/selecoes"), ("operations", "/console/operacoes"),
             ("settings", "/console/configuracoes"),
@@ -231,6 +233,8 @@ public class ConsoleBrowserTests(ConsoleFixture f, ITestOutputHelper output) : I
             Assert.DoesNotContain("sec-test-", await page.ContentAsync()); // nor a webhook secret
             await f.ShotAsync(page, name);
         }
+        await page.GotoAsync($"/console/chips/{rampup}");
+        Assert.Contains("day 7", await page.Locator("[data-test=rampup-needs]").InnerTextAsync()); // R2 is left on day 7; this is day 4
         var mobile = await f.SignedInAsync(ConsoleFixture.Operator, 390, 844);
         await f.ShotAsync(mobile, "phone-pool");
         await mobile.GotoAsync($"/console/chips/{chip}");

@@ -1,4 +1,7 @@
+using Julia.Domain.Pool;
+using Julia.Domain.Trust;
 using Julia.Grains;
+using Julia.Storage.Pool;
 using Julia.Grains.Pool;
 using Julia.Server.Chips;
 using Julia.Storage.Chips;
@@ -10,7 +13,7 @@ namespace Julia.Server.ConsoleWeb.Pages;
 
 /// <summary>One chip: its state as the API shows it, trust history, recent operations and gateway calls, its QR while pending, and the life-cycle actions.</summary>
 public sealed class ChipModel(ChipStore chips, PoolSettings settings, OperationStore operations, QrStore qrs, ConsoleQueries queries,
-                              IGrainFactory grains, [FromKeyedServices(Names.Clock)] TimeProvider time) : ConsolePage
+                              ManagerStore manager, IGrainFactory grains, [FromKeyedServices(Names.Clock)] TimeProvider time) : ConsolePage
 {
     public static readonly (string Action, string Label)[] Actions =
         [("pause", "Pausar"), ("resume", "Retomar"), ("promote", "Promover"), ("retire", "Aposentar")];
@@ -22,6 +25,10 @@ public sealed class ChipModel(ChipStore chips, PoolSettings settings, OperationS
     public List<ChipAttempt> Attempts { get; private set; } = [];
     public ChipQr? Qr { get; private set; }
 
+    /// <summary>For a chip in ramp-up: what it still needs to advance, in the pool manager's own words (empty: it advances at the next evaluation).</summary>
+    public IReadOnlyList<string>? RampupNeeds { get; private set; }
+    public int? RampupDay { get; private set; }
+
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
         if (await chips.GetAsync(Id, ct) is not { } row) return NotFound();
@@ -32,6 +39,11 @@ public sealed class ChipModel(ChipStore chips, PoolSettings settings, OperationS
         if (!IsAdmin) Operations = Operations.Select(o => o with { Contact = o.Contact is null ? null : Julia.Domain.Phones.Phone.Mask(o.Contact) }).ToList();
         Attempts = await queries.ChipAttemptsAsync(Id, 30, ct);
         if (Chip.Status == "pending") Qr = await qrs.GetAsync(Id, ct);
+        if (Chip.Status == "rampup" && (await manager.RampupAsync(Id, ct)).FirstOrDefault() is { } ramp)
+        {
+            RampupDay = PoolManager.Days(ramp.StartedAt, time.GetUtcNow());
+            RampupNeeds = RampUp.Needs(ramp.Stage, RampupDay.Value, ramp.Stats, ramp.Trust);
+        }
         return Page();
     }
 
