@@ -267,19 +267,28 @@ public class ConsoleBrowserTests(ConsoleFixture f, ITestOutputHelper output) : I
         var phone = await S.ContactAsync();
         var page = await f.SignedInAsync(ConsoleFixture.Operator);
         await page.GotoAsync($"/console/conversas?phone={Uri.EscapeDataString(phone)}");
-        await page.ClickAsync("form.action button >> text=Descadastrar em todos os números"); // no reason: the browser asks for one
+        await page.ClickAsync("form[action*='OptOut'] button"); // no reason: the browser asks for one
         Assert.False((await S.Operator.GetContactAsync(phone)).OptedOut);
-        await page.FillAsync("form.action input[name=reason]", "pediu por telefone");
-        await page.ClickAsync("form.action button");
+        await page.FillAsync("form[action*='OptOut'] input[name=reason]", "pediu por telefone");
+        await page.ClickAsync("form[action*='OptOut'] button");
         await page.Locator(".flash.ok").WaitForAsync();
         var contact = await S.Operator.GetContactAsync(phone);
         Assert.True(contact.OptedOut);
         Assert.Equal("console", contact.OptedOutSource);
 
-        await page.FillAsync("form.action input[name=reason]", "voltou a aceitar contato por escrito");
+        await page.FillAsync("form[action*='OptIn'] input[name=reason]", "voltou a aceitar contato por escrito");
         await page.ClickAsync("form.action button >> text=Recadastrar");
         await page.Locator(".flash.ok").WaitForAsync();
         Assert.False((await S.Operator.GetContactAsync(phone)).OptedOut);
+
+        // An override of the daily limit, through the contact's grain with the API's rules.
+        await page.SelectOptionAsync("form[action*='Override'] select[name=rule]", "contact_daily_limit");
+        await page.FillAsync("form[action*='Override'] input[name=count]", "1");
+        await page.FillAsync("form[action*='Override'] input[name=reason]", "retorno combinado com a doutora");
+        await page.ClickAsync("form[action*='Override'] button");
+        Assert.Equal("Exceção registrada.", await page.Locator(".flash.ok").InnerTextAsync());
+        Assert.Contains(await S.Operator.ListOperationsAsync(), o => o.Action == "contact_override" && o.Reason == "retorno combinado com a doutora");
+        await f.ShotAsync(page, "conversation-override");
 
         // A blank reason that slips past the browser gets the API's code.
         using var op = await f.CookieClientAsync(ConsoleFixture.Operator);
