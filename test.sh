@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test of Julia Grains. Installs what the tests need when it is missing:
-# PostgreSQL server binaries (the tests start a throwaway cluster from them).
+# PostgreSQL server binaries (the tests start a throwaway cluster from them) and chromium (browser tests).
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -8,6 +8,12 @@ have_pg() { command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/in
 if ! have_pg; then
   echo "PostgreSQL server binaries not found; installing them (Debian package postgresql)"
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+fi
+
+# Debian's chromium for the console's browser tests (Playwright drives it; it cannot download browsers of its own).
+if [ ! -x /usr/bin/chromium ]; then
+  echo "chromium not found; installing it (Debian package chromium)"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 fi
 
 log=$(mktemp)

@@ -13,6 +13,7 @@ using Julia.Server.Alerts;
 using Julia.Server.Cluster;
 using Julia.Server.Provisioning;
 using Julia.Server.Observability;
+using Julia.Server.ConsoleWeb;
 using Julia.Storage.Demo;
 using Serilog;
 using Serilog.Events;
@@ -97,6 +98,7 @@ public static class JuliaApp
         builder.AddJuliaTelemetry(options.NodeId);
         builder.Services.AddJuliaHealth();
         builder.Services.AddJuliaApiDocs();
+        builder.AddJuliaConsole();
 
         var app = builder.Build();
         app.Lifetime.ApplicationStopped.Register(() => db.DisposeAsync().AsTask().GetAwaiter().GetResult());
@@ -133,6 +135,7 @@ public static class JuliaApp
         app.MapAlerts();
         app.MapProvisioning();
         app.MapChipQr();
+        app.MapJuliaConsole();
         return app;
     }
 

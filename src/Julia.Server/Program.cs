@@ -5,6 +5,7 @@ using Julia.Storage.Migrations;
 try
 {
     if (args.FirstOrDefault() == "create-key") return await Cli.CreateKeyAsync(args[1..]);
+    if (args.FirstOrDefault() == "create-user") return await Julia.Server.ConsoleWeb.ConsoleCli.CreateUserAsync(args[1..]);
     var app = await JuliaApp.CreateAsync(args);
     await app.RunAsync();
     return 0;

@@ -27,7 +27,9 @@ public static class Scopes
     public const string ClaimType = "scope";
 
     public static bool IsAdmin(this ClaimsPrincipal user) => user.HasClaim(ClaimType, Admin);
-    public static string Actor(this ClaimsPrincipal user) => "key:" + (user.Identity?.Name ?? "unknown");
+    /// <summary>Who the operations log names: an API key by its name, a console user by e-mail.</summary>
+    public static string Actor(this ClaimsPrincipal user) =>
+        (user.Identity?.AuthenticationType == ConsoleWeb.ConsoleAuth.Scheme ? "user:" : "key:") + (user.Identity?.Name ?? "unknown");
 }
 
 /// <summary>The keys demo mode accepts, from loopback only. They are not stored anywhere.</summary>

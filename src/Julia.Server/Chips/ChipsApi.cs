@@ -96,7 +96,7 @@ public static class ChipsApi
     }
 
     /// <summary>The chip's grain decides and records the change (so it queues with the chip's reservations); the answer shows the chip as stored after it.</summary>
-    static async Task<Results<Ok<ChipJson>, ProblemHttpResult>> Act(long id, string action, ReasonRequest body, ClaimsPrincipal user,
+    internal static async Task<Results<Ok<ChipJson>, ProblemHttpResult>> Act(long id, string action, ReasonRequest body, ClaimsPrincipal user,
         IGrainFactory grains, ChipStore store, PoolSettings pool, [FromKeyedServices(Names.Clock)] TimeProvider time, CancellationToken ct)
     {
         if (!Problems.IsValidReason(body.Reason)) return Problems.ReasonRequired();

@@ -55,7 +55,7 @@ public static class ContactsApi
         return await store.GetAsync(p.E164, ct) is { } c ? TypedResults.Ok(ContactJson.From(c)) : ContactNotFound();
     }
 
-    static async Task<Results<Ok<ContactJson>, ProblemHttpResult>> OptOut(string phone, OptOutRequest? body, ClaimsPrincipal user,
+    internal static async Task<Results<Ok<ContactJson>, ProblemHttpResult>> OptOut(string phone, OptOutRequest? body, ClaimsPrincipal user,
         ContactStore store, IGrainFactory grains, CancellationToken ct)
     {
         if (!Phone.TryParse(phone, out var p)) return Problems.InvalidPhone();
@@ -65,7 +65,7 @@ public static class ContactsApi
         return TypedResults.Ok(ContactJson.From((await store.GetAsync(p.E164, ct))!));
     }
 
-    static async Task<Results<Ok<ContactJson>, ProblemHttpResult>> OptIn(string phone, OptInRequest body, ClaimsPrincipal user,
+    internal static async Task<Results<Ok<ContactJson>, ProblemHttpResult>> OptIn(string phone, OptInRequest body, ClaimsPrincipal user,
         ContactStore store, IGrainFactory grains, CancellationToken ct)
     {
         if (!Phone.TryParse(phone, out var p)) return Problems.InvalidPhone();

@@ -40,7 +40,7 @@ public static class OverridesApi
         return g;
     }
 
-    static async Task<Results<Created<OverrideJson>, ProblemHttpResult>> Create(string phone, OverrideRequest body, ClaimsPrincipal user,
+    internal static async Task<Results<Created<OverrideJson>, ProblemHttpResult>> Create(string phone, OverrideRequest body, ClaimsPrincipal user,
         OverrideStore store, PoolSettings settings, IGrainFactory grains, [FromKeyedServices(Names.Clock)] TimeProvider time, CancellationToken ct)
     {
         if (!Phone.TryParse(phone, out var p)) return Problems.InvalidPhone();
@@ -53,7 +53,7 @@ public static class OverridesApi
         return TypedResults.Created($"/v1/contacts/{Uri.EscapeDataString(p.E164)}/overrides/{id}", OverrideJson.From(made, time.GetUtcNow()));
     }
 
-    static async Task<Results<Ok<List<OverrideJson>>, ProblemHttpResult>> List(string phone, OverrideStore store,
+    internal static async Task<Results<Ok<List<OverrideJson>>, ProblemHttpResult>> List(string phone, OverrideStore store,
         [FromKeyedServices(Names.Clock)] TimeProvider time, CancellationToken ct)
     {
         if (!Phone.TryParse(phone, out var p)) return Problems.InvalidPhone();
@@ -61,7 +61,7 @@ public static class OverridesApi
         return TypedResults.Ok((await store.ListAsync(p.E164, ct)).Select(o => OverrideJson.From(o, now)).ToList());
     }
 
-    static async Task<Results<Ok<OverrideJson>, ProblemHttpResult>> Revoke(string phone, long id, RevokeOverrideRequest body, ClaimsPrincipal user,
+    internal static async Task<Results<Ok<OverrideJson>, ProblemHttpResult>> Revoke(string phone, long id, RevokeOverrideRequest body, ClaimsPrincipal user,
         OverrideStore store, IGrainFactory grains, [FromKeyedServices(Names.Clock)] TimeProvider time, CancellationToken ct)
     {
         if (!Phone.TryParse(phone, out var p)) return Problems.InvalidPhone();

@@ -60,7 +60,7 @@ public static class MessagesApi
             m.CreatedAt, m.NotBefore, m.Status == "queued" ? m.NextAttemptAt : null, m.ExpiresAt, m.SentAt, m.DeliveredAt, m.ReadAt, timeline, attempts));
     }
 
-    static async Task<Results<Ok<MessageAccepted>, ProblemHttpResult>> Cancel(long id, OutboxStore store, [FromKeyedServices(Names.Clock)] TimeProvider time, CancellationToken ct)
+    internal static async Task<Results<Ok<MessageAccepted>, ProblemHttpResult>> Cancel(long id, OutboxStore store, [FromKeyedServices(Names.Clock)] TimeProvider time, CancellationToken ct)
     {
         var (outcome, status) = await store.CancelAsync(id, time.GetUtcNow(), ct);
         return outcome switch

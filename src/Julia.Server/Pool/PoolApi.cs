@@ -26,7 +26,7 @@ public static class PoolApi
         return g;
     }
 
-    static async Task<Ok<PoolJson>> Get(PoolStore store, PoolSettings settings, IGrainFactory grains, CancellationToken ct)
+    internal static async Task<Ok<PoolJson>> Get(PoolStore store, PoolSettings settings, IGrainFactory grains, CancellationToken ct)
     {
         var config = await settings.GetAsync(ct);
         var counts = await store.CountsAsync(ct);
@@ -37,7 +37,7 @@ public static class PoolApi
 
     static IPoolGrain Pool(IGrainFactory grains) => grains.GetGrain<IPoolGrain>(Names.Pool);
 
-    static async Task<Results<Ok<PoolConfig>, ProblemHttpResult>> PutConfig(PoolConfig body, ClaimsPrincipal user, PoolStore store, IGrainFactory grains,
+    internal static async Task<Results<Ok<PoolConfig>, ProblemHttpResult>> PutConfig(PoolConfig body, ClaimsPrincipal user, PoolStore store, IGrainFactory grains,
         PoolSettings settings, [FromKeyedServices(Names.Clock)] TimeProvider time, CancellationToken ct)
     {
         var config = PoolSettings.Normalise(body);
@@ -56,7 +56,7 @@ public static class PoolApi
 
     // The other nodes hear of a trip or a resume by NOTIFY; this one drops its copy at once, so the
     // caller's next selection here already obeys it.
-    static async Task<Results<Ok<GateState>, ProblemHttpResult>> Pause(ReasonRequest body, ClaimsPrincipal user, PoolStore store, IGrainFactory grains,
+    internal static async Task<Results<Ok<GateState>, ProblemHttpResult>> Pause(ReasonRequest body, ClaimsPrincipal user, PoolStore store, IGrainFactory grains,
         PoolSettings settings, [FromKeyedServices(Names.Clock)] TimeProvider time, CancellationToken ct)
     {
         if (!Problems.IsValidReason(body.Reason)) return Problems.ReasonRequired();
@@ -65,7 +65,7 @@ public static class PoolApi
         return TypedResults.Ok(await store.GateAsync(ct));
     }
 
-    static async Task<Results<Ok<GateState>, ProblemHttpResult>> Resume(ReasonRequest body, ClaimsPrincipal user, PoolStore store, IGrainFactory grains,
+    internal static async Task<Results<Ok<GateState>, ProblemHttpResult>> Resume(ReasonRequest body, ClaimsPrincipal user, PoolStore store, IGrainFactory grains,
         PoolSettings settings, [FromKeyedServices(Names.Clock)] TimeProvider time, CancellationToken ct)
     {
         if (!Problems.IsValidReason(body.Reason)) return Problems.ReasonRequired();

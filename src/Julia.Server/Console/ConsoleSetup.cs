@@ -1,0 +1,105 @@
+using Julia.Server.ConsoleWeb.Pages;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Mvc.ApplicationParts;
+using Orleans.Dashboard;
+
+namespace Julia.Server.ConsoleWeb;
+
+/// <summary>Console settings (section <c>Console</c>).</summary>
+public sealed class ConsoleOptions
+{
+    /// <summary>A session's idle lifetime; each request within it extends it (sliding). Default 8 hours.</summary>
+    public TimeSpan Session { get; set; } = TimeSpan.FromHours(8);
+
+    /// <summary>
+    /// Where the keys that sign session cookies are kept. Nodes behind one address must share it (a shared volume),
+    /// or a cookie from one node is refused by the other. Default: ASP.NET Core's per-user key directory.
+    /// </summary>
+    public string? KeysDirectory { get; set; }
+
+    /// <summary>Host the Orleans Dashboard at <c>/console/cluster</c> (admins only). It profiles every grain call.</summary>
+    public bool Dashboard { get; set; } = true;
+
+    public IEnumerable<string> Validate()
+    {
+        if (Session < TimeSpan.FromMinutes(5) || Session > TimeSpan.FromDays(7)) yield return "Console:Session must be between 5 minutes and 7 days";
+    }
+}
+
+/// <summary>The web console at <c>/console</c>: Razor Pages in pt-BR, its sign-in, and the Orleans Dashboard for admins.</summary>
+public static class ConsoleSetup
+{
+    public const string DashboardPath = "/console/cluster";
+
+    public static void AddJuliaConsole(this WebApplicationBuilder builder)
+    {
+        var options = builder.Configuration.GetSection("Console").Get<ConsoleOptions>() ?? new();
+        var problems = options.Validate().ToList();
+        if (problems.Count > 0) throw new InvalidOperationException("Invalid configuration: " + string.Join("; ", problems));
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton<UserStore>();
+        builder.Services.AddSingleton<ConsoleQueries>();
+        var protection = builder.Services.AddDataProtection().SetApplicationName("julia-grains");
+        if (options.KeysDirectory is { } dir) protection.PersistKeysToFileSystem(new DirectoryInfo(dir));
+        builder.Services.AddConsoleAuth(options);
+        builder.Services.AddRazorPages(o =>
+        {
+            o.RootDirectory = "/Console/Pages";
+            o.Conventions.AuthorizeFolder("/", ConsoleAuth.ViewerPolicy);
+            o.Conventions.AllowAnonymousToPage("/Login");
+            o.Conventions.AuthorizePage("/Settings", ConsoleAuth.AdminPolicy);
+        }).ConfigureApplicationPartManager(parts =>
+        {
+            // MVC finds pages in the entry assembly; a test host or another program that runs this service has a different one.
+            var assembly = typeof(ConsoleSetup).Assembly;
+            if (parts.ApplicationParts.Any(p => p is AssemblyPart a && a.Assembly == assembly)) return;
+            foreach (var part in ApplicationPartFactory.GetApplicationPartFactory(assembly).GetApplicationParts(assembly))
+                parts.ApplicationParts.Add(part);
+        });
+        if (options.Dashboard) builder.UseOrleans(silo => silo.AddDashboard());
+    }
+
+    public static void MapJuliaConsole(this WebApplication app)
+    {
+        if (app.Configuration.GetValue<bool>("Julia:Demo")) app.Lifetime.ApplicationStarted.Register(() => CreateDemoUsers(app));
+        app.MapRazorPages();
+        app.MapGet("/console/console.css", () => Asset("console.css", "text/css; charset=utf-8")).AllowAnonymous().ExcludeFromDescription();
+        app.MapGet("/console/console.js", () => Asset("console.js", "text/javascript; charset=utf-8")).AllowAnonymous().ExcludeFromDescription();
+        if (app.Services.GetRequiredService<ConsoleOptions>().Dashboard)
+            app.MapOrleansDashboard(routePrefix: DashboardPath).RequireAuthorization(ConsoleAuth.AdminPolicy).ExcludeFromDescription();
+    }
+
+    /// <summary>The demo's console logins, with new passwords at each start (printed once, never stored in clear).</summary>
+    static void CreateDemoUsers(WebApplication app)
+    {
+        var users = app.Services.GetRequiredService<UserStore>();
+        var now = DateTimeOffset.UtcNow;
+        var url = (app.Urls.FirstOrDefault() ?? JuliaOptions.DefaultUrl).TrimEnd('/');
+        var logins = new[] { ("operador@demo.local", "Operadora Demo", ConsoleRoles.Operator), ("admin@demo.local", "Admin Demo", ConsoleRoles.Admin),
+                             ("leitura@demo.local", "Leitura Demo", ConsoleRoles.Viewer) }
+            .Select(u => (u.Item1, u.Item3, Password: ConsoleCli.NewPassword(), u.Item2)).ToList();
+        foreach (var u in logins) users.CreateAsync(u.Item1, u.Item4, u.Item2, u.Password, now, CancellationToken.None).GetAwaiter().GetResult();
+        System.Console.WriteLine($"""
+
+              Console: {url}/console  (demo logins, new passwords at each start)
+            {string.Join(Environment.NewLine, logins.Select(u => $"    {u.Item2,-9} {u.Item1,-22} {u.Password}"))}
+
+            """);
+    }
+
+    static readonly Dictionary<string, byte[]> Assets = new();
+
+    static IResult Asset(string name, string type)
+    {
+        byte[] bytes;
+        lock (Assets)
+            if (!Assets.TryGetValue(name, out bytes!))
+            {
+                using var s = typeof(ConsoleSetup).Assembly.GetManifestResourceStream("Julia.Server.Console." + name)!;
+                using var m = new MemoryStream();
+                s.CopyTo(m);
+                Assets[name] = bytes = m.ToArray();
+            }
+        return TypedResults.File(bytes, type);
+    }
+}

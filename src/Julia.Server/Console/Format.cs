@@ -1,0 +1,42 @@
+using System.Globalization;
+
+namespace Julia.Server.ConsoleWeb;
+
+/// <summary>How the console writes times, numbers and phones: pt-BR, São Paulo time.</summary>
+public static class Format
+{
+    public static readonly CultureInfo PtBr = CultureInfo.GetCultureInfo("pt-BR");
+    static readonly TimeZoneInfo SaoPaulo = TimeZoneInfo.FindSystemTimeZoneById("America/Sao_Paulo");
+
+    public static string Time(DateTimeOffset? t) =>
+        t is { } v ? TimeZoneInfo.ConvertTime(v, SaoPaulo).ToString("dd/MM/yyyy HH:mm:ss", PtBr) : "—";
+
+    public static string Short(DateTimeOffset? t) =>
+        t is { } v ? TimeZoneInfo.ConvertTime(v, SaoPaulo).ToString("dd/MM HH:mm", PtBr) : "—";
+
+    public static string Number(long n) => n.ToString("N0", PtBr);
+
+    /// <summary>Admins see the full number; everyone else the masked one.</summary>
+    public static string Phone(string? e164, bool admin) => admin ? e164 ?? "—" : Julia.Domain.Phones.Phone.Mask(e164);
+
+    public static string Status(string status) => status switch
+    {
+        "provisioned" => "provisionado",
+        "pending" => "pendente",
+        "rampup" => "aquecimento",
+        "ready" => "pronto",
+        "active" => "ativo",
+        "degraded" => "degradado",
+        "paused" => "pausado",
+        "retired" => "aposentado",
+        _ => status,
+    };
+
+    public static string Health(string health) => health switch
+    {
+        "saudavel" => "saudável",
+        "atencao" => "atenção",
+        "critico" => "crítico",
+        _ => health,
+    };
+}

@@ -1,0 +1,17 @@
+using Julia.Grains;
+using Julia.Server.Outbox;
+using Julia.Storage.Outbox;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Julia.Server.ConsoleWeb.Pages;
+
+public sealed class QueueModel(ConsoleQueries queries, OutboxStore outbox, [FromKeyedServices(Names.Clock)] TimeProvider time) : ConsolePage
+{
+    public List<QueuedMessage> Messages { get; private set; } = [];
+
+    public async Task OnGetAsync(CancellationToken ct) => Messages = await queries.QueueAsync(200, ct);
+
+    /// <summary>Cancel while queued, as <c>DELETE /v1/messages/{id}</c>.</summary>
+    public async Task<IActionResult> OnPostCancelAsync(long id, CancellationToken ct) =>
+        Report(await MessagesApi.Cancel(id, outbox, time, ct), $"Mensagem {id} cancelada.");
+}
