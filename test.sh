@@ -17,9 +17,21 @@ if [ ! -x /usr/bin/chromium ]; then
 fi
 
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+# Every line the in-process servers log during the whole run, scanned below for full numbers and secrets.
+export JULIA_TEST_LOG=$(mktemp)
+trap 'rm -f "$log" "$JULIA_TEST_LOG"' EXIT
 status=0
 dotnet test Julia.Grains.sln -c Release 2>&1 | tee "$log" || status=$?
+
+# Phones are logged masked (+55 11 ****-4321); the tests' instance tokens, webhook and signing secrets, the
+# simulators' Slack path, Telegram token and provider key never appear.
+leaks=$(grep -En '(^|[^0-9])\+?55[1-9][0-9]9?[0-9]{8}([^0-9]|$)|tok-test-|sec-test-|demo-token-|demo-secret-|agent-signing-secret|simulatedwebhooksecret|SIMULATEDbotTOKEN|salvy-test-key' "$JULIA_TEST_LOG" | head -5 || true)
+lines=$(wc -l < "$JULIA_TEST_LOG")
+if [ -n "$leaks" ]; then
+  echo "The servers' log ($lines lines) shows a full phone number or a secret:"; echo "$leaks"; status=1
+else
+  echo "The servers' log ($lines lines over the whole run) shows no full phone number and no test secret."
+fi
 
 # One closing line over all test assemblies.
 passed=$(grep -Eo 'Passed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')

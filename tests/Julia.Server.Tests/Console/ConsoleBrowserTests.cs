@@ -161,7 +161,7 @@ public class ConsoleBrowserTests(ConsoleFixture f, ITestOutputHelper output) : I
         var page = await f.SignedInAsync(ConsoleFixture.Admin);
         var cluster = await page.GotoAsync("/console/cluster/");
         Assert.Equal(200, cluster!.Status);
-        await page.WaitForTimeoutAsync(2000); // the dashboard draws its first figures
+        await page.WaitForLoadStateAsync(Microsoft.Playwright.LoadState.Load); // the dashboard's scripts, before the screenshot
         await f.ShotAsync(page, "cluster");
     }
 

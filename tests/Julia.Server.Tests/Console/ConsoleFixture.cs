@@ -50,6 +50,9 @@ public sealed partial class ConsoleFixture : IAsyncLifetime
     {
         var context = await Browser.NewContextAsync(new() { BaseURL = Base.ToString(), ViewportSize = new() { Width = width, Height = height }, Locale = "pt-BR" });
         var page = await context.NewPageAsync();
+        // Two busy cores running the whole suite: pages (the dashboard's scripts above all) may take longer than 30 s to load.
+        page.SetDefaultTimeout(90_000);
+        page.SetDefaultNavigationTimeout(90_000);
         await page.GotoAsync("/console/login");
         await page.FillAsync("input[name=Email]", email);
         await page.FillAsync("input[name=Password]", Password);

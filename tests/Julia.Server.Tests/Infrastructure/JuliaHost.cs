@@ -23,7 +23,8 @@ public sealed class JuliaHost : IAsyncDisposable
         var app = await JuliaApp.CreateAsync(args ?? [], b =>
         {
             b.Configuration["urls"] = "http://127.0.0.1:0";
-            b.Configuration["Julia:LogLevel"] = "Warning";
+            // test.sh collects the whole run's log to scan it for numbers and secrets: then everything down to Information.
+            b.Configuration["Julia:LogLevel"] = Environment.GetEnvironmentVariable("JULIA_TEST_LOG") is null ? "Warning" : "Information";
             if (connectionString is not null) b.Configuration["ConnectionStrings:Postgres"] = connectionString;
             foreach (var (k, v) in settings ?? new Dictionary<string, string?>()) b.Configuration[k] = v;
             if (clock is not null) b.Services.AddKeyedSingleton<TimeProvider>(Julia.Grains.Names.Clock, clock);

@@ -27,11 +27,16 @@ public sealed class TestLog : ILogEventSink
     /// <summary>The last 5,000 lines, for tests that assert what the server logged.</summary>
     public IReadOnlyList<string> Recent => [.. _recent];
 
+    /// <summary>Where test.sh collects every server line of the whole run (JULIA_TEST_LOG), to scan it for numbers and secrets.</summary>
+    static readonly string? RunLog = Environment.GetEnvironmentVariable("JULIA_TEST_LOG");
+    static readonly Lock RunLogLock = new();
+
     public void Emit(LogEvent e)
     {
         using var w = new StringWriter();
         Format.Format(e, w);
         var line = w.ToString().TrimEnd();
+        if (RunLog is not null) lock (RunLogLock) File.AppendAllText(RunLog, line + "\n");
         _pending.Enqueue(line);
         _recent.Enqueue(line);
         while (_pending.Count > 2000) _pending.TryDequeue(out _);
