@@ -19,7 +19,7 @@ namespace Julia.Grains.Conversations;
 /// </summary>
 [PreferLocalPlacement]
 public sealed class ConversationGrain(Selector selector, ConversationStore conversations, ContactStore contacts, InboundStore inbound, OverrideStore overrides,
-                                      Julia.Storage.Pool.ManagerStore manager, [FromKeyedServices(Names.Clock)] TimeProvider time) : Grain, IConversationGrain
+                                      [FromKeyedServices(Names.Clock)] TimeProvider time) : Grain, IConversationGrain
 {
     static readonly TimeSpan CapWindow = TimeSpan.FromDays(ContactLimits.MaxDays);
     ContactState? _state;
@@ -63,7 +63,7 @@ public sealed class ConversationGrain(Selector selector, ConversationStore conve
     public Task<bool> MigrateAsync(long from, long to, DateTimeOffset now) => Changing(async () =>
     {
         if (_state is { OptedOutAt: not null }) return false;
-        if (!await manager.MigrateAsync(Contact.E164, from, to, now, CancellationToken.None)) return false;
+        if (!await conversations.MigrateAsync(Contact.E164, from, to, now, CancellationToken.None)) return false;
         if (_state is { } s) _state = s with { ChipId = to };
         return true;
     });

@@ -55,7 +55,7 @@ public sealed class ProvisioningWorker(ProvisionStore requests, ChipStore chips,
                 phoneText = parsed.E164;
                 masked = parsed.Masked;
                 if (!await requests.BoughtAsync(claim, bought.Id, phoneText, masked, ct)) { Lost(claim); return; }
-                log.LogInformation("Provisioning request {Request}: bought {Phone}", claim.Id, masked);
+                log.LogInformation("Provisioning request {Request}: bought {MaskedPhone}", claim.Id, masked);
             }
             var phone = Phone.Parse(phoneText);
 
@@ -78,7 +78,7 @@ public sealed class ProvisioningWorker(ProvisionStore requests, ChipStore chips,
             if (outcome == TransitionOutcome.NotFound) throw new ProviderException($"chip {chipId} disappeared", permanent: true);
             // Conflict: an earlier attempt moved it already (or an operator paused it): either way this request's work is done.
             if (await requests.DoneAsync(claim, chipId, masked ?? "", now, ct))
-                log.LogInformation("Provisioning request {Request} done: chip {Chip} ({Phone}) waits for its QR pairing", claim.Id, chipId, masked);
+                log.LogInformation("Provisioning request {Request} done: chip {Chip} ({MaskedPhone}) waits for its QR pairing", claim.Id, chipId, masked);
             else Lost(claim);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)

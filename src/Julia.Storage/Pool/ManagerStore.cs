@@ -129,16 +129,4 @@ public sealed class ManagerStore(NpgsqlDataSource db)
         await OperationStore.AddAsync(c, null, new NewOperation("pool-manager", "conversations_migrated", fromChip, Reason: reason,
             Details: new { moved = to.Values.Sum(), to = to.ToDictionary(kv => kv.Key.ToString(), kv => kv.Value) }), now, ct);
     }
-
-    /// <summary>A conversation's chip moves (guarded on the chip it was on, never for a contact who opted out); the announcement becomes owed.</summary>
-    public async Task<bool> MigrateAsync(string contact, long from, long to, DateTimeOffset now, CancellationToken ct)
-    {
-        await using var c = await db.OpenConnectionAsync(ct);
-        await using var cmd = c.Cmd("""
-            UPDATE conversations v SET chip_id = @to, migrated_from = @from, migrated_at = @now, announcement_pending = true, updated_at = @now
-            WHERE v.contact = @contact AND v.chip_id = @from
-              AND NOT EXISTS (SELECT 1 FROM contacts k WHERE k.phone = v.contact AND k.opted_out_at IS NOT NULL)
-            """).P("contact", contact).P("from", from).P("to", to).P("now", now);
-        return await cmd.ExecuteNonQueryAsync(ct) == 1;
-    }
 }

@@ -78,7 +78,9 @@ public class LoggingTests(SendingFixture f, ITestOutputHelper output) : IClassFi
         using var http = f.Host.Http();
         await http.PostAsync("webhooks/evolution", new StringContent("{\"event\":\"messages.upsert\",\"instance\":\"" + chip.Instance + "\",\"apikey\":\"" + chip.Token + "\",\"data\":{}}",
             System.Text.Encoding.UTF8, "application/json"));
-        await Task.Delay(300);
+        // Whatever the inbox worker logs while applying what was stored is part of the scan: wait for it to finish.
+        await Eventually.True(async () => await f.Scalar<long>("SELECT count(*) FROM inbox WHERE status IN ('pending', 'processing')") == 0,
+            what: "the inbox to apply every stored event");
 
         var log = string.Join("\n", f.Host.Log.Recent);
         Assert.NotEmpty(f.Host.Log.Recent);

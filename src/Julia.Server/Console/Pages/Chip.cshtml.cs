@@ -1,3 +1,4 @@
+using Julia.Storage.Console;
 using Julia.Domain.Pool;
 using Julia.Domain.Trust;
 using Julia.Grains;

@@ -1,3 +1,4 @@
+using Julia.Storage.Console;
 using Julia.Domain.Phones;
 using Julia.Server.Contacts;
 using Julia.Server.Http;

@@ -1,3 +1,4 @@
+using Julia.Storage.Console;
 using Julia.Grains;
 using Julia.Server.Outbox;
 using Julia.Storage.Outbox;

@@ -1,6 +1,6 @@
 using Npgsql;
 
-namespace Julia.Server.ConsoleWeb;
+namespace Julia.Storage.Console;
 
 public sealed record ChipAttempt(long MessageId, DateTimeOffset StartedAt, DateTimeOffset FinishedAt, string Outcome, string? Detail);
 
@@ -19,7 +19,7 @@ public sealed class ConsoleQueries(NpgsqlDataSource db)
 {
     // One pass per table over the last 24 h, grouped by hour; hours with nothing are filled in C#.
     const string ActivitySql = """
-        SELECT 'sent' AS what, date_trunc('hour', sent_at) AS h, count(*)::int FROM messages WHERE sent_at >= @since GROUP BY 2
+        SELECT 'sent' AS what, date_trunc('hour', sent_at) AS h, count(*)::int AS n FROM messages WHERE sent_at >= @since GROUP BY 2
         UNION ALL
         SELECT 'delivered', date_trunc('hour', delivered_at), count(*)::int FROM messages WHERE delivered_at >= @since GROUP BY 2
         UNION ALL
@@ -35,14 +35,9 @@ public sealed class ConsoleQueries(NpgsqlDataSource db)
         if (_activity is { } cached && now - cached.At < TimeSpan.FromMinutes(1) && now >= cached.At) return cached.Rows;
         var last = new DateTimeOffset(now.UtcDateTime.Date.AddHours(now.UtcDateTime.Hour), TimeSpan.Zero);
         var first = last.AddHours(-23);
-        var counts = new Dictionary<(string, DateTimeOffset), int>();
-        await using (var cmd = db.CreateCommand(ActivitySql))
-        {
-            cmd.Parameters.AddWithValue("since", first);
-            await using var r = await cmd.ExecuteReaderAsync(ct);
-            while (await r.ReadAsync(ct))
-                counts[(r.GetString(0), new DateTimeOffset(r.GetDateTime(1), TimeSpan.Zero))] = r.GetInt32(2);
-        }
+        await using var cmd = db.CreateCommand(ActivitySql).P("since", first);
+        var counts = (await cmd.ListAsync(r => (r.Get<string>("what"), r.Get<DateTimeOffset>("h"), r.Get<int>("n")), ct))
+            .ToDictionary(x => (x.Item1, x.Item2), x => x.Item3);
         var rows = Enumerable.Range(0, 24).Select(i => first.AddHours(i)).Select(h => new HourlyActivity(h,
             counts.GetValueOrDefault(("sent", h)), counts.GetValueOrDefault(("delivered", h)),
             counts.GetValueOrDefault(("replies", h)), counts.GetValueOrDefault(("opt_outs", h)))).ToList();
@@ -58,35 +53,24 @@ public sealed class ConsoleQueries(NpgsqlDataSource db)
 
     public async Task<List<ChipAttempt>> ChipAttemptsAsync(long chipId, int limit, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand(ChipAttemptsSql);
-        cmd.Parameters.AddWithValue("chip", chipId);
-        cmd.Parameters.AddWithValue("limit", limit);
-        await using var r = await cmd.ExecuteReaderAsync(ct);
-        var list = new List<ChipAttempt>();
-        while (await r.ReadAsync(ct))
-            list.Add(new(r.GetInt64(0), Utc(r.GetDateTime(1)), Utc(r.GetDateTime(2)), r.GetString(3), r.IsDBNull(4) ? null : r.GetString(4)));
-        return list;
+        await using var cmd = db.CreateCommand(ChipAttemptsSql).P("chip", chipId).P("limit", limit);
+        return await cmd.ListAsync(r => new ChipAttempt(r.Get<long>("message_id"), r.Get<DateTimeOffset>("started_at"), r.Get<DateTimeOffset>("finished_at"),
+            r.Get<string>("outcome"), r.OptString("detail")), ct);
     }
-
-    static DateTimeOffset Utc(DateTime t) => new(DateTime.SpecifyKind(t, DateTimeKind.Utc));
 
     // Waiting messages, the next due first, on the partial index of queued rows; the latest timeline entry says why and until when.
     const string QueueSql = """
         SELECT m.id, m.contact, m.kind, m.attempts, m.next_attempt_at, m.expires_at, m.created_at, m.last_error,
-               (SELECT e.detail FROM message_events e WHERE e.message_id = m.id ORDER BY e.id DESC LIMIT 1)
+               (SELECT e.detail FROM message_events e WHERE e.message_id = m.id ORDER BY e.id DESC LIMIT 1) AS waiting
         FROM messages m WHERE m.status = 'queued' ORDER BY m.next_attempt_at LIMIT @limit
         """;
 
     public async Task<List<QueuedMessage>> QueueAsync(int limit, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand(QueueSql);
-        cmd.Parameters.AddWithValue("limit", limit);
-        await using var r = await cmd.ExecuteReaderAsync(ct);
-        var list = new List<QueuedMessage>();
-        while (await r.ReadAsync(ct))
-            list.Add(new(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetInt32(3), Utc(r.GetDateTime(4)), Utc(r.GetDateTime(5)),
-                Utc(r.GetDateTime(6)), r.IsDBNull(7) ? null : r.GetString(7), r.IsDBNull(8) ? null : r.GetString(8)));
-        return list;
+        await using var cmd = db.CreateCommand(QueueSql).P("limit", limit);
+        return await cmd.ListAsync(r => new QueuedMessage(r.Get<long>("id"), r.Get<string>("contact"), r.Get<string>("kind"), r.Get<int>("attempts"),
+            r.Get<DateTimeOffset>("next_attempt_at"), r.Get<DateTimeOffset>("expires_at"), r.Get<DateTimeOffset>("created_at"), r.OptString("last_error"),
+            r.OptString("waiting")), ct);
     }
 
     // A contact's latest messages both ways, newest first (messages_contact_created and inbound_contact_at).
@@ -101,14 +85,8 @@ public sealed class ConsoleQueries(NpgsqlDataSource db)
 
     public async Task<List<ContactMessage>> ContactMessagesAsync(string contact, int limit, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand(ContactMessagesSql);
-        cmd.Parameters.AddWithValue("contact", contact);
-        cmd.Parameters.AddWithValue("limit", limit);
-        await using var r = await cmd.ExecuteReaderAsync(ct);
-        var list = new List<ContactMessage>();
-        while (await r.ReadAsync(ct))
-            list.Add(new(r.GetInt64(0), Utc(r.GetDateTime(1)), r.GetBoolean(2), r.GetString(3), r.GetString(4),
-                r.IsDBNull(5) ? null : r.GetInt64(5), r.IsDBNull(6) ? null : r.GetString(6)));
-        return list;
+        await using var cmd = db.CreateCommand(ContactMessagesSql).P("contact", contact).P("limit", limit);
+        return await cmd.ListAsync(r => new ContactMessage(r.Get<long>("id"), r.Get<DateTimeOffset>("at"), r.Get<bool>("inbound"), r.Get<string>("kind"),
+            r.Get<string>("status"), r.Opt<long>("chip_id"), r.OptString("text")), ct);
     }
 }
