@@ -1,6 +1,6 @@
 using System.Net;
-using System.Net.Sockets;
 using Julia.Grains;
+using Julia.Storage.Local;
 using Npgsql;
 using Orleans.Configuration;
 using Orleans.Storage;
@@ -17,8 +17,8 @@ public static class OrleansHosting
     public static WebApplicationBuilder AddJuliaCluster(this WebApplicationBuilder builder, NpgsqlDataSource db, ClusterSettings settings, string nodeId)
     {
         var address = IPAddress.Parse(settings.AdvertisedAddress);
-        int siloPort = settings.SiloPort == 0 ? FreePort(address) : settings.SiloPort;
-        int gatewayPort = settings.GatewayPort == 0 ? FreePort(address, except: siloPort) : settings.GatewayPort;
+        int siloPort = settings.SiloPort == 0 ? LocalPorts.Next(address) : settings.SiloPort;
+        int gatewayPort = settings.GatewayPort == 0 ? LocalPorts.Next(address) : settings.GatewayPort;
         builder.UseOrleans(silo =>
         {
             silo.Configure<ClusterOptions>(o => { o.ClusterId = settings.ClusterId; o.ServiceId = settings.ServiceId; });
@@ -53,18 +53,5 @@ public static class OrleansHosting
         });
         builder.Services.AddHostedService<ClusterStartup>();
         return builder;
-    }
-
-    /// <summary>A port nobody listens on right now (the embedded default runs anywhere without configuration).</summary>
-    static int FreePort(IPAddress address, int except = 0)
-    {
-        while (true)
-        {
-            var listener = new TcpListener(address, 0);
-            listener.Start();
-            int port = ((IPEndPoint)listener.LocalEndpoint).Port;
-            listener.Stop();
-            if (port != except) return port;
-        }
     }
 }

@@ -7,7 +7,8 @@ namespace Julia.Server.Observability;
 
 /// <summary>
 /// The OpenAPI document at <c>/openapi/v1.json</c>, completed by one document transformer so the endpoint files
-/// stay as they are: a summary for every operation, the bearer scheme (and which operations need it), and every
+/// stay as they are: a summary and a body example for every operation (<see cref="ApiDescriptions"/>), the bearer
+/// scheme (and which operations need it), and every
 /// error each operation may answer as problem+json with its stable <c>code</c>s (the codes listed per feature in
 /// <see cref="ApiErrors"/>, plus those every endpoint shares). Browsable at <c>/docs</c> (Scalar).
 /// </summary>
@@ -60,7 +61,17 @@ public static class ApiDocs
             foreach (var (method, op) in item.Operations)
             {
                 var verb = method.Method.ToUpperInvariant();
-                op.Summary ??= ApiErrors.Summary(verb, path);
+                var described = ApiDescriptions.For(verb, path);
+                op.Summary ??= described?.Summary;
+                if (described is not null && ApiDescriptions.Example(described) is { } example)
+                {
+                    // Webhooks read their body themselves, so the document has none for them until now.
+                    op.RequestBody ??= new OpenApiRequestBody { Required = true, Content = new Dictionary<string, OpenApiMediaType>() };
+                    var content = op.RequestBody.Content!;
+                    if (!content.TryGetValue("application/json", out var media))
+                        content["application/json"] = media = new OpenApiMediaType { Schema = new OpenApiSchema { Type = JsonSchemaType.Object } };
+                    media.Example = example;
+                }
                 if (!path.StartsWith("/v1", StringComparison.Ordinal)) continue;
                 op.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(Bearer, doc)] = [] }];
                 op.Responses ??= new OpenApiResponses();

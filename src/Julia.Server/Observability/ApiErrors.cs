@@ -57,18 +57,4 @@ public static class ApiErrors
         foreach (var (status, codes) in Shared) Add(status, codes);
         return all.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<string>)kv.Value);
     }
-
-    /// <summary>A plain summary for an operation that has none: the verb and the resource, in words.</summary>
-    public static string Summary(string verb, string path)
-    {
-        var parts = path.Trim('/').Split('/').Where(p => p != "v1").ToList();
-        var action = verb switch { "GET" => "Read", "POST" => "Create or act on", "PUT" => "Set", "DELETE" => "Cancel or delete", _ => verb };
-        // A trailing verb segment is an action (POST /v1/chips/{id}/pause: "Pause chip").
-        if (verb == "POST" && parts.Count >= 2 && !parts[^1].StartsWith('{') && parts[^2].StartsWith('{'))
-            return $"{char.ToUpperInvariant(parts[^1][0])}{parts[^1][1..].Replace('-', ' ')} {Singular(parts[^3])}";
-        var resource = string.Join(" ", parts.Select(p => p.StartsWith('{') ? "by " + p.Trim('{', '}') : p.Replace('-', ' ')));
-        return $"{action} {resource}";
-    }
-
-    static string Singular(string s) => s.EndsWith("es") && s is "statuses" ? s[..^2] : s.EndsWith('s') ? s[..^1] : s;
 }

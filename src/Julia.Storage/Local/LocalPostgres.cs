@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
@@ -93,7 +91,7 @@ public sealed class LocalPostgres : IAsyncDisposable
             await RunAsync("pg_ctl", ["stop", "-D", dir, "-m", "fast", "-w"], ct);
         }
 
-        Port = FreePort();
+        Port = LocalPorts.Next();
         var conf = $"""
             port = {Port}
             listen_addresses = '127.0.0.1'
@@ -157,13 +155,6 @@ public sealed class LocalPostgres : IAsyncDisposable
     public ValueTask DisposeAsync() => new(StopAsync());
 
     static bool IsRoot => Environment.IsPrivilegedProcess;
-
-    static int FreePort()
-    {
-        using var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        return ((IPEndPoint)l.LocalEndpoint).Port;
-    }
 
     static async Task ChownAsync(string path, CancellationToken ct)
     {

@@ -57,7 +57,14 @@ public sealed partial class ConsoleFixture : IAsyncLifetime
         await page.FillAsync("input[name=Email]", email);
         await page.FillAsync("input[name=Password]", Password);
         await page.ClickAsync("button[type=submit]");
-        await page.WaitForURLAsync(u => new Uri(u).AbsolutePath == "/console");
+        try
+        {
+            await page.WaitForURLAsync(u => new Uri(u).AbsolutePath == "/console", new() { WaitUntil = WaitUntilState.DOMContentLoaded });
+        }
+        catch (TimeoutException e)
+        {
+            throw new InvalidOperationException($"signing in as {email} ended on {page.Url}: {await page.Locator("body").InnerTextAsync()}", e);
+        }
         return page;
     }
 

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
+using Julia.Storage.Local;
 
 namespace Julia.Server.Tests.Infrastructure;
 
@@ -21,7 +21,7 @@ public sealed class ServerProcess : IDisposable
 
     public static ServerProcess Start(IDictionary<string, string> settings)
     {
-        var port = FreePort();
+        var port = LocalPorts.Next();
         var dll = Path.Combine(AppContext.BaseDirectory, "Julia.Server.dll");
         var psi = new ProcessStartInfo("dotnet", [dll]) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         psi.Environment["urls"] = $"http://127.0.0.1:{port}";
@@ -52,13 +52,6 @@ public sealed class ServerProcess : IDisposable
     {
         if (!_process.HasExited) _process.Kill(entireProcessTree: true);
         _process.WaitForExit(10_000);
-    }
-
-    static int FreePort()
-    {
-        using var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        return ((IPEndPoint)l.LocalEndpoint).Port;
     }
 
     public void Dispose()

@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Julia.Server.Observability;
+using Microsoft.OpenApi;
 using Julia.Server.Tests.Infrastructure;
 using Xunit.Abstractions;
 
@@ -9,7 +11,7 @@ public class OpenApiTests(ServiceFixture f, ITestOutputHelper output) : IClassFi
     readonly bool _logged = f.Attach(output);
 
     [Fact]
-    public async Task Every_v1_operation_lists_its_problem_codes_and_the_bearer_scheme_is_declared()
+    public async Task Every_operation_has_a_summary_and_body_example_and_every_v1_one_its_problem_codes_and_the_bearer_scheme()
     {
         var doc = JsonDocument.Parse(await f.Host.Http().GetStringAsync("openapi/v1.json")).RootElement;
         Assert.StartsWith("3.", doc.GetProperty("openapi").GetString());
@@ -22,6 +24,19 @@ public class OpenApiTests(ServiceFixture f, ITestOutputHelper output) : IClassFi
             foreach (var op in path.Value.EnumerateObject().Where(o => o.Name is "get" or "post" or "put" or "delete" or "patch"))
             {
                 Assert.False(string.IsNullOrWhiteSpace(op.Value.GetProperty("summary").GetString()), $"{op.Name} {path.Name} has no summary");
+                Assert.True(ApiDescriptions.For(op.Name.ToUpperInvariant(), path.Name) is not null, $"{op.Name} {path.Name} is not in ApiDescriptions");
+                if (op.Value.TryGetProperty("requestBody", out var body))
+                {
+                    var media = body.GetProperty("content").GetProperty("application/json");
+                    Assert.True(media.TryGetProperty("example", out var example), $"{op.Name} {path.Name} has a body but no example");
+                    // An example names only fields the body has (a renamed field would leave the example behind).
+                    if (media.GetProperty("schema").TryGetProperty("$ref", out var reference))
+                    {
+                        var schema = doc.GetProperty("components").GetProperty("schemas").GetProperty(reference.GetString()!.Split('/')[^1]);
+                        foreach (var field in example.EnumerateObject())
+                            Assert.True(schema.GetProperty("properties").TryGetProperty(field.Name, out _), $"{op.Name} {path.Name}: the example's {field.Name} is not a field");
+                    }
+                }
                 if (!path.Name.StartsWith("/v1")) continue;
                 operations++;
                 var problems = op.Value.GetProperty("responses").EnumerateObject()
@@ -42,6 +57,19 @@ public class OpenApiTests(ServiceFixture f, ITestOutputHelper output) : IClassFi
         var select = doc.GetProperty("paths").GetProperty("/v1/selections").GetProperty("post").GetProperty("responses");
         Assert.Contains("no_eligible_chip", select.GetProperty("409").ToString());
         Assert.Contains("contact_opted_out", select.GetProperty("422").ToString());
+    }
+
+    [Fact]
+    public async Task The_document_reads_back_without_errors_under_the_OpenAPI_rules()
+    {
+        var json = await f.Host.Http().GetStringAsync("openapi/v1.json");
+        var read = OpenApiDocument.Parse(json, "json");
+        Assert.Empty(read.Diagnostic?.Errors ?? []);
+        var doc = read.Document!;
+        Assert.Empty(doc.Validate(ValidationRuleSet.GetDefaultRuleSet()) ?? []);
+        // The examples are the API's own shapes: a selection's example names a contact and a kind.
+        var select = doc.Paths["/v1/selections"].Operations![HttpMethod.Post].RequestBody!.Content!["application/json"].Example!;
+        Assert.Equal("prospecting", select["kind"]!.GetValue<string>());
     }
 
     [Fact]
