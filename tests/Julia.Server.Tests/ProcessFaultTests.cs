@@ -87,7 +87,8 @@ public class ProcessFaultTests(ITestOutputHelper output)
         var byText = sim.Sent.GroupBy(s => s.Text.Split("\n\n")[^1]).ToDictionary(g => g.Key, g => g.Count());
         var duplicates = byText.Values.Sum(n => n - 1);
         output.WriteLine($"{Messages} messages in {elapsed.TotalSeconds:F1} s; statuses: {statuses}; in flight at kill: {inFlightAtKill}, at PostgreSQL stop: {inFlightAtStop}; duplicates: {duplicates}; node-b declared dead after {declaredDead.TotalSeconds:F1} s");
-        Assert.True(declaredDead < TimeSpan.FromSeconds(10), $"node-b declared dead only after {declaredDead.TotalSeconds:F1} s");
+        // 3–4 s on an idle machine; under load the adaptive probe timeout may stretch it to ~12 s (OrleansHosting).
+        Assert.True(declaredDead < TimeSpan.FromSeconds(15), $"node-b declared dead only after {declaredDead.TotalSeconds:F1} s");
 
         Assert.Equal((long)Messages, await Sql.Scalar<long>(db, "SELECT count(*) FROM messages WHERE status = 'sent'"));
         Assert.Equal(Messages, byText.Count); // every message reached the gateway

@@ -6,10 +6,14 @@ using Xunit.Abstractions;
 namespace Julia.Server.Tests.Console;
 
 /// <summary>The console as a person uses it, in a real browser, against a real service; each action checked through the API.</summary>
-public class ConsoleBrowserTests(ConsoleFixture f, ITestOutputHelper output) : IClassFixture<ConsoleFixture>
+public class ConsoleBrowserTests(ConsoleFixture f, ITestOutputHelper output) : IClassFixture<ConsoleFixture>, IAsyncLifetime
 {
     readonly bool _logged = f.Service.Attach(output);
     ServiceFixture S => f.Service;
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => f.CloseContextsAsync();
 
     [Fact]
     public async Task Sign_in_shows_the_pool_with_the_same_counts_as_the_API()
@@ -188,8 +192,7 @@ public class ConsoleBrowserTests(ConsoleFixture f, ITestOutputHelper output) : I
     [Fact]
     public async Task Five_wrong_passwords_lock_the_account_for_fifteen_minutes()
     {
-        var context = await f.Browser.NewContextAsync(new() { BaseURL = f.Base.ToString() });
-        var page = await context.NewPageAsync();
+        var page = await f.NewPageAsync();
         async Task<string> TryAsync(string password)
         {
             await page.GotoAsync("/console/login");

@@ -45,14 +45,35 @@ public sealed partial class ConsoleFixture : IAsyncLifetime
         await Service.DisposeAsync();
     }
 
-    /// <summary>A fresh browser (its own cookies) signed in as <paramref name="email"/>, on the pool page.</summary>
-    public async Task<IPage> SignedInAsync(string email, int width = 1280, int height = 900)
+    readonly List<IBrowserContext> _contexts = [];
+
+    /// <summary>A browser context of its own (its own cookies), closed by <see cref="CloseContextsAsync"/> after the test.</summary>
+    public async Task<IPage> NewPageAsync(int width = 1280, int height = 900)
     {
         var context = await Browser.NewContextAsync(new() { BaseURL = Base.ToString(), ViewportSize = new() { Width = width, Height = height }, Locale = "pt-BR" });
+        lock (_contexts) _contexts.Add(context);
         var page = await context.NewPageAsync();
         // Two busy cores running the whole suite: pages (the dashboard's scripts above all) may take longer than 30 s to load.
         page.SetDefaultTimeout(90_000);
         page.SetDefaultNavigationTimeout(90_000);
+        return page;
+    }
+
+    /// <summary>
+    /// Closes the test's pages: an open page keeps polling (the console's live refresh every 10 s, the dashboard's
+    /// every second) and would load the service, and the two cores, for the rest of the run.
+    /// </summary>
+    public async Task CloseContextsAsync()
+    {
+        IBrowserContext[] open;
+        lock (_contexts) { open = [.. _contexts]; _contexts.Clear(); }
+        foreach (var context in open) await context.CloseAsync();
+    }
+
+    /// <summary>A fresh browser (its own cookies) signed in as <paramref name="email"/>, on the pool page.</summary>
+    public async Task<IPage> SignedInAsync(string email, int width = 1280, int height = 900)
+    {
+        var page = await NewPageAsync(width, height);
         await page.GotoAsync("/console/login");
         await page.FillAsync("input[name=Email]", email);
         await page.FillAsync("input[name=Password]", Password);
