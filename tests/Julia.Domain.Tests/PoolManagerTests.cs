@@ -136,8 +136,10 @@ public class PoolManagerTests
     public void A_ramp_up_chip_says_what_it_still_needs()
     {
         Assert.Equal(["day 7 (now day 5)", "delivery 95% in this stage (now 90%)"],
-            RampUp.Needs(RampStage.R2, 5, new StageStats(0.9, 0.0, false), 70));
-        Assert.Equal(["trust 85 (now 80)"], RampUp.Needs(RampStage.Operating, 22, new StageStats(1, 0, false), 80));
+            RampUp.Needs(RampStage.R2, 5, new StageStats(0.9, 0.0, false), 70).Select(n => n.ToString()));
+        Assert.Equal(["trust 85 (now 80)"], RampUp.Needs(RampStage.Operating, 22, new StageStats(1, 0, false), 80).Select(n => n.ToString()));
+        Assert.Equal(["blocks and opt-outs at most 1% (now 2.5%)", "no spam or restriction signal (one sends it back to R1)"],
+            RampUp.Needs(RampStage.R1, 3, new StageStats(0.99, 0.025, true), 40).Select(n => n.ToString()));
         Assert.Empty(RampUp.Needs(RampStage.R3, 14, new StageStats(0.99, 0.005, false), 70));
     }
 }

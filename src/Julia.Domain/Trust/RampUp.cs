@@ -67,23 +67,39 @@ public static class RampUp
     /// What a ramp-up chip still needs to advance (empty when its next evaluation would advance it), for
     /// operators: the day its stage may be left, and the stage's delivery and block rates.
     /// </summary>
-    public static IReadOnlyList<string> Needs(RampStage stage, int daysSinceStart, StageStats stats, int trust)
+    public static IReadOnlyList<RampNeed> Needs(RampStage stage, int daysSinceStart, StageStats stats, int trust)
     {
-        var needs = new List<string>();
+        var needs = new List<RampNeed>();
         if (stage == RampStage.Operating)
         {
-            if (daysSinceStart < 21) needs.Add($"day 21 (now day {daysSinceStart})");
-            if (trust < 85) needs.Add($"trust 85 (now {trust})");
+            if (daysSinceStart < 21) needs.Add(new(RampNeed.Day, 21, daysSinceStart));
+            if (trust < 85) needs.Add(new(RampNeed.Trust, 85, trust));
             return needs;
         }
-        if (daysSinceStart < LeaveDay(stage)) needs.Add($"day {LeaveDay(stage)} (now day {daysSinceStart})");
-        if (stats.DeliveryRate < 0.95) needs.Add($"delivery 95% in this stage (now {stats.DeliveryRate * 100:0}%)");
-        if (stats.BlockOptOutRate > 0.01) needs.Add($"blocks and opt-outs at most 1% (now {stats.BlockOptOutRate * 100:0.0}%)");
-        if (stats.SpamSignal) needs.Add("no spam or restriction signal (one sends it back to R1)");
+        if (daysSinceStart < LeaveDay(stage)) needs.Add(new(RampNeed.Day, LeaveDay(stage), daysSinceStart));
+        if (stats.DeliveryRate < 0.95) needs.Add(new(RampNeed.Delivery, 0.95, stats.DeliveryRate));
+        if (stats.BlockOptOutRate > 0.01) needs.Add(new(RampNeed.Blocks, 0.01, stats.BlockOptOutRate));
+        if (stats.SpamSignal) needs.Add(new(RampNeed.NoSpam, 0, 1));
         return needs;
     }
 
     /// <summary>Ramp-up is complete (chip may become ready) after day 21 with trust ≥ 85.</summary>
     public static bool IsComplete(RampStage stage, int daysSinceStart, int trust) =>
         stage == RampStage.Operating && daysSinceStart >= 21 && trust >= 85;
+}
+
+/// <summary>One thing a ramp-up chip still lacks: which (<see cref="Code"/>), the value it needs and the value it has.</summary>
+public sealed record RampNeed(string Code, double Target, double Now)
+{
+    public const string Day = "day", Trust = "trust", Delivery = "delivery", Blocks = "blocks", NoSpam = "no_spam";
+
+    /// <summary>In English, as the API shows it: "day 7 (now day 4)".</summary>
+    public override string ToString() => Code switch
+    {
+        Day => $"day {Target:0} (now day {Now:0})",
+        Trust => $"trust {Target:0} (now {Now:0})",
+        Delivery => $"delivery {Target * 100:0}% in this stage (now {Now * 100:0}%)",
+        Blocks => $"blocks and opt-outs at most {Target * 100:0}% (now {Now * 100:0.0}%)",
+        _ => "no spam or restriction signal (one sends it back to R1)",
+    };
 }

@@ -26,7 +26,7 @@ public sealed record ChipJson(
     public static RampupJson Progress(Julia.Storage.Pool.RampupChip r, DateTimeOffset now)
     {
         int day = PoolManager.Days(r.StartedAt, now);
-        return new RampupJson(StageName(r.Stage), day, r.StageAt, r.Sent, r.Delivered, r.Blocks, r.Spam, RampUp.Needs(r.Stage, day, r.Stats, r.Trust));
+        return new RampupJson(StageName(r.Stage), day, r.StageAt, r.Sent, r.Delivered, r.Blocks, r.Spam, [.. RampUp.Needs(r.Stage, day, r.Stats, r.Trust).Select(n => n.ToString())]);
     }
 
     public static string StageName(RampStage s) => s == RampStage.Operating ? "operating" : s.ToString().ToLowerInvariant();

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Julia.Domain.Trust;
 
 namespace Julia.Server.ConsoleWeb;
 
@@ -38,5 +39,26 @@ public static class Format
         "atencao" => "atenção",
         "critico" => "crítico",
         _ => health,
+    };
+
+    /// <summary>What a ramp-up chip still needs, in Portuguese.</summary>
+    public static string Need(RampNeed need) => need.Code switch
+    {
+        RampNeed.Day => $"chegar ao dia {need.Target:0} (está no dia {need.Now:0})",
+        RampNeed.Trust => $"confiança {need.Target:0} (está em {need.Now:0})",
+        RampNeed.Delivery => $"entrega de {need.Target * 100:0}% neste estágio (está em {Percent(need.Now)})",
+        RampNeed.Blocks => $"bloqueios e descadastros até {need.Target * 100:0}% (está em {Percent(need.Now)})",
+        _ => "nenhum sinal de spam ou restrição (um sinal volta o chip ao R1)",
+    };
+
+    static string Percent(double rate) => (rate * 100).ToString("0.#", PtBr) + "%";
+
+    /// <summary>A breaker's state, in Portuguese.</summary>
+    public static string Breaker(string state) => state switch
+    {
+        "closed" => "fechado (enviando)",
+        "open" => "aberto (sem envios)",
+        "half_open" => "meio-aberto (testando)",
+        _ => state,
     };
 }

@@ -219,7 +219,15 @@ public class ConsoleBrowserTests(ConsoleFixture f, ITestOutputHelper output) : I
         var rampup = await S.ChipAsync("rampup", trust: 50, stage: 2);
         await S.Exec("UPDATE chips SET rampup_started_at = @at WHERE id = @id", ("at", S.Clock.GetUtcNow().AddDays(-4)), ("id", rampup));
         var phone = await S.ContactAsync();
+        // A day of sends, most delivered, so the pool page's charts have something to draw in the screenshots.
+        await S.Exec("""
+            INSERT INTO messages (idempotency_key, contact, kind, text, status, chip_id, next_attempt_at, expires_at, created_at, updated_at, sent_at, delivered_at)
+            SELECT 'chart-' || gen_random_uuid(), @phone, 'followup', 'gráfico', 'sent', @chip, t, t + interval '1 day', t, t, t, CASE WHEN i % 5 <> 0 THEN t + interval '2 minutes' END
+            FROM generate_series(1, 120) AS i, LATERAL (SELECT @now - (i % 22) * interval '1 hour' - (i % 7) * interval '5 minutes' AS t) x
+            """, ("phone", phone), ("chip", chip), ("now", S.Clock.GetUtcNow()));
+        S.Clock.Advance(TimeSpan.FromMinutes(2)); // past the pool page's one-minute cache of the 24 h figures
         var page = await f.SignedInAsync(ConsoleFixture.Admin);
+        Assert.Equal("120", await page.Locator("figure.chart:has(svg[aria-label='Envios (24 h)']) figcaption strong").InnerTextAsync());
         var pages = new (string Name, string Path)[]
         {
             ("admin-pool", "/console"), ("chips", "/console/chips"), ("chips-active", "/console/chips?status=active&sort=trust&desc=true"),
@@ -237,7 +245,7 @@ public class ConsoleBrowserTests(ConsoleFixture f, ITestOutputHelper output) : I
             await f.ShotAsync(page, name);
         }
         await page.GotoAsync($"/console/chips/{rampup}");
-        Assert.Contains("day 7", await page.Locator("[data-test=rampup-needs]").InnerTextAsync()); // R2 is left on day 7; this is day 4
+        Assert.Equal("chegar ao dia 7 (está no dia 4)", await page.Locator("[data-test=rampup-needs]").InnerTextAsync()); // R2 is left on day 7
         var mobile = await f.SignedInAsync(ConsoleFixture.Operator, 390, 844);
         await f.ShotAsync(mobile, "phone-pool");
         await mobile.GotoAsync($"/console/chips/{chip}");

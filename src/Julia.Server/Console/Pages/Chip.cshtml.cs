@@ -27,7 +27,7 @@ public sealed class ChipModel(ChipStore chips, PoolSettings settings, OperationS
     public ChipQr? Qr { get; private set; }
 
     /// <summary>For a chip in ramp-up: what it still needs to advance, in the pool manager's own words (empty: it advances at the next evaluation).</summary>
-    public IReadOnlyList<string>? RampupNeeds { get; private set; }
+    public IReadOnlyList<RampNeed>? RampupNeeds { get; private set; }
     public int? RampupDay { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
