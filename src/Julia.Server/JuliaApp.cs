@@ -78,10 +78,12 @@ public static class JuliaApp
         if (sending.Evolution.BaseUrl is null && sending.Outbox.Enabled)
         {
             sending = sending with { Outbox = new Outbox.OutboxOptions { Enabled = false } };
-            logger.Warning("Sending is off: set Evolution:BaseUrl to the Evolution API server");
+            logger.Warning("Sending and connection checks are off: set Evolution:BaseUrl to the Evolution API server");
         }
         var cluster = builder.Configuration.GetSection("Orleans").Get<Cluster.ClusterSettings>() ?? new();
         var provisioning = Provisioning.ProvisioningSettings.From(builder.Configuration);
+        // Without a gateway there is no connection state to ask for: the monitor would fail every pass.
+        if (sending.Evolution.BaseUrl is null) provisioning.HealthMonitor.Enabled = false;
         if (provisioning.Provisioning.WebhookUrl is null && options.Demo)
             provisioning.Provisioning.WebhookUrl = (builder.Configuration["urls"]?.Split(';')[0] ?? JuliaOptions.DefaultUrl).TrimEnd('/') + "/webhooks/evolution";
         var problems = options.Validate().Concat(sending.Validate()).Concat(cluster.Validate()).Concat(provisioning.Validate()).Concat(alerts.Validate()).ToList();

@@ -53,6 +53,11 @@ public sealed partial class ConsoleFixture : IAsyncLifetime
         var context = await Browser.NewContextAsync(new() { BaseURL = Base.ToString(), ViewportSize = new() { Width = width, Height = height }, Locale = "pt-BR" });
         lock (_contexts) _contexts.Add(context);
         var page = await context.NewPageAsync();
+        // What the browser asked for and got, in the test's output: a page that times out shows which request it waited on.
+        var log = Service.Host.Log;
+        page.Request += (_, r) => log.Note($"browser → {r.Method} {r.Url}");
+        page.Response += (_, r) => log.Note($"browser ← {r.Status} {r.Url}");
+        page.RequestFailed += (_, r) => log.Note($"browser ✗ {r.Url}: {r.Failure}");
         // Two busy cores running the whole suite: pages (the dashboard's scripts above all) may take longer than 30 s to load.
         page.SetDefaultTimeout(90_000);
         page.SetDefaultNavigationTimeout(90_000);

@@ -44,6 +44,14 @@ public sealed class TestLog : ILogEventSink
         Flush();
     }
 
+    /// <summary>A line from the test's side (a browser's requests), shown with the server's in the test's output; not in the run log.</summary>
+    public void Note(string line)
+    {
+        _pending.Enqueue($"[{DateTime.UtcNow:HH:mm:ss.fff}] {line}");
+        while (_pending.Count > 2000) _pending.TryDequeue(out _);
+        Flush();
+    }
+
     void Flush()
     {
         if (_output is not { } output) return;

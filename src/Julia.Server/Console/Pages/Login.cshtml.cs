@@ -26,7 +26,8 @@ public sealed class LoginModel(UserStore users, [FromKeyedServices(Names.Clock)]
         if (result.User is not { } user)
         {
             // Only the outcome is logged: neither the password nor whether the address exists.
-            log.LogWarning("Console sign-in refused{Locked}", result.LockedUntil is null ? "" : " (account locked)");
+            if (result.LockedUntil is null) log.LogWarning("Console sign-in refused");
+            else log.LogWarning("Console sign-in refused: the account is locked");
             Error = result.LockedUntil is { } until
                 ? $"Conta bloqueada por excesso de tentativas. Tente novamente após {Format.Time(until)}."
                 : "E-mail ou senha incorretos.";
