@@ -64,9 +64,9 @@ public static class SelectionBench
         report.Line("");
         report.Line("## selection: 100 chips, 100,000 contacts, kinds reply/followup");
         report.Line(warmup);
-        report.Line("CPU columns: milliseconds of CPU per selection (per pgbench transaction) spent by this process and by PostgreSQL.");
-        report.Line("| path | clients | selections/s | p50 ms | p99 ms | reserved % | CPU self | CPU pg | pgbench simple-update TPS | pgbench p50 / p99 ms | pgbench CPU pg | ratio |");
-        report.Line("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        report.Line("CPU columns: milliseconds of CPU per selection (per pgbench transaction) spent by this process and by PostgreSQL; allocated: bytes this process allocated per selection (the node's background work included).");
+        report.Line("| path | clients | selections/s | p50 ms | p99 ms | reserved % | CPU self | CPU pg | allocated | pgbench simple-update TPS | pgbench p50 / p99 ms | pgbench CPU pg | ratio |");
+        report.Line("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         foreach (var clients in only?.Clients ?? [1, 8, 32])
         {
             var before = CpuSample.Now();
@@ -76,10 +76,12 @@ public static class SelectionBench
             foreach (var (name, select) in paths.Where(p => only?.Path is null || p.Name == only.Value.Path))
             {
                 before = CpuSample.Now();
+                var allocated = GC.GetTotalAllocatedBytes(false);
                 var m = await MeasureAsync(select, clock, clients, seconds);
+                allocated = GC.GetTotalAllocatedBytes(false) - allocated;
                 var cpu = CpuSample.Now() - before;
                 report.Line($"| {name} | {clients} | {m.Rate:F0} | {m.P50:F2} | {m.P99:F2} | {m.Reserved:P0} | " +
-                            $"{cpu.Self.TotalMilliseconds / m.All:F3} | {cpu.Postgres.TotalMilliseconds / m.All:F3} | {tps:F0} | " +
+                            $"{cpu.Self.TotalMilliseconds / m.All:F3} | {cpu.Postgres.TotalMilliseconds / m.All:F3} | {allocated / m.All:N0} B | {tps:F0} | " +
                             $"{pgbench.P50:F2} / {pgbench.P99:F2} | {pgbenchCpu:F3} | {m.Rate / tps:F2} |");
             }
         }
