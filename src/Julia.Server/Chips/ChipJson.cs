@@ -25,8 +25,15 @@ public sealed record ChipJson(
     /// <summary>A ramp-up chip's progress: its stage, its day, what it did in the stage and what it still needs to advance.</summary>
     public static RampupJson Progress(Julia.Storage.Pool.RampupChip r, DateTimeOffset now)
     {
+        var (day, needs) = Standing(r, now);
+        return new RampupJson(StageName(r.Stage), day, r.StageAt, r.Sent, r.Delivered, r.Blocks, r.Spam, [.. needs.Select(n => n.ToString())]);
+    }
+
+    /// <summary>A ramp-up chip's day and what it still needs to advance (the API shows these in English, the console in Portuguese).</summary>
+    public static (int Day, IReadOnlyList<RampNeed> Needs) Standing(Julia.Storage.Pool.RampupChip r, DateTimeOffset now)
+    {
         int day = PoolManager.Days(r.StartedAt, now);
-        return new RampupJson(StageName(r.Stage), day, r.StageAt, r.Sent, r.Delivered, r.Blocks, r.Spam, [.. RampUp.Needs(r.Stage, day, r.Stats, r.Trust).Select(n => n.ToString())]);
+        return (day, RampUp.Needs(r.Stage, day, r.Stats, r.Trust));
     }
 
     public static string StageName(RampStage s) => s == RampStage.Operating ? "operating" : s.ToString().ToLowerInvariant();

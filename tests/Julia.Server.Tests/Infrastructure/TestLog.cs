@@ -37,17 +37,17 @@ public sealed class TestLog : ILogEventSink
         Format.Format(e, w);
         var line = w.ToString().TrimEnd();
         if (RunLog is not null) lock (RunLogLock) File.AppendAllText(RunLog, line + "\n");
-        _pending.Enqueue(line);
         _recent.Enqueue(line);
-        while (_pending.Count > 2000) _pending.TryDequeue(out _);
         while (_recent.Count > 5000) _recent.TryDequeue(out _);
-        Flush();
+        Show(line);
     }
 
     /// <summary>A line from the test's side (a browser's requests), shown with the server's in the test's output; not in the run log.</summary>
-    public void Note(string line)
+    public void Note(string line) => Show($"[{DateTime.UtcNow:HH:mm:ss.fff}] {line}");
+
+    void Show(string line)
     {
-        _pending.Enqueue($"[{DateTime.UtcNow:HH:mm:ss.fff}] {line}");
+        _pending.Enqueue(line);
         while (_pending.Count > 2000) _pending.TryDequeue(out _);
         Flush();
     }

@@ -1,5 +1,4 @@
 using Julia.Storage.Console;
-using Julia.Domain.Pool;
 using Julia.Domain.Trust;
 using Julia.Grains;
 using Julia.Storage.Pool;
@@ -41,10 +40,7 @@ public sealed class ChipModel(ChipStore chips, PoolSettings settings, OperationS
         Attempts = await queries.ChipAttemptsAsync(Id, 30, ct);
         if (Chip.Status == "pending") Qr = await qrs.GetAsync(Id, ct);
         if (Chip.Status == "rampup" && (await manager.RampupAsync(Id, ct)).FirstOrDefault() is { } ramp)
-        {
-            RampupDay = PoolManager.Days(ramp.StartedAt, time.GetUtcNow());
-            RampupNeeds = RampUp.Needs(ramp.Stage, RampupDay.Value, ramp.Stats, ramp.Trust);
-        }
+            (RampupDay, RampupNeeds) = ChipJson.Standing(ramp, time.GetUtcNow());
         return Page();
     }
 
