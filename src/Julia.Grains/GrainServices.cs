@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Julia.Domain.Alerts;
+using Julia.Domain.Sending;
 using Julia.Grains.Conversations;
 using Julia.Grains.Pool;
 using Julia.Grains.Selection;
@@ -29,6 +30,7 @@ public static class GrainServices
     {
         services.TryAddKeyedSingleton(Names.Clock, TimeProvider.System);
         services.AddSingleton(options);
+        services.TryAddSingleton(new SendPolicy()); // the host registers its configured one first (the outbox's settings)
         services.AddSingleton(new ChipStore(db));
         services.AddSingleton(new ReservationStore(db));
         services.AddSingleton(new ContactStore(db));

@@ -17,7 +17,6 @@ namespace Julia.Storage.Signals;
 /// </summary>
 public sealed class SignalStore(NpgsqlDataSource db)
 {
-    public static readonly TimeSpan RateLimitCooldown = TimeSpan.FromMinutes(10);
     /// <summary>Alerts raised at an event use the default cooldown (the monitor's own raises use the configured one).</summary>
     public static readonly TimeSpan AlertCooldown = AlertPolicy.DefaultCooldown;
 
@@ -42,7 +41,7 @@ public sealed class SignalStore(NpgsqlDataSource db)
         await using var c = await db.OpenConnectionAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
         await using (var u = c.Cmd("UPDATE chips SET cooldown_until = greatest(coalesce(cooldown_until, @until), @until), updated_at = @now WHERE id = @id", tx)
-                         .P("id", chipId).P("until", now + RateLimitCooldown).P("now", now))
+                         .P("id", chipId).P("until", now + SendPolicy.RateLimitCooldown).P("now", now))
             await u.ExecuteNonQueryAsync(ct);
         await AddSignalAsync(c, tx, chipId, "rate_limited", detail, now, ct);
         await ChipStore.NotifyAsync(c, tx, ct);
