@@ -82,6 +82,7 @@ public static class Extensions
         // The service's clock, apart from the one Orleans runs its timers on: tests move this one to any
         // day and hour, and cluster membership must keep real time whatever they do.
         services.TryAddKeyedSingleton(Julia.Grains.Names.Clock, TimeProvider.System);
+        services.AddSingleton(sending.Outbox.Policy); // before the grains' default: the chip grains judge sends by it
         services.AddJuliaGrains(db.DataSource, new SelectionOptions(node, options.SnapshotTtl, options.CandidatesPerTry), StoredJson);
 
         services.AddSingleton<OperationStore>();

@@ -1,3 +1,4 @@
+using Julia.Domain.Sending;
 using Julia.Grains.Chips;
 using Julia.Grains.Conversations;
 using Julia.Server.Tests.Infrastructure;
@@ -233,6 +234,31 @@ public class GrainClusterTests(GrainCluster g) : IClassFixture<GrainCluster>, IA
             await Sql.List(g.Db, "SELECT reason FROM breaker_log WHERE chip_id = @id ORDER BY id", r => r.GetString(0), ("id", chip)));
         Assert.Equal((0L, "closed"), (await Scalar("SELECT consecutive_failures::bigint FROM chips WHERE id = @id", ("id", chip)),
             await Sql.Scalar<string>(g.Db, "SELECT breaker_state FROM chips WHERE id = @id", ("id", chip))));
+    }
+
+    [Fact]
+    public async Task A_reported_send_applies_its_effect_on_the_chip_and_answers_the_policys_verdict()
+    {
+        g.Clock.Set(new DateTimeOffset(2026, 11, 23, 16, 30, 0, TimeSpan.Zero));
+        var chip = await ChipAsync();
+        var now = g.Clock.GetUtcNow();
+        SendReport Report(SendOutcome outcome, int chipsTried = 0) =>
+            new SendResult(outcome, SendConcern.Chip, Code: "500", Detail: "500 Internal Server Error").ToReport(new MessageFacts(1, chipsTried, now.AddHours(1)), now);
+
+        // Failures counted in turn, whichever node reports them: another chip for the message, and the fifth opens the breaker.
+        var answers = await Task.WhenAll(Enumerable.Range(0, 4).Select(i => g.Silo(i % 2).GetGrain<IChipGrain>(chip).ReportSendAsync(Report(SendOutcome.Transient))));
+        Assert.All(answers, a => Assert.Equal(("AnotherChip", "500 Internal Server Error", (string?)null), (a.Step, a.Reason, a.BreakerChange)));
+        var fifth = await g.Silo(1).GetGrain<IChipGrain>(chip).ReportSendAsync(Report(SendOutcome.Transient, chipsTried: 2));
+        Assert.Equal(("Stop", "failed", "failed on 3 chips; last: 500 Internal Server Error"), (fifth.Step, fifth.Status, fifth.Reason));
+        Assert.Equal("closed → open: 5 consecutive failures", fifth.BreakerChange);
+        Assert.Equal("open", await Sql.Scalar<string>(g.Db, "SELECT breaker_state FROM chips WHERE id = @id", ("id", chip)));
+
+        // A rate limit cools the chip down and the message waits as long, in the same call.
+        var other = await ChipAsync();
+        var limited = await g.Silo(0).GetGrain<IChipGrain>(other).ReportSendAsync(Report(SendOutcome.RateLimited));
+        Assert.Equal(("Wait", (DateTimeOffset?)now.AddMinutes(10)), (limited.Step, limited.At));
+        Assert.True(await Sql.Scalar<bool>(g.Db, "SELECT cooldown_until = @until FROM chips WHERE id = @id", ("id", other), ("until", now.AddMinutes(10))));
+        Assert.Equal("closed", await Sql.Scalar<string>(g.Db, "SELECT breaker_state FROM chips WHERE id = @id", ("id", other)));
     }
 
     [Fact]

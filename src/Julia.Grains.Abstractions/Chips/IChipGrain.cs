@@ -21,7 +21,13 @@ public interface IChipGrain : IGrainWithIntegerKey
     /// </summary>
     Task<StatusChanged> ManageAsync(PoolMove move);
 
-    /// <summary>A send's result for the breaker; the transition made, if any ("closed → open: …").</summary>
+    /// <summary>
+    /// A send's result from this chip: the chip-side effect (breaker, cooldown, restriction) applied in one turn, and
+    /// the send policy's verdict for the message, which the outbox carries out.
+    /// </summary>
+    Task<SendAnswer> ReportSendAsync(SendReport report);
+
+    /// <summary>A send's result for the breaker; the transition made, if any ("closed → open: …"). (The outbox reports through <see cref="ReportSendAsync"/>; kept for nodes of the previous release during a rolling upgrade.)</summary>
     Task<string?> BreakerAsync(BreakerResult result, DateTimeOffset now);
 
     /// <summary>The platform asked this number to slow down: it cools down.</summary>
@@ -39,6 +45,23 @@ public interface IChipGrain : IGrainWithIntegerKey
 
 [GenerateSerializer]
 public enum BreakerResult { Success, Failure, Neutral }
+
+/// <summary>A send's provider-neutral result (wire form of Julia.Domain's SendResult) and what the send policy needs of the message.</summary>
+/// <param name="Outcome">SendOutcome's name: Sent, Timeout, Transient, RateLimited, SpamRestriction or Permanent.</param>
+/// <param name="Concerns">SendConcern's name: Chip, Contact or Message.</param>
+/// <param name="Code">The provider's own code; <paramref name="Detail"/>, its text.</param>
+/// <param name="Attempts">The message's claims so far, this one included; <paramref name="ChipsTried"/>, the chips that failed it before this one.</param>
+[GenerateSerializer, Immutable, Alias("julia.SendReport")]
+public sealed record SendReport(
+    [property: Id(0)] string Outcome, [property: Id(1)] string Concerns, [property: Id(2)] string? Code, [property: Id(3)] string? Detail,
+    [property: Id(4)] int Attempts, [property: Id(5)] int ChipsTried, [property: Id(6)] DateTimeOffset ExpiresAt, [property: Id(7)] DateTimeOffset Now);
+
+/// <summary>The send policy's verdict (wire form of Julia.Domain's SendVerdict), and the breaker's transition if the result made one.</summary>
+/// <param name="Step">SendStep's name: Done, Wait, AnotherChip or Stop.</param>
+[GenerateSerializer, Immutable, Alias("julia.SendAnswer")]
+public sealed record SendAnswer(
+    [property: Id(0)] string Step, [property: Id(1)] string? Reason, [property: Id(2)] DateTimeOffset? At, [property: Id(3)] string? Status,
+    [property: Id(4)] string? Note, [property: Id(5)] bool Logged, [property: Id(6)] string? BreakerChange);
 
 /// <param name="Action">pause, resume, retire or promote.</param>
 [GenerateSerializer, Immutable, Alias("julia.OperatorRequest")]

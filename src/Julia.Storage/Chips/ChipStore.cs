@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Julia.Domain.Alerts;
 using Julia.Domain.Chips;
 using Julia.Domain.Trust;
 using Julia.Storage.Operations;
@@ -14,7 +15,8 @@ public sealed record TrustEntry(DateTimeOffset At, int Score, string Level, Json
 
 public enum TransitionOutcome { Done, NotFound, Conflict }
 
-public sealed class ChipStore(NpgsqlDataSource db)
+/// <summary>The chips table. Pausing or retiring a chip raises its alert under <paramref name="alerts"/>, the configured policy.</summary>
+public sealed class ChipStore(NpgsqlDataSource db, AlertPolicy alerts)
 {
     /// <summary>Channel other nodes LISTEN on to refresh their chip snapshot at once.</summary>
     public const string ChangedChannel = "chips_changed";
@@ -164,9 +166,8 @@ public sealed class ChipStore(NpgsqlDataSource db)
             return (await GetAsync(id, ct) is null ? TransitionOutcome.NotFound : TransitionOutcome.Conflict, null);
         }
         await OperationStore.AddAsync(c, tx, new NewOperation(actor, action, id, FromStatus: from.ToWire(), ToStatus: to.ToWire(), Reason: reason), now, ct);
-        if (to is ChipStatus.Paused or ChipStatus.Retired)
-            await Signals.SignalStore.AlertAsync(c, tx, to == ChipStatus.Paused ? "chip_paused" : "chip_retired", "warning", id,
-                $"chip {id} {(to == ChipStatus.Paused ? "pausado" : "aposentado")} por {actor}: {reason}", now, ct);
+        if (EventAlerts.ChipMoved(id, to, actor, reason) is { } alert)
+            await Alerts.AlertStore.RaiseAsync(c, tx, alert, alerts.Cooldown, now, ct);
         await NotifyAsync(c, tx, ct);
         await tx.CommitAsync(ct);
         return (TransitionOutcome.Done, row);
