@@ -42,6 +42,8 @@ public static class GrainServices
         services.AddSingleton(new TrustStore(db));
         services.AddSingleton(new ManagerStore(db));
         services.TryAddSingleton(new Julia.Storage.Provisioning.ProvisionStore(db));
+        // The chip grain keeps the pairing QR.
+        services.TryAddSingleton(new Julia.Storage.Provisioning.QrStore(db));
         services.AddSingleton<Manager>();
         services.AddSingleton(new AlertStore(db));
         services.AddSingleton(new MonitorQueries(db));

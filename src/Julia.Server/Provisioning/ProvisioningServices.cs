@@ -1,7 +1,6 @@
 using Julia.Providers.Provisioning;
 using Julia.Server.Connections;
 using Julia.Storage.Connections;
-using Julia.Storage.Provisioning;
 
 namespace Julia.Server.Provisioning;
 
@@ -23,8 +22,7 @@ public static class ProvisioningServices
         services.AddSingleton(settings.Provisioning);
         services.AddSingleton(settings.Salvy);
         services.AddSingleton(settings.HealthMonitor);
-        // ProvisionStore comes with the grains' stores (the pool manager writes the requests).
-        services.AddSingleton<QrStore>();
+        // ProvisionStore and QrStore come with the grains' stores (the pool manager writes the requests; the chip grain keeps the QR).
         services.AddSingleton<PeriodicPassStore>();
         services.AddSingleton<ConnectionStore>();
         services.AddHttpClient("salvy", c =>
