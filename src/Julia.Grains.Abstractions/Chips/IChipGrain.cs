@@ -36,8 +36,8 @@ public interface IChipGrain : IGrainWithIntegerKey
     /// <summary>A recomputed trust score; false when it equals the stored one (nothing written).</summary>
     Task<bool> TrustAsync(TrustChange change);
 
-    // The chip's life before and around its service: registration, provisioning's steps, pairing, ramp-up
-    // and connection checks change the row here too, so they queue with its reservations like every other change.
+    // The chip's life before and around its service: registration, provisioning's steps, pairing, ramp-up and
+    // connection checks change the row here too, so they queue with its reservations like every other change.
 
     /// <summary>
     /// Registers this chip under this grain's id (drawn by the caller from the chips' sequence), with its first
@@ -58,6 +58,13 @@ public interface IChipGrain : IGrainWithIntegerKey
     /// <summary>The daily ramp-up evaluation of this chip (once per São Paulo day): true when its stage changed.</summary>
     [Alias("ReviewRampupAsync")]
     Task<bool> ReviewRampupAsync(RampupReview review);
+
+    /// <summary>
+    /// What the gateway answered a connection health pass: applied (and recorded in operations) only if the chip's
+    /// connected flag still disagrees with it; true when it was corrected.
+    /// </summary>
+    [Alias("ReconcileConnectionAsync")]
+    Task<bool> ReconcileConnectionAsync(ConnectionCheck check);
 }
 
 [GenerateSerializer]

@@ -2,6 +2,8 @@ using Julia.Domain.Chips;
 using Julia.Domain.Pool;
 using Julia.Domain.Trust;
 using Julia.Storage.Chips;
+using Julia.Storage.Connections;
+using Julia.Storage.Operations;
 
 namespace Julia.Grains.Chips;
 
@@ -44,4 +46,23 @@ public sealed partial class ChipGrain
         var next = RampUp.Next(chip.Stage, PoolManager.Days(chip.StartedAt, r.Now), chip.Stats);
         return await rampup.EvaluatedAsync(chip, r.Day, next, r.Actor, r.Now, CancellationToken.None);
     });
+
+    public async Task<bool> ReconcileConnectionAsync(ConnectionCheck check)
+    {
+        var id = this.GetPrimaryKeyLong();
+        // connecting is not usable for sending: it counts as closed, as the connection.update webhook does.
+        var open = check.GatewayState == "open";
+        bool corrected = await Changing(async () =>
+        {
+            // Read again now: a webhook may have set the flag since the pass listed the chip (unknown or gone: nothing to do).
+            if (await connections.ConnectedAsync(id, CancellationToken.None) is not { } current || current == open) return false;
+            await signals.ConnectionAsync(id, open ? "open" : "close", null, check.Now, CancellationToken.None);
+            await connections.RecordAsync(new NewOperation(ConnectionStore.Actor, "connection_reconciled", id,
+                Reason: $"gateway says {check.GatewayState}; the chip was marked {(current ? "connected" : "disconnected")}",
+                Details: new { instance = check.Instance, gatewayState = check.GatewayState }), check.Now, CancellationToken.None);
+            return true;
+        });
+        if (corrected) NudgePool();
+        return corrected;
+    }
 }

@@ -22,7 +22,7 @@ namespace Julia.Grains.Chips;
 /// conversation) in the same statement so the two cannot disagree.
 /// </summary>
 public sealed partial class ChipGrain(ReservationStore store, ChipStore chips, SignalStore signals, TrustStore trust,
-                              Julia.Storage.Provisioning.QrStore qrs, Julia.Storage.Pool.ManagerStore rampup,
+                              Julia.Storage.Provisioning.QrStore qrs, Julia.Storage.Pool.ManagerStore rampup, Julia.Storage.Connections.ConnectionStore connections,
                               [Microsoft.Extensions.DependencyInjection.FromKeyedServices(Names.Clock)] TimeProvider time) : Grain, IChipGrain
 {
     ChipCopy? _copy;
