@@ -46,6 +46,9 @@ public static class GrainServices
         services.AddSingleton(new TrustStore(db));
         services.AddSingleton(new ManagerStore(db));
         services.TryAddSingleton(sp => new Julia.Storage.Provisioning.ProvisionStore(db, sp.GetRequiredService<AlertPolicy>()));
+        // The chip grain keeps the pairing QR and applies the health pass's corrections.
+        services.TryAddSingleton(new Julia.Storage.Provisioning.QrStore(db));
+        services.TryAddSingleton(new Julia.Storage.Connections.ConnectionStore(db));
         services.AddSingleton<Manager>();
         services.AddSingleton(new AlertStore(db));
         services.AddSingleton(new MonitorQueries(db));

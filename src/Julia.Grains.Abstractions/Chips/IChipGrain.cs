@@ -41,6 +41,36 @@ public interface IChipGrain : IGrainWithIntegerKey
 
     /// <summary>A recomputed trust score; false when it equals the stored one (nothing written).</summary>
     Task<bool> TrustAsync(TrustChange change);
+
+    // The chip's life before and around its service: registration, provisioning's steps, pairing, ramp-up and
+    // connection checks change the row here too, so they queue with its reservations like every other change.
+
+    /// <summary>
+    /// Registers this chip under this grain's id (drawn by the caller from the chips' sequence), with its first
+    /// trust score and who registered it: done (also for a repeat of this very registration), exists (another chip
+    /// has the phone or the instance) or invalid_status.
+    /// </summary>
+    [Alias("RegisterAsync")]
+    Task<StatusChanged> RegisterAsync(ChipRegistration registration);
+
+    /// <summary>Provisioning created the chip's gateway instance and set its webhook: provisioned → pending, waiting for its QR.</summary>
+    [Alias("InstanceReadyAsync")]
+    Task<StatusChanged> InstanceReadyAsync(InstanceReady ready);
+
+    /// <summary>The gateway's newest pairing QR; false when the chip is not waiting for one (nothing kept).</summary>
+    [Alias("KeepQrAsync")]
+    Task<bool> KeepQrAsync(PairingQr qr);
+
+    /// <summary>The daily ramp-up evaluation of this chip (once per São Paulo day): true when its stage changed.</summary>
+    [Alias("ReviewRampupAsync")]
+    Task<bool> ReviewRampupAsync(RampupReview review);
+
+    /// <summary>
+    /// What the gateway answered a connection health pass: applied (and recorded in operations) only if the chip's
+    /// connected flag still disagrees with it; true when it was corrected.
+    /// </summary>
+    [Alias("ReconcileConnectionAsync")]
+    Task<bool> ReconcileConnectionAsync(ConnectionCheck check);
 }
 
 [GenerateSerializer]
@@ -72,7 +102,7 @@ public sealed record OperatorRequest([property: Id(0)] string Action, [property:
 public sealed record PoolMove([property: Id(0)] string From, [property: Id(1)] string To, [property: Id(2)] string Action,
                               [property: Id(3)] string Reason, [property: Id(4)] DateTimeOffset Now);
 
-/// <param name="Outcome">done, not_found, invalid_transition (the chip's <paramref name="Status"/> does not allow it) or concurrent_change.</param>
+/// <param name="Outcome">done, not_found, invalid_transition (the chip's <paramref name="Status"/> does not allow it) or concurrent_change; for a registration done, exists or invalid_status.</param>
 [GenerateSerializer, Immutable, Alias("julia.StatusChanged")]
 public sealed record StatusChanged([property: Id(0)] string Outcome, [property: Id(1)] string? Status);
 

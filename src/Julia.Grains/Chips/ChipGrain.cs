@@ -14,12 +14,15 @@ namespace Julia.Grains.Chips;
 /// activation. Charges and breaker changes are written conditional on the row's version, which every
 /// update moves: a decision made on a stale copy (a second activation during a membership change, two
 /// clusters on one database, an operator's hand-written SQL) is refused and made again on a fresh read.
-/// Operators' actions, gateway signals, connection changes and trust scores are the stores' guarded
-/// statements, run here so they queue with reservations; the copy is read again after each. Durable before
+/// Operators' actions, gateway signals, connection changes and trust scores (and, in ChipGrain.Life.cs, the
+/// chip's registration, provisioning, pairing QR, ramp-up stage and connection checks) are the stores' guarded
+/// statements, run here so they queue with reservations; the copy is read again after each. No other code
+/// writes the chips table (ChipWritesTests holds that). Durable before
 /// acknowledged: every answer follows its write, and a charge records the decision (audit row, sticky
 /// conversation) in the same statement so the two cannot disagree.
 /// </summary>
-public sealed class ChipGrain(ReservationStore store, ChipStore chips, SignalStore signals, TrustStore trust, SendPolicy sending,
+public sealed partial class ChipGrain(ReservationStore store, ChipStore chips, SignalStore signals, TrustStore trust, SendPolicy sending,
+                              Julia.Storage.Provisioning.QrStore qrs, Julia.Storage.Pool.ManagerStore rampup, Julia.Storage.Connections.ConnectionStore connections,
                               [Microsoft.Extensions.DependencyInjection.FromKeyedServices(Names.Clock)] TimeProvider time) : Grain, IChipGrain
 {
     ChipCopy? _copy;

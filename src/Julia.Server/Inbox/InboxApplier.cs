@@ -21,7 +21,7 @@ namespace Julia.Server.Inbox;
 /// applied again after a crash between applying and marking it applied.
 /// </summary>
 public sealed class InboxApplier(IGrainFactory grains, LidStore lids, ContactStore contacts, OutboxStore outbox, SignalStore signals,
-                                 OutboxWorker outboxWorker, AgentForwarder forwarder, AgentOptions agent, Trust.TrustWorker trust, Julia.Storage.Provisioning.QrStore qrs, [FromKeyedServices(Names.Clock)] TimeProvider time, ILogger<InboxApplier> log)
+                                 OutboxWorker outboxWorker, AgentForwarder forwarder, AgentOptions agent, Trust.TrustWorker trust, [FromKeyedServices(Names.Clock)] TimeProvider time, ILogger<InboxApplier> log)
 {
     /// <summary>How long a receipt may wait for its send to be recorded before it is dropped as unknown.</summary>
     static readonly TimeSpan ReceiptPatience = TimeSpan.FromMinutes(2);
@@ -50,7 +50,7 @@ public sealed class InboxApplier(IGrainFactory grains, LidStore lids, ContactSto
                 var code = EvolutionWebhook.Str(qr, "code");
                 var image = EvolutionWebhook.Str(qr, "base64");
                 // A chip already paired (or a QR without content) has nothing to keep: applied, as before QRs were kept.
-                if (code is not null || image is not null) await qrs.StoreAsync(chipId, code, image, time.GetUtcNow(), ct);
+                if (code is not null || image is not null) await grains.GetGrain<IChipGrain>(chipId).KeepQrAsync(new PairingQr(code, image, time.GetUtcNow()));
                 break;
             default: break; // send.message: nothing to change
         }

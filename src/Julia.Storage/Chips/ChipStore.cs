@@ -21,15 +21,20 @@ public sealed class ChipStore(NpgsqlDataSource db, AlertPolicy alerts)
     /// <summary>Channel other nodes LISTEN on to refresh their chip snapshot at once.</summary>
     public const string ChangedChannel = "chips_changed";
 
+    // The id is the chip grain's key, drawn before the grain is asked (NewIdAsync), so the row is written by its own grain.
     const string Insert = $"""
-        INSERT INTO chips (phone, ddd, instance, instance_token, webhook_secret, provider, status, connected,
+        INSERT INTO chips (id, phone, ddd, instance, instance_token, webhook_secret, provider, status, connected,
                            connection_changed_at, trust_score, trust_updated_at, rampup_stage, rampup_started_at,
                            account_created_at, created_at, updated_at)
-        VALUES (@phone, @ddd, @instance, @token, @secret, @provider, @status, @connected, @now, @trust, @now, @stage,
+        OVERRIDING SYSTEM VALUE
+        VALUES (@id, @phone, @ddd, @instance, @token, @secret, @provider, @status, @connected, @now, @trust, @now, @stage,
                 CASE WHEN @status = 'rampup' THEN @now END, @account, @now, @now)
         ON CONFLICT DO NOTHING
         RETURNING {ChipRow.Columns}
         """;
+
+    // The identity's own sequence: an id drawn and then not used (a refused registration) is only a gap.
+    const string NewId = "SELECT nextval(pg_get_serial_sequence('chips', 'id'))";
 
     const string InsertTrust = """
         INSERT INTO trust_log (chip_id, at, score, level, factors, cause) VALUES (@chip, @at, @score, @level, @factors, @cause)
@@ -63,12 +68,21 @@ public sealed class ChipStore(NpgsqlDataSource db, AlertPolicy alerts)
         SELECT at, score, level, factors::text AS factors, cause FROM trust_log WHERE chip_id = @id ORDER BY at DESC, id DESC LIMIT @limit
         """;
 
-    public async Task<ChipRow?> RegisterAsync(NewChip chip, string actor, DateTimeOffset now, CancellationToken ct)
+    /// <summary>A fresh chip id: the key of the grain that registers the chip.</summary>
+    public async Task<long> NewIdAsync(CancellationToken ct)
+    {
+        await using var c = await db.OpenConnectionAsync(ct);
+        await using var cmd = c.Cmd(NewId);
+        return (long)(await cmd.ExecuteScalarAsync(ct))!;
+    }
+
+    /// <summary>Inserts the chip as <paramref name="id"/> with its first trust score and the operation; null when its phone or instance (or id) is taken.</summary>
+    public async Task<ChipRow?> RegisterAsync(long id, NewChip chip, string actor, DateTimeOffset now, CancellationToken ct)
     {
         await using var c = await db.OpenConnectionAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
         ChipRow? row;
-        await using (var cmd = c.Cmd(Insert, tx).P("phone", chip.Phone).P("ddd", (short)chip.Ddd).P("instance", chip.Instance)
+        await using (var cmd = c.Cmd(Insert, tx).P("id", id).P("phone", chip.Phone).P("ddd", (short)chip.Ddd).P("instance", chip.Instance)
                          .Text("token", chip.InstanceToken).Text("secret", chip.WebhookSecret).P("provider", chip.Provider)
                          .P("status", chip.Status.ToWire()).P("connected", chip.Connected).P("now", now)
                          .P("trust", (short)chip.Trust.Score).P("stage", (short)chip.Stage).P("account", chip.AccountCreatedAt))
