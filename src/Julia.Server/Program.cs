@@ -4,6 +4,8 @@ using Julia.Storage.Migrations;
 
 try
 {
+    if (args.FirstOrDefault() == "probe") return await Probe.RunAsync(args[1..]);
+    if (args.FirstOrDefault() == "migrate") return await Cli.MigrateAsync(args[1..]);
     if (args.FirstOrDefault() == "create-key") return await Cli.CreateKeyAsync(args[1..]);
     if (args.FirstOrDefault() == "create-user") return await Julia.Server.ConsoleWeb.ConsoleCli.CreateUserAsync(args[1..]);
     var app = await JuliaApp.CreateAsync(args);

@@ -39,8 +39,13 @@ public sealed class Database : IAsyncDisposable
         var dataSource = builder.Build();
         try
         {
-            var applied = await Migrator.ApplyAsync(dataSource, log, ct);
-            if (applied > 0) log.LogInformation("Applied {Count} migration(s)", applied);
+            if (options.MigrateOnStart)
+            {
+                var applied = await Migrator.ApplyAsync(dataSource, log, ct);
+                if (applied > 0) log.LogInformation("Applied {Count} migration(s)", applied);
+            }
+            else if (await Migrator.PendingAsync(dataSource, ct) is { Count: > 0 } pending)
+                throw new MigrationException($"{pending.Count} migration(s) not applied yet ({string.Join(", ", pending)}), and Julia:MigrateOnStart is false: run the migrate command first");
         }
         catch
         {

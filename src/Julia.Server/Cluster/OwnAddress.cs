@@ -1,0 +1,26 @@
+using System.Net;
+using System.Net.NetworkInformation;
+using System.Net.Sockets;
+
+namespace Julia.Server.Cluster;
+
+/// <summary>
+/// The address this node advertises to the other silos. An IP literal is taken as given (Kubernetes passes the
+/// pod's IP through the downward API); <c>auto</c> picks the first IPv4 address of an interface that is up and not
+/// loopback, which in a container is the address on the container network. Never a load balancer's address:
+/// silos must reach each other directly.
+/// </summary>
+public static class OwnAddress
+{
+    public const string Auto = "auto";
+
+    public static IPAddress Resolve(string configured)
+    {
+        if (!string.Equals(configured, Auto, StringComparison.OrdinalIgnoreCase)) return IPAddress.Parse(configured);
+        var found = NetworkInterface.GetAllNetworkInterfaces()
+            .Where(n => n.OperationalStatus == OperationalStatus.Up && n.NetworkInterfaceType != NetworkInterfaceType.Loopback)
+            .SelectMany(n => n.GetIPProperties().UnicastAddresses.Select(a => a.Address))
+            .FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork && !IPAddress.IsLoopback(a));
+        return found ?? throw new InvalidOperationException("Orleans:AdvertisedAddress is auto, but this machine has no IPv4 address besides loopback; set the address explicitly");
+    }
+}
