@@ -12,9 +12,9 @@ try
     await app.RunAsync();
     return 0;
 }
-catch (Exception e) when (e is LocalPostgresException or MigrationException)
+catch (Exception e) when (e is LocalPostgresException or MigrationException || (args.FirstOrDefault() == "migrate" && e is Npgsql.NpgsqlException))
 {
-    // Start-up problems a person must fix: say what and how, without a stack trace.
+    // Start-up problems a person must fix: say what and how, without a stack trace (for migrate, a database it cannot reach too).
     Console.Error.WriteLine($"Julia Grains cannot start: {e.Message}");
     return 1;
 }
