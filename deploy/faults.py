@@ -6,7 +6,8 @@ address on the containers' database network, a few per second, bounded in time. 
 networks deploy/compose.yaml makes on this machine are ever contacted. A send that fails is retried with the same
 idempotency key, on the other node too, as a caller behind a load balancer would.
 Per fault: requests, 5xx (500s separately), connection failures, messages lost, sent twice, caps exceeded, seconds
-to recover (from the fault's start until requests succeed again and every accepted message reached the gateway).
+to recover (from the fault's start until requests succeed again and every message accepted before the fault ended
+reached the gateway).
 """
 import ipaddress, json, os, subprocess, sys, threading, time, urllib.error, urllib.request, uuid
 
@@ -134,14 +135,16 @@ class Run:
 
 class Stats(dict):
     def __init__(self, name):
-        super().__init__(name=name, requests=0, selected=0, s5xx=0, s500=0, conn=0, other4xx=0, last_failure=None)
+        super().__init__(name=name, requests=0, selected=0, codes={}, s5xx=0, s500=0, conn=0, other4xx=0, last_failure=None)
         self.lock = threading.Lock()
 
     def record(self, status):
         with self.lock:
             self["requests"] += 1
             if status is None: self["conn"] += 1
-            elif status >= 500: self["s5xx"] += 1; self["s500"] += status == 500
+            elif status >= 500:
+                self["s5xx"] += 1; self["s500"] += status == 500
+                self["codes"][status] = self["codes"].get(status, 0) + 1
             elif status >= 400 and status not in (409, 422, 429): self["other4xx"] += 1
             if status is None or status >= 500: self["last_failure"] = time.time()
 
@@ -162,13 +165,15 @@ def scenario(run, name, seconds, fault=None, settle=240):
     before = set(run.accepted)
     t0 = time.time()
     threads = run.load(seconds, stats)
-    fault_start = None
+    fault_start = fault_end = None
     if fault:
         time.sleep(5)
         fault_start = time.time()
         fault(run)
+        fault_end = time.time()
     for t in threads: t.join()
     fault_start = fault_start or t0
+    fault_end = fault_end or t0
     # Every node back and every message accepted in this scenario at the gateway.
     wait("both nodes ready", lambda: all(ready(n) for n in NODES), settle)
     mine = lambda: [t for t in run.accepted if t not in before]
@@ -179,9 +184,11 @@ def scenario(run, name, seconds, fault=None, settle=240):
     except RuntimeError: pass
     lost = [t for t in mine() if t not in run.sent]
     twice = [t for t in mine() if run.sent.get(t, 0) > 1]
-    last_delivery = max([iso(run.sent_at[t]) for t in mine() if t in run.sent_at] or [fault_start])
-    recover = max((stats["last_failure"] or fault_start), last_delivery if fault else fault_start) - fault_start
-    return dict(name=name, requests=stats["requests"], selected=stats["selected"], s5xx=stats["s5xx"], s500=stats["s500"], conn=stats["conn"],
+    # Recovered: requests succeed again, and every message accepted before the fault ended has reached the gateway.
+    during = [t for t in mine() if run.accepted[t][1] <= fault_end]
+    last_delivery = max([iso(run.sent_at[t]) for t in during if t in run.sent_at] or [fault_start])
+    recover = max((stats["last_failure"] or fault_start), last_delivery) - fault_start
+    return dict(name=name, requests=stats["requests"], selected=stats["selected"], codes=stats["codes"], s5xx=stats["s5xx"], s500=stats["s500"], conn=stats["conn"],
                 other4xx=stats["other4xx"], accepted=len(mine()), lost=len(lost), twice=len(twice),
                 caps=caps_exceeded(), recover=round(max(recover, 0)) if fault else 0)
 
@@ -252,10 +259,10 @@ def main():
         rows.append(row)
 
     print()
-    print("| fault | requests | 5xx (500s) | connection failures | selections made | messages accepted | lost | sent twice | caps exceeded | s to recover |")
+    print("| fault | requests | 5xx (by code) | connection failures | selections made | messages accepted | lost | sent twice | caps exceeded | s to recover |")
     print("|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
-        print(f"| {r['name']} | {r['requests']} | {r['s5xx']} ({r['s500']}) | {r['conn']} | {r['selected']} | {r['accepted']} | {r['lost']} | {r['twice']} | {r['caps']} | {r['recover']} |")
+        print(f"| {r['name']} | {r['requests']} | {r['s5xx']} ({', '.join(f'{k}: {v}' for k, v in sorted(r['codes'].items())) or 'none'}) | {r['conn']} | {r['selected']} | {r['accepted']} | {r['lost']} | {r['twice']} | {r['caps']} | {r['recover']} |")
     bad = [r for r in rows if r["lost"] or r["twice"] or r["caps"] or r["s500"]]
     print()
     print("PASS: no message lost or sent twice, no cap exceeded, no 500" if not bad else

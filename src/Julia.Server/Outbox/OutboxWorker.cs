@@ -143,7 +143,12 @@ public sealed class OutboxWorker(OutboxStore store, IGrainFactory grains, PoolSe
             default:
                 // Timeout, transient, or a permanent problem of this chip: try another chip, a few times.
                 await Breaker(chipGrain, result.Outcome == SendOutcome.Timeout ? BreakerResult.Neutral : BreakerResult.Failure, now);
-                if (m.TriedChips.Length + 1 >= o.MaxChips)
+                if (m.TriedChips.Length + 1 >= o.MaxChips && result.Outcome is SendOutcome.Transient or SendOutcome.Timeout)
+                    // The gateway itself may be down (every chip fails alike): the message waits for it, on this chip
+                    // (not added to those tried), until it expires, instead of failing after a few minutes.
+                    await Fenced(() => store.RequeueAsync(m, Min(now + Backoff.For(m.Attempts + 1, o.RetryBaseDelay, TimeSpan.FromMinutes(2), Random.Shared.NextDouble()), m.ExpiresAt),
+                        null, result.Detail, attempt, countAttempt: true, now, ct), m);
+                else if (m.TriedChips.Length + 1 >= o.MaxChips)
                     await Fenced(() => store.FinishAsync(m, "failed", chip.Id, null, $"failed on {o.MaxChips} chips; last: {result.Detail}", attempt, now, ct), m);
                 else
                     await Fenced(() => store.RequeueAsync(m, now + Backoff.For(m.TriedChips.Length + 1, o.RetryBaseDelay, TimeSpan.FromMinutes(1), Random.Shared.NextDouble()),
@@ -170,6 +175,8 @@ public sealed class OutboxWorker(OutboxStore store, IGrainFactory grains, PoolSe
                 break;
         }
     }
+
+    static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
 
     async Task Breaker(IChipGrain chip, BreakerResult result, DateTimeOffset now)
     {
