@@ -27,9 +27,10 @@ public class SendPolicyTests
     [InlineData(SendOutcome.Permanent, SendConcern.Chip, 2, SendStep.Stop, "failed", "failed on 3 chips; last: detail", null, ChipEffect.BreakerFailure)]
     [InlineData(SendOutcome.Transient, SendConcern.Chip, 0, SendStep.AnotherChip, null, "detail", 1, ChipEffect.BreakerFailure)]
     [InlineData(SendOutcome.Transient, SendConcern.Chip, 1, SendStep.AnotherChip, null, "detail", 2, ChipEffect.BreakerFailure)]
-    [InlineData(SendOutcome.Transient, SendConcern.Chip, 2, SendStep.Stop, "failed", "failed on 3 chips; last: detail", null, ChipEffect.BreakerFailure)]
+    // On the last chip a transient error or a timeout waits for the gateway (attempt 1 + 1: 2 s × 2 × ½), not as a tried chip.
+    [InlineData(SendOutcome.Transient, SendConcern.Chip, 2, SendStep.Wait, null, "detail", 2, ChipEffect.BreakerFailure)]
     [InlineData(SendOutcome.Timeout, SendConcern.Chip, 0, SendStep.AnotherChip, null, "detail", 1, ChipEffect.BreakerNeutral)]
-    [InlineData(SendOutcome.Timeout, SendConcern.Chip, 2, SendStep.Stop, "failed", "failed on 3 chips; last: detail", null, ChipEffect.BreakerNeutral)]
+    [InlineData(SendOutcome.Timeout, SendConcern.Chip, 2, SendStep.Wait, null, "detail", 2, ChipEffect.BreakerNeutral)]
     // A result about the contact or the message leaves the chip as it is, whatever its class.
     [InlineData(SendOutcome.Transient, SendConcern.Message, 0, SendStep.AnotherChip, null, "detail", 1, ChipEffect.None)]
     [InlineData(SendOutcome.RateLimited, SendConcern.Contact, 0, SendStep.Wait, null, "detail", 600, ChipEffect.None)]
@@ -69,8 +70,20 @@ public class SendPolicyTests
     {
         var one = new SendPolicy { MaxChips = 1 };
         Assert.Equal(("failed", "failed on 1 chips; last: x"),
-            (one.OnResult(new SendResult(SendOutcome.Timeout, SendConcern.Chip, Detail: "x"), Message(), Now, 0).Status,
-             one.OnResult(new SendResult(SendOutcome.Timeout, SendConcern.Chip, Detail: "x"), Message(), Now, 0).Reason));
+            (one.OnResult(new SendResult(SendOutcome.Permanent, SendConcern.Chip, Detail: "x"), Message(), Now, 0).Status,
+             one.OnResult(new SendResult(SendOutcome.Permanent, SendConcern.Chip, Detail: "x"), Message(), Now, 0).Reason));
+    }
+
+    [Theory]
+    [InlineData(SendOutcome.Transient)]
+    [InlineData(SendOutcome.Timeout)]
+    public void A_gateway_outage_on_the_last_chip_waits_no_longer_than_the_message_is_valid(SendOutcome outcome)
+    {
+        // Attempt 9: 2 s × 2^8 would be 512 s, capped at two minutes; the message is valid for one more minute.
+        var v = Policy.OnResult(new SendResult(outcome, SendConcern.Chip, Detail: "x"), Message(chipsTried: 2, attempts: 9, validHours: 1.0 / 60), Now, 0.999);
+        Assert.Equal((SendStep.Wait, Now.AddMinutes(1)), (v.Step, v.At));
+        var longer = Policy.OnResult(new SendResult(outcome, SendConcern.Chip, Detail: "x"), Message(chipsTried: 2, attempts: 9), Now, 0.999);
+        Assert.True(longer.At <= Now.AddMinutes(2) && longer.At > Now.AddMinutes(1), $"{longer.At}");
     }
 
     [Theory]

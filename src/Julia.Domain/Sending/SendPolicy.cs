@@ -12,7 +12,8 @@ namespace Julia.Domain.Sending;
 /// <item>Spam or restriction: the chip stops and the message fails; it is not routed to another number (policy).</item>
 /// <item>A permanent problem of the contact or the message: it fails; no number would do better.</item>
 /// <item>Otherwise (a timeout, a transient error, a permanent problem of this chip): another chip after a backoff, at
-/// most <see cref="MaxChips"/> chips; a failure counts against the breaker, a timeout does not.</item>
+/// most <see cref="MaxChips"/> chips; a failure counts against the breaker, a timeout does not. On the last chip a
+/// timeout or transient error waits for the gateway (until the message expires); a permanent one fails.</item>
 /// </list>
 /// </summary>
 public sealed record SendPolicy
@@ -61,9 +62,17 @@ public sealed record SendPolicy
                 return SendVerdict.StopWith("failed", r.Detail);
             default:
                 int tried = m.ChipsTried + 1;
-                return tried >= MaxChips
-                    ? SendVerdict.StopWith("failed", $"failed on {MaxChips} chips; last: {r.Detail}")
-                    : SendVerdict.AnotherChipAfter(now + Backoff.For(tried, RetryBaseDelay, MaxChipDelay, jitter01), r.Detail);
+                if (tried < MaxChips)
+                    return SendVerdict.AnotherChipAfter(now + Backoff.For(tried, RetryBaseDelay, MaxChipDelay, jitter01), r.Detail);
+                if (r.Outcome is SendOutcome.Transient or SendOutcome.Timeout)
+                {
+                    // The gateway itself may be down (every chip fails alike): on its last chip the message waits for it,
+                    // not as a tried chip, until it expires, instead of failing after a few minutes (deploy/check's
+                    // two-minute gateway outage failed 48 of 600 messages before this).
+                    var at = now + Backoff.For(m.Attempts + 1, RetryBaseDelay, MaxWaitDelay, jitter01);
+                    return SendVerdict.WaitUntil(at < m.ExpiresAt ? at : m.ExpiresAt, r.Detail);
+                }
+                return SendVerdict.StopWith("failed", $"failed on {MaxChips} chips; last: {r.Detail}");
         }
     }
 

@@ -9,12 +9,18 @@ namespace Julia.Grains.Conversations;
 /// frequency cap, and an opt-out acknowledged is seen by every selection after it. The state is read from
 /// PostgreSQL when the grain activates; a warm selection reads nothing.
 /// </summary>
+/// <remarks>The [Alias] values pin the wire identities this interface and its methods had before they carried aliases
+/// (the CLR name; the code generator's method hashes), so nodes of the previous release still understand them.
+/// A method added later takes a new alias of its own; an alias never changes, whatever the method is renamed to.</remarks>
+[Alias("Julia.Grains.Conversations.IConversationGrain,Julia.Grains.Abstractions")]
 public interface IConversationGrain : IGrainWithStringKey
 {
     /// <summary>Picks and reserves the chip for one message, or says why not (recorded either way).</summary>
+    [Alias("EEC0BBB7")]
     Task<SelectAnswer> SelectAsync(string kind, IReadOnlyList<long> excludeChips);
 
     /// <summary>A message from the contact; null when this (chip, gateway id) was stored before.</summary>
+    [Alias("A6262D39")]
     Task<long?> InboundAsync(InboundFact message);
 
     /// <summary>
@@ -22,12 +28,18 @@ public interface IConversationGrain : IGrainWithStringKey
     /// the announcement leads the next message. False when the conversation is no longer on <paramref name="from"/>
     /// or the contact opted out (migration never moves them).
     /// </summary>
+    [Alias("B799B8BB")]
     Task<bool> MigrateAsync(long from, long to, DateTimeOffset now);
+
+    [Alias("56D53F88")]
 
     Task OptOutAsync(string source, string? text, string actor);
 
     /// <summary>False when there is no such contact.</summary>
+    [Alias("9FE88B05")]
     Task<bool> OptInAsync(string reason, string actor);
+
+    [Alias("7C363D3F")]
 
     Task PutBasisAsync(string basis, string source, string? name, string actor);
 
@@ -36,9 +48,11 @@ public interface IConversationGrain : IGrainWithStringKey
     /// <paramref name="count"/> messages, if that comes first); the caller has checked the rule and times.
     /// Returns the override's id.
     /// </summary>
+    [Alias("1A8E32F4")]
     Task<long> OverrideAsync(string rule, string reason, DateTimeOffset until, int? count, string actor);
 
     /// <summary>Ends an override early; false when the contact has no such override running.</summary>
+    [Alias("569C60B5")]
     Task<bool> RevokeOverrideAsync(long id, string reason, string actor);
 }
 
