@@ -67,18 +67,20 @@ public class EvolutionClientTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData(429, "", SendOutcome.RateLimited, false)]
-    [InlineData(403, "", SendOutcome.SpamRestriction, false)]
-    [InlineData(400, "{\"message\":\"account banned\"}", SendOutcome.SpamRestriction, false)]
-    [InlineData(500, "", SendOutcome.Transient, true)]
-    [InlineData(408, "", SendOutcome.Transient, true)]
-    [InlineData(401, "", SendOutcome.Permanent, true)]
-    [InlineData(404, "", SendOutcome.Permanent, true)]
-    [InlineData(400, "{\"exists\":false}", SendOutcome.Permanent, false)]
-    public void Classification(int status, string body, SendOutcome outcome, bool chipSpecific)
+    [InlineData(429, "", SendOutcome.RateLimited, false, SendSubject.Chip)]
+    [InlineData(403, "", SendOutcome.SpamRestriction, false, SendSubject.Chip)]
+    [InlineData(400, "{\"message\":\"account banned\"}", SendOutcome.SpamRestriction, false, SendSubject.Chip)]
+    [InlineData(500, "", SendOutcome.Transient, true, SendSubject.Chip)]
+    [InlineData(408, "", SendOutcome.Transient, true, SendSubject.Chip)]
+    [InlineData(401, "", SendOutcome.Permanent, true, SendSubject.Chip)]
+    [InlineData(404, "", SendOutcome.Permanent, true, SendSubject.Chip)]
+    [InlineData(400, "{\"exists\":false}", SendOutcome.Permanent, false, SendSubject.Contact)]
+    [InlineData(400, "{\"status\":400,\"error\":\"Bad Request\",\"response\":{\"message\":[{\"jid\":\"5511988887777@s.whatsapp.net\",\"exists\": false,\"number\":\"5511988887777\"}]}}", SendOutcome.Permanent, false, SendSubject.Contact)]
+    [InlineData(400, "{\"status\":400,\"error\":\"Bad Request\"}", SendOutcome.Permanent, false, SendSubject.Message)]
+    public void Classification(int status, string body, SendOutcome outcome, bool chipSpecific, SendSubject about)
     {
         var r = EvolutionClient.Classify(status, body);
-        Assert.Equal((outcome, chipSpecific), (r.Outcome, r.ChipSpecific));
+        Assert.Equal((outcome, chipSpecific, about, status.ToString()), (r.Outcome, r.ChipSpecific, r.About, r.Code));
     }
 }
 
