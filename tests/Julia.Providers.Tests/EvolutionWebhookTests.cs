@@ -172,6 +172,10 @@ public class EvolutionWebhookTests
     public void Events_we_do_not_act_on_say_why(string file, string reason) => Assert.Equal(reason, Read(file).Ignored);
 
     [Fact]
+    public void An_instance_is_set_to_send_exactly_the_events_read_here() =>
+        Assert.Equal(EvolutionEnvelope.Known.Order(), EvolutionWebhooks.Subscribed.Select(EvolutionEnvelope.Normalise).Order());
+
+    [Fact]
     public void The_event_may_come_in_the_path_and_must_agree_with_the_body()
     {
         Assert.Null(Read("v2.3.7-messages.upsert-lid-rewritten.json", "MESSAGES_UPSERT").Ignored);

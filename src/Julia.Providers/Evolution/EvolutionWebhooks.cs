@@ -17,6 +17,9 @@ public sealed class EvolutionWebhooks(IChipKeys chips, ILidBook lids, ILogger<Ev
 {
     public const string Name = "evolution";
 
+    /// <summary>The events an instance's webhook is set to send, in Evolution's configuration names: the ones read here.</summary>
+    public static readonly string[] Subscribed = ["QRCODE_UPDATED", "CONNECTION_UPDATE", "MESSAGES_UPSERT", "MESSAGES_UPDATE", "SEND_MESSAGE"];
+
     public string Source => Name;
 
     public async ValueTask<WebhookIntake> ReceiveAsync(WebhookRequest request, DateTimeOffset now, CancellationToken ct)
