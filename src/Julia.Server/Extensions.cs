@@ -16,6 +16,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Julia.Providers;
 using Julia.Providers.Evolution;
+using Julia.Providers.Webhooks;
 using Julia.Server.Gateways;
 using Julia.Server.Inbound;
 using Julia.Server.Inbox;
@@ -110,7 +111,11 @@ public static class Extensions
             sp.GetRequiredService<IHttpClientFactory>().CreateClient("evolution"), sending.Evolution));
         services.AddSingleton<OutboxWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<OutboxWorker>());
-        services.AddSingleton<InboxApplier>();
+        // Each gateway's webhooks plug in here; the webhook endpoint and the inbox worker take them all.
+        services.AddSingleton<IChipKeys>(sp => sp.GetRequiredService<ChipGateways>());
+        services.AddSingleton<ILidBook, LidBook>();
+        services.AddSingleton<IGatewayWebhooks, EvolutionWebhooks>();
+        services.AddSingleton<InboxRouter>();
         services.AddSingleton<InboxWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<InboxWorker>());
         services.AddSingleton(sending.Trust);

@@ -182,7 +182,7 @@ public class GrainClusterTests(GrainCluster g) : IClassFixture<GrainCluster>, IA
         await ChipAsync(trust: 90);
         var doctor = await ContactAsync();
         var conversation = g.Silo(1).GetGrain<IConversationGrain>(doctor);
-        Assert.NotNull(await conversation.InboundAsync(new InboundFact(a, "IN-" + doctor, "Dr. Teste", "olá", "none", g.Clock.GetUtcNow(), Forward: false)));
+        Assert.NotNull((await conversation.ReceiveAsync(new ContactMessage(a, "IN-" + doctor, "Dr. Teste", "olá", g.Clock.GetUtcNow(), Forward: false))).InboundId);
         await conversation.OptOutAsync("chip:" + a, "PARE", "contact");
 
         foreach (var kind in new[] { "prospecting", "followup" })
@@ -204,14 +204,46 @@ public class GrainClusterTests(GrainCluster g) : IClassFixture<GrainCluster>, IA
         Assert.StartsWith("granted:", await Select(doctor, "followup", 1));
         Assert.Equal("contact_frequency_cap", await Select(doctor, "followup", 0));
 
-        var message = new InboundFact(chip, "WA-" + doctor, null, "pode ser", "none", g.Clock.GetUtcNow(), Forward: false);
-        Assert.NotNull(await g.Silo(0).GetGrain<IConversationGrain>(doctor).InboundAsync(message));
-        Assert.Null(await g.Silo(1).GetGrain<IConversationGrain>(doctor).InboundAsync(message)); // the gateway sent it twice
+        var message = new ContactMessage(chip, "WA-" + doctor, null, "pode ser", g.Clock.GetUtcNow(), Forward: false);
+        Assert.NotNull((await g.Silo(0).GetGrain<IConversationGrain>(doctor).ReceiveAsync(message)).InboundId);
+        Assert.Null((await g.Silo(1).GetGrain<IConversationGrain>(doctor).ReceiveAsync(message)).InboundId); // the gateway sent it twice
         Assert.Equal(1L, await Scalar("SELECT count(*) FROM inbound WHERE contact = @c", ("c", doctor)));
 
         g.Clock.Advance(TimeSpan.FromSeconds(1));
         Assert.StartsWith("granted:", await Select(doctor, "followup", 1));
     }
+
+    [Fact]
+    public async Task A_stop_word_is_applied_by_the_conversation_grain_with_its_message_once_and_a_start_word_only_undoes_it()
+    {
+        var chip = await ChipAsync();
+        var doctor = await ContactAsync();
+        ContactMessage Says(string id, string text) => new(chip, $"{id}-{doctor}", "Dra. Teste", text, g.Clock.GetUtcNow(), Forward: false);
+        Task<long> Count(string sql) => Scalar(sql, ("c", doctor), ("chip", chip));
+
+        // A start word from someone who never left changes nothing and is not answered.
+        Assert.Equal(("opt_in", false, false, false), Report(await g.Silo(0).GetGrain<IConversationGrain>(doctor).ReceiveAsync(Says("KW1", "voltar"))));
+        Assert.Equal(0L, await Count("SELECT count(*) FROM messages WHERE contact = @c"));
+
+        var stop = Says("KW2", "Não quero mais!");
+        Assert.Equal(("opt_out", true, false, true), Report(await g.Silo(0).GetGrain<IConversationGrain>(doctor).ReceiveAsync(stop)));
+        // The gateway sends it again, to the other silo: nothing is done twice.
+        var again = await g.Silo(1).GetGrain<IConversationGrain>(doctor).ReceiveAsync(stop);
+        Assert.Equal(((long?)null, false, false), (again.InboundId, again.OptedOut, again.ReplyQueued));
+        Assert.Equal(1L, await Count("SELECT count(*) FROM chip_signals WHERE chip_id = @chip AND kind = 'opt_out'"));
+        Assert.Equal(1L, await Count("SELECT count(*) FROM operations WHERE contact = @c AND action = 'contact_opted_out' AND actor = 'contact'"));
+        Assert.Equal(1L, await Scalar("SELECT count(*) FROM messages WHERE contact = @c AND kind = 'reply' AND text = @t",
+            ("c", doctor), ("t", Julia.Domain.Contacts.KeywordEffect.OptOutConfirmation)));
+        Assert.Equal("contact_opted_out", await Select(doctor, "followup", 1));
+
+        // Back by their own word: the grain knows they had left, without reading the contact again.
+        Assert.Equal(("opt_in", false, true, true), Report(await g.Silo(1).GetGrain<IConversationGrain>(doctor).ReceiveAsync(Says("KW3", "VOLTAR"))));
+        Assert.Equal(1L, await Count("SELECT count(*) FROM operations WHERE contact = @c AND action = 'contact_opted_in' AND reason = 'contact wrote a start keyword'"));
+        Assert.Equal(2L, await Count("SELECT count(*) FROM messages WHERE contact = @c AND kind = 'reply'"));
+        Assert.StartsWith("granted:", await Select(doctor, "followup", 0));
+    }
+
+    static (string, bool, bool, bool) Report(MessageApplied r) => (r.Intent, r.OptedOut, r.OptedIn, r.ReplyQueued);
 
     [Fact]
     public async Task The_breaker_opens_on_the_fifth_failure_in_a_row_and_a_trial_success_closes_it()

@@ -19,9 +19,12 @@ public interface IConversationGrain : IGrainWithStringKey
     [Alias("EEC0BBB7")]
     Task<SelectAnswer> SelectAsync(string kind, IReadOnlyList<long> excludeChips);
 
-    /// <summary>A message from the contact; null when this (chip, gateway id) was stored before.</summary>
-    [Alias("A6262D39")]
-    Task<long?> InboundAsync(InboundFact message);
+    /// <summary>
+    /// A message from the contact, applied once by (chip, gateway id) with what its keyword does: opt-out, opt-in,
+    /// the signal against the chip, the reply to queue. Reports what it did; nothing again for a message seen before.
+    /// </summary>
+    [Alias("ReceiveAsync")]
+    Task<MessageApplied> ReceiveAsync(ContactMessage message);
 
     /// <summary>
     /// The pool manager moves the conversation off chip <paramref name="from"/>, which lost it, to <paramref name="to"/>;
@@ -56,11 +59,24 @@ public interface IConversationGrain : IGrainWithStringKey
     Task<bool> RevokeOverrideAsync(long id, string reason, string actor);
 }
 
-/// <summary>A message the contact wrote to chip <paramref name="ChipId"/> (gateway id <paramref name="ProviderMessageId"/>).</summary>
-[GenerateSerializer, Immutable, Alias("julia.InboundFact")]
-public sealed record InboundFact(
+/// <summary>
+/// A message the contact wrote to chip <paramref name="ChipId"/> (gateway id <paramref name="ProviderMessageId"/>) at
+/// <paramref name="SentAt"/> by the gateway's clock; <paramref name="Forward"/>: it goes on to the agent.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("julia.ContactMessage")]
+public sealed record ContactMessage(
     [property: Id(0)] long ChipId, [property: Id(1)] string ProviderMessageId, [property: Id(2)] string? PushName, [property: Id(3)] string? Text,
-    [property: Id(4)] string Intent, [property: Id(5)] DateTimeOffset SentAt, [property: Id(6)] bool Forward);
+    [property: Id(4)] DateTimeOffset SentAt, [property: Id(5)] bool Forward);
+
+/// <summary>
+/// What the conversation grain did with a contact's message: stored as <paramref name="InboundId"/> (null: stored
+/// before, so nothing was done again), the keyword it carried (<c>opt_out</c>, <c>opt_in</c>, <c>help</c>, <c>none</c>),
+/// whether the contact opted out or back in, and whether a reply was queued for the outbox.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("julia.MessageApplied")]
+public sealed record MessageApplied(
+    [property: Id(0)] long? InboundId, [property: Id(1)] string Intent, [property: Id(2)] bool OptedOut, [property: Id(3)] bool OptedIn,
+    [property: Id(4)] bool ReplyQueued);
 
 [GenerateSerializer, Immutable, Alias("julia.Selected")]
 public sealed record Selected(

@@ -25,13 +25,13 @@ public sealed class SignalStore(NpgsqlDataSource db, AlertPolicy alerts)
         WHERE id = @id AND status NOT IN ('paused', 'retired') RETURNING paused_from
         """;
 
-    /// <summary>A contact opted out, or blocked us, on this chip: it counts against the chip's trust.</summary>
-    public async Task ContactLeftAsync(long chipId, string kind, string? detail, DateTimeOffset now, CancellationToken ct)
-    {
-        await using var c = await db.OpenConnectionAsync(ct);
-        await using var s = c.Cmd(Signal).P("id", chipId).P("now", now).P("kind", kind).Text("detail", detail);
-        await s.ExecuteNonQueryAsync(ct);
-    }
+    /// <summary>
+    /// A contact opted out, or blocked us, on this chip: it counts against the chip's trust. Written in the
+    /// caller's transaction, with the contact's message that said so.
+    /// </summary>
+    internal static Task ContactLeftAsync(NpgsqlConnection c, NpgsqlTransaction tx, long chipId, string kind, string? detail, DateTimeOffset now,
+                                          CancellationToken ct) =>
+        AddSignalAsync(c, tx, chipId, kind, detail, now, ct);
 
     public async Task CooldownAsync(long chipId, string detail, DateTimeOffset now, CancellationToken ct)
     {
