@@ -9,9 +9,9 @@ namespace Julia.Grains.Chips;
 /// trust scores all go through the grain too, so they queue with reservations instead of racing them.
 /// </summary>
 /// <remarks>The [Alias] values pin the wire identities this interface and its methods had before they carried aliases
-/// (the CLR name; the code generator's method hashes), so nodes of the previous release still understand them.
+/// (the full CLR name; the code generator's method hashes), so nodes of the previous release still understand them.
 /// A method added later takes a new alias of its own; an alias never changes, whatever the method is renamed to.</remarks>
-[Alias("Julia.Grains.Chips.IChipGrain,Julia.Grains.Abstractions")]
+[Alias("Julia.Grains.Chips.IChipGrain")]
 public interface IChipGrain : IGrainWithIntegerKey
 {
     [Alias("4ACB023E")]

@@ -10,9 +10,9 @@ namespace Julia.Grains.Conversations;
 /// PostgreSQL when the grain activates; a warm selection reads nothing.
 /// </summary>
 /// <remarks>The [Alias] values pin the wire identities this interface and its methods had before they carried aliases
-/// (the CLR name; the code generator's method hashes), so nodes of the previous release still understand them.
+/// (the full CLR name; the code generator's method hashes), so nodes of the previous release still understand them.
 /// A method added later takes a new alias of its own; an alias never changes, whatever the method is renamed to.</remarks>
-[Alias("Julia.Grains.Conversations.IConversationGrain,Julia.Grains.Abstractions")]
+[Alias("Julia.Grains.Conversations.IConversationGrain")]
 public interface IConversationGrain : IGrainWithStringKey
 {
     /// <summary>Picks and reserves the chip for one message, or says why not (recorded either way).</summary>

@@ -13,9 +13,9 @@ namespace Julia.Grains.Pool;
 /// gate in the chip's own transaction, with the pause, so that the two cannot be separated.)
 /// </summary>
 /// <remarks>The [Alias] values pin the wire identities this interface and its methods had before they carried aliases
-/// (the CLR name; the code generator's method hashes), so nodes of the previous release still understand them.
+/// (the full CLR name; the code generator's method hashes), so nodes of the previous release still understand them.
 /// A method added later takes a new alias of its own; an alias never changes, whatever the method is renamed to.</remarks>
-[Alias("Julia.Grains.Pool.IPoolGrain,Julia.Grains.Abstractions")]
+[Alias("Julia.Grains.Pool.IPoolGrain")]
 public interface IPoolGrain : IGrainWithStringKey
 {
     /// <summary>Registers the minute reminder (idempotent); every node calls it at start-up.</summary>
