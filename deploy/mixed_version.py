@@ -61,7 +61,7 @@ def main():
     # The old release migrates at start-up as it always did (schema 0001-0018).
     old, old_url, old_silo = start("old-node", OLD, {})
     wait("the old node", lambda: ready(old_url) or old.poll() is not None)
-    if old.poll() is not None: raise SystemExit("FAIL: the old node exited; see old.log")
+    if old.poll() is not None: raise SystemExit("FAIL: the old node exited:\n" + open(f"{OLD}.log").read()[-3000:])
     ok(f"previous release up alone on schema {psql('SELECT max(name) FROM schema_migrations')}")
     sim = subprocess.Popen(["dotnet", f"{NEW}/Julia.Simulator.dll", "--port", str(sim_port), "--webhook", f"{old_url}/webhooks/evolution"],
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -75,7 +75,7 @@ def main():
 
     new, new_url, new_silo = start("new-node", NEW, {"Julia__MigrateOnStart": "false"})
     wait("the new node", lambda: ready(new_url) or new.poll() is not None)
-    if new.poll() is not None: raise SystemExit("FAIL: the new node exited; see new.log")
+    if new.poll() is not None: raise SystemExit("FAIL: the new node exited:\n" + open(f"{NEW}.log").read()[-3000:])
     wait("two active silos", lambda: psql("SELECT count(*) FROM orleansmembership WHERE status = 3") == "2", 60)
     ok("one cluster: " + psql("SELECT string_agg(siloname || '@' || port, ', ' ORDER BY siloname) FROM orleansmembership WHERE status = 3"))
 

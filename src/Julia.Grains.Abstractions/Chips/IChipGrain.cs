@@ -8,10 +8,13 @@ namespace Julia.Grains.Chips;
 /// 10 minutes, and gets the first answer, never a second charge. Operators' actions, send results (the breaker), gateway signals and connection changes, and
 /// trust scores all go through the grain too, so they queue with reservations instead of racing them.
 /// </summary>
-/// <remarks>The [Alias] values pin the wire identities this interface and its methods had before they carried aliases
-/// (the CLR name; the code generator's method hashes), so nodes of the previous release still understand them.
-/// A method added later takes a new alias of its own; an alias never changes, whatever the method is renamed to.</remarks>
-[Alias("Julia.Grains.Chips.IChipGrain,Julia.Grains.Abstractions")]
+/// <remarks>
+/// Each method's [Alias] pins the wire identity it had before it carried one (the code generator's hash of its
+/// signature), so nodes of the previous release still understand it and a rename no longer changes it. A method
+/// added later takes a new alias of its own; an alias never changes. The interface itself has no [Alias] yet: one
+/// changes how the interface is named on the wire, which a node of the previous release cannot read (deploy/mixed-version
+/// answered 500 with one); it can come once every node knows the alias (docs/operations.md, rolling upgrade).
+/// </remarks>
 public interface IChipGrain : IGrainWithIntegerKey
 {
     [Alias("4ACB023E")]

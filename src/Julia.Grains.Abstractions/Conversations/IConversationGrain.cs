@@ -9,10 +9,13 @@ namespace Julia.Grains.Conversations;
 /// frequency cap, and an opt-out acknowledged is seen by every selection after it. The state is read from
 /// PostgreSQL when the grain activates; a warm selection reads nothing.
 /// </summary>
-/// <remarks>The [Alias] values pin the wire identities this interface and its methods had before they carried aliases
-/// (the CLR name; the code generator's method hashes), so nodes of the previous release still understand them.
-/// A method added later takes a new alias of its own; an alias never changes, whatever the method is renamed to.</remarks>
-[Alias("Julia.Grains.Conversations.IConversationGrain,Julia.Grains.Abstractions")]
+/// <remarks>
+/// Each method's [Alias] pins the wire identity it had before it carried one (the code generator's hash of its
+/// signature), so nodes of the previous release still understand it and a rename no longer changes it. A method
+/// added later takes a new alias of its own; an alias never changes. The interface itself has no [Alias] yet: one
+/// changes how the interface is named on the wire, which a node of the previous release cannot read (deploy/mixed-version
+/// answered 500 with one); it can come once every node knows the alias (docs/operations.md, rolling upgrade).
+/// </remarks>
 public interface IConversationGrain : IGrainWithStringKey
 {
     /// <summary>Picks and reserves the chip for one message, or says why not (recorded either way).</summary>

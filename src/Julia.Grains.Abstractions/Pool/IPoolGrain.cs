@@ -12,10 +12,13 @@ namespace Julia.Grains.Pool;
 /// (PoolSettings), which a trigger's NOTIFY drops on each change. (A restriction signal trips the
 /// gate in the chip's own transaction, with the pause, so that the two cannot be separated.)
 /// </summary>
-/// <remarks>The [Alias] values pin the wire identities this interface and its methods had before they carried aliases
-/// (the CLR name; the code generator's method hashes), so nodes of the previous release still understand them.
-/// A method added later takes a new alias of its own; an alias never changes, whatever the method is renamed to.</remarks>
-[Alias("Julia.Grains.Pool.IPoolGrain,Julia.Grains.Abstractions")]
+/// <remarks>
+/// Each method's [Alias] pins the wire identity it had before it carried one (the code generator's hash of its
+/// signature), so nodes of the previous release still understand it and a rename no longer changes it. A method
+/// added later takes a new alias of its own; an alias never changes. The interface itself has no [Alias] yet: one
+/// changes how the interface is named on the wire, which a node of the previous release cannot read (deploy/mixed-version
+/// answered 500 with one); it can come once every node knows the alias (docs/operations.md, rolling upgrade).
+/// </remarks>
 public interface IPoolGrain : IGrainWithStringKey
 {
     /// <summary>Registers the minute reminder (idempotent); every node calls it at start-up.</summary>
