@@ -28,11 +28,12 @@ public sealed class InboxRouter(IEnumerable<IGatewayWebhooks> gateways, IGrainFa
     /// <summary>Applies one event: null when applied, otherwise why not (<see cref="Ignored"/>, <see cref="Held"/>, <see cref="TooEarly"/>, <see cref="Unusable"/>).</summary>
     public async Task<InboundEvent?> RouteAsync(InboxItem item, CancellationToken ct)
     {
-        if (item.ChipId is not { } chipId) return new Unusable("event without a chip");
         if (!_bySource.TryGetValue(item.Source, out var gateway)) return new Unusable($"no gateway reads '{item.Source}' events");
-        trust.Touched(chipId);
         var now = time.GetUtcNow();
-        switch (await gateway.ReadAsync(item.Event, item.Payload, now, ct))
+        var read = await gateway.ReadAsync(item.Event, item.Payload, now, ct);
+        if (item.ChipId is not { } chipId) return new Unusable("event without a chip");
+        trust.Touched(chipId);
+        switch (read)
         {
             case DoctorMessage m:
                 await DoctorWroteAsync(chipId, m);
