@@ -280,7 +280,8 @@ public class GrainClusterTests(GrainCluster g) : IClassFixture<GrainCluster>, IA
         // Failures counted in turn, whichever node reports them: another chip for the message, and the fifth opens the breaker.
         var answers = await Task.WhenAll(Enumerable.Range(0, 4).Select(i => g.Silo(i % 2).GetGrain<IChipGrain>(chip).ReportSendAsync(Report(SendOutcome.Transient))));
         Assert.All(answers, a => Assert.Equal(("AnotherChip", "500 Internal Server Error", (string?)null), (a.Step, a.Reason, a.BreakerChange)));
-        var fifth = await g.Silo(1).GetGrain<IChipGrain>(chip).ReportSendAsync(Report(SendOutcome.Transient, chipsTried: 2));
+        // On the message's last chip a permanent failure of the chip stops it (a transient one would wait for the gateway).
+        var fifth = await g.Silo(1).GetGrain<IChipGrain>(chip).ReportSendAsync(Report(SendOutcome.Permanent, chipsTried: 2));
         Assert.Equal(("Stop", "failed", "failed on 3 chips; last: 500 Internal Server Error"), (fifth.Step, fifth.Status, fifth.Reason));
         Assert.Equal("closed → open: 5 consecutive failures", fifth.BreakerChange);
         Assert.Equal("open", await Sql.Scalar<string>(g.Db, "SELECT breaker_state FROM chips WHERE id = @id", ("id", chip)));
