@@ -21,6 +21,8 @@ log=$(mktemp)
 export JULIA_TEST_LOG=$(mktemp)
 trap 'rm -f "$log" "$JULIA_TEST_LOG"' EXIT
 status=0
+# deploy/: Dockerfile lint, compose validation, Kubernetes manifests rendered and schema-checked (offline, seconds).
+bash deploy/lint || { echo "deploy/lint failed"; status=1; }
 dotnet test Julia.Grains.sln -c Release 2>&1 | tee "$log" || status=$?
 
 # Phones are logged masked (+55 11 ****-4321); the tests' instance tokens, webhook and signing secrets, the

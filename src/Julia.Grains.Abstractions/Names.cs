@@ -11,6 +11,9 @@ public static class Names
 
     public const string PoolState = "pool";
 
+    /// <summary>The connection health pass's state (its last period and pass).</summary>
+    public const string ConnectionHealthState = "connection-health";
+
     /// <summary>
     /// The DI key of the service's clock (a <c>TimeProvider</c>): every rule and query takes <c>now</c>
     /// from it. Orleans keeps the plain <c>TimeProvider</c>, real time, for membership and timers.

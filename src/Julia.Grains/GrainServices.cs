@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Julia.Domain.Alerts;
+using Julia.Domain.Sending;
 using Julia.Grains.Conversations;
 using Julia.Grains.Pool;
 using Julia.Grains.Selection;
@@ -29,7 +30,10 @@ public static class GrainServices
     {
         services.TryAddKeyedSingleton(Names.Clock, TimeProvider.System);
         services.AddSingleton(options);
-        services.AddSingleton(new ChipStore(db));
+        services.TryAddSingleton(new AlertPolicy()); // the host registers its configured one first
+        services.TryAddSingleton(new SendPolicy()); // likewise (the outbox's settings)
+        // The stores that raise alerts at an event take the configured policy, as the monitor does.
+        services.AddSingleton(sp => new ChipStore(db, sp.GetRequiredService<AlertPolicy>()));
         services.AddSingleton(new ReservationStore(db));
         services.AddSingleton(new ContactStore(db));
         services.AddSingleton(new OverrideStore(db));
@@ -38,15 +42,17 @@ public static class GrainServices
         services.AddSingleton(new InboxStore(db));
         services.AddSingleton(new SelectionStore(db, options.Node));
         services.AddSingleton(new PoolStore(db, json));
-        services.AddSingleton(new SignalStore(db));
+        services.AddSingleton(sp => new SignalStore(db, sp.GetRequiredService<AlertPolicy>()));
         services.AddSingleton(new TrustStore(db));
         services.AddSingleton(new ManagerStore(db));
-        services.TryAddSingleton(new Julia.Storage.Provisioning.ProvisionStore(db));
+        services.TryAddSingleton(sp => new Julia.Storage.Provisioning.ProvisionStore(db, sp.GetRequiredService<AlertPolicy>()));
+        // The chip grain keeps the pairing QR and applies the health pass's corrections.
+        services.TryAddSingleton(new Julia.Storage.Provisioning.QrStore(db));
+        services.TryAddSingleton(new Julia.Storage.Connections.ConnectionStore(db));
         services.AddSingleton<Manager>();
         services.AddSingleton(new AlertStore(db));
         services.AddSingleton(new MonitorQueries(db));
         services.AddSingleton(new DeliveryStore(db));
-        services.TryAddSingleton(new AlertPolicy()); // the host registers its configured one first
         services.AddSingleton<Alerts.AlertMonitor>();
         services.AddSingleton<Trust.TrustPass>();
         services.AddSingleton<ChipDirectory>();

@@ -7,6 +7,27 @@ namespace Julia.Server;
 /// <summary>Command-line tasks that run against the configured database and exit.</summary>
 public static class Cli
 {
+    /// <summary>
+    /// <c>migrate</c>: applies the pending migrations and exits (0: done, nothing left). The pre-deploy step of a
+    /// rolling upgrade (Kubernetes Job, one-shot compose service), so nodes started with
+    /// <c>Julia:MigrateOnStart=false</c> never change the schema under nodes of the previous release.
+    /// </summary>
+    public static async Task<int> MigrateAsync(string[] args)
+    {
+        var config = Configuration(args);
+        var options = config.GetSection("Julia").Get<JuliaOptions>() ?? new JuliaOptions();
+        options.MigrateOnStart = true;
+        using var logs = LoggerFactory.Create(l => l.AddSerilog(new LoggerConfiguration().WriteTo.Console().CreateLogger()));
+        await using var db = await Database.Database.OpenAsync(config, options, logs, CancellationToken.None);
+        var pending = await Julia.Storage.Migrations.Migrator.PendingAsync(db.DataSource, CancellationToken.None);
+        Console.WriteLine(pending.Count == 0 ? $"schema is current ({Julia.Storage.Migrations.Migrator.Embedded().Count} migrations)" : $"still pending: {string.Join(", ", pending)}");
+        return pending.Count == 0 ? 0 : 1;
+    }
+
+    static IConfiguration Configuration(string[] args) =>
+        new ConfigurationBuilder().AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true)
+            .AddEnvironmentVariables().AddCommandLine(args).Build();
+
     /// <summary><c>create-key NAME SCOPES</c>: prints a new API key once (scopes: agent, operator, admin, comma-separated).</summary>
     public static async Task<int> CreateKeyAsync(string[] args)
     {

@@ -16,6 +16,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Julia.Providers;
 using Julia.Providers.Evolution;
+using Julia.Providers.Webhooks;
 using Julia.Server.Gateways;
 using Julia.Server.Inbound;
 using Julia.Server.Inbox;
@@ -82,6 +83,7 @@ public static class Extensions
         // The service's clock, apart from the one Orleans runs its timers on: tests move this one to any
         // day and hour, and cluster membership must keep real time whatever they do.
         services.TryAddKeyedSingleton(Julia.Grains.Names.Clock, TimeProvider.System);
+        services.AddSingleton(sending.Outbox.Policy); // before the grains' default: the chip grains judge sends by it
         services.AddJuliaGrains(db.DataSource, new SelectionOptions(node, options.SnapshotTtl, options.CandidatesPerTry), StoredJson);
 
         services.AddSingleton<OperationStore>();
@@ -109,7 +111,11 @@ public static class Extensions
             sp.GetRequiredService<IHttpClientFactory>().CreateClient("evolution"), sending.Evolution));
         services.AddSingleton<OutboxWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<OutboxWorker>());
-        services.AddSingleton<InboxApplier>();
+        // Each gateway's webhooks plug in here; the webhook endpoint and the inbox worker take them all.
+        services.AddSingleton<IChipKeys>(sp => sp.GetRequiredService<ChipGateways>());
+        services.AddSingleton<ILidBook, LidBook>();
+        services.AddSingleton<IGatewayWebhooks, EvolutionWebhooks>();
+        services.AddSingleton<InboxRouter>();
         services.AddSingleton<InboxWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<InboxWorker>());
         services.AddSingleton(sending.Trust);

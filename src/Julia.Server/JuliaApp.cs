@@ -116,6 +116,8 @@ public static class JuliaApp
             if (slack is not null && telegram is not null) Demo.DemoAlerts.Attach(app, slack, telegram);
         }
 
+        app.UseJuliaProxies();
+        app.UseMiddleware<SecurityHeaders>();
         app.UseMiddleware<ErrorHandling>();
         app.UseAuthentication();
         app.UseAuthorization();

@@ -18,6 +18,12 @@ public sealed class JuliaOptions
     /// <summary>How many ranked candidates one reservation statement may claim from (the first free one wins).</summary>
     public int CandidatesPerTry { get; set; } = 10;
 
+    /// <summary>
+    /// Apply pending migrations at start-up (the default: one node, or nodes of one release). False for rolling
+    /// upgrades: the <c>migrate</c> command runs first, and a node finding a migration still pending refuses to start.
+    /// </summary>
+    public bool MigrateOnStart { get; set; } = true;
+
     public const string DefaultUrl = "http://127.0.0.1:5080";
 
     public static string DefaultDataDir()

@@ -71,17 +71,6 @@ public class BreakerTests
 
 public class ReceiptTests
 {
-    [Theory]
-    [InlineData("SERVER_ACK", "sent")]
-    [InlineData("DELIVERY_ACK", "delivered")]
-    [InlineData("READ", "read")]
-    [InlineData("PLAYED", "read")]
-    [InlineData("ERROR", "failed")]
-    [InlineData("PENDING", null)]
-    [InlineData("DELETED", null)]
-    [InlineData("whatever", null)]
-    public void Evolution_receipts(string evo, string? ours) => Assert.Equal(ours, MessageStatus.FromEvolution(evo));
-
     [Fact]
     public void Receipts_only_move_forward() =>
         Assert.True(MessageStatus.Rank("read") > MessageStatus.Rank("delivered") && MessageStatus.Rank("delivered") > MessageStatus.Rank("sent"));

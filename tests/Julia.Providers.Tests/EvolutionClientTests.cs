@@ -38,7 +38,7 @@ public class EvolutionClientTests : IAsyncLifetime
     {
         _sim.SetFaults("chip-1", new Faults { ErrorRate = 1.0 });
         var r = await _client.SendTextAsync(Chip, "+5511988887777", "x", default);
-        Assert.Equal((SendOutcome.Transient, true), (r.Outcome, r.ChipSpecific));
+        Assert.Equal((SendOutcome.Transient, SendConcern.Chip, "500"), (r.Outcome, r.Concerns, r.Code));
         Assert.Empty(_sim.Sent);
     }
 
@@ -54,7 +54,7 @@ public class EvolutionClientTests : IAsyncLifetime
     public async Task Wrong_token_is_a_permanent_chip_problem()
     {
         var r = await _client.SendTextAsync(Chip with { Token = "wrong" }, "+5511988887777", "x", default);
-        Assert.Equal((SendOutcome.Permanent, true), (r.Outcome, r.ChipSpecific));
+        Assert.Equal((SendOutcome.Permanent, SendConcern.Chip, "401"), (r.Outcome, r.Concerns, r.Code));
     }
 
     [Fact]
@@ -66,19 +66,22 @@ public class EvolutionClientTests : IAsyncLifetime
         Assert.Equal(SendOutcome.RateLimited, (await _client.SendTextAsync(Chip, "+5511988887777", "x", default)).Outcome);
     }
 
+    // Whether another number could do better is the send policy's to say; the client says what the answer is about.
     [Theory]
-    [InlineData(429, "", SendOutcome.RateLimited, false)]
-    [InlineData(403, "", SendOutcome.SpamRestriction, false)]
-    [InlineData(400, "{\"message\":\"account banned\"}", SendOutcome.SpamRestriction, false)]
-    [InlineData(500, "", SendOutcome.Transient, true)]
-    [InlineData(408, "", SendOutcome.Transient, true)]
-    [InlineData(401, "", SendOutcome.Permanent, true)]
-    [InlineData(404, "", SendOutcome.Permanent, true)]
-    [InlineData(400, "{\"exists\":false}", SendOutcome.Permanent, false)]
-    public void Classification(int status, string body, SendOutcome outcome, bool chipSpecific)
+    [InlineData(429, "", SendOutcome.RateLimited, SendConcern.Chip)]
+    [InlineData(403, "", SendOutcome.SpamRestriction, SendConcern.Chip)]
+    [InlineData(400, "{\"message\":\"account banned\"}", SendOutcome.SpamRestriction, SendConcern.Chip)]
+    [InlineData(500, "", SendOutcome.Transient, SendConcern.Chip)]
+    [InlineData(408, "", SendOutcome.Transient, SendConcern.Chip)]
+    [InlineData(401, "", SendOutcome.Permanent, SendConcern.Chip)]
+    [InlineData(404, "", SendOutcome.Permanent, SendConcern.Chip)]
+    [InlineData(400, "{\"exists\":false}", SendOutcome.Permanent, SendConcern.Contact)]
+    [InlineData(400, "{\"status\":400,\"response\":{\"message\":[{\"exists\": false,\"number\":\"5511988887777\"}]}}", SendOutcome.Permanent, SendConcern.Contact)]
+    [InlineData(400, "{\"status\":400,\"error\":\"Bad Request\"}", SendOutcome.Permanent, SendConcern.Message)]
+    public void Classification(int status, string body, SendOutcome outcome, SendConcern concerns)
     {
         var r = EvolutionClient.Classify(status, body);
-        Assert.Equal((outcome, chipSpecific), (r.Outcome, r.ChipSpecific));
+        Assert.Equal((outcome, concerns, status.ToString()), (r.Outcome, r.Concerns, r.Code));
     }
 }
 

@@ -94,7 +94,7 @@ public class AlertMonitorTests : IAsyncLifetime
         await Seed.ChipAsync(_db, closedAt);
         await Seed.ChipAsync(_db, closedAt);
         var chip = await Seed.ChipAsync(_db, closedAt, status: "ready");
-        await new SignalStore(_db).ConnectionAsync(chip, "close", 428, closedAt, default);
+        await new SignalStore(_db, new AlertPolicy()).ConnectionAsync(chip, "close", 428, closedAt, default);
 
         await _monitor.RunAsync(closedAt.AddMinutes(10), default); // 14:05:00, exactly ten minutes: not yet
         Assert.Empty(await AlertsAsync(AlertKinds.ChipOffline));
@@ -105,7 +105,7 @@ public class AlertMonitorTests : IAsyncLifetime
         Assert.DoesNotContain("+55", c.Message);
         Assert.Single(await AlertsAsync(AlertKinds.ChipOffline));
 
-        await new SignalStore(_db).ConnectionAsync(chip, "open", null, closedAt.AddMinutes(20), default);
+        await new SignalStore(_db, new AlertPolicy()).ConnectionAsync(chip, "open", null, closedAt.AddMinutes(20), default);
         await _monitor.RunAsync(closedAt.AddMinutes(21), default);
         Assert.Equal("monitor", Assert.Single(await AlertsAsync(AlertKinds.ChipOffline)).By);
     }
@@ -117,7 +117,7 @@ public class AlertMonitorTests : IAsyncLifetime
         await Seed.ChipAsync(_db, now);
         await Seed.ChipAsync(_db, now);
         var chip = await Seed.ChipAsync(_db, now, status: "ready");
-        var signals = new SignalStore(_db);
+        var signals = new SignalStore(_db, new AlertPolicy());
         await signals.ConnectionAsync(chip, "close", 401, now, default);
         await signals.ConnectionAsync(chip, "close", 401, now.AddMinutes(1), default); // the gateway says it again
         var a = Assert.Single(await AlertsAsync(AlertKinds.ChipLoggedOut));

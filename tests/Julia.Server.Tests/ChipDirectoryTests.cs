@@ -60,7 +60,7 @@ public class ChipDirectoryTests
     {
         await using var db = Npgsql.NpgsqlDataSource.Create(await Infrastructure.TestPostgres.CreateDatabaseAsync("directory_refresh"));
         var id = await Infrastructure.Seed.ChipAsync(db, DateTimeOffset.UtcNow);
-        var directory = new ChipDirectory(new Julia.Storage.Chips.ChipStore(db), new SelectionOptions("test", TimeSpan.FromMinutes(1), 10));
+        var directory = new ChipDirectory(new Julia.Storage.Chips.ChipStore(db, new Julia.Domain.Alerts.AlertPolicy()), new SelectionOptions("test", TimeSpan.FromMinutes(1), 10));
         var read = (await directory.GetAsync(default)).Find(id)!;
         Assert.Equal(0, read.SentThisHour);
 

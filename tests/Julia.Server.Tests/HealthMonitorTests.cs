@@ -1,11 +1,14 @@
-using Julia.Server.Connections;
+using Julia.Grains;
+using Julia.Grains.Connections;
 using Julia.Server.Tests.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
 
 namespace Julia.Server.Tests;
 
-/// <summary>The connection health monitor against the Evolution simulator: the gateway's state wins, unknown changes nothing, one pass per period.</summary>
+/// <summary>
+/// The connection health pass (its grain, and its node's probe) against the Evolution simulator: the gateway's state
+/// wins, unknown changes nothing, one pass per period. (Across nodes, and after a node is killed: HealthMonitorFailoverTests.)
+/// </summary>
 public class HealthMonitorTests : IClassFixture<ProvisioningFixture>
 {
     readonly ProvisioningFixture _f;
@@ -19,7 +22,7 @@ public class HealthMonitorTests : IClassFixture<ProvisioningFixture>
         f.Sim.Down = false;
     }
 
-    HealthMonitor Monitor => _f.Host.Get<HealthMonitor>();
+    IConnectionHealthGrain Monitor => _f.Host.Get<IGrainFactory>().GetGrain<IConnectionHealthGrain>(Names.Pool);
 
     /// <summary>Moves the clock into a period no pass has run in yet.</summary>
     DateTimeOffset NextPeriod()
@@ -39,7 +42,7 @@ public class HealthMonitorTests : IClassFixture<ProvisioningFixture>
         var chip = await _f.ChipAsync(connected: true, gatewayState: "close");
         var now = NextPeriod();
 
-        var pass = await Monitor.RunOnceAsync(default);
+        var pass = await Monitor.RunAsync(now);
 
         Assert.True(pass.Ran);
         Assert.True(pass.Corrected >= 1);
@@ -47,8 +50,8 @@ public class HealthMonitorTests : IClassFixture<ProvisioningFixture>
         Assert.Equal(now.UtcDateTime, await ChangedAt(chip.Id));
         Assert.Equal(1, await _f.Scalar<long>("SELECT count(*) FROM operations WHERE actor = 'health-monitor' AND action = 'connection_reconciled' AND chip_id = @c",
             ("c", chip.Id)));
-        var finished = await _f.Scalar<DateTime>("SELECT finished_at FROM periodic_passes WHERE job = @j", ("j", HealthMonitor.Job));
-        Assert.Equal(now.UtcDateTime, finished);
+        var finished = (await Monitor.LastPassAsync())!.FinishedAt;
+        Assert.Equal(now, finished);
     }
 
     [Fact]
@@ -57,7 +60,7 @@ public class HealthMonitorTests : IClassFixture<ProvisioningFixture>
         var chip = await _f.ChipAsync(connected: false, gatewayState: "open");
         var now = NextPeriod();
 
-        Assert.True((await Monitor.RunOnceAsync(default)).Ran);
+        Assert.True((await Monitor.RunAsync(now)).Ran);
 
         Assert.True(await Connected(chip.Id));
         Assert.Equal(now.UtcDateTime, await ChangedAt(chip.Id));
@@ -69,9 +72,9 @@ public class HealthMonitorTests : IClassFixture<ProvisioningFixture>
         var up = await _f.ChipAsync(connected: true, gatewayState: "close");
         var down = await _f.ChipAsync(connected: false, gatewayState: "open");
         _f.Sim.Down = true;
-        NextPeriod();
+        var now = NextPeriod();
 
-        var pass = await Monitor.RunOnceAsync(default);
+        var pass = await Monitor.RunAsync(now);
 
         Assert.True(pass.Ran);
         Assert.Equal(0, pass.Corrected);
@@ -86,9 +89,9 @@ public class HealthMonitorTests : IClassFixture<ProvisioningFixture>
     {
         var connecting = await _f.ChipAsync(connected: true, gatewayState: "connecting");
         var fine = await _f.ChipAsync(connected: true, gatewayState: "open");
-        NextPeriod();
+        var now = NextPeriod();
 
-        await Monitor.RunOnceAsync(default);
+        await Monitor.RunAsync(now);
 
         Assert.False(await Connected(connecting.Id));
         Assert.True(await Connected(fine.Id));
@@ -96,20 +99,19 @@ public class HealthMonitorTests : IClassFixture<ProvisioningFixture>
     }
 
     [Fact]
-    public async Task Two_monitors_racing_run_one_pass_per_period()
+    public async Task Two_callers_racing_run_one_pass_per_period()
     {
         var chip = await _f.ChipAsync(connected: true, gatewayState: "close");
-        NextPeriod();
-        var other = ActivatorUtilities.CreateInstance<HealthMonitor>(_f.Host.App.Services); // a second node's monitor
+        var now = NextPeriod();
+        var other = _f.Host.Get<IClusterClient>().GetGrain<IConnectionHealthGrain>(Names.Pool); // asked from elsewhere: the same single activation
 
-        var passes = await Task.WhenAll(Task.Run(() => Monitor.RunOnceAsync(default)), Task.Run(() => other.RunOnceAsync(default)));
+        var passes = await Task.WhenAll(Task.Run(() => Monitor.RunAsync(now)), Task.Run(() => other.RunAsync(now.AddSeconds(30))));
 
         Assert.Single(passes, p => p.Ran);
         Assert.False(await Connected(chip.Id));
         Assert.Equal(1, await _f.Scalar<long>("SELECT count(*) FROM operations WHERE actor = 'health-monitor' AND chip_id = @c", ("c", chip.Id)));
         // Later in the same period nobody runs it again; the next period runs.
-        Assert.False((await other.RunOnceAsync(default)).Ran);
-        NextPeriod();
-        Assert.True((await other.RunOnceAsync(default)).Ran);
+        Assert.False((await other.RunAsync(now.AddSeconds(60))).Ran);
+        Assert.True((await other.RunAsync(NextPeriod())).Ran);
     }
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Julia.Domain.Alerts;
 using Julia.Providers.Provisioning;
 using Julia.Server.Provisioning;
 using Julia.Server.Tests.Infrastructure;
@@ -90,7 +91,7 @@ public class ProvisioningTests : IClassFixture<ProvisioningFixture>
         var now = new DateTimeOffset(2026, 12, 2, 15, 0, 0, TimeSpan.Zero);
         await using var db1 = NpgsqlDataSource.Create(_f.ConnectionString);
         await using var db2 = NpgsqlDataSource.Create(_f.ConnectionString);
-        var stores = new[] { new ProvisionStore(db1), new ProvisionStore(db2) };
+        var stores = new[] { new ProvisionStore(db1, new AlertPolicy()), new ProvisionStore(db2, new AlertPolicy()) };
         using var go = new ManualResetEventSlim();
         var racers = stores.Select(s => Task.Run(async () =>
         {

@@ -29,6 +29,9 @@ public static class AlertKinds
     // Raised and resolved by the delivery worker.
     public const string NotifierFailing = "notifier_failing";
 
+    // Raised when a provisioning request is given up; resolved by a person.
+    public const string ProvisioningFailed = "provisioning_failed";
+
     /// <summary>Kinds whose every open alert the monitor's pass re-evaluates: absent from the pass means recovered.</summary>
     public static readonly IReadOnlySet<string> Monitored = new HashSet<string>
     {

@@ -15,14 +15,15 @@ public sealed record ContactOverride(long Id, string Rule, DateTimeOffset Until,
 /// <summary>Which rules an operator may override, and what an override asks for.</summary>
 public static class ContactOverrides
 {
-    public const string FrequencyCap = "contact_frequency_cap";
-    public const string DailyLimit = "contact_daily_limit";
+    public const string FrequencyCap = RefusalCodes.FrequencyCap;
+    public const string DailyLimit = RefusalCodes.DailyLimit;
 
     /// <summary>Volume rules: an operator may judge one doctor's case differently.</summary>
     public static readonly string[] Rules = [FrequencyCap, DailyLimit];
 
     /// <summary>Consent, the law, the pool's reputation and quiet hours: never overridden for one contact (policy).</summary>
-    public static readonly string[] NotAllowed = ["contact_opted_out", "no_lawful_basis", "prospecting_paused", "outside_sending_window", "contact_abroad"];
+    public static readonly string[] NotAllowed =
+        [RefusalCodes.OptedOut, RefusalCodes.NoLawfulBasis, RefusalCodes.ProspectingPaused, RefusalCodes.OutsideWindow, RefusalCodes.Abroad];
 
     /// <summary>The longest an override may last.</summary>
     public static readonly TimeSpan MaxLength = TimeSpan.FromDays(ContactLimits.MaxDays);

@@ -47,26 +47,26 @@ public static class Guardrails
         bool replyInSession = kind == MessageKind.Reply && contact.LastInboundAt is { } last
                               && now - last <= TimeSpan.FromHours(24);
         if (contact.OptedOutAt is not null && !replyInSession)
-            return No(new("contact_opted_out", "The contact opted out; only a reply within 24 h of their own message is allowed."));
+            return No(new(RefusalCodes.OptedOut, "The contact opted out; only a reply within 24 h of their own message is allowed."));
         if (kind.IsBusinessInitiated() && abroadRefused)
-            return No(new("contact_abroad", "Business-initiated messages go only to Brazilian numbers (pool setting allowBusinessAbroad); replies may go anywhere."));
+            return No(new(RefusalCodes.Abroad, "Business-initiated messages go only to Brazilian numbers (pool setting allowBusinessAbroad); replies may go anywhere."));
         if (kind == MessageKind.Prospecting && !contact.HasLawfulBasis)
-            return No(new("no_lawful_basis", "Prospecting needs a recorded lawful basis (consent or legitimate interest, with source)."));
+            return No(new(RefusalCodes.NoLawfulBasis, "Prospecting needs a recorded lawful basis (consent or legitimate interest, with source)."));
         if (kind == MessageKind.Prospecting && prospectingPaused)
-            return No(new("prospecting_paused", "Prospecting is paused for the whole pool until an operator resumes it."));
+            return No(new(RefusalCodes.ProspectingPaused, "Prospecting is paused for the whole pool until an operator resumes it."));
         if (kind.IsBusinessInitiated() && contact.UnansweredBusinessMessages >= limits.FrequencyCap && !Lifted(ContactOverrides.FrequencyCap))
-            return No(new("contact_frequency_cap",
+            return No(new(RefusalCodes.FrequencyCap,
                 $"The contact already received {limits.FrequencyCap} business messages in {limits.FrequencyDays} days without replying."));
         if (kind.IsBusinessInitiated() && !window.IsOpen(now))
         {
             var opens = window.NextOpening(now);
-            return No(new("outside_sending_window", $"Business-initiated messages wait for the sending window; it opens at {opens:yyyy-MM-ddTHH:mm:sszzz}.", opens));
+            return No(new(RefusalCodes.OutsideWindow, $"Business-initiated messages wait for the sending window; it opens at {opens:yyyy-MM-ddTHH:mm:sszzz}.", opens));
         }
         if (kind.IsBusinessInitiated() && contact.BusinessWeightToday + limits.Weight(kind) > limits.DailyLimit && !Lifted(ContactOverrides.DailyLimit))
         {
             // Tomorrow in São Paulo, or the window's next opening after it (a Friday's limit waits for Monday).
             var retry = window.NextOpening(window.NextLocalMidnight(now));
-            return No(new("contact_daily_limit",
+            return No(new(RefusalCodes.DailyLimit,
                 $"The contact already received {contact.BusinessWeightToday} of {limits.DailyLimit} business messages today (prospecting counts {limits.ProspectingWeight}); next at {retry:yyyy-MM-ddTHH:mm:sszzz}.", retry));
         }
         return new(null, skipped);

@@ -21,16 +21,6 @@ public static class MessageStatus
 {
     public static readonly string[] All = ["queued", "sending", "sent", "delivered", "read", "failed", "expired", "cancelled", "blocked"];
 
-    /// <summary>Evolution receipt → our status; null for receipts that do not move a message.</summary>
-    public static string? FromEvolution(string? status) => status?.ToUpperInvariant() switch
-    {
-        "SERVER_ACK" => "sent",
-        "DELIVERY_ACK" => "delivered",
-        "READ" or "PLAYED" => "read",
-        "ERROR" => "failed",
-        _ => null, // PENDING, DELETED, unknown
-    };
-
     /// <summary>Receipts only move forward: a READ that arrives before DELIVERY_ACK wins.</summary>
     public static int Rank(string status) => status switch
     {

@@ -8,37 +8,106 @@ namespace Julia.Grains.Chips;
 /// 10 minutes, and gets the first answer, never a second charge. Operators' actions, send results (the breaker), gateway signals and connection changes, and
 /// trust scores all go through the grain too, so they queue with reservations instead of racing them.
 /// </summary>
+/// <remarks>
+/// Each method's [Alias] pins the wire identity it had before it carried one (the code generator's hash of its
+/// signature), so nodes of the previous release still understand it and a rename no longer changes it. A method
+/// added later takes a new alias of its own; an alias never changes. The interface itself has no [Alias] yet: one
+/// changes how the interface is named on the wire, which a node of the previous release cannot read (deploy/mixed-version
+/// answered 500 with one); it can come once every node knows the alias (docs/operations.md, rolling upgrade).
+/// </remarks>
 public interface IChipGrain : IGrainWithIntegerKey
 {
+    [Alias("4ACB023E")]
     Task<ReserveAnswer> TryReserveAsync(ReserveRequest request);
 
     /// <summary>An operator's pause, resume, retire or promote, recorded in operations with who and why.</summary>
+    [Alias("9913CB06")]
     Task<StatusChanged> ActAsync(OperatorRequest request);
 
     /// <summary>
     /// The pool manager moves the chip (demote, promote, recover, stand down, retire), recorded in operations
     /// with actor pool-manager and its reason; only if the chip is still in <see cref="PoolMove.From"/>.
     /// </summary>
+    [Alias("F092E213")]
     Task<StatusChanged> ManageAsync(PoolMove move);
 
-    /// <summary>A send's result for the breaker; the transition made, if any ("closed → open: …").</summary>
+    /// <summary>
+    /// A send's result from this chip: the chip-side effect (breaker, cooldown, restriction) applied in one turn, and
+    /// the send policy's verdict for the message, which the outbox carries out.
+    /// </summary>
+    [Alias("ReportSendAsync")]
+    Task<SendAnswer> ReportSendAsync(SendReport report);
+
+    /// <summary>A send's result for the breaker; the transition made, if any ("closed → open: …"). (The outbox reports through <see cref="ReportSendAsync"/>; kept for nodes of the previous release during a rolling upgrade.)</summary>
+    [Alias("1149A66D")]
     Task<string?> BreakerAsync(BreakerResult result, DateTimeOffset now);
 
     /// <summary>The platform asked this number to slow down: it cools down.</summary>
+    [Alias("FA2101B2")]
     Task RateLimitedAsync(string detail, DateTimeOffset now);
 
     /// <summary>A spam or restriction signal: the chip pauses, the pool gate trips, an operator is alerted.</summary>
+    [Alias("24A6B029")]
     Task RestrictedAsync(string detail, DateTimeOffset now);
 
     /// <summary>The gateway's connection.update (open, connecting, close with its status reason).</summary>
+    [Alias("0E65BE46")]
     Task ConnectionAsync(string state, int? statusReason, DateTimeOffset now);
 
     /// <summary>A recomputed trust score; false when it equals the stored one (nothing written).</summary>
+    [Alias("F5152205")]
     Task<bool> TrustAsync(TrustChange change);
+
+    // The chip's life before and around its service: registration, provisioning's steps, pairing, ramp-up and
+    // connection checks change the row here too, so they queue with its reservations like every other change.
+
+    /// <summary>
+    /// Registers this chip under this grain's id (drawn by the caller from the chips' sequence), with its first
+    /// trust score and who registered it: done (also for a repeat of this very registration), exists (another chip
+    /// has the phone or the instance) or invalid_status.
+    /// </summary>
+    [Alias("RegisterAsync")]
+    Task<StatusChanged> RegisterAsync(ChipRegistration registration);
+
+    /// <summary>Provisioning created the chip's gateway instance and set its webhook: provisioned → pending, waiting for its QR.</summary>
+    [Alias("InstanceReadyAsync")]
+    Task<StatusChanged> InstanceReadyAsync(InstanceReady ready);
+
+    /// <summary>The gateway's newest pairing QR; false when the chip is not waiting for one (nothing kept).</summary>
+    [Alias("KeepQrAsync")]
+    Task<bool> KeepQrAsync(PairingQr qr);
+
+    /// <summary>The daily ramp-up evaluation of this chip (once per São Paulo day): true when its stage changed.</summary>
+    [Alias("ReviewRampupAsync")]
+    Task<bool> ReviewRampupAsync(RampupReview review);
+
+    /// <summary>
+    /// What the gateway answered a connection health pass: applied (and recorded in operations) only if the chip's
+    /// connected flag still disagrees with it; true when it was corrected.
+    /// </summary>
+    [Alias("ReconcileConnectionAsync")]
+    Task<bool> ReconcileConnectionAsync(ConnectionCheck check);
 }
 
 [GenerateSerializer]
 public enum BreakerResult { Success, Failure, Neutral }
+
+/// <summary>A send's provider-neutral result (wire form of Julia.Domain's SendResult) and what the send policy needs of the message.</summary>
+/// <param name="Outcome">SendOutcome's name: Sent, Timeout, Transient, RateLimited, SpamRestriction or Permanent.</param>
+/// <param name="Concerns">SendConcern's name: Chip, Contact or Message.</param>
+/// <param name="Code">The provider's own code; <paramref name="Detail"/>, its text.</param>
+/// <param name="Attempts">The message's claims so far, this one included; <paramref name="ChipsTried"/>, the chips that failed it before this one.</param>
+[GenerateSerializer, Immutable, Alias("julia.SendReport")]
+public sealed record SendReport(
+    [property: Id(0)] string Outcome, [property: Id(1)] string Concerns, [property: Id(2)] string? Code, [property: Id(3)] string? Detail,
+    [property: Id(4)] int Attempts, [property: Id(5)] int ChipsTried, [property: Id(6)] DateTimeOffset ExpiresAt, [property: Id(7)] DateTimeOffset Now);
+
+/// <summary>The send policy's verdict (wire form of Julia.Domain's SendVerdict), and the breaker's transition if the result made one.</summary>
+/// <param name="Step">SendStep's name: Done, Wait, AnotherChip or Stop.</param>
+[GenerateSerializer, Immutable, Alias("julia.SendAnswer")]
+public sealed record SendAnswer(
+    [property: Id(0)] string Step, [property: Id(1)] string? Reason, [property: Id(2)] DateTimeOffset? At, [property: Id(3)] string? Status,
+    [property: Id(4)] string? Note, [property: Id(5)] bool Logged, [property: Id(6)] string? BreakerChange);
 
 /// <param name="Action">pause, resume, retire or promote.</param>
 [GenerateSerializer, Immutable, Alias("julia.OperatorRequest")]
@@ -49,7 +118,7 @@ public sealed record OperatorRequest([property: Id(0)] string Action, [property:
 public sealed record PoolMove([property: Id(0)] string From, [property: Id(1)] string To, [property: Id(2)] string Action,
                               [property: Id(3)] string Reason, [property: Id(4)] DateTimeOffset Now);
 
-/// <param name="Outcome">done, not_found, invalid_transition (the chip's <paramref name="Status"/> does not allow it) or concurrent_change.</param>
+/// <param name="Outcome">done, not_found, invalid_transition (the chip's <paramref name="Status"/> does not allow it) or concurrent_change; for a registration done, exists or invalid_status.</param>
 [GenerateSerializer, Immutable, Alias("julia.StatusChanged")]
 public sealed record StatusChanged([property: Id(0)] string Outcome, [property: Id(1)] string? Status);
 

@@ -9,25 +9,43 @@ namespace Julia.Grains.Conversations;
 /// frequency cap, and an opt-out acknowledged is seen by every selection after it. The state is read from
 /// PostgreSQL when the grain activates; a warm selection reads nothing.
 /// </summary>
+/// <remarks>
+/// Each method's [Alias] pins the wire identity it had before it carried one (the code generator's hash of its
+/// signature), so nodes of the previous release still understand it and a rename no longer changes it. A method
+/// added later takes a new alias of its own; an alias never changes. The interface itself has no [Alias] yet: one
+/// changes how the interface is named on the wire, which a node of the previous release cannot read (deploy/mixed-version
+/// answered 500 with one); it can come once every node knows the alias (docs/operations.md, rolling upgrade).
+/// </remarks>
 public interface IConversationGrain : IGrainWithStringKey
 {
     /// <summary>Picks and reserves the chip for one message, or says why not (recorded either way).</summary>
+    [Alias("EEC0BBB7")]
     Task<SelectAnswer> SelectAsync(string kind, IReadOnlyList<long> excludeChips);
 
-    /// <summary>A message from the contact; null when this (chip, gateway id) was stored before.</summary>
-    Task<long?> InboundAsync(InboundFact message);
+    /// <summary>
+    /// A message from the contact, applied once by (chip, gateway id) with what its keyword does: opt-out, opt-in,
+    /// the signal against the chip, the reply to queue. Reports what it did; nothing again for a message seen before.
+    /// </summary>
+    [Alias("ReceiveAsync")]
+    Task<MessageApplied> ReceiveAsync(ContactMessage message);
 
     /// <summary>
     /// The pool manager moves the conversation off chip <paramref name="from"/>, which lost it, to <paramref name="to"/>;
     /// the announcement leads the next message. False when the conversation is no longer on <paramref name="from"/>
     /// or the contact opted out (migration never moves them).
     /// </summary>
+    [Alias("B799B8BB")]
     Task<bool> MigrateAsync(long from, long to, DateTimeOffset now);
+
+    [Alias("56D53F88")]
 
     Task OptOutAsync(string source, string? text, string actor);
 
     /// <summary>False when there is no such contact.</summary>
+    [Alias("9FE88B05")]
     Task<bool> OptInAsync(string reason, string actor);
+
+    [Alias("7C363D3F")]
 
     Task PutBasisAsync(string basis, string source, string? name, string actor);
 
@@ -36,17 +54,32 @@ public interface IConversationGrain : IGrainWithStringKey
     /// <paramref name="count"/> messages, if that comes first); the caller has checked the rule and times.
     /// Returns the override's id.
     /// </summary>
+    [Alias("1A8E32F4")]
     Task<long> OverrideAsync(string rule, string reason, DateTimeOffset until, int? count, string actor);
 
     /// <summary>Ends an override early; false when the contact has no such override running.</summary>
+    [Alias("569C60B5")]
     Task<bool> RevokeOverrideAsync(long id, string reason, string actor);
 }
 
-/// <summary>A message the contact wrote to chip <paramref name="ChipId"/> (gateway id <paramref name="ProviderMessageId"/>).</summary>
-[GenerateSerializer, Immutable, Alias("julia.InboundFact")]
-public sealed record InboundFact(
+/// <summary>
+/// A message the contact wrote to chip <paramref name="ChipId"/> (gateway id <paramref name="ProviderMessageId"/>) at
+/// <paramref name="SentAt"/> by the gateway's clock; <paramref name="Forward"/>: it goes on to the agent.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("julia.ContactMessage")]
+public sealed record ContactMessage(
     [property: Id(0)] long ChipId, [property: Id(1)] string ProviderMessageId, [property: Id(2)] string? PushName, [property: Id(3)] string? Text,
-    [property: Id(4)] string Intent, [property: Id(5)] DateTimeOffset SentAt, [property: Id(6)] bool Forward);
+    [property: Id(4)] DateTimeOffset SentAt, [property: Id(5)] bool Forward);
+
+/// <summary>
+/// What the conversation grain did with a contact's message: stored as <paramref name="InboundId"/> (null: stored
+/// before, so nothing was done again), the keyword it carried (<c>opt_out</c>, <c>opt_in</c>, <c>help</c>, <c>none</c>),
+/// whether the contact opted out or back in, and whether a reply was queued for the outbox.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("julia.MessageApplied")]
+public sealed record MessageApplied(
+    [property: Id(0)] long? InboundId, [property: Id(1)] string Intent, [property: Id(2)] bool OptedOut, [property: Id(3)] bool OptedIn,
+    [property: Id(4)] bool ReplyQueued);
 
 [GenerateSerializer, Immutable, Alias("julia.Selected")]
 public sealed record Selected(

@@ -14,12 +14,15 @@ namespace Julia.Grains.Chips;
 /// activation. Charges and breaker changes are written conditional on the row's version, which every
 /// update moves: a decision made on a stale copy (a second activation during a membership change, two
 /// clusters on one database, an operator's hand-written SQL) is refused and made again on a fresh read.
-/// Operators' actions, gateway signals, connection changes and trust scores are the stores' guarded
-/// statements, run here so they queue with reservations; the copy is read again after each. Durable before
+/// Operators' actions, gateway signals, connection changes and trust scores (and, in ChipGrain.Life.cs, the
+/// chip's registration, provisioning, pairing QR, ramp-up stage and connection checks) are the stores' guarded
+/// statements, run here so they queue with reservations; the copy is read again after each. No other code
+/// writes the chips table (ChipWritesTests holds that). Durable before
 /// acknowledged: every answer follows its write, and a charge records the decision (audit row, sticky
 /// conversation) in the same statement so the two cannot disagree.
 /// </summary>
-public sealed class ChipGrain(ReservationStore store, ChipStore chips, SignalStore signals, TrustStore trust,
+public sealed partial class ChipGrain(ReservationStore store, ChipStore chips, SignalStore signals, TrustStore trust, SendPolicy sending,
+                              Julia.Storage.Provisioning.QrStore qrs, Julia.Storage.Pool.ManagerStore rampup, Julia.Storage.Connections.ConnectionStore connections,
                               [Microsoft.Extensions.DependencyInjection.FromKeyedServices(Names.Clock)] TimeProvider time) : Grain, IChipGrain
 {
     ChipCopy? _copy;
@@ -87,10 +90,32 @@ public sealed class ChipGrain(ReservationStore store, ChipStore chips, SignalSto
         return new(false, "contended", _copy.Chip.ToView());
     }
 
-    public Task<string?> BreakerAsync(BreakerResult result, DateTimeOffset now) => Stored.Guard(async () =>
+    /// <summary>
+    /// The send policy decides what the result means; this turn applies its effect on the chip (the breaker counts it, the
+    /// chip cools down, or it is restricted) before answering the verdict, so the message is settled after the chip is.
+    /// </summary>
+    public Task<SendAnswer> ReportSendAsync(SendReport report) => Stored.Guard(async () =>
+    {
+        var (result, message) = report.ToDomain();
+        var verdict = sending.OnResult(result, message, report.Now, Random.Shared.NextDouble());
+        string? change = null;
+        switch (SendPolicy.EffectOn(result))
+        {
+            case ChipEffect.BreakerSuccess: change = await CountAsync(Breaker.Result.Success, report.Now); break;
+            case ChipEffect.BreakerFailure: change = await CountAsync(Breaker.Result.Failure, report.Now); break;
+            case ChipEffect.BreakerNeutral: change = await CountAsync(Breaker.Result.Neutral, report.Now); break;
+            case ChipEffect.Cooldown: await RateLimitedAsync(result.Detail ?? "rate limited", report.Now); break;
+            case ChipEffect.Restrict: await RestrictedAsync(result.Detail ?? "restricted", report.Now); break;
+        }
+        return verdict.ToAnswer(change);
+    });
+
+    public Task<string?> BreakerAsync(BreakerResult result, DateTimeOffset now) =>
+        Stored.Guard(() => CountAsync(result switch { BreakerResult.Success => Breaker.Result.Success, BreakerResult.Failure => Breaker.Result.Failure, _ => Breaker.Result.Neutral }, now));
+
+    async Task<string?> CountAsync(Breaker.Result outcome, DateTimeOffset now)
     {
         var id = this.GetPrimaryKeyLong();
-        var outcome = result switch { BreakerResult.Success => Breaker.Result.Success, BreakerResult.Failure => Breaker.Result.Failure, _ => Breaker.Result.Neutral };
         for (int attempt = 0; attempt < 4; attempt++)
         {
             _copy ??= await ReadAsync(id);
@@ -113,7 +138,7 @@ public sealed class ChipGrain(ReservationStore store, ChipStore chips, SignalSto
             _copy = null; // written by someone else since it was read
         }
         throw new StoreException("the chip's row kept changing while its breaker was written", null, transient: true);
-    });
+    }
 
     public Task<StatusChanged> ActAsync(OperatorRequest r) => Changing(async () =>
     {

@@ -12,7 +12,8 @@ namespace Julia.Grains.Conversations;
 /// <summary>
 /// One contact. Its state (<see cref="ContactState"/>) is read from the tables when the grain activates and
 /// then kept by the grain, because every change to it comes through here: selections (the sticky chip, the
-/// business messages counted by the frequency cap), inbound messages, opt-out, opt-in and the lawful basis.
+/// business messages counted by the frequency cap), inbound messages and their keywords (applied with the
+/// message in one write: see <see cref="KeywordEffect"/>), opt-out, opt-in and the lawful basis.
 /// Each change is written before it is acknowledged and before the copy moves; when a write's outcome is in
 /// doubt the copy is dropped and read again on the next call. Placed on the node that first calls it, which
 /// is the node that took the request.
@@ -47,17 +48,23 @@ public sealed class ConversationGrain(Selector selector, ConversationStore conve
         });
     }
 
-    public Task<long?> InboundAsync(InboundFact m) => Changing(async () =>
+    public Task<MessageApplied> ReceiveAsync(ContactMessage m) => Changing(async () =>
     {
         var phone = Contact;
         var now = time.GetUtcNow();
-        var added = await inbound.AddAsync(new NewInbound(m.ChipId, phone.E164, phone.Ddd, m.ProviderMessageId, m.PushName, m.Text, m.Intent, m.SentAt),
-            m.Forward, now, CancellationToken.None);
-        if (added is not { } a) return null;
+        var intent = Keywords.Detect(m.Text);
+        // Only a start keyword asks whether the contact is opted out, and this grain's copy says so (read now if cold):
+        // every opt-out and opt-in comes through here.
+        var effect = KeywordEffect.Of(intent, intent == KeywordIntent.OptIn && (await StateAsync()).OptedOutAt is not null);
+        var sentAt = m.SentAt > now ? now : m.SentAt; // the gateway's clock is not ours
+        var stored = await inbound.AddAsync(new NewInbound(m.ChipId, phone.E164, phone.Ddd, m.ProviderMessageId, m.PushName, m.Text, sentAt),
+            effect, m.Forward, now, CancellationToken.None);
+        if (stored is not { } a) return new MessageApplied(null, effect.IntentName, false, false, false);
         // The contact spoke (the reply window and the frequency cap restart) and is answered from the number they wrote to.
         if (_state is { } s)
             _state = s with { Exists = true, LastInboundAt = s.LastInboundAt > now ? s.LastInboundAt : now, ConversationId = a.ConversationId, ChipId = m.ChipId };
-        return (long?)a.Id;
+        Apply(a.Contact); // what the keyword changed, as the row now says
+        return new MessageApplied(a.Id, effect.IntentName, effect.OptOut, effect.OptIn && a.Contact is not null, a.ReplyQueued);
     });
 
     public Task<bool> MigrateAsync(long from, long to, DateTimeOffset now) => Changing(async () =>

@@ -90,14 +90,14 @@ public sealed class Selector(SelectionStore store, ChipDirectory snapshot, PoolS
             if (Candidates.IsPacing(plan.AffinityExclusion) && state.ChipId is { } ownId && chips.Find(ownId) is { } own)
             {
                 var retryAt = Candidates.PacedUntil(own, plan.AffinityExclusion!, now, config.Window, config.Caps);
-                return await RefuseAsync(contact, kind, new Refusal("chip_busy",
+                return await RefuseAsync(contact, kind, new Refusal(RefusalCodes.ChipBusy,
                     $"The contact's number is pacing ({plan.AffinityExclusion}); the message waits for it rather than moving the contact.", retryAt),
                     plan.Eligible, plan.Excluded, now, ct);
             }
             bool failover = state.ChipId is not null && !plan.AffinityFirst;
             if (failover && facts.OptedOutAt is not null)
                 // Migration never moves a contact who opted out.
-                return await RefuseAsync(contact, kind, new Refusal("contact_opted_out",
+                return await RefuseAsync(contact, kind, new Refusal(RefusalCodes.OptedOut,
                     "The contact opted out and their number cannot send now; they are not moved to another number."), plan.Eligible, plan.Excluded, now, ct);
             if (plan.Candidates.Count == 0) break;
 
@@ -126,7 +126,7 @@ public sealed class Selector(SelectionStore store, ChipDirectory snapshot, PoolS
             excluded["lost_race"] = tries.Count;
         }
 
-        return await RefuseAsync(contact, kind, new Refusal("no_eligible_chip",
+        return await RefuseAsync(contact, kind, new Refusal(RefusalCodes.NoEligibleChip,
             "No chip can send this message now; see excluded for why each chip was left out."), plan.Eligible, excluded, now, ct);
     }
 

@@ -80,16 +80,17 @@ public sealed class Manager(ManagerStore store, PoolSettings settings, Provision
 
     /// <summary>
     /// The daily ramp-up evaluation: each ramp-up chip advances a stage when its days are done and the stage
-    /// was clean, or goes back to R1 after a spam signal. Once per chip and São Paulo day.
+    /// was clean, or goes back to R1 after a spam signal. Once per chip and São Paulo day; each chip's grain
+    /// reads its figures, applies the rule and writes its stage.
     /// </summary>
     public async Task<int> EvaluateRampupAsync(DateTimeOffset now, CancellationToken ct)
     {
         var day = (await settings.GetAsync(ct)).Window.LocalDay(now);
         int changed = 0;
-        foreach (var chip in await store.RampupAsync(null, ct))
+        foreach (var chip in await store.ChipsAsync(now, ct))
         {
-            var next = RampUp.Next(chip.Stage, PoolManager.Days(chip.StartedAt, now), chip.Stats);
-            if (await store.EvaluatedAsync(chip, day, next, Actor, now, ct)) changed++;
+            if (chip.Status != ChipStatus.Rampup || chip.RampupStartedAt is null) continue;
+            if (await grains.GetGrain<IChipGrain>(chip.Id).ReviewRampupAsync(new RampupReview(day, Actor, now))) changed++;
         }
         return changed;
     }

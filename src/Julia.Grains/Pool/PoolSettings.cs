@@ -16,10 +16,15 @@ public sealed class PoolSettings(PoolStore store)
 {
     static readonly TimeSpan Ttl = TimeSpan.FromSeconds(5);
     volatile Cached? _cached;
+    long _generation;
 
     sealed record Cached(PoolView View, long LoadedAt);
 
-    public void Invalidate() => _cached = null;
+    public void Invalidate()
+    {
+        Interlocked.Increment(ref _generation);
+        _cached = null;
+    }
 
     public async ValueTask<PoolConfig> GetAsync(CancellationToken ct) => (await ViewAsync(ct)).Config;
 
@@ -28,10 +33,13 @@ public sealed class PoolSettings(PoolStore store)
         var c = _cached;
         if (c is not null && Stopwatch.GetElapsedTime(c.LoadedAt) < Ttl) return c.View;
         var started = Stopwatch.GetTimestamp();
+        var generation = Interlocked.Read(ref _generation);
         var (config, tripped) = await store.SettingsAsync(ct);
         var view = new PoolView(Normalise(config), tripped);
-        // A change that landed while this read ran dropped the cache; the read may predate it, so it is not kept.
-        if (ReferenceEquals(_cached, c)) _cached = new Cached(view, started);
+        // A change that landed while this read ran may postdate what it read, so the read is not kept. The generation
+        // tells even when the cache was already empty as the read began (comparing the cached copy did not: a stale
+        // pool config then stayed for the whole TTL, and the hour-cap test saw min_gap refusals).
+        if (Interlocked.Read(ref _generation) == generation) _cached = new Cached(view, started);
         return view;
     }
 

@@ -59,18 +59,18 @@ public sealed class EvolutionClient : IMessageGateway
             {
                 var id = MessageId(body);
                 return id is null
-                    ? new SendResult(SendOutcome.Transient, null, "gateway answered without a message id", true)
+                    ? new SendResult(SendOutcome.Transient, SendConcern.Chip, Detail: "gateway answered without a message id")
                     : SendResult.Sent(id);
             }
             return Classify((int)res.StatusCode, body);
         }
         catch (TimeoutRejectedException)
         {
-            return new SendResult(SendOutcome.Timeout, null, "no answer in time", true);
+            return new SendResult(SendOutcome.Timeout, SendConcern.Chip, Detail: "no answer in time");
         }
         catch (HttpRequestException e)
         {
-            return new SendResult(SendOutcome.Transient, null, "network: " + e.Message, true);
+            return new SendResult(SendOutcome.Transient, SendConcern.Chip, Detail: "network: " + e.Message);
         }
     }
 
@@ -142,21 +142,28 @@ public sealed class EvolutionClient : IMessageGateway
         catch (HttpRequestException e) { throw new ProviderException($"{what}: gateway unreachable: {e.Message}", permanent: false); }
     }
 
-    /// <summary>Maps an Evolution error answer to what it means for the chip and the message.</summary>
+    /// <summary>
+    /// Reads an Evolution error answer: its class, and whether it is about the number, the recipient or the message.
+    /// The provider's code is the HTTP status (Evolution has no error codes of its own).
+    /// </summary>
     public static SendResult Classify(int status, string body)
     {
         var text = body.Length > 500 ? body[..500] : body;
         var lower = body.ToLowerInvariant();
+        var code = status.ToString(System.Globalization.CultureInfo.InvariantCulture);
         if (status == 429 || lower.Contains("rate-overlimit") || lower.Contains("rate limit"))
-            return new SendResult(SendOutcome.RateLimited, null, $"{status} rate limited", false);
+            return new SendResult(SendOutcome.RateLimited, SendConcern.Chip, null, code, $"{status} rate limited");
         if (status == 403 || lower.Contains("banned") || lower.Contains("restricted") || lower.Contains("spam"))
-            return new SendResult(SendOutcome.SpamRestriction, null, $"{status} {text}", false);
+            return new SendResult(SendOutcome.SpamRestriction, SendConcern.Chip, null, code, $"{status} {text}");
         if (status >= 500 || status == 408)
-            return new SendResult(SendOutcome.Transient, null, $"{status} {text}", true);
-        // 401/404: this instance's token or name is wrong: another number may work. 400: the message
-        // or the recipient is the problem (e.g. not on WhatsApp): no number will do better.
-        return new SendResult(SendOutcome.Permanent, null, $"{status} {text}", status is 401 or 404);
+            return new SendResult(SendOutcome.Transient, SendConcern.Chip, null, code, $"{status} {text}");
+        // 401/404: this instance's token or name is wrong: another number may work. 400: the recipient (not on
+        // WhatsApp: Evolution answers "exists": false for the number) or the message is the problem: no number will do better.
+        var concerns = status is 401 or 404 ? SendConcern.Chip : NotOnWhatsApp(lower) ? SendConcern.Contact : SendConcern.Message;
+        return new SendResult(SendOutcome.Permanent, concerns, null, code, $"{status} {text}");
     }
+
+    static bool NotOnWhatsApp(string lowerBody) => lowerBody.Replace(" ", "").Contains("\"exists\":false");
 
     static string? MessageId(string body)
     {

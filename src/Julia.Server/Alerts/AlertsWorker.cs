@@ -42,8 +42,7 @@ public sealed class AlertsWorker(IEnumerable<INotifier> notifiers, DeliveryStore
         if (Delivery.ChannelFailing(state.FailingSince, now, options.FailingAfter))
         {
             var since = (int)(now - state.FailingSince!.Value).TotalMinutes;
-            var message = $"canal {channel} sem entregar alertas há {since} min ({AlertText.Scrub(state.LastError)})";
-            if (await alerts.RaiseAsync(new AlertCondition(AlertKinds.NotifierFailing, subject, "critical", message), options.Cooldown, now, ct) == Raised.New)
+            if (await alerts.RaiseAsync(EventAlerts.NotifierFailing(channel, since, state.LastError), options.Cooldown, now, ct) == Raised.New)
                 log.LogWarning("Alert channel {Channel} has been failing for {Minutes} min", channel, since);
         }
         else if (state.FailingSince is null && await alerts.ResolveAsync(AlertKinds.NotifierFailing, subject, AlertMonitor.Actor, now, ct) > 0)

@@ -33,11 +33,9 @@ public static class ChipsApi
         return g;
     }
 
-    static readonly ChipStatus[] RegistrableStatuses =
-        [ChipStatus.Provisioned, ChipStatus.Pending, ChipStatus.Rampup, ChipStatus.Ready, ChipStatus.Active];
-
+    /// <summary>The chip's grain registers it (its id drawn first: the grain's key), with the first trust score the domain's rule gives.</summary>
     static async Task<Results<Created<ChipJson>, ProblemHttpResult>> Register(RegisterChipRequest body, ClaimsPrincipal user,
-        ChipStore store, PoolSettings pool, [FromKeyedServices(Names.Clock)] TimeProvider time, CancellationToken ct)
+        IGrainFactory grains, ChipStore store, PoolSettings pool, [FromKeyedServices(Names.Clock)] TimeProvider time, CancellationToken ct)
     {
         if (!Phone.TryParseBrazilian(body.Phone, out var phone)) return Problems.InvalidPhone(); // chips are Brazilian numbers
         if (string.IsNullOrWhiteSpace(body.Instance) || body.Instance.Length > 100)
@@ -45,20 +43,17 @@ public static class ChipsApi
         var provider = body.Provider ?? "evolution";
         if (provider is not ("evolution" or "meta")) return Problems.Invalid("invalid_provider", "provider must be evolution or meta.");
         var status = ChipStatus.Pending;
-        if (body.Status is not null && (!ChipStatuses.TryParse(body.Status, out status) || !RegistrableStatuses.Contains(status)))
-            return Problems.Invalid("invalid_status", "A chip can be registered as provisioned, pending, rampup, ready or active.");
+        if (body.Status is not null && (!ChipStatuses.TryParse(body.Status, out status) || !Registration.Allows(status))) return InvalidStatus();
 
         var now = time.GetUtcNow();
         var accountCreated = body.AccountCreatedAt ?? now;
         if (accountCreated > now) return Problems.Invalid("invalid_account_created_at", "accountCreatedAt cannot be in the future.");
-        var stage = status is ChipStatus.Ready or ChipStatus.Active ? RampStage.Operating : RampStage.R1;
-        // A new number has no history yet: its score is the base plus age and ramp-up progress.
-        var trust = TrustScore.Compute(new TrustInputs((now - accountCreated).TotalDays, 0, 0, 0, 0, stage, 0, 0, false));
-        var connected = body.Connected ?? status is not (ChipStatus.Provisioned or ChipStatus.Pending);
-
-        var row = await store.RegisterAsync(new NewChip(phone.E164, phone.Ddd!.Value, body.Instance.Trim(), body.InstanceToken, body.WebhookSecret,
-            provider, status, connected, stage, accountCreated, trust), user.Actor(), now, ct);
-        if (row is null) return Problems.Conflict("chip_exists", "A chip with this phone or instance is already registered.");
+        var id = await store.NewIdAsync(ct);
+        var registered = await grains.GetGrain<IChipGrain>(id).RegisterAsync(new ChipRegistration(phone.E164, phone.Ddd!.Value, body.Instance.Trim(),
+            body.InstanceToken, body.WebhookSecret, provider, status.ToWire(), body.Connected, accountCreated, user.Actor(), now));
+        if (registered.Outcome == "invalid_status") return InvalidStatus();
+        if (registered.Outcome != "done" || await store.GetAsync(id, ct) is not { } row)
+            return Problems.Conflict("chip_exists", "A chip with this phone or instance is already registered.");
         return TypedResults.Created($"/v1/chips/{row.Id}", ChipJson.From(row, await pool.GetAsync(ct), now));
     }
 
@@ -111,6 +106,8 @@ public static class ChipsApi
             _ => ChipNotFound(id),
         };
     }
+
+    static ProblemHttpResult InvalidStatus() => Problems.Invalid("invalid_status", "A chip can be registered as provisioned, pending, rampup, ready or active.");
 
     static ProblemHttpResult ChipNotFound(long id) => Problems.NotFound("chip_not_found", $"No chip with id {id}.");
 }

@@ -1,13 +1,15 @@
 using Julia.Grains;
+using Julia.Grains.Connections;
 using Julia.Grains.Pool;
 
 namespace Julia.Server.Cluster;
 
 /// <summary>
-/// Once the silo runs, makes sure the pool's minute reminder exists (idempotent: every node asks, the
-/// one activation registers it once). Retries while the reminder service is still starting.
+/// Once the silo runs, makes sure the cluster's reminders exist: the pool's minute cycle and, where the connection
+/// monitor is on, the connection health pass (idempotent: every node asks, each grain's one activation registers
+/// its reminder once). Retries while the reminder service is still starting.
 /// </summary>
-public sealed class ClusterStartup(IGrainFactory grains, ILogger<ClusterStartup> log) : BackgroundService
+public sealed class ClusterStartup(IGrainFactory grains, HealthMonitorOptions health, ILogger<ClusterStartup> log) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stop)
     {
@@ -16,11 +18,12 @@ public sealed class ClusterStartup(IGrainFactory grains, ILogger<ClusterStartup>
             try
             {
                 await grains.GetGrain<IPoolGrain>(Names.Pool).StartAsync();
+                if (health.Enabled) await grains.GetGrain<IConnectionHealthGrain>(Names.Pool).StartAsync();
                 return;
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                if (attempt % 10 == 1) log.LogWarning("Pool reminder not registered yet ({Error}); retrying", e.Message);
+                if (attempt % 10 == 1) log.LogWarning("Cluster reminders not registered yet ({Error}); retrying", e.Message);
                 try { await Task.Delay(TimeSpan.FromSeconds(Math.Min(attempt, 5)), stop); } catch (OperationCanceledException) { return; }
             }
         }

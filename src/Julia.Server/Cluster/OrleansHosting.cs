@@ -1,4 +1,3 @@
-using System.Net;
 using Julia.Grains;
 using Julia.Storage.Local;
 using Npgsql;
@@ -16,7 +15,7 @@ public static class OrleansHosting
 {
     public static WebApplicationBuilder AddJuliaCluster(this WebApplicationBuilder builder, NpgsqlDataSource db, ClusterSettings settings, string nodeId)
     {
-        var address = IPAddress.Parse(settings.AdvertisedAddress);
+        var address = OwnAddress.Resolve(settings.AdvertisedAddress);
         int siloPort = settings.SiloPort == 0 ? LocalPorts.Next(address) : settings.SiloPort;
         int gatewayPort = settings.GatewayPort == 0 ? LocalPorts.Next(address) : settings.GatewayPort;
         builder.UseOrleans(silo =>

@@ -13,8 +13,8 @@ public sealed class ConsoleOptions
     public TimeSpan Session { get; set; } = TimeSpan.FromHours(8);
 
     /// <summary>
-    /// Where the keys that sign session cookies are kept. Nodes behind one address must share it (a shared volume),
-    /// or a cookie from one node is refused by the other. Default: ASP.NET Core's per-user key directory.
+    /// A folder for the keys that sign session cookies, instead of the default: the <c>console_keys</c> table, which
+    /// every node sharing the database reads, so a session stays valid whichever node behind one address answers.
     /// </summary>
     public string? KeysDirectory { get; set; }
 
@@ -42,6 +42,12 @@ public static class ConsoleSetup
         builder.Services.AddSingleton<ConsoleQueries>();
         var protection = builder.Services.AddDataProtection().SetApplicationName("julia-grains");
         if (options.KeysDirectory is { } dir) protection.PersistKeysToFileSystem(new DirectoryInfo(dir));
+        else
+        {
+            builder.Services.AddSingleton<ConsoleKeys>();
+            builder.Services.AddOptions<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>()
+                .Configure<ConsoleKeys>((o, keys) => o.XmlRepository = new KeyRing(keys));
+        }
         builder.Services.AddConsoleAuth(options);
         builder.Services.AddRazorPages(o =>
         {

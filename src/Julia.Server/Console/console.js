@@ -19,3 +19,8 @@
       .catch(function () { /* next tick tries again */ });
   }, 10000);
 })();
+
+// Filters that apply on change (an inline onchange handler would need the Content-Security-Policy to allow inline script).
+document.querySelectorAll('select[data-autosubmit]').forEach(function (s) {
+  s.addEventListener('change', function () { s.form.submit(); });
+});

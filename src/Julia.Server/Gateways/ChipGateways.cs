@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Julia.Providers;
+using Julia.Providers.Webhooks;
 using Julia.Storage.Chips;
 
 namespace Julia.Server.Gateways;
@@ -9,11 +10,11 @@ namespace Julia.Server.Gateways;
 /// Chips' gateway credentials by id and by instance, cached for a short while: every send and every
 /// webhook needs them, and they change only when an operator edits a chip.
 /// </summary>
-public sealed class ChipGateways(ChipStore chips)
+public sealed class ChipGateways(ChipStore chips) : IChipKeys
 {
     static readonly TimeSpan Ttl = TimeSpan.FromSeconds(30);
     readonly ConcurrentDictionary<long, (GatewayTarget? Target, long At)> _byId = new();
-    readonly ConcurrentDictionary<string, ((long Id, string? Token, string? Secret)? Chip, long At)> _byInstance = new();
+    readonly ConcurrentDictionary<string, (ChipKeys? Chip, long At)> _byInstance = new();
 
     public async ValueTask<GatewayTarget?> TargetAsync(long chipId, CancellationToken ct)
     {
@@ -24,10 +25,10 @@ public sealed class ChipGateways(ChipStore chips)
         return target;
     }
 
-    public async ValueTask<(long Id, string? Token, string? Secret)?> ByInstanceAsync(string instance, CancellationToken ct)
+    public async ValueTask<ChipKeys?> ByInstanceAsync(string instance, CancellationToken ct)
     {
         if (_byInstance.TryGetValue(instance, out var hit) && Stopwatch.GetElapsedTime(hit.At) < Ttl) return hit.Chip;
-        var found = await chips.ByInstanceAsync(instance, ct);
+        var found = await chips.ByInstanceAsync(instance, ct) is { } f ? new ChipKeys(f.Id, f.Token, f.WebhookSecret) : null;
         // Only hits are cached: a miss answered from cache would refuse (4xx, which Evolution does not
         // retry) the webhooks of a chip registered a moment later.
         if (found is not null) _byInstance[instance] = (found, Stopwatch.GetTimestamp());

@@ -1,5 +1,6 @@
 using Julia.Grains;
 using Julia.Domain.Sending;
+using Julia.Providers.Webhooks;
 using Julia.Storage.Inbox;
 using Microsoft.Extensions.Options;
 
@@ -18,23 +19,8 @@ public sealed class InboxOptions
     public bool Enabled { get; set; } = true;
 }
 
-/// <summary>An event that retrying cannot fix: it goes straight to the dead letters.</summary>
-public sealed class PermanentEventError(string message) : Exception(message);
-
-/// <summary>A valid event with nothing for us to do (e.g. a sender that is not a phone number): kept as ignored with the reason.</summary>
-public sealed class IgnoredEventError(string reason) : Exception(reason);
-
-/// <summary>A doctor's message from a LID whose phone we do not know yet: held until an event tells us.</summary>
-public sealed class HeldEventError(string lid) : Exception($"sender known only by LID {lid}; waiting for its phone number")
-{
-    public string Lid { get; } = lid;
-}
-
-/// <summary>An event that came too early (a receipt for a send not yet recorded): try again soon.</summary>
-public sealed class NotYetError(string message) : Exception(message);
-
-/// <summary>Applies stored webhooks: claims, applies (idempotently), marks applied; failures back off, then dead-letter.</summary>
-public sealed class InboxWorker(InboxStore inbox, InboxApplier applier, [FromKeyedServices(Names.Clock)] TimeProvider time, IOptions<InboxOptions> options, ILogger<InboxWorker> log)
+/// <summary>Applies stored webhooks: claims, routes each (idempotently), marks the outcome; failures back off, then dead-letter.</summary>
+public sealed class InboxWorker(InboxStore inbox, InboxRouter router, [FromKeyedServices(Names.Clock)] TimeProvider time, IOptions<InboxOptions> options, ILogger<InboxWorker> log)
     : Workers.PollingWorker(log)
 {
     protected override bool Enabled => options.Value.Enabled;
@@ -59,25 +45,40 @@ public sealed class InboxWorker(InboxStore inbox, InboxApplier applier, [FromKey
         var o = options.Value;
         try
         {
-            await applier.ApplyAsync(item, ct);
-            await inbox.AppliedAsync(item, time.GetUtcNow(), ct);
-        }
-        catch (IgnoredEventError e)
-        {
-            await inbox.IgnoredAsync(item, e.Message, ct);
-        }
-        catch (HeldEventError e)
-        {
-            log.LogInformation("Inbox event {Id} held until the phone of its LID is known", item.Id);
-            await inbox.HoldAsync(item, e.Lid, e.Message, time.GetUtcNow(), ct);
+            switch (await router.RouteAsync(item, ct))
+            {
+                case null:
+                    await inbox.AppliedAsync(item, time.GetUtcNow(), ct);
+                    break;
+                case Ignored i:
+                    await inbox.IgnoredAsync(item, i.Reason, ct);
+                    break;
+                case Held h:
+                    log.LogInformation("Inbox event {Id} held until the phone of its LID is known", item.Id);
+                    await inbox.HoldAsync(item, h.Key, h.Reason, time.GetUtcNow(), ct);
+                    break;
+                case TooEarly t:
+                    await FailedAsync(item, t.Reason, dead: item.Attempts >= o.MaxAttempts, TimeSpan.FromMilliseconds(500 * item.Attempts), ct);
+                    break;
+                case Unusable u:
+                    await FailedAsync(item, u.Reason, dead: true, TimeSpan.Zero, ct);
+                    break;
+                case var other:
+                    await FailedAsync(item, $"not routed: {other}", dead: true, TimeSpan.Zero, ct);
+                    break;
+            }
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            bool dead = e is PermanentEventError || item.Attempts >= o.MaxAttempts;
-            var wait = e is NotYetError ? TimeSpan.FromMilliseconds(500 * item.Attempts)
-                : Backoff.For(item.Attempts, o.RetryBaseDelay, TimeSpan.FromMinutes(5), Random.Shared.NextDouble());
-            if (dead) log.LogWarning("Inbox event {Id} ({Event}) dead-lettered: {Error}", item.Id, item.Event, e.Message);
-            await inbox.FailedAsync(item, e.Message, time.GetUtcNow() + wait, dead, ct);
+            await FailedAsync(item, e.Message, dead: item.Attempts >= o.MaxAttempts,
+                Backoff.For(item.Attempts, o.RetryBaseDelay, TimeSpan.FromMinutes(5), Random.Shared.NextDouble()), ct);
         }
+    }
+
+    /// <summary>Tried again after <paramref name="wait"/>, or, when retrying cannot help, to the dead letters for an operator.</summary>
+    async Task FailedAsync(InboxItem item, string error, bool dead, TimeSpan wait, CancellationToken ct)
+    {
+        if (dead) log.LogWarning("Inbox event {Id} ({Event}) dead-lettered: {Error}", item.Id, item.Event, error);
+        await inbox.FailedAsync(item, error, time.GetUtcNow() + wait, dead, ct);
     }
 }

@@ -1,32 +1,34 @@
 using Julia.Grains;
-using System.Text.Json;
-using Julia.Server.Gateways;
+using Julia.Providers.Webhooks;
 using Julia.Server.Http;
 using Julia.Storage.Inbox;
 
 namespace Julia.Server.Inbox;
 
 /// <summary>
-/// <c>POST /webhooks/evolution</c> (and <c>/{event}</c>). Order of business: read and check the body,
-/// authenticate the instance, store it with its dedupe key (grouped with concurrent webhooks into one
-/// commit), answer. 200 only once the event is durably stored; 503 when it cannot be (Evolution retries); 4xx only for requests that can never
-/// succeed: not JSON, not an Evolution envelope, unknown instance, bad credentials (Evolution stops on
-/// 4xx). A valid, authentic event we will not act on is stored as ignored with its reason, and answered
-/// 200. Processing happens after the answer.
+/// <c>POST /webhooks/{gateway}</c> (and <c>/{event}</c>) for every registered gateway. Order of business: the gateway
+/// reads, checks and authenticates the body (<see cref="IGatewayWebhooks.ReceiveAsync"/>), its events are stored with
+/// their dedupe keys (grouped with concurrent webhooks into one commit), then the answer. 200 only once the events
+/// are durably stored; 503 when they cannot be (the gateway retries); 4xx only for requests that can never succeed
+/// (the gateway stops on a 4xx). A valid, authentic event that will not be acted on is stored as ignored with its
+/// reason, and answered 200. Processing happens after the answer.
 /// </summary>
 public static class WebhooksApi
 {
     public static void MapWebhooks(this IEndpointRouteBuilder app)
     {
         var g = app.MapGroup("/webhooks").WithTags("Webhooks").AllowAnonymous();
-        g.MapPost("/evolution", (HttpContext ctx, ChipGateways chips, InboxStore inbox, InboxWorker worker, [FromKeyedServices(Names.Clock)] TimeProvider time, ILogger<InboxWorker> log) =>
-            Evolution(ctx, null, chips, inbox, worker, time, log));
-        g.MapPost("/evolution/{evt}", (string evt, HttpContext ctx, ChipGateways chips, InboxStore inbox, InboxWorker worker, [FromKeyedServices(Names.Clock)] TimeProvider time, ILogger<InboxWorker> log) =>
-            Evolution(ctx, evt, chips, inbox, worker, time, log));
+        foreach (var gateway in app.ServiceProvider.GetServices<IGatewayWebhooks>())
+        {
+            g.MapPost("/" + gateway.Source, (HttpContext ctx, InboxStore inbox, InboxWorker worker, [FromKeyedServices(Names.Clock)] TimeProvider time, ILogger<InboxWorker> log) =>
+                Receive(ctx, gateway, null, inbox, worker, time, log));
+            g.MapPost("/" + gateway.Source + "/{evt}", (string evt, HttpContext ctx, InboxStore inbox, InboxWorker worker, [FromKeyedServices(Names.Clock)] TimeProvider time,
+                                                       ILogger<InboxWorker> log) =>
+                Receive(ctx, gateway, evt, inbox, worker, time, log));
+        }
     }
 
-    static async Task<IResult> Evolution(HttpContext ctx, string? pathEvent, ChipGateways chips, InboxStore inbox, InboxWorker worker,
-                                         [FromKeyedServices(Names.Clock)] TimeProvider time, ILogger log)
+    static async Task<IResult> Receive(HttpContext ctx, IGatewayWebhooks gateway, string? pathEvent, InboxStore inbox, InboxWorker worker, TimeProvider time, ILogger log)
     {
         var ct = ctx.RequestAborted;
         byte[] body;
@@ -35,29 +37,17 @@ public static class WebhooksApi
             await ctx.Request.Body.CopyToAsync(ms, ct);
             body = ms.ToArray();
         }
-        JsonElement root;
-        try { root = JsonDocument.Parse(body).RootElement; }
-        catch (JsonException e) { return Count("unknown", "rejected", Problems.Of(400, "malformed_json", "The webhook body is not JSON.", e.Message)); }
+        var headers = ctx.Request.Headers;
+        var intake = await gateway.ReceiveAsync(new WebhookRequest(body, pathEvent, name => headers[name].FirstOrDefault()), time.GetUtcNow(), ct);
+        if (intake.Refusal is { } r) return Count(gateway.Source, intake.Event, "rejected", Problems.Of(r.Status, r.Code, r.Title, r.Detail));
 
-        var (envelope, error) = EvolutionWebhook.Parse(root, pathEvent);
-        if (envelope is null) return Count("unknown", "rejected", Problems.Of(400, "invalid_payload", "The webhook is not an Evolution event.", error));
-
-        // Authenticate before anything else is said about the event.
-        var chip = await chips.ByInstanceAsync(envelope.Instance, ct);
-        if (chip is not { Secret: { } secret } found)
-            return Count("unknown", "rejected", Problems.Of(401, "unknown_instance", "No chip with this instance accepts webhooks."));
-        if (!EvolutionWebhook.Authentic(ctx.Request.Headers["X-Webhook-Secret"].FirstOrDefault(), ctx.Request.Headers.Authorization.FirstOrDefault(), secret, time.GetUtcNow()))
-            return Count("unknown", "rejected", Problems.Of(401, "invalid_signature", "The webhook secret or token does not match this instance."));
-        if (envelope.ApiKey is not null && (found.Token is null || !EvolutionWebhook.SameSecret(envelope.ApiKey, found.Token)))
-            return Count("unknown", "rejected", Problems.Of(401, "invalid_apikey", "The body's apikey does not match this instance."));
-
-        // From here the body is valid and authentic: it is kept, to be applied or as ignored with the reason.
-        var ignored = EvolutionWebhook.IgnoreReason(envelope);
-        bool stored;
+        // From here the body is valid and authentic: its events are kept, to be applied or as ignored with the reason.
+        bool[] stored;
         try
         {
-            stored = await inbox.AddAsync(new NewInboxEvent(EvolutionWebhook.DedupeKey(envelope, body, ignored is not null), "evolution", envelope.Event, found.Id,
-                Storable(body), time.GetUtcNow(), ignored), ct);
+            var now = time.GetUtcNow();
+            stored = await Task.WhenAll(intake.Items.Select(i =>
+                inbox.AddAsync(new NewInboxEvent(i.DedupeKey, gateway.Source, i.Event, i.ChipId, Storable(i.Payload), now, i.Ignored), ct)));
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
@@ -67,17 +57,20 @@ public static class WebhooksApi
             if (failure.IsBug) log.LogError(e, "Webhook not stored; answering 503 so the gateway retries");
             else log.LogWarning("Webhook not stored ({Error}); answering 503 so the gateway retries", e.Message);
             ctx.Response.Headers.RetryAfter = ((int)(failure.RetryAfter ?? TimeSpan.FromSeconds(5)).TotalSeconds).ToString();
-            return Count(envelope.Event, "unavailable", Problems.Of(503, "storage_unavailable", "The event could not be stored; retry."));
+            return Count(gateway.Source, intake.Event, "unavailable", Problems.Of(503, "storage_unavailable", "The event could not be stored; retry."));
         }
-        if (ignored is not null) return Count(envelope.Event, "ignored", TypedResults.Ok(new { status = "ignored", reason = ignored }));
-        if (stored) worker.Wake();
-        return Count(envelope.Event, stored ? "stored" : "duplicate", TypedResults.Ok(new { status = stored ? "stored" : "duplicate" }));
+        // One answer per body: ignored when nothing in it is to be applied, stored when something new is, else a duplicate.
+        if (intake.Items.All(i => i.Ignored is not null))
+            return Count(gateway.Source, intake.Event, "ignored", TypedResults.Ok(new { status = "ignored", reason = intake.Items.FirstOrDefault()?.Ignored }));
+        bool any = intake.Items.Where((i, n) => i.Ignored is null && stored[n]).Any();
+        if (any) worker.Wake();
+        return Count(gateway.Source, intake.Event, any ? "stored" : "duplicate", TypedResults.Ok(new { status = any ? "stored" : "duplicate" }));
     }
 
     /// <summary>Counts the answer. Before authentication the event name is the sender's word, so it is not a tag (unbounded series).</summary>
-    static IResult Count(string evt, string result, IResult answer)
+    static IResult Count(string source, string evt, string result, IResult answer)
     {
-        Julia.Grains.Observability.JuliaMetrics.Webhook("evolution", evt, result);
+        Julia.Grains.Observability.JuliaMetrics.Webhook(source, evt, result);
         return answer;
     }
 
@@ -86,9 +79,8 @@ public static class WebhooksApi
     /// jsonb refuses it, so it is kept as U+FFFD instead of the event being refused for ever. Only a real
     /// escape is replaced: after an escaped backslash (<c>\\u0000</c>) the text is a literal and stays as sent.
     /// </summary>
-    static string Storable(byte[] body)
+    static string Storable(string text)
     {
-        var text = System.Text.Encoding.UTF8.GetString(body);
         const string Nul = @"\u0000";
         int at = text.IndexOf(Nul, StringComparison.Ordinal);
         if (at < 0) return text;

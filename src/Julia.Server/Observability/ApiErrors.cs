@@ -1,3 +1,5 @@
+using Julia.Domain.Selection;
+
 namespace Julia.Server.Observability;
 
 /// <summary>
@@ -26,8 +28,8 @@ public static class ApiErrors
             (422, ["invalid_phone", "invalid_field", "invalid_lawful_basis", "invalid_name", "source_required", "reason_required"])]),
         ("/v1/conversations", [(404, ["conversation_not_found"]), (422, ["invalid_phone"])]),
         ("/v1/selections", [
-            (409, ["no_eligible_chip", "prospecting_paused", "contact_frequency_cap", "outside_sending_window", "contact_daily_limit", "chip_busy"]),
-            (422, ["contact_opted_out", "no_lawful_basis", "contact_abroad", "invalid_phone", "invalid_kind", "invalid_field"])]),
+            (409, [.. RefusalCodes.AboutPoolOrClock]),
+            (422, [.. RefusalCodes.AboutContact, "invalid_phone", "invalid_kind", "invalid_field"])]),
         ("/v1/messages", [(404, ["message_not_found"]), (409, ["message_final", "message_in_flight"]),
             (422, ["invalid_phone", "invalid_kind", "invalid_text", "text_too_long", "idempotency_key_required", "invalid_not_before", "invalid_expires_at"])]),
         ("/v1/chips/{id}/qr", [(404, ["chip_not_found", "qr_not_available"]), (409, ["chip_not_pending"])]),

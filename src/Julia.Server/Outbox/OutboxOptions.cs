@@ -1,3 +1,4 @@
+using Julia.Domain.Sending;
 using Julia.Providers.Evolution;
 
 namespace Julia.Server.Outbox;
@@ -18,9 +19,12 @@ public sealed class OutboxOptions
     /// <summary>Default validity of a message when the caller gives no expiresAt.</summary>
     public TimeSpan DefaultValidity { get; set; } = TimeSpan.FromHours(24);
     /// <summary>Different chips one message may try before it fails.</summary>
-    public int MaxChips { get; set; } = 3;
-    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(2);
+    public int MaxChips { get; set; } = SendPolicy.DefaultMaxChips;
+    public TimeSpan RetryBaseDelay { get; set; } = SendPolicy.DefaultRetryBaseDelay;
     public bool Enabled { get; set; } = true;
+
+    /// <summary>The send policy these settings make (the chip grains and the worker apply it).</summary>
+    public SendPolicy Policy => new() { MaxChips = MaxChips, RetryBaseDelay = RetryBaseDelay };
 
     public IEnumerable<string> Validate(EvolutionOptions gateway)
     {

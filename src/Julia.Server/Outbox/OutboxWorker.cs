@@ -8,21 +8,21 @@ using Julia.Grains.Chips;
 using Julia.Grains.Conversations;
 using Julia.Grains.Pool;
 using Julia.Storage.Outbox;
-using Julia.Storage.Signals;
 using Microsoft.Extensions.Options;
 
 namespace Julia.Server.Outbox;
 
 /// <summary>
-/// Sends queued messages. Each pass claims due (or lease-expired) messages, re-runs selection for
-/// each one (so guardrails are checked again at send time), calls the gateway, and records the
-/// outcome fenced on the claim. A chip-specific failure retries on another chip (at most
-/// <c>MaxChips</c>); a rate limit cools the chip down; a spam/restriction signal pauses the chip and
-/// the pool gate and fails the message. Delivery is at least once: a node that dies between the
-/// gateway's answer and its own commit leaves a message that is sent again when its lease expires.
+/// Sends queued messages. Each pass claims due (or lease-expired) messages, re-runs selection for each one (so
+/// guardrails are checked again at send time), calls the gateway, reports its provider-neutral result to the chip
+/// that sent (one grain call, which applies the chip-side effect and answers the send policy's verdict), and carries
+/// the verdict out fenced on the claim. What a result or a refusal means is <see cref="SendPolicy"/>'s to say, not
+/// this worker's. Delivery is at least once: a node that dies between the gateway's answer and its own commit leaves
+/// a message that is sent again when its lease expires.
 /// </summary>
 public sealed class OutboxWorker(OutboxStore store, IGrainFactory grains, PoolSettings pool, Storage.Conversations.ConversationStore conversations, IMessageGateway gateway, ChipGateways targets,
-                                 Trust.TrustWorker trust, [FromKeyedServices(Names.Clock)] TimeProvider time, IOptions<OutboxOptions> options, ILogger<OutboxWorker> log)
+                                 Trust.TrustWorker trust, SendPolicy policy, [FromKeyedServices(Names.Clock)] TimeProvider time, IOptions<OutboxOptions> options,
+                                 ILogger<OutboxWorker> log)
     : Workers.PollingWorker(log)
 {
     long _fencedOut;
@@ -78,12 +78,12 @@ public sealed class OutboxWorker(OutboxStore store, IGrainFactory grains, PoolSe
     async Task ProcessAsync(Claimed claimed, CancellationToken ct)
     {
         var m = claimed.Message;
-        var o = options.Value;
         var now = time.GetUtcNow();
         if (claimed.Rescued) log.LogInformation("Message {Id} reclaimed after an expired lease (attempt {Attempt})", m.Id, m.Attempts);
-        if (now >= m.ExpiresAt)
+        var facts = new MessageFacts(m.Attempts, m.TriedChips.Length, m.ExpiresAt, m.LastError);
+        if (SendPolicy.BeforeSend(facts, now) is { } expired)
         {
-            await Fenced(() => store.FinishAsync(m, "expired", null, null, "validity ended", null, now, ct), m);
+            await CarryOutAsync(expired, m, null, null, now, ct);
             return;
         }
         if (!Phone.TryParse(m.Contact, out var contact) || !MessageKinds.TryParse(m.Kind, out var kind))
@@ -93,9 +93,9 @@ public sealed class OutboxWorker(OutboxStore store, IGrainFactory grains, PoolSe
         }
 
         var outcome = await grains.GetGrain<IConversationGrain>(contact.E164).SelectAsync(kind.ToWire(), m.TriedChips);
-        if (outcome.Refused is { } refused)
+        if (outcome.Refused is { Refusal: var r })
         {
-            await OnRefusedAsync(m, refused, now, ct);
+            await CarryOutAsync(policy.OnRefusal(r.Code, r.RetryAt, facts, now, Random.Shared.NextDouble()), m, null, null, now, ct);
             return;
         }
         var selected = outcome.Selected!;
@@ -114,68 +114,25 @@ public sealed class OutboxWorker(OutboxStore store, IGrainFactory grains, PoolSe
         var result = await gateway.SendTextAsync(target, m.Contact, text, ct);
         Julia.Grains.Observability.JuliaMetrics.Sent(result.Outcome.ToWire());
         now = time.GetUtcNow();
-        var attempt = new Attempt(chip.Id, started, result.Outcome, result.Detail);
-        var chipGrain = grains.GetGrain<IChipGrain>(chip.Id);
         trust.Touched(chip.Id);
-        switch (result.Outcome)
+        var (verdict, breaker) = await grains.ReportSendAsync(chip.Id, result, facts, policy, now);
+        if (breaker is not null) log.LogWarning("Chip {Chip} breaker {Change}", chip.Id, breaker);
+        await CarryOutAsync(verdict, m, chip.Id, new Attempt(chip.Id, started, result.Outcome, result.Detail), now, ct, result.MessageId);
+        if (verdict.Step == SendStep.Done && selected.AnnouncementPending) await conversations.AnnouncedAsync(m.Contact, chip.Id, ct);
+    }
+
+    /// <summary>
+    /// Writes the verdict, fenced on the claim. <paramref name="attempt"/>: the gateway call made (null when the message
+    /// waited or stopped before one), which the attempt log keeps and which counts as an attempt.
+    /// </summary>
+    Task CarryOutAsync(SendVerdict v, Message m, long? chipId, Attempt? attempt, DateTimeOffset now, CancellationToken ct, string? providerId = null) =>
+        Fenced(v.Step switch
         {
-            case SendOutcome.Sent:
-                await Fenced(() => store.SentAsync(m, chip.Id, result.MessageId!, started, now, ct), m);
-                await Breaker(chipGrain, BreakerResult.Success, now);
-                if (selected.AnnouncementPending) await conversations.AnnouncedAsync(m.Contact, chip.Id, ct);
-                break;
-
-            case SendOutcome.RateLimited:
-                // The platform asked this number to slow down: it cools down and the message waits for it.
-                await chipGrain.RateLimitedAsync(result.Detail ?? "rate limited", now);
-                await Fenced(() => store.RequeueAsync(m, now + SignalStore.RateLimitCooldown, null, result.Detail, attempt, countAttempt: true, now, ct), m);
-                break;
-
-            case SendOutcome.SpamRestriction:
-                await chipGrain.RestrictedAsync(result.Detail ?? "restricted", now);
-                await Fenced(() => store.FinishAsync(m, "failed", chip.Id, null, "spam_restriction: " + result.Detail, attempt, now, ct), m);
-                break;
-
-            case SendOutcome.Permanent when !result.ChipSpecific:
-                await Fenced(() => store.FinishAsync(m, "failed", chip.Id, null, result.Detail, attempt, now, ct), m);
-                break;
-
-            default:
-                // Timeout, transient, or a permanent problem of this chip: try another chip, a few times.
-                await Breaker(chipGrain, result.Outcome == SendOutcome.Timeout ? BreakerResult.Neutral : BreakerResult.Failure, now);
-                if (m.TriedChips.Length + 1 >= o.MaxChips)
-                    await Fenced(() => store.FinishAsync(m, "failed", chip.Id, null, $"failed on {o.MaxChips} chips; last: {result.Detail}", attempt, now, ct), m);
-                else
-                    await Fenced(() => store.RequeueAsync(m, now + Backoff.For(m.TriedChips.Length + 1, o.RetryBaseDelay, TimeSpan.FromMinutes(1), Random.Shared.NextDouble()),
-                        chip.Id, result.Detail, attempt, countAttempt: true, now, ct), m);
-                break;
-        }
-    }
-
-    async Task OnRefusedAsync(Message m, Refused refused, DateTimeOffset now, CancellationToken ct)
-    {
-        var r = refused.Refusal;
-        switch (r.Code)
-        {
-            case "contact_opted_out" or "no_lawful_basis" or "contact_abroad":
-                await Fenced(() => store.FinishAsync(m, "blocked", null, null, r.Code, null, now, ct), m);
-                break;
-            default:
-                // Pacing, the window, the gate, or no chip free now: wait (not an attempt), until it expires.
-                // The timeline says why once, when the reason changes, not on every pass.
-                var at = r.RetryAt ?? now + Backoff.For(Math.Max(1, m.Attempts), options.Value.RetryBaseDelay, TimeSpan.FromMinutes(2), Random.Shared.NextDouble());
-                if (at >= m.ExpiresAt) at = m.ExpiresAt;
-                await Fenced(() => store.RequeueAsync(m, at, null, r.Code, null, countAttempt: false, now, ct, log: m.LastError != r.Code,
-                    detail: $"waiting: {r.Code} until {at.ToUniversalTime():yyyy-MM-ddTHH:mm:ssZ}"), m);
-                break;
-        }
-    }
-
-    async Task Breaker(IChipGrain chip, BreakerResult result, DateTimeOffset now)
-    {
-        if (await chip.BreakerAsync(result, now) is { } change)
-            log.LogWarning("Chip {Chip} breaker {Change}", chip.GetPrimaryKeyLong(), change);
-    }
+            SendStep.Done => () => store.SentAsync(m, chipId!.Value, providerId!, attempt!.StartedAt, now, ct),
+            SendStep.Wait => () => store.RequeueAsync(m, v.At!.Value, null, v.Reason, attempt, countAttempt: attempt is not null, now, ct, log: v.Logged, detail: v.Note),
+            SendStep.AnotherChip => () => store.RequeueAsync(m, v.At!.Value, chipId, v.Reason, attempt, countAttempt: true, now, ct),
+            _ => () => store.FinishAsync(m, v.Status!, chipId, null, v.Reason, attempt, now, ct),
+        }, m);
 
     /// <summary>
     /// Writes a completion. If the database is briefly unreachable (a restart, a failover) the write is

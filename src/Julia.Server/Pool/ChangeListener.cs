@@ -9,9 +9,10 @@ namespace Julia.Server.Pool;
 /// <summary>
 /// Holds one connection that LISTENs for chip and pool changes made by any node and drops the
 /// local caches when one arrives. If the connection fails, caches are dropped too and it reconnects,
-/// so a missed notification costs at most one TTL.
+/// so a missed notification costs at most one TTL. Its connection string may differ from the main one
+/// (<see cref="Database.Database.ListenSource"/>: direct, with keepalive).
 /// </summary>
-public sealed class ChangeListener(NpgsqlDataSource db, ChipDirectory chips, PoolSettings pool, ILogger<ChangeListener> log) : BackgroundService
+public sealed class ChangeListener(Database.Database database, ChipDirectory chips, PoolSettings pool, ILogger<ChangeListener> log) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stop)
     {
@@ -19,7 +20,7 @@ public sealed class ChangeListener(NpgsqlDataSource db, ChipDirectory chips, Poo
         {
             try
             {
-                await using var conn = await db.OpenConnectionAsync(stop);
+                await using var conn = await database.ListenSource.OpenConnectionAsync(stop);
                 conn.Notification += (_, e) =>
                 {
                     if (e.Channel == ChipStore.ChangedChannel) chips.Invalidate();

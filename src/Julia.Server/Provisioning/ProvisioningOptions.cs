@@ -23,7 +23,7 @@ public sealed class ProvisioningOptions
     /// <summary>This service's public URL for Evolution webhooks (…/webhooks/evolution); new instances send their events there.</summary>
     public string? WebhookUrl { get; set; }
 
-    public static readonly string[] WebhookEvents = ["QRCODE_UPDATED", "CONNECTION_UPDATE", "MESSAGES_UPSERT", "MESSAGES_UPDATE", "SEND_MESSAGE"];
+    public static readonly string[] WebhookEvents = Julia.Providers.Evolution.EvolutionWebhooks.Subscribed;
 
     public IEnumerable<string> Validate()
     {

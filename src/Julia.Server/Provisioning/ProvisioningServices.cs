@@ -1,7 +1,6 @@
 using Julia.Providers.Provisioning;
+using Julia.Grains.Connections;
 using Julia.Server.Connections;
-using Julia.Storage.Connections;
-using Julia.Storage.Provisioning;
 
 namespace Julia.Server.Provisioning;
 
@@ -17,16 +16,14 @@ public sealed record ProvisioningSettings(ProvisioningOptions Provisioning, Salv
 
 public static class ProvisioningServices
 {
-    /// <summary>The provisioning worker, the number provider's client, QR storage and the connection health monitor.</summary>
+    /// <summary>The provisioning worker, the number provider's client and the connection health pass's probe and options.</summary>
     public static IServiceCollection AddProvisioning(this IServiceCollection services, ProvisioningSettings settings)
     {
         services.AddSingleton(settings.Provisioning);
         services.AddSingleton(settings.Salvy);
         services.AddSingleton(settings.HealthMonitor);
-        // ProvisionStore comes with the grains' stores (the pool manager writes the requests).
-        services.AddSingleton<QrStore>();
-        services.AddSingleton<PeriodicPassStore>();
-        services.AddSingleton<ConnectionStore>();
+        // ProvisionStore, QrStore and ConnectionStore come with the grains' stores (the pool manager writes the
+        // requests; the chip grain keeps the QR and corrects connections).
         services.AddHttpClient("salvy", c =>
         {
             if (settings.Salvy.BaseUrl is { } url) c.BaseAddress = new Uri(url.TrimEnd('/') + "/");
@@ -35,8 +32,8 @@ public static class ProvisioningServices
         services.AddSingleton<INumberProvider>(sp => new SalvyClient(sp.GetRequiredService<IHttpClientFactory>().CreateClient("salvy"), settings.Salvy));
         services.AddSingleton<ProvisioningWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<ProvisioningWorker>());
-        services.AddSingleton<HealthMonitor>();
-        services.AddHostedService(sp => sp.GetRequiredService<HealthMonitor>());
+        // The health pass itself is a grain with its own reminder (ClusterStartup registers it); this is its gateway I/O.
+        services.AddSingleton<IConnectionProbe, GatewayProbe>();
         return services;
     }
 }

@@ -1,7 +1,7 @@
 using Julia.Domain.Chips;
 using Julia.Domain.Phones;
-using Julia.Domain.Trust;
 using Julia.Grains;
+using Julia.Grains.Chips;
 using Julia.Providers;
 using Julia.Providers.Evolution;
 using Julia.Providers.Provisioning;
@@ -13,7 +13,7 @@ namespace Julia.Server.Provisioning;
 
 /// <summary>
 /// Turns provisioning requests into chips waiting for their QR: buy a number (idempotency key = request id),
-/// register the chip as provisioned, create its Evolution instance (token fixed at the first claim), set the
+/// register the chip as provisioned (through its grain), create its Evolution instance (token fixed at the first claim), set the
 /// instance's webhook with its secret, move the chip to pending. Each step is safe to run again: the purchase
 /// by its key, the registration by the instance name (unique per request), the instance by "already in use",
 /// the webhook by replacing it. So a request claimed again after its node died (its lease expired) finishes
@@ -22,7 +22,7 @@ namespace Julia.Server.Provisioning;
 /// or an operator; nothing here provisions because a number was restricted (policy).
 /// Secrets (instance token, webhook secret, provider key) are never logged; phones only masked.
 /// </summary>
-public sealed class ProvisioningWorker(ProvisionStore requests, ChipStore chips, INumberProvider numbers, EvolutionClient evolution,
+public sealed class ProvisioningWorker(ProvisionStore requests, ChipStore chips, IGrainFactory grains, INumberProvider numbers, EvolutionClient evolution,
                                        ProvisioningOptions options, Julia.Providers.Provisioning.SalvyOptions provider, [FromKeyedServices(Names.Clock)] TimeProvider time,
                                        ILogger<ProvisioningWorker> log) : PollingWorker(log)
 {
@@ -71,12 +71,12 @@ public sealed class ProvisioningWorker(ProvisionStore requests, ChipStore chips,
             await evolution.SetWebhookAsync(target, url, ProvisioningOptions.WebhookEvents,
                 new Dictionary<string, string> { ["X-Webhook-Secret"] = claim.WebhookSecret, ["Content-Type"] = "application/json" }, ct);
 
-            // 5. Waiting for its QR to be scanned.
+            // 5. Waiting for its QR to be scanned: the chip's grain moves it.
             var now = time.GetUtcNow();
-            var (outcome, _) = await chips.TransitionAsync(chipId, ChipStatus.Provisioned, ChipStatus.Pending, ProvisionStore.Actor, "chip_instance_created",
-                "instance created and webhook set: waiting for QR pairing", now, ct);
-            if (outcome == TransitionOutcome.NotFound) throw new ProviderException($"chip {chipId} disappeared", permanent: true);
-            // Conflict: an earlier attempt moved it already (or an operator paused it): either way this request's work is done.
+            var moved = await grains.GetGrain<IChipGrain>(chipId).InstanceReadyAsync(new InstanceReady(ProvisionStore.Actor,
+                "instance created and webhook set: waiting for QR pairing", now));
+            if (moved.Outcome == "not_found") throw new ProviderException($"chip {chipId} disappeared", permanent: true);
+            // Not moved: an earlier attempt moved it already (or an operator paused it): either way this request's work is done.
             if (await requests.DoneAsync(claim, chipId, masked ?? "", now, ct))
                 log.LogInformation("Provisioning request {Request} done: chip {Chip} ({MaskedPhone}) waits for its QR pairing", claim.Id, chipId, masked);
             else Lost(claim);
@@ -98,15 +98,18 @@ public sealed class ProvisioningWorker(ProvisionStore requests, ChipStore chips,
         }
     }
 
-    /// <summary>Registers the chip as provisioned, or finds the one an earlier attempt registered (same instance name).</summary>
+    /// <summary>
+    /// Registers the chip as provisioned through its grain (a number bought now: the domain's first trust score for
+    /// age 0 at R1), or finds the one an earlier attempt registered (same instance name).
+    /// </summary>
     async Task<long> RegisterAsync(ProvisionClaim claim, Phone phone, CancellationToken ct)
     {
         var now = time.GetUtcNow();
-        // A new number has no history: the base score plus nothing (age 0, stage R1).
-        var trust = TrustScore.Compute(new TrustInputs(0, 0, 0, 0, 0, RampStage.R1, 0, 0, false));
-        var row = await chips.RegisterAsync(new NewChip(phone.E164, phone.Ddd!.Value, claim.Instance, claim.InstanceToken, claim.WebhookSecret,
-            "evolution", ChipStatus.Provisioned, false, RampStage.R1, now, trust), ProvisionStore.Actor, now, ct);
-        if (row is not null) return row.Id;
+        var id = await chips.NewIdAsync(ct);
+        var registered = await grains.GetGrain<IChipGrain>(id).RegisterAsync(new ChipRegistration(phone.E164, phone.Ddd!.Value, claim.Instance,
+            claim.InstanceToken, claim.WebhookSecret, "evolution", ChipStatus.Provisioned.ToWire(), Connected: false, AccountCreatedAt: now,
+            ProvisionStore.Actor, now));
+        if (registered.Outcome == "done") return id;
         if (await requests.ChipByInstanceAsync(claim.Instance, ct) is { } existing) return existing.Id;
         throw new ProviderException($"the bought number {phone.Masked} is already registered as another chip", permanent: true);
     }

@@ -23,10 +23,6 @@ public static class SelectionsApi
         return g;
     }
 
-    // Refusals about the contact are 422 (this request cannot be served as asked); refusals about
-    // the pool or the clock are 409 (the same request may succeed later).
-    static readonly HashSet<string> ContactRefusals = ["contact_opted_out", "no_lawful_basis", "contact_abroad"];
-
     static async Task<Results<Ok<SelectionJson>, ProblemHttpResult>> Select(SelectionRequestJson body, IGrainFactory grains)
     {
         if (!Phone.TryParse(body.Contact, out var contact)) return Problems.InvalidPhone();
@@ -41,13 +37,14 @@ public static class SelectionsApi
 
         var r = outcome.Refused!;
         var extra = new Dictionary<string, object?> { ["selectionId"] = r.SelectionId };
-        if (r.Refusal.RetryAt is { } at) extra[r.Refusal.Code == "outside_sending_window" ? "opensAt" : "retryAt"] = at;
-        if (r.Refusal.Code == "no_eligible_chip")
+        if (r.Refusal.RetryAt is { } at) extra[r.Refusal.Code == RefusalCodes.OutsideWindow ? "opensAt" : "retryAt"] = at;
+        if (r.Refusal.Code == RefusalCodes.NoEligibleChip)
         {
             extra["candidates"] = r.Candidates;
             extra["excluded"] = r.Excluded;
         }
-        return ContactRefusals.Contains(r.Refusal.Code)
+        // About the contact: this request cannot be served as asked. About the pool or the clock: it may succeed later.
+        return RefusalCodes.IsAboutContact(r.Refusal.Code)
             ? Problems.Of(422, r.Refusal.Code, "Refused by a contact guardrail.", r.Refusal.Detail, extra)
             : Problems.Of(409, r.Refusal.Code, "No chip may send this message now.", r.Refusal.Detail, extra);
     }

@@ -1,3 +1,4 @@
+using Julia.Domain.Alerts;
 using Npgsql;
 
 namespace Julia.Storage.Alerts;
@@ -23,7 +24,7 @@ public sealed class DeliveryStore(NpgsqlDataSource db)
         WITH raised AS (
             INSERT INTO alert_deliveries (alert_id, channel, kind, status, next_attempt_at, created_at)
             SELECT a.id, @channel, 'raised', 'pending', @now, @now FROM alerts a
-            WHERE a.at >= @now - @horizon AND NOT (a.kind = 'notifier_failing' AND a.subject = 'channel:' || @channel)
+            WHERE a.at >= @now - @horizon AND NOT (a.kind = @failing_kind AND a.subject = @failing_subject)
               AND NOT EXISTS (SELECT 1 FROM alert_deliveries d WHERE d.alert_id = a.id AND d.channel = @channel AND d.kind = 'raised')
             ORDER BY a.id
             ON CONFLICT (alert_id, channel, kind) DO NOTHING
@@ -85,7 +86,8 @@ public sealed class DeliveryStore(NpgsqlDataSource db)
     public async Task<int> EnqueueAsync(string channel, TimeSpan horizon, DateTimeOffset now, CancellationToken ct)
     {
         await using var c = await db.OpenConnectionAsync(ct);
-        await using var cmd = c.Cmd(Enqueue).P("channel", channel).P("horizon", horizon).P("now", now);
+        await using var cmd = c.Cmd(Enqueue).P("channel", channel).P("horizon", horizon).P("now", now)
+            .P("failing_kind", AlertKinds.NotifierFailing).P("failing_subject", AlertKinds.Channel(channel));
         return (int)(long)(await cmd.ExecuteScalarAsync(ct))!;
     }
 

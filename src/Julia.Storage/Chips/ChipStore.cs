@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Julia.Domain.Alerts;
 using Julia.Domain.Chips;
 using Julia.Domain.Trust;
 using Julia.Storage.Operations;
@@ -14,20 +15,26 @@ public sealed record TrustEntry(DateTimeOffset At, int Score, string Level, Json
 
 public enum TransitionOutcome { Done, NotFound, Conflict }
 
-public sealed class ChipStore(NpgsqlDataSource db)
+/// <summary>The chips table. Pausing or retiring a chip raises its alert under <paramref name="alerts"/>, the configured policy.</summary>
+public sealed class ChipStore(NpgsqlDataSource db, AlertPolicy alerts)
 {
     /// <summary>Channel other nodes LISTEN on to refresh their chip snapshot at once.</summary>
     public const string ChangedChannel = "chips_changed";
 
+    // The id is the chip grain's key, drawn before the grain is asked (NewIdAsync), so the row is written by its own grain.
     const string Insert = $"""
-        INSERT INTO chips (phone, ddd, instance, instance_token, webhook_secret, provider, status, connected,
+        INSERT INTO chips (id, phone, ddd, instance, instance_token, webhook_secret, provider, status, connected,
                            connection_changed_at, trust_score, trust_updated_at, rampup_stage, rampup_started_at,
                            account_created_at, created_at, updated_at)
-        VALUES (@phone, @ddd, @instance, @token, @secret, @provider, @status, @connected, @now, @trust, @now, @stage,
+        OVERRIDING SYSTEM VALUE
+        VALUES (@id, @phone, @ddd, @instance, @token, @secret, @provider, @status, @connected, @now, @trust, @now, @stage,
                 CASE WHEN @status = 'rampup' THEN @now END, @account, @now, @now)
         ON CONFLICT DO NOTHING
         RETURNING {ChipRow.Columns}
         """;
+
+    // The identity's own sequence: an id drawn and then not used (a refused registration) is only a gap.
+    const string NewId = "SELECT nextval(pg_get_serial_sequence('chips', 'id'))";
 
     const string InsertTrust = """
         INSERT INTO trust_log (chip_id, at, score, level, factors, cause) VALUES (@chip, @at, @score, @level, @factors, @cause)
@@ -61,12 +68,21 @@ public sealed class ChipStore(NpgsqlDataSource db)
         SELECT at, score, level, factors::text AS factors, cause FROM trust_log WHERE chip_id = @id ORDER BY at DESC, id DESC LIMIT @limit
         """;
 
-    public async Task<ChipRow?> RegisterAsync(NewChip chip, string actor, DateTimeOffset now, CancellationToken ct)
+    /// <summary>A fresh chip id: the key of the grain that registers the chip.</summary>
+    public async Task<long> NewIdAsync(CancellationToken ct)
+    {
+        await using var c = await db.OpenConnectionAsync(ct);
+        await using var cmd = c.Cmd(NewId);
+        return (long)(await cmd.ExecuteScalarAsync(ct))!;
+    }
+
+    /// <summary>Inserts the chip as <paramref name="id"/> with its first trust score and the operation; null when its phone or instance (or id) is taken.</summary>
+    public async Task<ChipRow?> RegisterAsync(long id, NewChip chip, string actor, DateTimeOffset now, CancellationToken ct)
     {
         await using var c = await db.OpenConnectionAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
         ChipRow? row;
-        await using (var cmd = c.Cmd(Insert, tx).P("phone", chip.Phone).P("ddd", (short)chip.Ddd).P("instance", chip.Instance)
+        await using (var cmd = c.Cmd(Insert, tx).P("id", id).P("phone", chip.Phone).P("ddd", (short)chip.Ddd).P("instance", chip.Instance)
                          .Text("token", chip.InstanceToken).Text("secret", chip.WebhookSecret).P("provider", chip.Provider)
                          .P("status", chip.Status.ToWire()).P("connected", chip.Connected).P("now", now)
                          .P("trust", (short)chip.Trust.Score).P("stage", (short)chip.Stage).P("account", chip.AccountCreatedAt))
@@ -164,9 +180,8 @@ public sealed class ChipStore(NpgsqlDataSource db)
             return (await GetAsync(id, ct) is null ? TransitionOutcome.NotFound : TransitionOutcome.Conflict, null);
         }
         await OperationStore.AddAsync(c, tx, new NewOperation(actor, action, id, FromStatus: from.ToWire(), ToStatus: to.ToWire(), Reason: reason), now, ct);
-        if (to is ChipStatus.Paused or ChipStatus.Retired)
-            await Signals.SignalStore.AlertAsync(c, tx, to == ChipStatus.Paused ? "chip_paused" : "chip_retired", "warning", id,
-                $"chip {id} {(to == ChipStatus.Paused ? "pausado" : "aposentado")} por {actor}: {reason}", now, ct);
+        if (EventAlerts.ChipMoved(id, to, actor, reason) is { } alert)
+            await Alerts.AlertStore.RaiseAsync(c, tx, alert, alerts.Cooldown, now, ct);
         await NotifyAsync(c, tx, ct);
         await tx.CommitAsync(ct);
         return (TransitionOutcome.Done, row);

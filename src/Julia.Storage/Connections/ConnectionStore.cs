@@ -6,7 +6,7 @@ namespace Julia.Storage.Connections;
 /// <summary>A chip the health monitor asks the gateway about. <see cref="Token"/> is a secret.</summary>
 public sealed record MonitoredChip(long Id, string Instance, string? Token, bool Connected);
 
-/// <summary>What the connection health monitor reads and records.</summary>
+/// <summary>What the connection health pass reads (the chips to ask) and what a chip's grain records when it corrects one.</summary>
 public sealed class ConnectionStore(NpgsqlDataSource db)
 {
     public const string Actor = "health-monitor";

@@ -49,21 +49,39 @@ public sealed class ContactStore(NpgsqlDataSource db)
     }
 
     public Task<Contact> PutBasisAsync(string phone, int? ddd, string? name, string basis, string source, string actor, DateTimeOffset now, CancellationToken ct) =>
-        WriteAsync(PutBasis, cmd => cmd.P("phone", phone).P("ddd", (short?)ddd).Text("name", name).P("basis", basis).P("source", source).P("now", now),
-            new NewOperation(actor, "lawful_basis_recorded", Contact: phone, Reason: $"{basis}: {source}"), now, ct)!;
+        InTransactionAsync((c, tx) => WriteAsync(c, tx, PutBasis, cmd => cmd.P("phone", phone).P("ddd", (short?)ddd).Text("name", name).P("basis", basis).P("source", source).P("now", now),
+            new NewOperation(actor, "lawful_basis_recorded", Contact: phone, Reason: $"{basis}: {source}"), now, ct), ct)!;
 
     public Task<Contact> OptOutAsync(string phone, int? ddd, string source, string? text, string actor, DateTimeOffset now, CancellationToken ct) =>
-        WriteAsync(OptOut, cmd => cmd.P("phone", phone).P("ddd", (short?)ddd).P("source", source).Text("text", text).P("now", now),
-            new NewOperation(actor, "contact_opted_out", Contact: phone, Reason: source), now, ct)!;
+        InTransactionAsync(async (c, tx) => await OptOutAsync(c, tx, phone, ddd, source, text, actor, now, ct), ct)!;
 
     public Task<Contact?> OptInAsync(string phone, string reason, string actor, DateTimeOffset now, CancellationToken ct) =>
-        WriteAsync(OptIn, cmd => cmd.P("phone", phone).P("reason", reason).P("now", now),
+        InTransactionAsync((c, tx) => OptInAsync(c, tx, phone, reason, actor, now, ct), ct);
+
+    /// <summary>The opt-out and its operations row inside the caller's transaction (a contact's own stop word is written with the message).</summary>
+    internal static async Task<Contact> OptOutAsync(NpgsqlConnection c, NpgsqlTransaction tx, string phone, int? ddd, string source, string? text, string actor,
+                                                    DateTimeOffset now, CancellationToken ct) =>
+        (await WriteAsync(c, tx, OptOut, cmd => cmd.P("phone", phone).P("ddd", (short?)ddd).P("source", source).Text("text", text).P("now", now),
+            new NewOperation(actor, "contact_opted_out", Contact: phone, Reason: source), now, ct))!;
+
+    /// <summary>The opt-in and its operations row inside the caller's transaction; null when there is no such contact.</summary>
+    internal static Task<Contact?> OptInAsync(NpgsqlConnection c, NpgsqlTransaction tx, string phone, string reason, string actor, DateTimeOffset now,
+                                              CancellationToken ct) =>
+        WriteAsync(c, tx, OptIn, cmd => cmd.P("phone", phone).P("reason", reason).P("now", now),
             new NewOperation(actor, "contact_opted_in", Contact: phone, Reason: reason), now, ct);
 
-    async Task<Contact?> WriteAsync(string sql, Action<NpgsqlCommand> bind, NewOperation op, DateTimeOffset now, CancellationToken ct)
+    async Task<Contact?> InTransactionAsync(Func<NpgsqlConnection, NpgsqlTransaction, Task<Contact?>> write, CancellationToken ct)
     {
         await using var c = await db.OpenConnectionAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
+        var contact = await write(c, tx);
+        if (contact is not null) await tx.CommitAsync(ct);
+        return contact;
+    }
+
+    static async Task<Contact?> WriteAsync(NpgsqlConnection c, NpgsqlTransaction tx, string sql, Action<NpgsqlCommand> bind, NewOperation op, DateTimeOffset now,
+                                           CancellationToken ct)
+    {
         Contact? contact;
         await using (var cmd = c.Cmd(sql, tx))
         {
@@ -72,7 +90,6 @@ public sealed class ContactStore(NpgsqlDataSource db)
         }
         if (contact is null) return null;
         await OperationStore.AddAsync(c, tx, op, now, ct);
-        await tx.CommitAsync(ct);
         return contact;
     }
 

@@ -1,9 +1,20 @@
+using Julia.Domain.Contacts;
+using Julia.Domain.Selection;
+using Julia.Storage.Contacts;
 using Julia.Storage.Operations;
+using Julia.Storage.Outbox;
+using Julia.Storage.Signals;
 using Npgsql;
 
 namespace Julia.Storage.Inbox;
 
-public sealed record NewInbound(long ChipId, string Contact, int? Ddd, string ProviderMessageId, string? PushName, string? Text, string Intent, DateTimeOffset SentAt);
+public sealed record NewInbound(long ChipId, string Contact, int? Ddd, string ProviderMessageId, string? PushName, string? Text, DateTimeOffset SentAt);
+
+/// <summary>
+/// A contact's message as stored: its id, the contact's conversation, the contact row as its keyword left it
+/// (null when the message had no keyword that changes the contact) and whether a reply was queued.
+/// </summary>
+public sealed record StoredInbound(long Id, long ConversationId, Contact? Contact, bool ReplyQueued);
 
 public sealed record InboundMessage(long Id, long ChipId, string ChipPhone, string Contact, string ProviderMessageId, string? PushName, string? Text,
                                    string Intent, DateTimeOffset SentAt, DateTimeOffset ReceivedAt);
@@ -41,14 +52,18 @@ public sealed class InboundStore(NpgsqlDataSource db)
         RETURNING id, coalesce(xmax <> 0 AND migrated_at = @now, false) AS moved
         """;
 
-    /// <summary>Stores the message; returns its id and the contact's conversation, or null when it was stored before.</summary>
-    public async Task<(long Id, long ConversationId)?> AddAsync(NewInbound m, bool forward, DateTimeOffset now, CancellationToken ct)
+    /// <summary>
+    /// Stores the message with what its keyword does (<paramref name="keyword"/>): the opt-out with the signal against
+    /// the chip, or the opt-in, and the reply, keyed by the message so it is queued once. One transaction, so an event
+    /// applied again after a crash finds everything done or nothing. Null when the message was stored before.
+    /// </summary>
+    public async Task<StoredInbound?> AddAsync(NewInbound m, KeywordEffect keyword, bool forward, DateTimeOffset now, CancellationToken ct)
     {
         await using var c = await db.OpenConnectionAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
         long? id;
         await using (var cmd = c.Cmd(Insert, tx).P("chip", m.ChipId).P("contact", m.Contact).P("pid", m.ProviderMessageId).Text("push", m.PushName)
-                         .Text("text", m.Text).P("intent", m.Intent).P("sent", m.SentAt).P("now", now).P("forward", forward))
+                         .Text("text", m.Text).P("intent", keyword.IntentName).P("sent", m.SentAt).P("now", now).P("forward", forward))
             id = (long?)await cmd.ExecuteScalarAsync(ct);
         if (id is null) return null; // the same message again
         await using (var cmd = c.Cmd(TouchContact, tx).P("contact", m.Contact).P("ddd", (short?)m.Ddd).Text("push", m.PushName).P("sent", m.SentAt).P("now", now))
@@ -63,8 +78,20 @@ public sealed class InboundStore(NpgsqlDataSource db)
         }
         if (moved)
             await OperationStore.AddAsync(c, tx, new NewOperation("inbox", "conversation_migrated", m.ChipId, m.Contact, Reason: "the contact wrote to this number"), now, ct);
+
+        // The contact's own word: the actor is the contact, the source the number they wrote to.
+        Contact? contact = null;
+        if (keyword.OptOut)
+        {
+            contact = await ContactStore.OptOutAsync(c, tx, m.Contact, m.Ddd, $"chip:{m.ChipId}", m.Text, "contact", now, ct);
+            await SignalStore.ContactLeftAsync(c, tx, m.ChipId, "opt_out", m.Text, now, ct);
+        }
+        else if (keyword.OptIn)
+            contact = await ContactStore.OptInAsync(c, tx, m.Contact, KeywordEffect.OptInReason, "contact", now, ct);
+        bool replied = keyword.Reply is { } reply && await OutboxStore.EnqueueAsync(c, tx,
+            new NewMessage(KeywordEffect.ReplyKey(id.Value), m.Contact, MessageKind.Reply, reply, null, now + KeywordEffect.ReplyValidity), now, ct);
         await tx.CommitAsync(ct);
-        return (id.Value, conversation);
+        return new StoredInbound(id.Value, conversation, contact, replied);
     }
 
     public async Task<List<InboundMessage>> AfterAsync(long after, int limit, CancellationToken ct)

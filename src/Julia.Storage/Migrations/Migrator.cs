@@ -84,6 +84,17 @@ public static partial class Migrator
         return count;
     }
 
+    /// <summary>Embedded migrations not recorded in <c>schema_migrations</c> (all of them on an empty database).</summary>
+    public static async Task<IReadOnlyList<string>> PendingAsync(NpgsqlDataSource db, CancellationToken ct = default)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await using var cmd = new NpgsqlCommand("SELECT coalesce(array_agg(name), '{}') FROM schema_migrations", conn);
+        var applied = new HashSet<string>();
+        try { applied.UnionWith((string[])(await cmd.ExecuteScalarAsync(ct))!); }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UndefinedTable) { }
+        return Embedded().Select(m => m.Name).Where(n => !applied.Contains(n)).ToList();
+    }
+
     static async Task Exec(NpgsqlConnection c, NpgsqlTransaction tx, string sql, CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand(sql, c, tx);

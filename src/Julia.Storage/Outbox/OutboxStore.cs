@@ -191,6 +191,18 @@ public sealed class OutboxStore
         throw new InvalidOperationException("idempotency key race did not settle");
     }
 
+    /// <summary>
+    /// Queues a message inside the caller's transaction (a keyword's confirmation is written with the message that
+    /// asked for it); false when its key was queued before.
+    /// </summary>
+    internal static async Task<bool> EnqueueAsync(NpgsqlConnection c, NpgsqlTransaction tx, NewMessage m, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var cmd = c.Cmd(Enqueue, tx).P("key", m.IdempotencyKey).P("contact", m.Contact).P("kind", m.Kind.ToWire()).P("text", m.Text)
+            .P("now", now).P("not_before", m.NotBefore).P("expires", m.ExpiresAt);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        return await r.ReadAsync(ct);
+    }
+
     public async Task<Message?> GetAsync(long id, CancellationToken ct)
     {
         await using var c = await db.OpenConnectionAsync(ct);

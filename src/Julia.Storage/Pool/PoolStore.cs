@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Julia.Domain.Alerts;
 using Julia.Domain.Pool;
 using Julia.Storage.Operations;
 using Npgsql;
@@ -77,22 +78,22 @@ public sealed class PoolStore(NpgsqlDataSource db, JsonSerializerOptions json)
     {
         await using var c = await db.OpenConnectionAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
-        var tripped = await TripAsync(c, tx, actor, reason, alert: false, now, ct);
+        var tripped = await TripAsync(c, tx, actor, reason, alerts: null, now, ct);
         await tx.CommitAsync(ct);
         return tripped;
     }
 
     /// <summary>
     /// Trips the gate inside the caller's transaction and records who did it; automatic trips also raise
-    /// an alert (an operator who paused prospecting already knows).
+    /// an alert under <paramref name="alerts"/>, the configured policy (an operator who paused prospecting already knows: null).
     /// </summary>
-    public static async Task<bool> TripAsync(NpgsqlConnection c, NpgsqlTransaction tx, string actor, string reason, bool alert,
+    public static async Task<bool> TripAsync(NpgsqlConnection c, NpgsqlTransaction tx, string actor, string reason, AlertPolicy? alerts,
                                              DateTimeOffset now, CancellationToken ct)
     {
         await using (var cmd = c.Cmd(Trip, tx).P("now", now).P("reason", reason))
             if (await cmd.ExecuteScalarAsync(ct) is null) return false;
         await OperationStore.AddAsync(c, tx, new NewOperation(actor, "prospecting_paused", Reason: reason), now, ct);
-        if (alert) await Signals.SignalStore.AlertAsync(c, tx, "gate_tripped", "critical", null, "prospecção pausada no pool inteiro (gate acionado): " + Julia.Domain.Alerts.AlertText.Scrub(reason), now, ct);
+        if (alerts is not null) await Alerts.AlertStore.RaiseAsync(c, tx, EventAlerts.GateTripped(reason), alerts.Cooldown, now, ct);
         return true;
     }
 

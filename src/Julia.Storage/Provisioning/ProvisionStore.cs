@@ -1,5 +1,6 @@
+using Julia.Domain.Alerts;
+using Julia.Storage.Alerts;
 using Julia.Storage.Operations;
-using Julia.Storage.Signals;
 using Npgsql;
 
 namespace Julia.Storage.Provisioning;
@@ -15,9 +16,10 @@ public sealed record ProvisionClaim(long Id, Guid Token, int Attempts, int? Ddd,
 
 /// <summary>
 /// provision_requests: the daily cap (UNIQUE (day, seq)), the claim (SKIP LOCKED under a lease), and each
-/// step's result written under the claim token, so a node that lost its claim changes nothing.
+/// step's result written under the claim token, so a node that lost its claim changes nothing. A request given up
+/// raises its alert under <paramref name="alerts"/>, the configured policy.
 /// </summary>
-public sealed class ProvisionStore(NpgsqlDataSource db)
+public sealed class ProvisionStore(NpgsqlDataSource db, AlertPolicy alerts)
 {
     public const string Actor = "provisioning";
 
@@ -187,11 +189,10 @@ public sealed class ProvisionStore(NpgsqlDataSource db)
         return status;
     }
 
-    static async Task FailedAsync(NpgsqlConnection c, NpgsqlTransaction tx, long id, string error, DateTimeOffset now, CancellationToken ct)
+    async Task FailedAsync(NpgsqlConnection c, NpgsqlTransaction tx, long id, string error, DateTimeOffset now, CancellationToken ct)
     {
         await OperationStore.AddAsync(c, tx, new NewOperation(Actor, "provision_failed", Reason: error, Details: new { requestId = id }), now, ct);
-        // chip_id NULL: one alert per request would page for each; the cooldown keeps a storm to one page.
-        await SignalStore.AlertAsync(c, tx, "provisioning_failed", "warning", null, $"Provisioning request {id} failed: {error}", now, ct);
+        await AlertStore.RaiseAsync(c, tx, EventAlerts.ProvisioningFailed(id, error), alerts.Cooldown, now, ct);
     }
 
     public async Task<List<ProvisionRequest>> ListAsync(long? before, int limit, CancellationToken ct)

@@ -13,14 +13,10 @@ namespace Julia.Storage.Signals;
 /// What gateways tell us about a chip: rate limits (cooldown), spam or restriction signals (pause the
 /// chip, trip the pool gate, alert) and connection changes, run by the chip's grain (the breaker is the
 /// grain's own, in ReservationStore). Each is one transaction, and each NOTIFYs so every node's directory
-/// drops the chip.
+/// drops the chip. The alerts they raise follow <paramref name="alerts"/>, the configured policy.
 /// </summary>
-public sealed class SignalStore(NpgsqlDataSource db)
+public sealed class SignalStore(NpgsqlDataSource db, AlertPolicy alerts)
 {
-    public static readonly TimeSpan RateLimitCooldown = TimeSpan.FromMinutes(10);
-    /// <summary>Alerts raised at an event use the default cooldown (the monitor's own raises use the configured one).</summary>
-    public static readonly TimeSpan AlertCooldown = AlertPolicy.DefaultCooldown;
-
     const string Signal = "INSERT INTO chip_signals (chip_id, at, kind, detail) VALUES (@id, @now, @kind, @detail)";
 
     // Pausing for a platform signal keeps where the chip was, so an operator can resume it after review.
@@ -29,20 +25,20 @@ public sealed class SignalStore(NpgsqlDataSource db)
         WHERE id = @id AND status NOT IN ('paused', 'retired') RETURNING paused_from
         """;
 
-    /// <summary>A contact opted out, or blocked us, on this chip: it counts against the chip's trust.</summary>
-    public async Task ContactLeftAsync(long chipId, string kind, string? detail, DateTimeOffset now, CancellationToken ct)
-    {
-        await using var c = await db.OpenConnectionAsync(ct);
-        await using var s = c.Cmd(Signal).P("id", chipId).P("now", now).P("kind", kind).Text("detail", detail);
-        await s.ExecuteNonQueryAsync(ct);
-    }
+    /// <summary>
+    /// A contact opted out, or blocked us, on this chip: it counts against the chip's trust. Written in the
+    /// caller's transaction, with the contact's message that said so.
+    /// </summary>
+    internal static Task ContactLeftAsync(NpgsqlConnection c, NpgsqlTransaction tx, long chipId, string kind, string? detail, DateTimeOffset now,
+                                          CancellationToken ct) =>
+        AddSignalAsync(c, tx, chipId, kind, detail, now, ct);
 
     public async Task CooldownAsync(long chipId, string detail, DateTimeOffset now, CancellationToken ct)
     {
         await using var c = await db.OpenConnectionAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
         await using (var u = c.Cmd("UPDATE chips SET cooldown_until = greatest(coalesce(cooldown_until, @until), @until), updated_at = @now WHERE id = @id", tx)
-                         .P("id", chipId).P("until", now + RateLimitCooldown).P("now", now))
+                         .P("id", chipId).P("until", now + SendPolicy.RateLimitCooldown).P("now", now))
             await u.ExecuteNonQueryAsync(ct);
         await AddSignalAsync(c, tx, chipId, "rate_limited", detail, now, ct);
         await ChipStore.NotifyAsync(c, tx, ct);
@@ -63,8 +59,8 @@ public sealed class SignalStore(NpgsqlDataSource db)
             from = (string?)await p.ExecuteScalarAsync(ct);
         if (from is not null)
             await OperationStore.AddAsync(c, tx, new NewOperation("gateway", "chip_paused_by_signal", chipId, FromStatus: from, ToStatus: "paused", Reason: detail), now, ct);
-        await Pool.PoolStore.TripAsync(c, tx, "gate", $"spam/restriction signal on chip {chipId}: {detail}", alert: true, now, ct);
-        await AlertAsync(c, tx, "chip_restricted", "critical", chipId, $"chip {chipId} pausado após sinal de spam/restrição ({AlertText.Scrub(detail)})", now, ct);
+        await Pool.PoolStore.TripAsync(c, tx, "gate", $"spam/restriction signal on chip {chipId}: {detail}", alerts, now, ct);
+        await AlertStore.RaiseAsync(c, tx, EventAlerts.ChipRestricted(chipId, detail), alerts.Cooldown, now, ct);
         await ChipStore.NotifyAsync(c, tx, ct);
         await tx.CommitAsync(ct);
     }
@@ -107,10 +103,10 @@ public sealed class SignalStore(NpgsqlDataSource db)
             if (await p.ExecuteScalarAsync(ct) is not null)
                 await OperationStore.AddAsync(c, tx, new NewOperation("gateway", "chip_logged_out", chipId, ToStatus: "pending", Reason: "connection closed with 401"), now, ct);
             await AddSignalAsync(c, tx, chipId, "logged_out", "401", now, ct);
-            await AlertAsync(c, tx, "chip_logged_out", "warning", chipId, $"chip {chipId} deslogado do WhatsApp; precisa parear de novo pelo QR", now, ct);
+            await AlertStore.RaiseAsync(c, tx, EventAlerts.ChipLoggedOut(chipId), alerts.Cooldown, now, ct);
         }
         else if (state == "close" && statusReason is 402 or 406)
-            await AlertAsync(c, tx, "chip_disconnected", "warning", chipId, $"chip {chipId} desconectado com código {statusReason}; o gateway não vai reconectar", now, ct);
+            await AlertStore.RaiseAsync(c, tx, EventAlerts.ChipDisconnected(chipId, statusReason), alerts.Cooldown, now, ct);
         await ChipStore.NotifyAsync(c, tx, ct);
         await tx.CommitAsync(ct);
     }
@@ -127,13 +123,4 @@ public sealed class SignalStore(NpgsqlDataSource db)
         await using var s = c.Cmd(Signal, tx).P("id", chipId).P("now", now).P("kind", kind).Text("detail", detail);
         await s.ExecuteNonQueryAsync(ct);
     }
-
-    /// <summary>
-    /// Raises an alert about a chip (or the pool, without one) inside the caller's transaction, through the
-    /// alerts' dedupe: one open alert per (kind, subject), again only after the cooldown once resolved.
-    /// </summary>
-    public static async Task AlertAsync(NpgsqlConnection c, NpgsqlTransaction? tx, string kind, string severity, long? chipId, string message,
-                                        DateTimeOffset now, CancellationToken ct) =>
-        await AlertStore.RaiseAsync(c, tx, new AlertCondition(kind, chipId is { } id ? AlertKinds.Chip(id) : AlertKinds.Pool, severity, message),
-                                    AlertCooldown, now, ct);
 }

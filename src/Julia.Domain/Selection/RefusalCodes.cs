@@ -1,0 +1,31 @@
+namespace Julia.Domain.Selection;
+
+/// <summary>
+/// Why a selection was refused, as the API, the queue and the console say it. Refusals about the contact mean this
+/// message can never go as asked (the API answers 422, the queue blocks it); the others are about the pool or the
+/// clock, so the same request may succeed later (409, the queue waits).
+/// </summary>
+public static class RefusalCodes
+{
+    public const string OptedOut = "contact_opted_out";
+    public const string Abroad = "contact_abroad";
+    public const string NoLawfulBasis = "no_lawful_basis";
+    public const string ProspectingPaused = "prospecting_paused";
+    public const string FrequencyCap = "contact_frequency_cap";
+    public const string OutsideWindow = "outside_sending_window";
+    public const string DailyLimit = "contact_daily_limit";
+    public const string ChipBusy = "chip_busy";
+    public const string NoEligibleChip = "no_eligible_chip";
+
+    /// <summary>Every code, the contact's guardrails first and in the order they are checked.</summary>
+    public static readonly IReadOnlyList<string> All =
+        [OptedOut, Abroad, NoLawfulBasis, ProspectingPaused, FrequencyCap, OutsideWindow, DailyLimit, ChipBusy, NoEligibleChip];
+
+    /// <summary>The refusals about the contact.</summary>
+    public static readonly IReadOnlyList<string> AboutContact = [OptedOut, Abroad, NoLawfulBasis];
+
+    /// <summary>The refusals about the pool or the clock.</summary>
+    public static readonly IReadOnlyList<string> AboutPoolOrClock = [.. All.Except(AboutContact)];
+
+    public static bool IsAboutContact(string code) => code is OptedOut or Abroad or NoLawfulBasis;
+}

@@ -1,0 +1,14 @@
+namespace Julia.Domain.Sending;
+
+/// <summary>What the outbox does with a message after a send or a refused selection.</summary>
+public enum SendStep
+{
+    /// <summary>Sent: record it.</summary>
+    Done,
+    /// <summary>Back to the queue until a time, on any chip.</summary>
+    Wait,
+    /// <summary>Back to the queue until a time, never again on the chip that just failed.</summary>
+    AnotherChip,
+    /// <summary>Final, with a status (failed, blocked, expired) and a reason.</summary>
+    Stop,
+}

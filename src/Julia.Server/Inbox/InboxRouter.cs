@@ -1,0 +1,78 @@
+using Julia.Grains;
+using Julia.Grains.Chips;
+using Julia.Grains.Conversations;
+using Julia.Providers.Webhooks;
+using Julia.Server.Inbound;
+using Julia.Server.Outbox;
+using Julia.Storage.Inbox;
+using Julia.Storage.Outbox;
+
+namespace Julia.Server.Inbox;
+
+/// <summary>
+/// Routes each stored webhook event to what owns it: its gateway reads it into a typed event (<see cref="IGatewayWebhooks"/>,
+/// by the event's source), then a doctor's message goes to the contact's <see cref="IConversationGrain"/> (which applies
+/// it and its keyword once), a connection change or a platform signal to the chip's <see cref="IChipGrain"/>, a receipt
+/// to the outbox. It decides nothing itself. Every step is idempotent (unique inbound ids, forward-only receipts, guarded
+/// state changes), because an event may be applied again after a crash between applying and marking it applied.
+/// </summary>
+public sealed class InboxRouter(IEnumerable<IGatewayWebhooks> gateways, IGrainFactory grains, OutboxStore outbox, OutboxWorker outboxWorker, AgentForwarder forwarder,
+                                AgentOptions agent, Trust.TrustWorker trust, [FromKeyedServices(Names.Clock)] TimeProvider time,
+                                ILogger<InboxRouter> log)
+{
+    /// <summary>How long a receipt may wait for its send to be recorded before it is dropped as unknown.</summary>
+    static readonly TimeSpan ReceiptPatience = TimeSpan.FromMinutes(2);
+
+    readonly Dictionary<string, IGatewayWebhooks> _bySource = gateways.ToDictionary(g => g.Source);
+
+    /// <summary>Applies one event: null when applied, otherwise why not (<see cref="Ignored"/>, <see cref="Held"/>, <see cref="TooEarly"/>, <see cref="Unusable"/>).</summary>
+    public async Task<InboundEvent?> RouteAsync(InboxItem item, CancellationToken ct)
+    {
+        if (!_bySource.TryGetValue(item.Source, out var gateway)) return new Unusable($"no gateway reads '{item.Source}' events");
+        var now = time.GetUtcNow();
+        var read = await gateway.ReadAsync(item.Event, item.Payload, now, ct);
+        if (item.ChipId is not { } chipId) return new Unusable("event without a chip");
+        trust.Touched(chipId);
+        switch (read)
+        {
+            case DoctorMessage m:
+                await DoctorWroteAsync(chipId, m);
+                return null;
+            case DeliveryReceipt r:
+                var (_, known) = await outbox.ReceiptAsync(chipId, r.MessageId, r.Status, item.ReceivedAt, now, ct);
+                // The gateway can answer faster than we record the send: wait a little for it, then give up
+                // (a receipt for a message we never sent says nothing about delivery).
+                return !known && now - item.ReceivedAt < ReceiptPatience ? new TooEarly("no recorded send with this id yet") : null;
+            case ConnectionChanged c:
+                await grains.GetGrain<IChipGrain>(chipId).ConnectionAsync(c.State, c.Code, now);
+                return null;
+            case ChipSignal { Kind: ChipSignalKind.Restricted } s:
+                await grains.GetGrain<IChipGrain>(chipId).RestrictedAsync(s.Detail, now);
+                return null;
+            case ChipSignal { Kind: ChipSignalKind.RateLimited } s:
+                await grains.GetGrain<IChipGrain>(chipId).RateLimitedAsync(s.Detail, now);
+                return null;
+            case QrCodeUpdated q:
+                // The newest pairing QR of a chip waiting for one; a chip already paired (or a QR without content) has nothing to keep.
+                if (q.Code is not null || q.Image is not null) await grains.GetGrain<IChipGrain>(chipId).KeepQrAsync(new PairingQr(q.Code, q.Image, now));
+                return null;
+            case NoChange:
+                return null;
+            case var notApplied when notApplied is Ignored or Held or TooEarly or Unusable:
+                return notApplied;
+            case var other:
+                return new Unusable($"{other.GetType().Name}: not an event the inbox routes");
+        }
+    }
+
+    /// <summary>One call: the contact's grain applies the message and its keyword, and says what follows.</summary>
+    async Task DoctorWroteAsync(long chipId, DoctorMessage m)
+    {
+        var done = await grains.GetGrain<IConversationGrain>(m.From.E164)
+            .ReceiveAsync(new ContactMessage(chipId, m.MessageId, m.Name, m.Text, m.SentAt, Forward: agent.InboundUrl is not null));
+        if (done.InboundId is null) return; // seen before
+        forwarder.Wake();
+        if (done.ReplyQueued) outboxWorker.Wake();
+        if (done.OptedOut) log.LogInformation("Contact {Contact} opted out by message on chip {Chip}", m.From.Masked, chipId);
+    }
+}
