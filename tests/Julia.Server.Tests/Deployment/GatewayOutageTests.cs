@@ -31,16 +31,22 @@ public class GatewayOutageTests(SendingFixture f, ITestOutputHelper output) : IC
         Assert.Single(f.Sim.Sent, s => s.Text.EndsWith("durante a queda"));
     }
 
-    /// <summary>Moves the service's clock 20 s at a time (backoffs and breaker cool-downs pass) until <paramref name="done"/>; at most two simulated hours.</summary>
+    /// <summary>
+    /// Moves the service's clock 20 s at a time (backoffs and breaker cool-downs pass) until <paramref name="done"/>; at most
+    /// two simulated hours. After a step that makes the message due, it waits (polling, with a deadline) for the outbox to
+    /// act on it: a new attempt, or a next attempt set past the clock.
+    /// </summary>
     async Task<Julia.Client.Message> WhileTimePasses(long id, Func<Julia.Client.Message, bool> done, string what)
     {
-        for (int step = 0; step < 360; step++)
+        var m = await f.AgentApi.GetMessageAsync(id);
+        for (int step = 0; step < 360 && !done(m); step++)
         {
-            var m = await f.AgentApi.GetMessageAsync(id);
-            if (done(m)) return m;
             f.Clock.Advance(TimeSpan.FromSeconds(20));
-            await Task.Delay(100);
+            var before = m;
+            if (before.NextAttemptAt is { } due && due > f.Clock.GetUtcNow()) { m = await f.AgentApi.GetMessageAsync(id); continue; }
+            m = await Eventually.Until(() => f.AgentApi.GetMessageAsync(id),
+                x => done(x) || x.Attempts != before.Attempts || x.NextAttemptAt > f.Clock.GetUtcNow(), TimeSpan.FromSeconds(20), "the outbox to act on the due message");
         }
-        throw new TimeoutException($"timed out waiting for {what}");
+        return done(m) ? m : throw new TimeoutException($"timed out waiting for {what}");
     }
 }
