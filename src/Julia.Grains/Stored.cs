@@ -11,4 +11,21 @@ static class Stored
             throw new StoreException(e.Message, (e as Npgsql.PostgresException)?.SqlState, e.IsTransient || e.InnerException is TimeoutException);
         }
     }
+
+    /// <summary>
+    /// Makes <paramref name="next"/> the grain's state, durable before anything else happens; if storage refuses, memory
+    /// goes back to what storage has and the activation leaves (a stale one, InconsistentStateException, must not act again).
+    /// </summary>
+    public static async Task WriteOrRevertAsync<T>(this IPersistentState<T> state, T next, Action deactivate)
+    {
+        var previous = state.State;
+        state.State = next;
+        try { await state.WriteStateAsync(); }
+        catch
+        {
+            state.State = previous;
+            deactivate();
+            throw;
+        }
+    }
 }

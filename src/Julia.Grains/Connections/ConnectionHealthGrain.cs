@@ -84,17 +84,5 @@ public sealed class ConnectionHealthGrain(
     public static DateTimeOffset PeriodOf(DateTimeOffset now, TimeSpan period) =>
         new(now.UtcTicks - (now.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) % period.Ticks, TimeSpan.Zero);
 
-    /// <summary>Durable before anything else happens; if storage refuses, memory goes back to what storage has.</summary>
-    async Task WriteAsync(ConnectionHealthState next)
-    {
-        var previous = state.State;
-        state.State = next;
-        try { await state.WriteStateAsync(); }
-        catch
-        {
-            state.State = previous;
-            DeactivateOnIdle(); // a stale activation (InconsistentStateException) must not act again
-            throw;
-        }
-    }
+    Task WriteAsync(ConnectionHealthState next) => state.WriteOrRevertAsync(next, DeactivateOnIdle);
 }

@@ -110,17 +110,5 @@ public sealed class PoolGrain(
 
     public Task<bool> ResumeAsync(string actor, string reason, DateTimeOffset now) => Stored.Guard(() => store.ResumeAsync(actor, reason, now, CancellationToken.None));
 
-    /// <summary>Durable before anything else happens; if storage refuses, memory goes back to what storage has.</summary>
-    async Task WriteAsync(PoolState next)
-    {
-        var previous = state.State;
-        state.State = next;
-        try { await state.WriteStateAsync(); }
-        catch
-        {
-            state.State = previous;
-            DeactivateOnIdle(); // a stale activation (InconsistentStateException) must not act again
-            throw;
-        }
-    }
+    Task WriteAsync(PoolState next) => state.WriteOrRevertAsync(next, DeactivateOnIdle);
 }

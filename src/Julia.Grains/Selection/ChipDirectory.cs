@@ -1,3 +1,4 @@
+using Julia.Domain.Chips;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Julia.Domain.Selection;
@@ -18,7 +19,9 @@ public sealed class ChipDirectory(ChipStore store, SelectionOptions options)
     readonly Lock _writing = new();
     readonly SemaphoreSlim _loading = new(1, 1);
     long _loadedAt = long.MinValue;
-    volatile bool _invalid = true;
+    // Changes announced, and how many of them the newest finished read began after: a caller that finds the
+    // read behind waits for one that began after the change (not merely for the read in progress to start).
+    long _announced = 1, _readAfter;
     // Grain answers applied so far, and the count at each chip's latest one (both under _writing): a read
     // shows the rows as committed when it began, so a copy a grain answered with after that stays (a charge
     // committed during the read would otherwise be undone here, and the next selections plan on a chip the
@@ -28,7 +31,9 @@ public sealed class ChipDirectory(ChipStore store, SelectionOptions options)
 
     readonly ConcurrentDictionary<long, int> _inFlight = new();
 
-    public void Invalidate() => _invalid = true;
+    public void Invalidate() => Interlocked.Increment(ref _announced);
+
+    bool Behind => Interlocked.Read(ref _readAfter) < Interlocked.Read(ref _announced);
 
     /// <summary>
     /// Marks a chip as being reserved by this node right now. Concurrent selections on this node
@@ -71,7 +76,8 @@ public sealed class ChipDirectory(ChipStore store, SelectionOptions options)
         lock (_writing)
         {
             _answeredAt[current.Id] = ++_answers;
-            if (!_set.Replace(current)) _set = new ChipSet([.. _set.Chips, current]);
+            // A chip retired behind the directory's back is not added back by its grain's answer.
+            if (!_set.Replace(current) && current.Status != ChipStatus.Retired) _set = new ChipSet([.. _set.Chips, current]);
         }
     }
 
@@ -83,12 +89,12 @@ public sealed class ChipDirectory(ChipStore store, SelectionOptions options)
     /// </summary>
     public async ValueTask<ChipSet> GetAsync(CancellationToken ct)
     {
-        if (_invalid || _loadedAt == long.MinValue)
+        if (Behind)
         {
             await _loading.WaitAsync(ct);
             try
             {
-                if (_invalid || _loadedAt == long.MinValue) await LoadAsync(ct);
+                if (Behind) await LoadAsync(ct);
             }
             finally { _loading.Release(); }
         }
@@ -97,7 +103,7 @@ public sealed class ChipDirectory(ChipStore store, SelectionOptions options)
             _ = Task.Run(async () =>
             {
                 try { await LoadAsync(CancellationToken.None); }
-                catch (Exception) { _invalid = true; } // the next caller reads it, and sees the failure
+                catch (Exception) { Invalidate(); } // the next caller reads it, and sees the failure
                 finally { _loading.Release(); }
             }, CancellationToken.None);
         }
@@ -106,7 +112,7 @@ public sealed class ChipDirectory(ChipStore store, SelectionOptions options)
 
     async Task LoadAsync(CancellationToken ct)
     {
-        _invalid = false;
+        var announced = Interlocked.Read(ref _announced);
         long before;
         lock (_writing) before = _answers;
         var rows = await store.SelectableAsync(ct);
@@ -123,5 +129,10 @@ public sealed class ChipDirectory(ChipStore store, SelectionOptions options)
             foreach (var (id, at) in _answeredAt) if (at <= before) _answeredAt.Remove(id);
         }
         _loadedAt = Stopwatch.GetTimestamp();
+        // Only now may callers go on without waiting: until this read is published, they would rank the old set.
+        // (Clearing an "invalid" flag as the read began let a caller arriving during the read rank the set from
+        // before the change: the hour-cap test saw a chip retired behind the grains still ranked, and its answer
+        // added back.)
+        Interlocked.Exchange(ref _readAfter, announced);
     }
 }
