@@ -41,7 +41,7 @@ public class DemoPoolTests(ITestOutputHelper output)
         var http = host.Http("demo-operator-key");
 
         // The manager runs on the real clock (its minute reminder may get there first: either way, once).
-        await host.Get<IGrainFactory>().GetGrain<Julia.Grains.Pool.IPoolGrain>(Julia.Grains.Names.Pool).ManageAsync(DateTimeOffset.UtcNow);
+        await host.Get<IGrainFactory>().GetGrain<Julia.Grains.Pool.IPoolGrain>(Julia.Grains.Names.Pool).RunManagerAsync(DateTimeOffset.UtcNow);
         // Three ramp-up and ready numbers of a buffer of ten, two a São Paulo day at most.
         Assert.Equal(2L, await Sql.Scalar<long>(db, "SELECT count(*) FROM provision_requests WHERE requested_by = 'pool-manager'"));
         // The worker buys the numbers from the provider simulator and registers them pending, waiting for their QR.

@@ -4,7 +4,7 @@ namespace Julia.Domain.Contacts;
 
 /// <summary>
 /// How much business traffic one contact may get (pool setting <c>contacts</c>). Replies never count:
-/// they answer the doctor. Defaults are DESIGN's: 2 unanswered business messages in 7 days, and 3 business
+/// they answer the doctor. Defaults: 2 unanswered business messages in 7 days, and 3 business
 /// messages a São Paulo day with a prospecting message counting double.
 /// </summary>
 public sealed record ContactLimits

@@ -6,7 +6,7 @@ public enum RampStage { R1 = 1, R2 = 2, R3 = 3, R4 = 4, Operating = 5 }
 /// <summary>Per-hour and per-day caps of one stage.</summary>
 public readonly record struct StageCaps(int PerHour, int PerDay);
 
-/// <summary>Stage caps (configurable, DESIGN §3 defaults).</summary>
+/// <summary>Each ramp-up stage's hourly and daily caps (pool setting <c>caps</c>; the defaults grow from 5/h, 10/day at R1).</summary>
 public sealed record RampUpConfig
 {
     public StageCaps R1 { get; init; } = new(5, 10);
@@ -16,8 +16,9 @@ public sealed record RampUpConfig
     public StageCaps Operating { get; init; } = new(30, 100);
 
     /// <summary>
-    /// Scales every level's minimum gap between sends (1 = the DESIGN gaps). Lower it only for numbers
-    /// whose platform allows faster sending (Meta's Cloud API); tests and benchmarks use 0.
+    /// Scales every level's minimum gap between sends (1 = the trust levels' own gaps, 45 s for verde to 180 s for
+    /// critico). Lower it only for numbers whose platform allows faster sending (Meta's Cloud API); tests and
+    /// benchmarks use 0.
     /// </summary>
     public double MinGapScale { get; init; } = 1.0;
 

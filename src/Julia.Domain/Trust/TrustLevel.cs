@@ -2,7 +2,10 @@ namespace Julia.Domain.Trust;
 
 public enum TrustLevel { Critico, Vermelho, Laranja, Amarelo, Verde }
 
-/// <summary>What each trust level may do (DESIGN §3 table).</summary>
+/// <summary>
+/// What each trust level may do: prospecting from amarelo (60) up, follow-ups from laranja (40) up, replies always;
+/// the share of the stage caps it may use and the minimum gap between its sends.
+/// </summary>
 public static class TrustLevels
 {
     public static TrustLevel Of(int score) => score switch

@@ -22,14 +22,14 @@ public interface IChipGrain : IGrainWithIntegerKey
 
     /// <summary>An operator's pause, resume, retire or promote, recorded in operations with who and why.</summary>
     [Alias("9913CB06")]
-    Task<StatusChanged> ActAsync(OperatorRequest request);
+    Task<StatusChanged> ApplyOperatorActionAsync(OperatorRequest request);
 
     /// <summary>
     /// The pool manager moves the chip (demote, promote, recover, stand down, retire), recorded in operations
     /// with actor pool-manager and its reason; only if the chip is still in <see cref="PoolMove.From"/>.
     /// </summary>
     [Alias("F092E213")]
-    Task<StatusChanged> ManageAsync(PoolMove move);
+    Task<StatusChanged> ApplyPoolMoveAsync(PoolMove move);
 
     /// <summary>
     /// A send's result from this chip: the chip-side effect (breaker, cooldown, restriction) applied in one turn, and
@@ -40,23 +40,23 @@ public interface IChipGrain : IGrainWithIntegerKey
 
     /// <summary>A send's result for the breaker; the transition made, if any ("closed → open: …"). (The outbox reports through <see cref="ReportSendAsync"/>; kept for nodes of the previous release during a rolling upgrade.)</summary>
     [Alias("1149A66D")]
-    Task<string?> BreakerAsync(BreakerResult result, DateTimeOffset now);
+    Task<string?> RecordBreakerResultAsync(BreakerResult result, DateTimeOffset now);
 
     /// <summary>The platform asked this number to slow down: it cools down.</summary>
     [Alias("FA2101B2")]
-    Task RateLimitedAsync(string detail, DateTimeOffset now);
+    Task ApplyRateLimitAsync(string detail, DateTimeOffset now);
 
     /// <summary>A spam or restriction signal: the chip pauses, the pool gate trips, an operator is alerted.</summary>
     [Alias("24A6B029")]
-    Task RestrictedAsync(string detail, DateTimeOffset now);
+    Task ApplyRestrictionAsync(string detail, DateTimeOffset now);
 
     /// <summary>The gateway's connection.update (open, connecting, close with its status reason).</summary>
     [Alias("0E65BE46")]
-    Task ConnectionAsync(string state, int? statusReason, DateTimeOffset now);
+    Task ApplyConnectionAsync(string state, int? statusReason, DateTimeOffset now);
 
     /// <summary>A recomputed trust score; false when it equals the stored one (nothing written).</summary>
     [Alias("F5152205")]
-    Task<bool> TrustAsync(TrustChange change);
+    Task<bool> SetTrustAsync(TrustChange change);
 
     // The chip's life before and around its service: registration, provisioning's steps, pairing, ramp-up and
     // connection checks change the row here too, so they queue with its reservations like every other change.

@@ -55,7 +55,7 @@ public interface IConversationGrain : IGrainWithStringKey
     /// Returns the override's id.
     /// </summary>
     [Alias("1A8E32F4")]
-    Task<long> OverrideAsync(string rule, string reason, DateTimeOffset until, int? count, string actor);
+    Task<long> GrantOverrideAsync(string rule, string reason, DateTimeOffset until, int? count, string actor);
 
     /// <summary>Ends an override early; false when the contact has no such override running.</summary>
     [Alias("569C60B5")]

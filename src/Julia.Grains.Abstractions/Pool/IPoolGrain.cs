@@ -4,8 +4,8 @@ namespace Julia.Grains.Pool;
 
 /// <summary>
 /// The pool as a whole: one activation in the cluster, woken every minute by a reminder for the work
-/// no single chip owns (today the periodic trust pass; the pool manager's promotions and replacements
-/// join it later). Each minute's cycle is claimed in storage before it runs, so a duplicated tick or a
+/// no single chip owns: the periodic trust pass, the daily ramp-up evaluation, the pool manager (promotions,
+/// demotions, replacements, provisioning requests), the alert conditions and inbox pruning. Each minute's cycle is claimed in storage before it runs, so a duplicated tick or a
 /// second activation during a membership change does nothing twice. Operators' changes to the pool's
 /// configuration and gate go through it too (each a guarded statement, answered even while a cycle runs,
 /// so a resume never waits for a long trust pass); every node reads both from its own short-lived copy
@@ -44,7 +44,7 @@ public interface IPoolGrain : IGrainWithStringKey
 
     /// <summary>Runs the pool manager now (an operator's or a test's request), claimed like a minute so it never runs twice at once.</summary>
     [Alias("6D840704")]
-    Task<ManagerPass> ManageAsync(DateTimeOffset now);
+    Task<ManagerPass> RunManagerAsync(DateTimeOffset now);
 
     [ReadOnly]
     [Alias("D2F192A8")]
