@@ -9,7 +9,7 @@ using Microsoft.Extensions.Options;
 
 namespace Julia.Server.Outbox;
 
-public sealed record SendMessageRequest(string? Contact, string? Kind, string? Text, long? ConversationId, string? IdempotencyKey,
+public sealed record SendMessageRequest(string? Contact, string? Kind, string? Text, string? IdempotencyKey,
                                         DateTimeOffset? NotBefore, DateTimeOffset? ExpiresAt);
 
 public sealed record MessageAccepted(long MessageId, string Status);

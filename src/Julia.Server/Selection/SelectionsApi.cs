@@ -9,7 +9,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Julia.Server.Selection;
 
-public sealed record SelectionRequestJson(string? Contact, string? Kind, long? ConversationId, long[]? ExcludeChips);
+public sealed record SelectionRequestJson(string? Contact, string? Kind, long[]? ExcludeChips);
 public sealed record SelectionJson(long SelectionId, long ChipId, string Phone, string Instance, string Reason, long ConversationId, long? MigratedFrom,
                                    bool AnnouncementPending);
 
