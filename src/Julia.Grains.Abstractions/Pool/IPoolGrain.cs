@@ -65,26 +65,3 @@ public interface IPoolGrain : IGrainWithStringKey
     [Alias("D4814612")]
     Task<bool> ResumeAsync(string actor, string reason, DateTimeOffset now);
 }
-
-/// <summary>What one cycle did. <see cref="Ran"/> is false for a minute that had already run.</summary>
-[GenerateSerializer, Alias("julia.PoolCycle")]
-public sealed record PoolCycle(
-    [property: Id(0)] DateTimeOffset Minute,
-    [property: Id(1)] bool Ran,
-    [property: Id(2)] bool TrustPass,
-    [property: Id(3)] int TrustChanged,
-    [property: Id(4)] string? Silo,
-    [property: Id(5)] int IgnoredPruned = 0,
-    [property: Id(6)] ManagerPass? Manager = null,
-    [property: Id(7)] int StagesChanged = 0);
-
-/// <summary>What one pass of the pool manager did.</summary>
-/// <param name="Moves">Status changes made (each an operations row).</param>
-/// <param name="Migrated">Conversations moved off lost chips.</param>
-/// <param name="ProvisionRequested">Numbers requested from the provider.</param>
-/// <param name="ProvisionHeld">Why no number was requested when the buffer was short, if so.</param>
-[GenerateSerializer, Immutable, Alias("julia.ManagerPass")]
-public sealed record ManagerPass(
-    [property: Id(0)] DateTimeOffset At, [property: Id(1)] string Trigger, [property: Id(2)] IReadOnlyList<string> Moves,
-    [property: Id(3)] int Migrated, [property: Id(4)] int ProvisionRequested, [property: Id(5)] string? ProvisionHeld,
-    [property: Id(6)] string? Silo);
