@@ -42,7 +42,8 @@ public static class JuliaApp
         builder.Logging.AddSerilog(logger, dispose: true);
 
         var options = builder.Configuration.GetSection("Julia").Get<JuliaOptions>() ?? new JuliaOptions();
-        // One name per process, used by audit rows, leases and the leader election alike.
+        // One name per process: the silo's name in the membership table, the owner of the outbox messages it claims,
+        // the node in selection audit rows and the telemetry's service instance.
         options.NodeId ??= $"{Environment.MachineName}-{Environment.ProcessId}-{Random.Shared.Next(0x1000, 0xFFFF):x}";
         Simulator.EvolutionSimulator? simulator = null;
         if (options.Demo && string.IsNullOrEmpty(builder.Configuration["Evolution:BaseUrl"]))

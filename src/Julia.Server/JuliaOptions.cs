@@ -9,7 +9,10 @@ public sealed class JuliaOptions
     /// <summary>Where the private PostgreSQL keeps its data when no connection string is set.</summary>
     public string? DataDir { get; set; }
 
-    /// <summary>This node's name in audit records, leases and leadership; defaults to host, process id and a random suffix.</summary>
+    /// <summary>
+    /// This node's name: the silo's name in the membership table, the owner of the outbox messages it claims, the node in
+    /// selection audit rows and the telemetry's service instance; defaults to host, process id and a random suffix.
+    /// </summary>
     public string? NodeId { get; set; }
 
     /// <summary>How long a chip snapshot is trusted before it is read again (NOTIFY refreshes it sooner).</summary>

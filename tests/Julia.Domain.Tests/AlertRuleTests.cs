@@ -8,9 +8,9 @@ public class AlertRuleTests
     static readonly DateTimeOffset Now = new(2026, 11, 24, 3, 0, 0, TimeSpan.Zero);
     static readonly AlertThresholds T = new();
 
-    static readonly PoolFacts Healthy = new() { Active = 5, ActiveMin = 5, Ready = 3, ReadyMin = 3, Prospectable = 2 };
+    static readonly AlertFacts Healthy = new() { Active = 5, ActiveMin = 5, Ready = 3, ReadyMin = 3, Prospectable = 2 };
 
-    static string[] Kinds(PoolFacts f) => [.. AlertRules.Evaluate(f, T, Now).Select(c => $"{c.Kind}@{c.Subject}")];
+    static string[] Kinds(AlertFacts f) => [.. AlertRules.Evaluate(f, T, Now).Select(c => $"{c.Kind}@{c.Subject}")];
 
     [Fact]
     public void A_healthy_pool_has_no_conditions() => Assert.Empty(Kinds(Healthy));

@@ -9,7 +9,7 @@ public class PoolManagerTests
     // Sunday 03:00 UTC is midnight in São Paulo: the manager does not care about the sending window.
     static readonly DateTimeOffset Now = new(2026, 11, 22, 3, 0, 0, TimeSpan.Zero);
     static readonly PoolTargets Targets = new() { ActiveMin = 2, ActiveMax = 3, ReadyMin = 1, RampupBuffer = 4, ProvisionDailyMax = 2 };
-    static readonly PoolFacts Quiet = new(false, false, 0, 0);
+    static readonly ManagerFacts Quiet = new(false, false, 0, 0);
 
     static ManagedChip Chip(long id, ChipStatus s, int trust = 90, int ddd = 11, bool connected = true, DateTimeOffset? off = null,
                             DateTimeOffset? since = null, DateTimeOffset? lastSent = null, RampStage stage = RampStage.Operating, DateTimeOffset? rampup = null) =>
@@ -110,7 +110,7 @@ public class PoolManagerTests
                                                                                                    int requested, string? held)
     {
         var plan = PoolManager.Plan([Chip(1, ChipStatus.Active), Chip(2, ChipStatus.Active), Chip(3, ChipStatus.Rampup, stage: RampStage.R2, rampup: Now.AddDays(-4)),
-            Chip(4, ChipStatus.Ready)], Targets with { AutoProvision = true }, new PoolFacts(gate, restricted, today, open), Now);
+            Chip(4, ChipStatus.Ready)], Targets with { AutoProvision = true }, new ManagerFacts(gate, restricted, today, open), Now);
         Assert.Equal(requested, plan.Provision);
         Assert.Equal(held, plan.ProvisionHeld);
     }

@@ -73,7 +73,7 @@ public class AlertCooldownTests(ShortCooldownFixture f, ITestOutputHelper output
 
         // An operator reviews the chip and the pool: both resume, and the alerts are resolved.
         f.Clock.Advance(TimeSpan.FromMinutes(1));
-        Assert.Equal("done", (await Grains.GetGrain<IChipGrain>(chip).ActAsync(new OperatorRequest("resume", "ana", "reviewed", Now))).Outcome);
+        Assert.Equal("done", (await Grains.GetGrain<IChipGrain>(chip).ApplyOperatorActionAsync(new OperatorRequest("resume", "ana", "reviewed", Now))).Outcome);
         Assert.True(await Grains.GetGrain<IPoolGrain>(Names.Pool).ResumeAsync("ana", "reviewed", Now));
         await ResolveAllAsync();
 
@@ -101,8 +101,8 @@ public class AlertCooldownTests(ShortCooldownFixture f, ITestOutputHelper output
         var grain = Grains.GetGrain<IChipGrain>(chip);
         async Task PauseThenResumeAsync()
         {
-            Assert.Equal("done", (await grain.ActAsync(new OperatorRequest("pause", "ana", "number under review", Now))).Outcome);
-            Assert.Equal("done", (await grain.ActAsync(new OperatorRequest("resume", "ana", "reviewed", Now))).Outcome);
+            Assert.Equal("done", (await grain.ApplyOperatorActionAsync(new OperatorRequest("pause", "ana", "number under review", Now))).Outcome);
+            Assert.Equal("done", (await grain.ApplyOperatorActionAsync(new OperatorRequest("resume", "ana", "reviewed", Now))).Outcome);
         }
 
         await PauseThenResumeAsync();

@@ -253,15 +253,15 @@ public class GrainClusterTests(GrainCluster g) : IClassFixture<GrainCluster>, IA
         Assert.Equal($"granted:{chip}", await Select(await ContactAsync(), "followup", 0));
         var now = g.Clock.GetUtcNow();
         // The results arrive on whichever node sent; the chip's grain counts them in turn.
-        var counted = await Task.WhenAll(Enumerable.Range(0, 4).Select(i => g.Silo(i % 2).GetGrain<IChipGrain>(chip).BreakerAsync(BreakerResult.Failure, now)));
+        var counted = await Task.WhenAll(Enumerable.Range(0, 4).Select(i => g.Silo(i % 2).GetGrain<IChipGrain>(chip).RecordBreakerResultAsync(BreakerResult.Failure, now)));
         Assert.All(counted, Assert.Null);
-        Assert.Equal("closed → open: 5 consecutive failures", await g.Silo(1).GetGrain<IChipGrain>(chip).BreakerAsync(BreakerResult.Failure, now));
+        Assert.Equal("closed → open: 5 consecutive failures", await g.Silo(1).GetGrain<IChipGrain>(chip).RecordBreakerResultAsync(BreakerResult.Failure, now));
         g.Changed(); // what the NOTIFY of the change does on a running node
         Assert.Equal("no_eligible_chip(breaker_open)", await Select(await ContactAsync(), "followup", 0));
 
         g.Clock.Advance(TimeSpan.FromSeconds(60));
         Assert.Equal($"granted:{chip}", await Select(await ContactAsync(), "followup", 1)); // the trial
-        Assert.Equal("half_open → closed: trial succeeded", await g.Silo(0).GetGrain<IChipGrain>(chip).BreakerAsync(BreakerResult.Success, g.Clock.GetUtcNow()));
+        Assert.Equal("half_open → closed: trial succeeded", await g.Silo(0).GetGrain<IChipGrain>(chip).RecordBreakerResultAsync(BreakerResult.Success, g.Clock.GetUtcNow()));
         Assert.Equal(["5 consecutive failures", "trial admitted", "trial succeeded"],
             await Sql.List(g.Db, "SELECT reason FROM breaker_log WHERE chip_id = @id ORDER BY id", r => r.GetString(0), ("id", chip)));
         Assert.Equal((0L, "closed"), (await Scalar("SELECT consecutive_failures::bigint FROM chips WHERE id = @id", ("id", chip)),
@@ -305,7 +305,7 @@ public class GrainClusterTests(GrainCluster g) : IClassFixture<GrainCluster>, IA
         for (int i = 0; i < 3; i++)
         {
             Assert.Equal($"granted:{chip}", await Select(await ContactAsync(), "followup", i % 2));
-            Assert.Null(await g.Silo(1 - i % 2).GetGrain<IChipGrain>(chip).BreakerAsync(BreakerResult.Success, g.Clock.GetUtcNow()));
+            Assert.Null(await g.Silo(1 - i % 2).GetGrain<IChipGrain>(chip).RecordBreakerResultAsync(BreakerResult.Success, g.Clock.GetUtcNow()));
         }
         Assert.Equal(1, loads); // the first activation's read; no charge was refused on a stale version
         // A success rides on the chip's next write (every send needs a charge first); the last one is written when the grain goes idle.
@@ -320,15 +320,15 @@ public class GrainClusterTests(GrainCluster g) : IClassFixture<GrainCluster>, IA
         var chip = await ChipAsync();
         Assert.Equal($"granted:{chip}", await Select(await ContactAsync(), "followup", 0)); // the chip's grain is warm, active
 
-        var paused = await g.Silo(1).GetGrain<IChipGrain>(chip).ActAsync(new OperatorRequest("pause", "op:test", "checking complaints", g.Clock.GetUtcNow()));
+        var paused = await g.Silo(1).GetGrain<IChipGrain>(chip).ApplyOperatorActionAsync(new OperatorRequest("pause", "op:test", "checking complaints", g.Clock.GetUtcNow()));
         Assert.Equal(new StatusChanged("done", "paused"), paused);
         Assert.Equal(new StatusChanged("invalid_transition", "paused"),
-            await g.Silo(0).GetGrain<IChipGrain>(chip).ActAsync(new OperatorRequest("promote", "op:test", "try", g.Clock.GetUtcNow())));
+            await g.Silo(0).GetGrain<IChipGrain>(chip).ApplyOperatorActionAsync(new OperatorRequest("promote", "op:test", "try", g.Clock.GetUtcNow())));
         // The directory of silo 0 still ranks it as active: the grain's own answer refuses it.
         Assert.Equal("no_eligible_chip(status)", await Select(await ContactAsync(), "followup", 0));
         Assert.Equal(1L, await Scalar("SELECT count(*) FROM operations WHERE chip_id = @id AND action = 'chip_pause' AND reason = 'checking complaints'", ("id", chip)));
         Assert.Equal(new StatusChanged("not_found", null),
-            await g.Silo(0).GetGrain<IChipGrain>(987654321).ActAsync(new OperatorRequest("pause", "op:test", "no such chip", g.Clock.GetUtcNow())));
+            await g.Silo(0).GetGrain<IChipGrain>(987654321).ApplyOperatorActionAsync(new OperatorRequest("pause", "op:test", "no such chip", g.Clock.GetUtcNow())));
     }
 
     [Fact]

@@ -146,12 +146,12 @@ public class PoolManagerTests(ITestOutputHelper output)
         // Day 24: a ban signal on the new active number. The gate trips, prospecting stops pool-wide, and nothing is bought.
         clock.Set(Day0.AddDays(24).AddHours(13));
         await op.PutPoolConfigAsync(new { targets = new { activeMin = 1, activeMax = 2, readyMin = 1, rampupBuffer = 5, autoProvision = true } });
-        await host.Get<IGrainFactory>().GetGrain<IChipGrain>(fresh).RestrictedAsync("account restricted for spam", pool.Now);
+        await host.Get<IGrainFactory>().GetGrain<IChipGrain>(fresh).ApplyRestrictionAsync("account restricted for spam", pool.Now);
         Assert.Equal("paused", await pool.StatusAsync(fresh));
         await Seed.ContactAsync(db, "+5511973009999", pool.Now);
         var refused = await Assert.ThrowsAsync<Julia.Client.JuliaApiException>(() => agent.SelectAsync("+5511973009999", "prospecting"));
         Assert.Equal("prospecting_paused", refused.Code);
-        var pass = await pool.Grain.ManageAsync(pool.Now);
+        var pass = await pool.Grain.RunManagerAsync(pool.Now);
         Assert.Equal(0, pass.ProvisionRequested);
         Assert.Equal("the quality gate is tripped", pass.ProvisionHeld);
         Assert.Equal(1L, await pool.Scalar<long>("SELECT count(*) FROM alerts WHERE kind = 'gate_tripped'"));
@@ -160,22 +160,22 @@ public class PoolManagerTests(ITestOutputHelper output)
         // An operator resumes with a reason; even then, nothing is bought for a day after the restriction.
         await op.ResumeProspectingAsync("reviewed the ban: one number, appeal filed");
         clock.Advance(TimeSpan.FromMinutes(5));
-        Assert.Equal("a restriction signal in the last 24 h", (await pool.Grain.ManageAsync(pool.Now)).ProvisionHeld);
+        Assert.Equal("a restriction signal in the last 24 h", (await pool.Grain.RunManagerAsync(pool.Now)).ProvisionHeld);
         Assert.False((await op.GetPoolAsync()).Gate.Tripped);
         Assert.Equal(0L, await pool.Scalar<long>("SELECT count(*) FROM provision_requests"));
 
         // Two days on, with the gate healthy, the buffer is refilled by provisioning: at most two numbers a São Paulo day.
         clock.Set(Day0.AddDays(26).AddHours(2).AddMinutes(20)); // 02:50 UTC: 23:50 in São Paulo
-        var refill = await pool.Grain.ManageAsync(pool.Now);
+        var refill = await pool.Grain.RunManagerAsync(pool.Now);
         output.WriteLine($"refill: {refill.ProvisionRequested} requested, held: {refill.ProvisionHeld}, moves: {string.Join("; ", refill.Moves)}");
         Assert.Equal(2, refill.ProvisionRequested);
         clock.Advance(TimeSpan.FromMinutes(5));
-        var held = await pool.Grain.ManageAsync(pool.Now);
+        var held = await pool.Grain.RunManagerAsync(pool.Now);
         Assert.Equal((0, "today's maximum of 2 reached"), (held.ProvisionRequested, held.ProvisionHeld));
         clock.Advance(TimeSpan.FromMinutes(10)); // 00:05 the next São Paulo day: two more, the two on their way counted toward the buffer
-        Assert.Equal(2, (await pool.Grain.ManageAsync(pool.Now)).ProvisionRequested);
+        Assert.Equal(2, (await pool.Grain.RunManagerAsync(pool.Now)).ProvisionRequested);
         clock.Advance(TimeSpan.FromMinutes(1));
-        Assert.Equal(0, (await pool.Grain.ManageAsync(pool.Now)).ProvisionRequested); // the buffer is full with those on their way
+        Assert.Equal(0, (await pool.Grain.RunManagerAsync(pool.Now)).ProvisionRequested); // the buffer is full with those on their way
         Assert.Equal(4L, await pool.Scalar<long>("SELECT count(*) FROM provision_requests WHERE requested_by = 'pool-manager'"));
     }
 

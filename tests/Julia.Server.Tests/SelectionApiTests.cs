@@ -199,6 +199,28 @@ public class SelectionApiTests(ServiceFixture f, ITestOutputHelper output) : ICl
         Assert.Equal(0L, await f.Scalar<long>("SELECT coalesce(sum(sent_this_hour), 0) FROM chips WHERE status <> 'retired'"));
     }
 
+    /// <summary>
+    /// conversationId was once part of both request bodies, published and never read; it left the contract, but a
+    /// client that still sends it (or any field the API does not know) is served as before, not refused.
+    /// </summary>
+    [Fact]
+    public async Task A_request_with_a_field_the_API_no_longer_reads_is_still_served()
+    {
+        var chip = await f.ChipAsync(trust: 95);
+        var contact = await f.ContactAsync();
+        var http = f.Host.Http(f.AgentKey);
+        var selected = await http.PostAsync("v1/selections", new StringContent(
+            $"{{\"contact\":\"{contact}\",\"kind\":\"reply\",\"conversationId\":987,\"someFutureField\":{{\"a\":1}}}}", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.OK, selected.StatusCode);
+        Assert.Contains($"\"chipId\":{chip}", await selected.Content.ReadAsStringAsync());
+
+        var queued = await http.PostAsync("v1/messages", new StringContent(
+            $"{{\"contact\":\"{contact}\",\"kind\":\"reply\",\"text\":\"Oi!\",\"idempotencyKey\":\"old-client-{chip}\",\"conversationId\":987}}",
+            Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.Accepted, queued.StatusCode);
+        Assert.Equal(1L, await f.Scalar<long>($"SELECT count(*) FROM messages WHERE idempotency_key = 'old-client-{chip}'"));
+    }
+
     [Fact]
     public async Task Exclude_chips_is_honoured()
     {

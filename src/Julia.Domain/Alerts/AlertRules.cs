@@ -7,7 +7,7 @@ namespace Julia.Domain.Alerts;
 /// </summary>
 public static class AlertRules
 {
-    public static IReadOnlyList<AlertCondition> Evaluate(PoolFacts f, AlertThresholds t, DateTimeOffset now)
+    public static IReadOnlyList<AlertCondition> Evaluate(AlertFacts f, AlertThresholds t, DateTimeOffset now)
     {
         var list = new List<AlertCondition>();
         if (f.Active < f.ActiveMin)

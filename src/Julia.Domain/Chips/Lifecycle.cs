@@ -37,5 +37,3 @@ public static class Lifecycle
         _ => null,
     };
 }
-
-public enum OperatorAction { Pause, Resume, Retire, Promote }

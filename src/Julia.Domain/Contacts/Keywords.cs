@@ -3,8 +3,6 @@ using System.Text;
 
 namespace Julia.Domain.Contacts;
 
-public enum KeywordIntent { None, OptOut, OptIn, Help }
-
 /// <summary>
 /// Recognises opt-out, opt-in and help keywords. The whole message must be the keyword
 /// (after normalising case, accents, spaces and trailing punctuation), so "não pare" is not an opt-out.

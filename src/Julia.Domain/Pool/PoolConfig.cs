@@ -4,7 +4,7 @@ using Julia.Domain.Trust;
 
 namespace Julia.Domain.Pool;
 
-/// <summary>Operator-editable pool settings; every field has the DESIGN default.</summary>
+/// <summary>Operator-editable pool settings; every field has a default, so a partial setting keeps the rest.</summary>
 public sealed record PoolConfig
 {
     public PoolTargets Targets { get; init; } = new();

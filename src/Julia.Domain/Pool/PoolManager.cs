@@ -3,32 +3,8 @@ using Julia.Domain.Trust;
 
 namespace Julia.Domain.Pool;
 
-/// <summary>A chip as the pool manager sees it.</summary>
-/// <param name="StatusChangedAt">When the chip entered its status (a degraded chip's cooldown runs from it).</param>
-public sealed record ManagedChip(
-    long Id, ChipStatus Status, int Trust, int Ddd, bool Connected, DateTimeOffset? ConnectionChangedAt, DateTimeOffset StatusChangedAt,
-    DateTimeOffset? LastSentAt, RampStage Stage, DateTimeOffset? RampupStartedAt, bool BreakerOpen);
-
-/// <summary>One status change the pool manager makes, with its operations action and reason.</summary>
-public sealed record ChipMove(long ChipId, ChipStatus From, ChipStatus To, string Action, string Reason);
-
-/// <summary>What the manager knows beside the chips: the gate, recent restrictions and today's provisioning.</summary>
-/// <param name="RestrictedRecently">A spam or restriction signal in the last 24 h (no number is bought after one).</param>
-/// <param name="ProvisionedToday">Provisioning requests made this São Paulo day.</param>
-/// <param name="ProvisionOpen">Requests not finished yet (their numbers are on the way).</param>
-public sealed record PoolFacts(bool GateTripped, bool RestrictedRecently, int ProvisionedToday, int ProvisionOpen);
-
-/// <param name="Lost">Chips whose conversations move away (they cannot serve them now), with their status after the moves.</param>
-/// <param name="Serving">Active chips that take the moved conversations.</param>
-/// <param name="Provision">Numbers to request now; <paramref name="ProvisionHeld"/> says why none when some were needed.</param>
-public sealed record PoolPlan(IReadOnlyList<ChipMove> Moves, IReadOnlyList<ManagedChip> Lost, IReadOnlyList<ManagedChip> Serving, int Provision,
-                              string? ProvisionHeld)
-{
-    public bool IsEmpty => Moves.Count == 0 && Provision == 0;
-}
-
 /// <summary>
-/// The pool manager's rule (DESIGN §3): from the chips as they are, the moves that keep the pool within its
+/// The pool manager's rule: from the chips as they are, the moves that keep the pool within its
 /// targets. Pure: the caller reads the chips, applies each move through the chip's grain (guarded on the
 /// status decided from) and moves conversations off the lost chips.
 /// </summary>
@@ -45,7 +21,7 @@ public static class PoolManager
     public static bool IsLostConnection(ManagedChip c, DateTimeOffset now) =>
         !c.Connected && (c.ConnectionChangedAt is not { } at || now - at >= LostAfter);
 
-    public static PoolPlan Plan(IReadOnlyList<ManagedChip> chips, PoolTargets t, PoolFacts facts, DateTimeOffset now)
+    public static PoolPlan Plan(IReadOnlyList<ManagedChip> chips, PoolTargets t, ManagerFacts facts, DateTimeOffset now)
     {
         var moves = new List<ChipMove>();
         var status = chips.ToDictionary(c => c.Id, c => c.Status);

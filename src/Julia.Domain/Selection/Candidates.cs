@@ -3,29 +3,6 @@ using Julia.Domain.Trust;
 
 namespace Julia.Domain.Selection;
 
-public enum BreakerState { Closed, Open, HalfOpen }
-
-/// <summary>What selection knows about a chip (a snapshot row; the database re-checks on reserve).</summary>
-public sealed record ChipSummary(
-    long Id, string Phone, string Instance, int Ddd, ChipStatus Status, int TrustScore, RampStage Stage,
-    bool Connected, DateTimeOffset? CooldownUntil, BreakerState Breaker, DateTimeOffset? BreakerUntil,
-    DateTimeOffset? LastSentAt, DateTimeOffset? HourBucket, int SentThisHour, DateOnly? DayBucket, int SentToday)
-{
-    public int UsedThisHour(DateTimeOffset hour) => HourBucket == hour ? SentThisHour : 0;
-    public int UsedToday(DateOnly day) => DayBucket == day ? SentToday : 0;
-}
-
-/// <summary>The request as selection sees it.</summary>
-public sealed record SelectionRequest(
-    MessageKind Kind, int ContactDdd, long? AffinityChipId, bool ContactHasSpoken,
-    IReadOnlySet<long> Excluded);
-
-/// <param name="Candidates">The affinity chip when it may send, then the best-ranked others (at most the plan's <c>top</c>).</param>
-/// <param name="Eligible">How many chips may send, ranked or not.</param>
-public sealed record SelectionPlan(
-    IReadOnlyList<ChipSummary> Candidates, bool AffinityFirst, bool UsedFallback,
-    IReadOnlyDictionary<string, int> Excluded, string? AffinityExclusion, int Eligible);
-
 /// <summary>Decides which chips may send, and in what order to try them.</summary>
 public static class Candidates
 {

@@ -2,22 +2,6 @@ using Julia.Domain.Contacts;
 
 namespace Julia.Domain.Selection;
 
-/// <summary>What the guardrails need to know about the contact and the pool.</summary>
-/// <param name="UnansweredBusinessMessages">Business messages in the frequency window since the contact last wrote.</param>
-/// <param name="BusinessWeightToday">The daily limit's count so far today (prospecting weighted).</param>
-public sealed record ContactFacts(
-    bool Exists,
-    bool HasLawfulBasis,
-    DateTimeOffset? OptedOutAt,
-    DateTimeOffset? LastInboundAt,
-    int UnansweredBusinessMessages,
-    int BusinessWeightToday = 0);
-
-public sealed record Refusal(string Code, string Detail, DateTimeOffset? RetryAt = null);
-
-/// <summary>The guardrails' answer: a refusal, or a pass that may have skipped overridden rules.</summary>
-public sealed record Verdict(Refusal? Refusal, IReadOnlyList<string> Overridden);
-
 /// <summary>Contact guardrails, checked in order; each refusal has its own code.</summary>
 public static class Guardrails
 {

@@ -2,12 +2,8 @@ using Julia.Domain.Selection;
 
 namespace Julia.Domain.Sending;
 
-/// <summary>The breaker fields of a chip row.</summary>
-public sealed record BreakerRow(BreakerState State, DateTimeOffset? Until, int OpenSeconds, int ConsecutiveFailures,
-                                DateTimeOffset? WindowStartedAt, int WindowSends, int WindowFailures);
-
 /// <summary>
-/// Per-chip circuit breaker (DESIGN §3): opens after 5 consecutive failures, or ≥ 50 % failures over
+/// Per-chip circuit breaker: opens after 5 consecutive failures, or ≥ 50 % failures over
 /// ≥ 10 sends in a 5-minute window; stays open 60 s, doubling after each failed half-open trial up to
 /// 10 min; one success in half-open closes it. Timeouts do not count (they are retried elsewhere).
 /// </summary>

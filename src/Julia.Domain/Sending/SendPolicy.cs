@@ -21,7 +21,7 @@ public sealed record SendPolicy
     public const int DefaultMaxChips = 3;
     public static readonly TimeSpan DefaultRetryBaseDelay = TimeSpan.FromSeconds(2);
 
-    /// <summary>How long a rate-limited chip rests (DESIGN §3, Cooldown).</summary>
+    /// <summary>How long a rate-limited chip rests before it may send again (its cooldown).</summary>
     public static readonly TimeSpan RateLimitCooldown = TimeSpan.FromMinutes(10);
 
     static readonly TimeSpan MaxChipDelay = TimeSpan.FromMinutes(1), MaxWaitDelay = TimeSpan.FromMinutes(2);

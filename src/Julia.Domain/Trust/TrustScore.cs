@@ -1,24 +1,5 @@
 namespace Julia.Domain.Trust;
 
-/// <summary>The measured facts a trust score is made of (7-day and 24-hour windows).</summary>
-public sealed record TrustInputs(
-    double AccountAgeDays,
-    double ResponseRate7d,
-    double DeliveryRate7d,
-    int BidirectionalConversations7d,
-    double DaysWithoutError,
-    RampStage Stage,
-    double BlockOptOutRate7d,
-    int Errors24h,
-    bool SpamSignal7d);
-
-public sealed record TrustFactors(
-    double Base, double AccountAge, double ResponseRate, double DeliveryRate, double Bidirectional,
-    double DaysWithoutError, double RampupProgress, double BlockOptOutPenalty, double ErrorPenalty,
-    bool CappedBySpamSignal);
-
-public sealed record TrustResult(int Score, TrustLevel Level, TrustFactors Factors);
-
 public static class TrustScore
 {
     public const int Base = 30;

@@ -1,5 +1,3 @@
-using Julia.Grains.Chips;
-
 namespace Julia.Grains.Conversations;
 
 /// <summary>
@@ -55,50 +53,9 @@ public interface IConversationGrain : IGrainWithStringKey
     /// Returns the override's id.
     /// </summary>
     [Alias("1A8E32F4")]
-    Task<long> OverrideAsync(string rule, string reason, DateTimeOffset until, int? count, string actor);
+    Task<long> GrantOverrideAsync(string rule, string reason, DateTimeOffset until, int? count, string actor);
 
     /// <summary>Ends an override early; false when the contact has no such override running.</summary>
     [Alias("569C60B5")]
     Task<bool> RevokeOverrideAsync(long id, string reason, string actor);
-}
-
-/// <summary>
-/// A message the contact wrote to chip <paramref name="ChipId"/> (gateway id <paramref name="ProviderMessageId"/>) at
-/// <paramref name="SentAt"/> by the gateway's clock; <paramref name="Forward"/>: it goes on to the agent.
-/// </summary>
-[GenerateSerializer, Immutable, Alias("julia.ContactMessage")]
-public sealed record ContactMessage(
-    [property: Id(0)] long ChipId, [property: Id(1)] string ProviderMessageId, [property: Id(2)] string? PushName, [property: Id(3)] string? Text,
-    [property: Id(4)] DateTimeOffset SentAt, [property: Id(5)] bool Forward);
-
-/// <summary>
-/// What the conversation grain did with a contact's message: stored as <paramref name="InboundId"/> (null: stored
-/// before, so nothing was done again), the keyword it carried (<c>opt_out</c>, <c>opt_in</c>, <c>help</c>, <c>none</c>),
-/// whether the contact opted out or back in, and whether a reply was queued for the outbox.
-/// </summary>
-[GenerateSerializer, Immutable, Alias("julia.MessageApplied")]
-public sealed record MessageApplied(
-    [property: Id(0)] long? InboundId, [property: Id(1)] string Intent, [property: Id(2)] bool OptedOut, [property: Id(3)] bool OptedIn,
-    [property: Id(4)] bool ReplyQueued);
-
-[GenerateSerializer, Immutable, Alias("julia.Selected")]
-public sealed record Selected(
-    [property: Id(0)] long SelectionId, [property: Id(1)] long ConversationId, [property: Id(2)] ChipView Chip, [property: Id(3)] string Reason,
-    [property: Id(4)] long? MigratedFrom, [property: Id(5)] bool AnnouncementPending);
-
-/// <summary>Why a selection was refused; <see cref="RetryAt"/>: when the same request may succeed.</summary>
-[GenerateSerializer, Immutable, Alias("julia.RefusalInfo")]
-public sealed record RefusalInfo([property: Id(0)] string Code, [property: Id(1)] string Detail, [property: Id(2)] DateTimeOffset? RetryAt);
-
-[GenerateSerializer, Immutable, Alias("julia.Refused")]
-public sealed record Refused(
-    [property: Id(0)] long SelectionId, [property: Id(1)] RefusalInfo Refusal, [property: Id(2)] int Candidates,
-    [property: Id(3)] IReadOnlyDictionary<string, int> Excluded);
-
-/// <summary>A selection either picked a chip or was refused.</summary>
-[GenerateSerializer, Immutable, Alias("julia.SelectAnswer")]
-public sealed record SelectAnswer([property: Id(0)] Selected? Selected, [property: Id(1)] Refused? Refused)
-{
-    public static implicit operator SelectAnswer(Selected s) => new(s, null);
-    public static implicit operator SelectAnswer(Refused r) => new(null, r);
 }

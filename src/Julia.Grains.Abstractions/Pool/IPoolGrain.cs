@@ -4,8 +4,8 @@ namespace Julia.Grains.Pool;
 
 /// <summary>
 /// The pool as a whole: one activation in the cluster, woken every minute by a reminder for the work
-/// no single chip owns (today the periodic trust pass; the pool manager's promotions and replacements
-/// join it later). Each minute's cycle is claimed in storage before it runs, so a duplicated tick or a
+/// no single chip owns: the periodic trust pass, the daily ramp-up evaluation, the pool manager (promotions,
+/// demotions, replacements, provisioning requests), the alert conditions and inbox pruning. Each minute's cycle is claimed in storage before it runs, so a duplicated tick or a
 /// second activation during a membership change does nothing twice. Operators' changes to the pool's
 /// configuration and gate go through it too (each a guarded statement, answered even while a cycle runs,
 /// so a resume never waits for a long trust pass); every node reads both from its own short-lived copy
@@ -44,7 +44,7 @@ public interface IPoolGrain : IGrainWithStringKey
 
     /// <summary>Runs the pool manager now (an operator's or a test's request), claimed like a minute so it never runs twice at once.</summary>
     [Alias("6D840704")]
-    Task<ManagerPass> ManageAsync(DateTimeOffset now);
+    Task<ManagerPass> RunManagerAsync(DateTimeOffset now);
 
     [ReadOnly]
     [Alias("D2F192A8")]
@@ -65,26 +65,3 @@ public interface IPoolGrain : IGrainWithStringKey
     [Alias("D4814612")]
     Task<bool> ResumeAsync(string actor, string reason, DateTimeOffset now);
 }
-
-/// <summary>What one cycle did. <see cref="Ran"/> is false for a minute that had already run.</summary>
-[GenerateSerializer, Alias("julia.PoolCycle")]
-public sealed record PoolCycle(
-    [property: Id(0)] DateTimeOffset Minute,
-    [property: Id(1)] bool Ran,
-    [property: Id(2)] bool TrustPass,
-    [property: Id(3)] int TrustChanged,
-    [property: Id(4)] string? Silo,
-    [property: Id(5)] int IgnoredPruned = 0,
-    [property: Id(6)] ManagerPass? Manager = null,
-    [property: Id(7)] int StagesChanged = 0);
-
-/// <summary>What one pass of the pool manager did.</summary>
-/// <param name="Moves">Status changes made (each an operations row).</param>
-/// <param name="Migrated">Conversations moved off lost chips.</param>
-/// <param name="ProvisionRequested">Numbers requested from the provider.</param>
-/// <param name="ProvisionHeld">Why no number was requested when the buffer was short, if so.</param>
-[GenerateSerializer, Immutable, Alias("julia.ManagerPass")]
-public sealed record ManagerPass(
-    [property: Id(0)] DateTimeOffset At, [property: Id(1)] string Trigger, [property: Id(2)] IReadOnlyList<string> Moves,
-    [property: Id(3)] int Migrated, [property: Id(4)] int ProvisionRequested, [property: Id(5)] string? ProvisionHeld,
-    [property: Id(6)] string? Silo);

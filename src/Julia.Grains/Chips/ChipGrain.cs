@@ -104,13 +104,13 @@ public sealed partial class ChipGrain(ReservationStore store, ChipStore chips, S
             case ChipEffect.BreakerSuccess: change = await CountAsync(Breaker.Result.Success, report.Now); break;
             case ChipEffect.BreakerFailure: change = await CountAsync(Breaker.Result.Failure, report.Now); break;
             case ChipEffect.BreakerNeutral: change = await CountAsync(Breaker.Result.Neutral, report.Now); break;
-            case ChipEffect.Cooldown: await RateLimitedAsync(result.Detail ?? "rate limited", report.Now); break;
-            case ChipEffect.Restrict: await RestrictedAsync(result.Detail ?? "restricted", report.Now); break;
+            case ChipEffect.Cooldown: await ApplyRateLimitAsync(result.Detail ?? "rate limited", report.Now); break;
+            case ChipEffect.Restrict: await ApplyRestrictionAsync(result.Detail ?? "restricted", report.Now); break;
         }
         return verdict.ToAnswer(change);
     });
 
-    public Task<string?> BreakerAsync(BreakerResult result, DateTimeOffset now) =>
+    public Task<string?> RecordBreakerResultAsync(BreakerResult result, DateTimeOffset now) =>
         Stored.Guard(() => CountAsync(result switch { BreakerResult.Success => Breaker.Result.Success, BreakerResult.Failure => Breaker.Result.Failure, _ => Breaker.Result.Neutral }, now));
 
     async Task<string?> CountAsync(Breaker.Result outcome, DateTimeOffset now)
@@ -140,7 +140,7 @@ public sealed partial class ChipGrain(ReservationStore store, ChipStore chips, S
         throw new StoreException("the chip's row kept changing while its breaker was written", null, transient: true);
     }
 
-    public Task<StatusChanged> ActAsync(OperatorRequest r) => Changing(async () =>
+    public Task<StatusChanged> ApplyOperatorActionAsync(OperatorRequest r) => Changing(async () =>
     {
         var id = this.GetPrimaryKeyLong();
         if (!Enum.TryParse<OperatorAction>(r.Action, ignoreCase: true, out var action)) throw new ArgumentException($"unknown action {r.Action}");
@@ -151,7 +151,7 @@ public sealed partial class ChipGrain(ReservationStore store, ChipStore chips, S
         return Answer(outcome, row);
     });
 
-    public Task<StatusChanged> ManageAsync(PoolMove m) => Changing(async () =>
+    public Task<StatusChanged> ApplyPoolMoveAsync(PoolMove m) => Changing(async () =>
     {
         ChipStatus from = ChipStatuses.Parse(m.From), to = ChipStatuses.Parse(m.To);
         if (!Lifecycle.CanMove(from, to)) return new StatusChanged("invalid_transition", m.From);
@@ -169,22 +169,22 @@ public sealed partial class ChipGrain(ReservationStore store, ChipStore chips, S
     /// <summary>Tells the pool manager this chip changed (one-way: the pool's own cycle calls chip grains, so this never waits on it).</summary>
     void NudgePool() => _ = GrainFactory.GetGrain<Pool.IPoolGrain>(Names.Pool).ChipChangedAsync(this.GetPrimaryKeyLong());
 
-    public Task RateLimitedAsync(string detail, DateTimeOffset now) =>
+    public Task ApplyRateLimitAsync(string detail, DateTimeOffset now) =>
         Changing(() => signals.CooldownAsync(this.GetPrimaryKeyLong(), detail, now, CancellationToken.None));
 
-    public async Task RestrictedAsync(string detail, DateTimeOffset now)
+    public async Task ApplyRestrictionAsync(string detail, DateTimeOffset now)
     {
         await Changing(() => signals.RestrictAsync(this.GetPrimaryKeyLong(), detail, now, CancellationToken.None));
         NudgePool();
     }
 
-    public async Task ConnectionAsync(string state, int? statusReason, DateTimeOffset now)
+    public async Task ApplyConnectionAsync(string state, int? statusReason, DateTimeOffset now)
     {
         await Changing(() => signals.ConnectionAsync(this.GetPrimaryKeyLong(), state, statusReason, now, CancellationToken.None));
         NudgePool();
     }
 
-    public async Task<bool> TrustAsync(TrustChange t)
+    public async Task<bool> SetTrustAsync(TrustChange t)
     {
         bool changed = await Changing(() => trust.SaveAsync(this.GetPrimaryKeyLong(), t.Score, t.Level, t.Factors, t.Cause, t.Now, CancellationToken.None));
         if (changed) NudgePool();

@@ -84,7 +84,7 @@ public sealed class ConversationGrain(Selector selector, ConversationStore conve
     public Task PutBasisAsync(string basis, string source, string? name, string actor) => Changing(async () =>
         Apply(await contacts.PutBasisAsync(Contact.E164, Contact.Ddd, name, basis, source, actor, time.GetUtcNow(), CancellationToken.None)));
 
-    public Task<long> OverrideAsync(string rule, string reason, DateTimeOffset until, int? count, string actor) => Changing(async () =>
+    public Task<long> GrantOverrideAsync(string rule, string reason, DateTimeOffset until, int? count, string actor) => Changing(async () =>
     {
         var now = time.GetUtcNow();
         var id = await overrides.AddAsync(Contact.E164, rule, reason, actor, until, count, now, CancellationToken.None);

@@ -18,20 +18,14 @@ namespace Julia.Grains.Conversations;
 /// ranked rest of this node's <see cref="ChipDirectory"/>, each reserved by its chip's grain (the cap
 /// authority, see <see cref="IChipGrain"/>). Every decision, granted or refused, is recorded in <c>selections</c>.
 /// </summary>
-/// <summary>A selection's answer and the operator overrides it used (each let this message through one rule).</summary>
-public sealed record SelectOutcome(SelectAnswer Answer, IReadOnlyList<long> OverridesUsed);
-
 public sealed class Selector(SelectionStore store, ChipDirectory snapshot, PoolSettings pool, IGrainFactory grains, [FromKeyedServices(Names.Clock)] TimeProvider time,
                              SelectionOptions options, ILogger<Selector> log)
 {
     /// <summary>
     /// Selects once, and once more if PostgreSQL aborted the reservation as a deadlock or serialization
-    /// failure (each statement is its own transaction, so nothing of the first try remains).
+    /// failure (each statement is its own transaction, so nothing of the first try remains). The outcome also
+    /// says which overrides a granted selection used (the grain counts them).
     /// </summary>
-    public async Task<SelectAnswer> SelectAsync(Phone contact, MessageKind kind, IReadOnlySet<long> exclude, ContactState state, CancellationToken ct) =>
-        (await DecideAsync(contact, kind, exclude, state, ct)).Answer;
-
-    /// <summary>As <see cref="SelectAsync"/>, also saying which overrides a granted selection used (the grain counts them).</summary>
     public async Task<SelectOutcome> DecideAsync(Phone contact, MessageKind kind, IReadOnlySet<long> exclude, ContactState state, CancellationToken ct)
     {
         try { return await SelectOnceAsync(contact, kind, exclude, state, ct); }
@@ -48,7 +42,6 @@ public sealed class Selector(SelectionStore store, ChipDirectory snapshot, PoolS
         StoreException c => c.SqlState,
         _ => null,
     };
-
 
     /// <summary>
     /// The guardrails' view of the contact: business messages count as unanswered since the contact last wrote,

@@ -30,12 +30,12 @@ public sealed class Manager(ManagerStore store, PoolSettings settings, Provision
         var chips = await store.ChipsAsync(now, ct);
         var (tripped, restricted) = await store.FactsAsync(now, ct);
         var (today, open) = config.Targets.AutoProvision ? (await provisioning.CountAsync(day, ct), await provisioning.OpenAsync(ct)) : (0, 0);
-        var plan = PoolManager.Plan(chips, config.Targets, new PoolFacts(tripped, restricted, today, open), now);
+        var plan = PoolManager.Plan(chips, config.Targets, new ManagerFacts(tripped, restricted, today, open), now);
 
         var moves = new List<string>();
         foreach (var m in plan.Moves)
         {
-            var answer = await grains.GetGrain<IChipGrain>(m.ChipId).ManageAsync(new PoolMove(m.From.ToWire(), m.To.ToWire(), m.Action, m.Reason, now));
+            var answer = await grains.GetGrain<IChipGrain>(m.ChipId).ApplyPoolMoveAsync(new PoolMove(m.From.ToWire(), m.To.ToWire(), m.Action, m.Reason, now));
             if (answer.Outcome == "done") moves.Add($"chip {m.ChipId}: {m.From.ToWire()} → {m.To.ToWire()} ({m.Reason})");
             else log.LogInformation("Pool manager left chip {Chip} ({Outcome}: it moved meanwhile)", m.ChipId, answer.Outcome);
         }

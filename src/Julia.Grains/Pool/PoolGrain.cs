@@ -84,13 +84,13 @@ public sealed class PoolGrain(
     {
         _eventPass?.Dispose();
         _eventPass = null;
-        try { await ManageAsync("chip event", time.GetUtcNow()); }
+        try { await RunManagerAsync("chip event", time.GetUtcNow()); }
         catch (Exception e) { log.LogWarning(e, "Pool manager pass after a chip event failed; the minute cycle runs it again"); }
     }
 
-    public Task<ManagerPass> ManageAsync(DateTimeOffset now) => ManageAsync("request", now);
+    public Task<ManagerPass> RunManagerAsync(DateTimeOffset now) => RunManagerAsync("request", now);
 
-    async Task<ManagerPass> ManageAsync(string trigger, DateTimeOffset now)
+    async Task<ManagerPass> RunManagerAsync(string trigger, DateTimeOffset now)
     {
         // Claimed like a minute: a stale activation's write fails and it acts on nothing.
         await WriteAsync(state.State with { LastManager = state.State.LastManager });

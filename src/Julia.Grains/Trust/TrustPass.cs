@@ -8,7 +8,7 @@ namespace Julia.Grains.Trust;
 public sealed class TrustOptions
 {
     public bool Enabled { get; set; } = true;
-    /// <summary>Every chip is recomputed this often by the pool's cycle (DESIGN: 15 min).</summary>
+    /// <summary>Every chip is recomputed this often by the pool's cycle, besides the recomputes events trigger.</summary>
     public TimeSpan Interval { get; set; } = TimeSpan.FromMinutes(15);
     /// <summary>Chips touched by an event are recomputed within this delay by the node that saw it.</summary>
     public TimeSpan EventDelay { get; set; } = TimeSpan.FromSeconds(5);
@@ -29,7 +29,7 @@ public sealed class TrustPass(TrustStore store, IGrainFactory grains)
             var t = TrustScore.Compute(inputs);
             if (t.Score == stored) continue;
             var change = new TrustChange(t.Score, t.Level.ToWire(), Storage.Chips.ChipStore.FactorsJson(t), cause, now);
-            if (await grains.GetGrain<IChipGrain>(chip).TrustAsync(change)) changed++;
+            if (await grains.GetGrain<IChipGrain>(chip).SetTrustAsync(change)) changed++;
         }
         return changed;
     }

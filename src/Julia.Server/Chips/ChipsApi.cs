@@ -96,7 +96,7 @@ public static class ChipsApi
     {
         if (!Problems.IsValidReason(body.Reason)) return Problems.ReasonRequired();
         var now = time.GetUtcNow();
-        var changed = await grains.GetGrain<IChipGrain>(id).ActAsync(new OperatorRequest(action, user.Actor(), body.Reason!.Trim(), now));
+        var changed = await grains.GetGrain<IChipGrain>(id).ApplyOperatorActionAsync(new OperatorRequest(action, user.Actor(), body.Reason!.Trim(), now));
         return changed.Outcome switch
         {
             "done" when await store.GetAsync(id, ct) is { } row => TypedResults.Ok(ChipJson.From(row, await pool.GetAsync(ct), now)),

@@ -53,6 +53,73 @@ public static class Format
 
     static string Percent(double rate) => (rate * 100).ToString("0.#", PtBr) + "%";
 
+    // The labels below translate stored and API words for display only: the rows and the API keep the English ones.
+
+    /// <summary>A ramp-up stage (the API's r1–r4, operating), in Portuguese.</summary>
+    public static string Stage(string stage) => stage switch
+    {
+        "r1" or "r2" or "r3" or "r4" => stage.ToUpperInvariant(),
+        "operating" => "em operação",
+        _ => stage,
+    };
+
+    /// <summary>How one send attempt ended (message_attempts.outcome), in Portuguese.</summary>
+    public static string Attempt(string outcome) => outcome switch
+    {
+        "sent" => "enviada",
+        "timeout" => "sem resposta a tempo",
+        "transient" => "falha temporária",
+        "rate_limited" => "limite de envio",
+        "spam_restriction" => "restrição por spam",
+        "permanent" => "falha permanente",
+        _ => outcome,
+    };
+
+    /// <summary>Why a trust score was computed (trust_log.cause), in Portuguese.</summary>
+    public static string TrustCause(string cause) => cause switch
+    {
+        "event" => "evento",
+        "periodic" => "cálculo periódico",
+        "registered" => "cadastro",
+        "demo seed" => "carga da demonstração",
+        _ => cause,
+    };
+
+    /// <summary>A message kind (prospecting, followup, reply), in Portuguese.</summary>
+    public static string Kind(string kind) => kind switch
+    {
+        "prospecting" => "prospecção",
+        "followup" => "follow-up",
+        "reply" => "resposta",
+        "inbound" => "do contato",
+        _ => kind,
+    };
+
+    /// <summary>A message's status (messages.status), in Portuguese.</summary>
+    public static string MessageStatus(string status) => status switch
+    {
+        "queued" => "na fila",
+        "sending" => "enviando",
+        "sent" => "enviada",
+        "delivered" => "entregue",
+        "read" => "lida",
+        "failed" => "falhou",
+        "expired" => "expirada",
+        "cancelled" => "cancelada",
+        "blocked" => "bloqueada",
+        _ => status,
+    };
+
+    /// <summary>What a contact's message asked for (inbound.intent), in Portuguese.</summary>
+    public static string Intent(string intent) => intent switch
+    {
+        "opt_out" => "descadastro",
+        "opt_in" => "recadastro",
+        "help" => "ajuda",
+        "none" => "—",
+        _ => intent,
+    };
+
     /// <summary>A breaker's state, in Portuguese.</summary>
     public static string Breaker(string state) => state switch
     {

@@ -1,4 +1,3 @@
-using Julia.Grains;
 using System.Security.Claims;
 using Julia.Domain.Phones;
 using Julia.Grains.Conversations;
@@ -8,18 +7,6 @@ using Julia.Storage.Contacts;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Julia.Server.Contacts;
-
-public sealed record LawfulBasisRequest(string? LawfulBasis, string? Source, string? Name);
-public sealed record OptOutRequest(string? Source, string? Text);
-public sealed record OptInRequest(string? Reason);
-
-public sealed record ContactJson(string Phone, int? Ddd, string? Name, string? LawfulBasis, string? LawfulBasisSource,
-    DateTimeOffset? LawfulBasisAt, bool OptedOut, DateTimeOffset? OptedOutAt, string? OptedOutSource, DateTimeOffset? OptedInAt,
-    DateTimeOffset? LastInboundAt)
-{
-    public static ContactJson From(Contact c) => new(c.Phone, c.Ddd, c.Name, c.LawfulBasis, c.LawfulBasisSource, c.LawfulBasisAt,
-        c.OptedOutAt is not null, c.OptedOutAt, c.OptedOutSource, c.OptedInAt, c.LastInboundAt);
-}
 
 public static class ContactsApi
 {

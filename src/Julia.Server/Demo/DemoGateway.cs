@@ -1,3 +1,4 @@
+using Julia.Domain.Chips;
 using Julia.Domain.Selection;
 using Julia.Simulator;
 using Julia.Storage.Inbox;
@@ -15,8 +16,14 @@ public static class DemoGateway
 {
     public static async Task AttachAsync(WebApplication app, EvolutionSimulator simulator)
     {
-        foreach (var (instance, token, secret, phone) in await app.Services.GetRequiredService<ChipStore>().ConnectedGatewaysAsync(default))
+        // Every chip the connection health pass asks about has its instance here, as the gateway would: a chip left
+        // out (the seed's pending one, or one bought in an earlier run, whose simulator is gone) answered 401 to
+        // every pass. A disconnected chip's instance says so: waiting for its QR if pending, closed otherwise.
+        foreach (var (instance, token, secret, phone, status, connected) in await app.Services.GetRequiredService<ChipStore>().GatewayInstancesAsync(default))
+        {
             simulator.AddInstance(new InstanceSpec(instance, token ?? "", secret, phone));
+            if (!connected) simulator.SetState(instance, status == ChipStatus.Pending ? "connecting" : "close");
+        }
 
         var stop = new CancellationTokenSource();
         Task? agent = null;

@@ -4,8 +4,6 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Julia.Server.Inbound;
 
-public sealed record InboundPage(IReadOnlyList<InboundJson> Items, long Next);
-
 public static class InboundApi
 {
     public static void MapInbound(this IEndpointRouteBuilder app) =>

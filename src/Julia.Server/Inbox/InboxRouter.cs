@@ -44,13 +44,13 @@ public sealed class InboxRouter(IEnumerable<IGatewayWebhooks> gateways, IGrainFa
                 // (a receipt for a message we never sent says nothing about delivery).
                 return !known && now - item.ReceivedAt < ReceiptPatience ? new TooEarly("no recorded send with this id yet") : null;
             case ConnectionChanged c:
-                await grains.GetGrain<IChipGrain>(chipId).ConnectionAsync(c.State, c.Code, now);
+                await grains.GetGrain<IChipGrain>(chipId).ApplyConnectionAsync(c.State, c.Code, now);
                 return null;
             case ChipSignal { Kind: ChipSignalKind.Restricted } s:
-                await grains.GetGrain<IChipGrain>(chipId).RestrictedAsync(s.Detail, now);
+                await grains.GetGrain<IChipGrain>(chipId).ApplyRestrictionAsync(s.Detail, now);
                 return null;
             case ChipSignal { Kind: ChipSignalKind.RateLimited } s:
-                await grains.GetGrain<IChipGrain>(chipId).RateLimitedAsync(s.Detail, now);
+                await grains.GetGrain<IChipGrain>(chipId).ApplyRateLimitAsync(s.Detail, now);
                 return null;
             case QrCodeUpdated q:
                 // The newest pairing QR of a chip waiting for one; a chip already paired (or a QR without content) has nothing to keep.

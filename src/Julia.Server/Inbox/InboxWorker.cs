@@ -6,19 +6,6 @@ using Microsoft.Extensions.Options;
 
 namespace Julia.Server.Inbox;
 
-/// <summary>Section <c>Inbox</c>.</summary>
-public sealed class InboxOptions
-{
-    public TimeSpan Lease { get; set; } = TimeSpan.FromSeconds(30);
-    public int BatchSize { get; set; } = 128;
-    public int Parallelism { get; set; } = 8;
-    public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(250);
-    /// <summary>Tries before an event goes to the dead letters (an operator can replay it).</summary>
-    public int MaxAttempts { get; set; } = 8;
-    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(1);
-    public bool Enabled { get; set; } = true;
-}
-
 /// <summary>Applies stored webhooks: claims, routes each (idempotently), marks the outcome; failures back off, then dead-letter.</summary>
 public sealed class InboxWorker(InboxStore inbox, InboxRouter router, [FromKeyedServices(Names.Clock)] TimeProvider time, IOptions<InboxOptions> options, ILogger<InboxWorker> log)
     : Workers.PollingWorker(log)

@@ -9,15 +9,6 @@ using Microsoft.Extensions.Options;
 
 namespace Julia.Server.Outbox;
 
-public sealed record SendMessageRequest(string? Contact, string? Kind, string? Text, long? ConversationId, string? IdempotencyKey,
-                                        DateTimeOffset? NotBefore, DateTimeOffset? ExpiresAt);
-
-public sealed record MessageAccepted(long MessageId, string Status);
-
-public sealed record MessageJson(long Id, string IdempotencyKey, string Contact, string Kind, string Status, long? ChipId, int Attempts,
-    long[] TriedChips, string? LastError, DateTimeOffset CreatedAt, DateTimeOffset? NotBefore, DateTimeOffset? NextAttemptAt, DateTimeOffset ExpiresAt, DateTimeOffset? SentAt,
-    DateTimeOffset? DeliveredAt, DateTimeOffset? ReadAt, IReadOnlyList<TimelineEntry> Timeline, IReadOnlyList<AttemptEntry> AttemptLog);
-
 public static class MessagesApi
 {
     public const int MaxText = 4096;

@@ -5,9 +5,6 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Julia.Server.Provisioning;
 
-/// <param name="Code">The pairing string the QR encodes; <paramref name="Base64"/> the image as a data URL.</param>
-public sealed record QrJson(long ChipId, string? Code, string? Base64, DateTimeOffset UpdatedAt);
-
 /// <summary><c>GET /v1/chips/{id}/qr</c>: the latest pairing QR of a pending chip, for an operator to scan.</summary>
 public static class QrApi
 {

@@ -9,10 +9,6 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Julia.Server.Selection;
 
-public sealed record SelectionRequestJson(string? Contact, string? Kind, long? ConversationId, long[]? ExcludeChips);
-public sealed record SelectionJson(long SelectionId, long ChipId, string Phone, string Instance, string Reason, long ConversationId, long? MigratedFrom,
-                                   bool AnnouncementPending);
-
 public static class SelectionsApi
 {
     public static RouteGroupBuilder MapSelections(this IEndpointRouteBuilder app)

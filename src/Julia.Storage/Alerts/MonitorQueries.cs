@@ -6,7 +6,7 @@ namespace Julia.Storage.Alerts;
 /// <summary>The facts the alert rules judge, read in one batch (the rules themselves are in Julia.Domain).</summary>
 public sealed class MonitorQueries(NpgsqlDataSource db)
 {
-    // Counts by status and the chips that could prospect now (DESIGN §3 eligibility without caps: active,
+    // Counts by status and the chips that could prospect now (selection's eligibility without the caps: active,
     // connected, trust at the threshold, breaker not open or due its trial, cooldown over). The overdue
     // count stops just past the threshold's scale: a deep backlog must not make the monitor slow.
     const string Counts = """
@@ -45,12 +45,12 @@ public sealed class MonitorQueries(NpgsqlDataSource db)
         FROM orleansstorage WHERE graintypestring LIKE '%pool%' AND payloadbinary IS NOT NULL
         """;
 
-    public async Task<PoolFacts> FactsAsync(int activeMin, int readyMin, bool gateTripped, AlertThresholds t, DateTimeOffset now, CancellationToken ct)
+    public async Task<AlertFacts> FactsAsync(int activeMin, int readyMin, bool gateTripped, AlertThresholds t, DateTimeOffset now, CancellationToken ct)
     {
         await using var c = await db.OpenConnectionAsync(ct);
-        PoolFacts f;
+        AlertFacts f;
         await using (var cmd = c.Cmd(Counts).P("trust", (short)t.ProspectingTrust).P("now", now).P("backlog_age", t.BacklogAge).P("dead_window", t.DeadLetterWindow))
-            f = (await cmd.FirstAsync(r => new PoolFacts
+            f = (await cmd.FirstAsync(r => new AlertFacts
             {
                 Active = r.Get<int>("active"), Ready = r.Get<int>("ready"), Prospectable = r.Get<int>("prospectable"),
                 OverdueQueued = r.Get<int>("overdue"), RecentDeadLetters = r.Get<int>("dead"),

@@ -120,11 +120,20 @@ public sealed class ChipStore(NpgsqlDataSource db, AlertPolicy alerts)
     }
 
     /// <summary>Every connected chip's gateway identity (the demo registers them with its simulator).</summary>
-    public async Task<List<(string Instance, string? Token, string? WebhookSecret, string Phone)>> ConnectedGatewaysAsync(CancellationToken ct)
+    /// <summary>
+    /// Every chip with an Evolution instance (not retired, past provisioned): the set the connection health pass asks the
+    /// gateway about, with the secrets and state the demo's gateway simulator needs to serve it.
+    /// </summary>
+    public async Task<List<(string Instance, string? Token, string? WebhookSecret, string Phone, ChipStatus Status, bool Connected)>> GatewayInstancesAsync(
+        CancellationToken ct)
     {
         await using var c = await db.OpenConnectionAsync(ct);
-        await using var cmd = c.Cmd("SELECT instance, instance_token, webhook_secret, phone FROM chips WHERE status <> 'retired' AND connected");
-        return await cmd.ListAsync(r => (r.Get<string>("instance"), r.OptString("instance_token"), r.OptString("webhook_secret"), r.Get<string>("phone")), ct);
+        await using var cmd = c.Cmd("""
+            SELECT instance, instance_token, webhook_secret, phone, status, connected FROM chips
+            WHERE provider = 'evolution' AND status NOT IN ('retired', 'provisioned')
+            """);
+        return await cmd.ListAsync(r => (r.Get<string>("instance"), r.OptString("instance_token"), r.OptString("webhook_secret"), r.Get<string>("phone"),
+            ChipStatuses.Parse(r.Get<string>("status")), r.Get<bool>("connected")), ct);
     }
 
     /// <summary>Chip id and secrets by gateway instance name (webhook authentication).</summary>

@@ -5,7 +5,7 @@ using Npgsql;
 namespace Julia.Storage.Trust;
 
 /// <summary>
-/// Reads the trust inputs of DESIGN §3 from stored events: sends and receipts (messages), errors
+/// Reads the trust score's inputs from stored events: sends and receipts (messages), errors
 /// (message_attempts), doctors' messages (inbound), blocks, opt-outs and spam signals (chip_signals).
 /// Windows: 7 days, and 24 hours for errors.
 /// </summary>

@@ -53,6 +53,16 @@ public class OpenApiTests(ServiceFixture f, ITestOutputHelper output) : IClassFi
             }
         Assert.True(operations > 20, $"only {operations} /v1 operations");
 
+        // conversationId was accepted and ignored; the request bodies no longer publish it.
+        foreach (var (method, path) in new[] { ("post", "/v1/selections"), ("post", "/v1/messages") })
+        {
+            var media = doc.GetProperty("paths").GetProperty(path).GetProperty(method).GetProperty("requestBody").GetProperty("content").GetProperty("application/json");
+            var name = media.GetProperty("schema").GetProperty("$ref").GetString()!.Split('/')[^1];
+            var fields = doc.GetProperty("components").GetProperty("schemas").GetProperty(name).GetProperty("properties");
+            Assert.True(fields.TryGetProperty("contact", out _), $"{method} {path}: {name} has no contact");
+            Assert.False(fields.TryGetProperty("conversationId", out _), $"{method} {path}: {name} still publishes conversationId");
+        }
+
         // The selection refusals an agent branches on are documented where it selects.
         var select = doc.GetProperty("paths").GetProperty("/v1/selections").GetProperty("post").GetProperty("responses");
         Assert.Contains("no_eligible_chip", select.GetProperty("409").ToString());

@@ -1,7 +1,7 @@
 namespace Julia.Domain.Alerts;
 
 /// <summary>What the database says about the pool at one moment: the inputs of <see cref="AlertRules"/>.</summary>
-public sealed record PoolFacts
+public sealed record AlertFacts
 {
     public int Active { get; init; }
     public int Ready { get; init; }
@@ -20,18 +20,4 @@ public sealed record PoolFacts
     public int RecentDeadLetters { get; init; }
     /// <summary>Silos that left the cluster (membership status Dead), with their last heartbeat.</summary>
     public IReadOnlyList<(string Node, DateTimeOffset LastAlive)> DeadNodes { get; init; } = [];
-}
-
-/// <summary>The thresholds of the rules (DESIGN §3 and the operators' brief); defaults as documented.</summary>
-public sealed record AlertThresholds
-{
-    public TimeSpan OfflineAfter { get; init; } = TimeSpan.FromMinutes(10);
-    public TimeSpan BreakerOpenAfter { get; init; } = TimeSpan.FromMinutes(10);
-    public int BacklogMessages { get; init; } = 50;
-    public TimeSpan BacklogAge { get; init; } = TimeSpan.FromMinutes(30);
-    public TimeSpan DeadLetterWindow { get; init; } = TimeSpan.FromHours(1);
-    public TimeSpan NodeLeftWindow { get; init; } = TimeSpan.FromHours(1);
-    public int ProspectingTrust { get; init; } = 80;
-    /// <summary>The pool grain's reminder period; its cycle is late after two of them.</summary>
-    public TimeSpan CyclePeriod { get; init; } = TimeSpan.FromMinutes(1);
 }

@@ -1,0 +1,6 @@
+namespace Julia.Client;
+
+public sealed record Chip(long Id, string Phone, string Instance, string Provider, string Status, string? PausedFrom, int TrustScore,
+    string TrustLevel, string RampupStage, int HourCap, int DayCap, int MinGapSeconds, int SentThisHour, int SentToday, bool Connected,
+    string Breaker, DateTimeOffset? BreakerUntil, DateTimeOffset? CooldownUntil, DateTimeOffset? LastSentAt, DateTimeOffset AccountCreatedAt,
+    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);

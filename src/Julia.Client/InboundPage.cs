@@ -1,0 +1,3 @@
+namespace Julia.Client;
+
+public sealed record InboundPage(IReadOnlyList<InboundMessage> Items, long Next);

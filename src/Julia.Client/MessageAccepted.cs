@@ -1,0 +1,3 @@
+namespace Julia.Client;
+
+public sealed record MessageAccepted(long MessageId, string Status);

@@ -1,0 +1,3 @@
+namespace Julia.Domain.Chips;
+
+public enum OperatorAction { Pause, Resume, Retire, Promote }

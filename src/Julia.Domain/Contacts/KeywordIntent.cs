@@ -1,0 +1,3 @@
+namespace Julia.Domain.Contacts;
+
+public enum KeywordIntent { None, OptOut, OptIn, Help }

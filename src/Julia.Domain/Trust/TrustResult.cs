@@ -1,0 +1,3 @@
+namespace Julia.Domain.Trust;
+
+public sealed record TrustResult(int Score, TrustLevel Level, TrustFactors Factors);

@@ -1,0 +1,4 @@
+namespace Julia.Grains.Chips;
+
+[GenerateSerializer]
+public enum BreakerResult { Success, Failure, Neutral }

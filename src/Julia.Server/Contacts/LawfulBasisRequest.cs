@@ -1,0 +1,3 @@
+namespace Julia.Server.Contacts;
+
+public sealed record LawfulBasisRequest(string? LawfulBasis, string? Source, string? Name);

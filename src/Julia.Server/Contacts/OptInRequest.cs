@@ -1,0 +1,3 @@
+namespace Julia.Server.Contacts;
+
+public sealed record OptInRequest(string? Reason);

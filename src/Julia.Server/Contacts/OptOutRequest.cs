@@ -1,0 +1,3 @@
+namespace Julia.Server.Contacts;
+
+public sealed record OptOutRequest(string? Source, string? Text);

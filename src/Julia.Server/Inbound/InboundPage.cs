@@ -1,0 +1,3 @@
+namespace Julia.Server.Inbound;
+
+public sealed record InboundPage(IReadOnlyList<InboundJson> Items, long Next);

@@ -1,0 +1,3 @@
+namespace Julia.Server.Outbox;
+
+public sealed record MessageAccepted(long MessageId, string Status);

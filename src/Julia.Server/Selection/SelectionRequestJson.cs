@@ -1,0 +1,3 @@
+namespace Julia.Server.Selection;
+
+public sealed record SelectionRequestJson(string? Contact, string? Kind, long[]? ExcludeChips);
