@@ -21,7 +21,7 @@ namespace Julia.Grains.Conversations;
 /// <summary>A selection's answer and the operator overrides it used (each let this message through one rule).</summary>
 public sealed record SelectOutcome(SelectAnswer Answer, IReadOnlyList<long> OverridesUsed);
 
-public sealed class Selector(SelectionStore store, ChipDirectory snapshot, PoolSettings pool, IGrainFactory grains, [FromKeyedServices(Names.Clock)] TimeProvider time,
+public sealed class Selector(SelectionStore store, ChipDirectory snapshot, PoolSettings pool, IGrainFactory grains, Clock time,
                              SelectionOptions options, ILogger<Selector> log)
 {
     /// <summary>

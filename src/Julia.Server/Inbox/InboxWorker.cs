@@ -9,6 +9,8 @@ namespace Julia.Server.Inbox;
 /// <summary>Section <c>Inbox</c>.</summary>
 public sealed class InboxOptions
 {
+    public const string Section = "Inbox";
+
     public TimeSpan Lease { get; set; } = TimeSpan.FromSeconds(30);
     public int BatchSize { get; set; } = 128;
     public int Parallelism { get; set; } = 8;
@@ -20,7 +22,7 @@ public sealed class InboxOptions
 }
 
 /// <summary>Applies stored webhooks: claims, routes each (idempotently), marks the outcome; failures back off, then dead-letter.</summary>
-public sealed class InboxWorker(InboxStore inbox, InboxRouter router, [FromKeyedServices(Names.Clock)] TimeProvider time, IOptions<InboxOptions> options, ILogger<InboxWorker> log)
+public sealed class InboxWorker(InboxStore inbox, InboxRouter router, Clock time, IOptions<InboxOptions> options, ILogger<InboxWorker> log)
     : Workers.PollingWorker(log)
 {
     protected override bool Enabled => options.Value.Enabled;
