@@ -1,7 +1,7 @@
-using Microsoft.Extensions.Options;
 using Julia.Grains.Chips;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Julia.Grains.Connections;
 

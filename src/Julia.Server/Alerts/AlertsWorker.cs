@@ -1,9 +1,9 @@
-using Microsoft.Extensions.Options;
 using Julia.Domain.Alerts;
 using Julia.Grains.Alerts;
 using Julia.Providers.Notifiers;
 using Julia.Server.Workers;
 using Julia.Storage.Alerts;
+using Microsoft.Extensions.Options;
 
 namespace Julia.Server.Alerts;
 

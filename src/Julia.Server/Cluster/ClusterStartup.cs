@@ -1,7 +1,7 @@
-using Microsoft.Extensions.Options;
 using Julia.Grains;
 using Julia.Grains.Connections;
 using Julia.Grains.Pool;
+using Microsoft.Extensions.Options;
 
 namespace Julia.Server.Cluster;
 

@@ -1,9 +1,9 @@
-using Microsoft.Extensions.Options;
 using System.Collections.Concurrent;
 using Julia.Grains.Connections;
 using Julia.Providers;
 using Julia.Providers.Evolution;
 using Julia.Storage.Connections;
+using Microsoft.Extensions.Options;
 
 namespace Julia.Server.Connections;
 

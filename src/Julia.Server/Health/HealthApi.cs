@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Options;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json;
@@ -12,6 +11,7 @@ using Julia.Storage.Migrations;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
+using Microsoft.Extensions.Options;
 
 namespace Julia.Server.Health;
 

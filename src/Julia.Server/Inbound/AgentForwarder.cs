@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Options;
 using Julia.Grains;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
@@ -6,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using Julia.Domain.Sending;
 using Julia.Storage.Inbox;
+using Microsoft.Extensions.Options;
 
 namespace Julia.Server.Inbound;
 

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Options;
 using Julia.Grains;
 using Julia.Grains.Chips;
 using Julia.Grains.Conversations;
@@ -7,6 +6,7 @@ using Julia.Server.Inbound;
 using Julia.Server.Outbox;
 using Julia.Storage.Inbox;
 using Julia.Storage.Outbox;
+using Microsoft.Extensions.Options;
 
 namespace Julia.Server.Inbox;
 

@@ -1,9 +1,9 @@
-using Microsoft.Extensions.Options;
 using System.Diagnostics.Metrics;
 using Julia.Domain.Trust;
 using Julia.Grains;
 using Julia.Grains.Observability;
 using Npgsql;
+using Microsoft.Extensions.Options;
 
 namespace Julia.Server.Observability;
 

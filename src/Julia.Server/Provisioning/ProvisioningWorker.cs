@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Options;
 using Julia.Domain.Chips;
 using Julia.Domain.Phones;
 using Julia.Grains;
@@ -9,6 +8,7 @@ using Julia.Providers.Provisioning;
 using Julia.Server.Workers;
 using Julia.Storage.Chips;
 using Julia.Storage.Provisioning;
+using Microsoft.Extensions.Options;
 
 namespace Julia.Server.Provisioning;
 

@@ -1,7 +1,7 @@
-using Microsoft.Extensions.Options;
 using Julia.Grains;
 using System.Collections.Concurrent;
 using Julia.Grains.Trust;
+using Microsoft.Extensions.Options;
 
 namespace Julia.Server.Trust;
 
