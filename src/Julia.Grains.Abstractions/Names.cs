@@ -14,12 +14,6 @@ public static class Names
     /// <summary>The connection health pass's state (its last period and pass).</summary>
     public const string ConnectionHealthState = "connection-health";
 
-    /// <summary>
-    /// The DI key of the service's clock (a <c>TimeProvider</c>): every rule and query takes <c>now</c>
-    /// from it. Orleans keeps the plain <c>TimeProvider</c>, real time, for membership and timers.
-    /// </summary>
-    public const string Clock = "julia-clock";
-
     /// <summary>There is one pool; its grain's key.</summary>
     public const string Pool = "pool";
 }

@@ -24,11 +24,11 @@ public static class GrainServices
     /// <summary>
     /// What the chip, conversation and pool grains need on a silo: the stores they read and write on
     /// <paramref name="db"/>, this node's chip directory and pool settings, and the selector. The service
-    /// clock (keyed <see cref="Names.Clock"/>) is the real one unless the host registered another first.
+    /// clock (<see cref="Clock"/>) is the real one unless the host registered another first.
     /// </summary>
     public static IServiceCollection AddJuliaGrains(this IServiceCollection services, NpgsqlDataSource db, SelectionOptions options, JsonSerializerOptions json)
     {
-        services.TryAddKeyedSingleton(Names.Clock, TimeProvider.System);
+        services.TryAddSingleton(Clock.Real);
         services.AddSingleton(options);
         services.TryAddSingleton(new AlertPolicy()); // the host registers its configured one first
         services.TryAddSingleton(new SendPolicy()); // likewise (the outbox's settings)

@@ -1,4 +1,5 @@
 using Julia.Server.Auth;
+using Julia.Server.Configuration;
 using Julia.Storage.Auth;
 using Serilog;
 
@@ -15,8 +16,8 @@ public static class Cli
     public static async Task<int> MigrateAsync(string[] args)
     {
         var config = Configuration(args);
-        var options = config.GetSection("Julia").Get<JuliaOptions>() ?? new JuliaOptions();
-        options.MigrateOnStart = true;
+        var options = BootOptions.Read(config);
+        options.Get<JuliaOptions>().MigrateOnStart = true;
         using var logs = LoggerFactory.Create(l => l.AddSerilog(new LoggerConfiguration().WriteTo.Console().CreateLogger()));
         await using var db = await Database.Database.OpenAsync(config, options, logs, CancellationToken.None);
         var pending = await Julia.Storage.Migrations.Migrator.PendingAsync(db.DataSource, CancellationToken.None);
@@ -44,7 +45,7 @@ public static class Cli
         }
         var config = new ConfigurationBuilder().AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true)
             .AddEnvironmentVariables().AddCommandLine(args[2..]).Build();
-        var options = config.GetSection("Julia").Get<JuliaOptions>() ?? new JuliaOptions();
+        var options = BootOptions.Read(config);
         using var logs = LoggerFactory.Create(l => l.AddSerilog(new LoggerConfiguration().WriteTo.Console().CreateLogger()));
         await using var db = await Database.Database.OpenAsync(config, options, logs, CancellationToken.None);
         var key = await new ApiKeyStore(db.DataSource).CreateAsync(args[0], scopes, DateTimeOffset.UtcNow, CancellationToken.None);

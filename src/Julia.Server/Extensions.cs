@@ -26,20 +26,11 @@ using Julia.Storage.Outbox;
 using Julia.Storage.Signals;
 using Julia.Storage.Trust;
 using Julia.Server.Trust;
-using Julia.Grains.Trust;
+using Julia.Providers.Notifiers;
+using Julia.Server.Configuration;
+using Microsoft.Extensions.Options;
 
 namespace Julia.Server;
-
-/// <summary>The sending sections of configuration, read and validated together (they constrain each other).</summary>
-public sealed record SendingOptions(OutboxOptions Outbox, InboxOptions Inbox, AgentOptions Agent, EvolutionOptions Evolution, TrustOptions Trust)
-{
-    public static SendingOptions From(IConfiguration c) => new(
-        c.GetSection("Outbox").Get<OutboxOptions>() ?? new(), c.GetSection("Inbox").Get<InboxOptions>() ?? new(),
-        c.GetSection("Agent").Get<AgentOptions>() ?? new(), c.GetSection("Evolution").Get<EvolutionOptions>() ?? new(),
-        c.GetSection("Trust").Get<TrustOptions>() ?? new());
-
-    public IEnumerable<string> Validate() => [.. Outbox.Validate(Evolution), .. Evolution.Validate()];
-}
 
 public static class Extensions
 {
@@ -51,22 +42,22 @@ public static class Extensions
     /// takes the configured policy (cooldown). A channel without configuration is off; with none, alerts are only
     /// in GET /v1/alerts.
     /// </summary>
-    public static IServiceCollection AddJuliaAlerts(this IServiceCollection services, Alerts.AlertsOptions alerts)
+    /// <param name="boot">Which channels are configured, so only those are registered.</param>
+    public static IServiceCollection AddJuliaAlerts(this IServiceCollection services, BootOptions boot)
     {
-        services.AddSingleton(alerts);
-        services.AddSingleton(alerts.Policy);
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<Alerts.AlertsOptions>>().Value.Policy);
         // No request logging on these clients: the webhook URL and the bot's path are secrets.
-        if (alerts.Slack.Enabled)
+        if (boot.Get<SlackOptions>().Enabled)
         {
             services.AddHttpClient("slack", c => c.Timeout = Timeout.InfiniteTimeSpan).RemoveAllLoggers();
-            services.AddSingleton<Providers.Notifiers.INotifier>(sp =>
-                new Providers.Notifiers.SlackNotifier(sp.GetRequiredService<IHttpClientFactory>().CreateClient("slack"), alerts.Slack));
+            services.AddSingleton<INotifier>(sp =>
+                new SlackNotifier(sp.GetRequiredService<IHttpClientFactory>().CreateClient("slack"), sp.GetRequiredService<IOptions<SlackOptions>>().Value));
         }
-        if (alerts.Telegram.Enabled)
+        if (boot.Get<TelegramOptions>().Enabled)
         {
             services.AddHttpClient("telegram", c => c.Timeout = Timeout.InfiniteTimeSpan).RemoveAllLoggers();
-            services.AddSingleton<Providers.Notifiers.INotifier>(sp =>
-                new Providers.Notifiers.TelegramNotifier(sp.GetRequiredService<IHttpClientFactory>().CreateClient("telegram"), alerts.Telegram));
+            services.AddSingleton<INotifier>(sp =>
+                new TelegramNotifier(sp.GetRequiredService<IHttpClientFactory>().CreateClient("telegram"), sp.GetRequiredService<IOptions<TelegramOptions>>().Value));
         }
         services.AddSingleton<Alerts.AlertsWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<Alerts.AlertsWorker>());
@@ -74,16 +65,17 @@ public static class Extensions
     }
 
     /// <summary>Every service the HTTP API and the workers use, on one database.</summary>
-    public static IServiceCollection AddJulia(this IServiceCollection services, Database.Database db, JuliaOptions options, SendingOptions sending)
+    /// <param name="options">This node's name and the chip directory's settings, for the services built here.</param>
+    public static IServiceCollection AddJulia(this IServiceCollection services, Database.Database db, JuliaOptions options)
     {
         var node = options.NodeId ?? throw new InvalidOperationException("Julia:NodeId is decided before services are added");
-        services.AddSingleton(Microsoft.Extensions.Options.Options.Create(options));
         services.AddSingleton(db);
         services.AddSingleton(db.DataSource);
         // The service's clock, apart from the one Orleans runs its timers on: tests move this one to any
         // day and hour, and cluster membership must keep real time whatever they do.
-        services.TryAddKeyedSingleton(Julia.Grains.Names.Clock, TimeProvider.System);
-        services.AddSingleton(sending.Outbox.Policy); // before the grains' default: the chip grains judge sends by it
+        services.TryAddSingleton(Julia.Grains.Clock.Real);
+        // Before the grains' default: the chip grains judge sends by it.
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<OutboxOptions>>().Value.Policy);
         services.AddJuliaGrains(db.DataSource, new SelectionOptions(node, options.SnapshotTtl, options.CandidatesPerTry), StoredJson);
 
         services.AddSingleton<OperationStore>();
@@ -95,20 +87,15 @@ public static class Extensions
 
         services.AddHostedService<ChangeListener>();
 
-        services.AddSingleton(sending.Outbox);
-        services.AddSingleton(Microsoft.Extensions.Options.Options.Create(sending.Outbox));
-        services.AddSingleton(Microsoft.Extensions.Options.Options.Create(sending.Inbox));
-        services.AddSingleton(sending.Agent);
-        services.AddSingleton(sending.Evolution);
         services.AddHttpClient("agent");
-        services.AddHttpClient("evolution", c =>
+        services.AddHttpClient("evolution", (sp, c) =>
         {
-            if (sending.Evolution.BaseUrl is { } url) c.BaseAddress = new Uri(url.TrimEnd('/') + "/");
+            if (sp.GetRequiredService<IOptions<EvolutionOptions>>().Value.BaseUrl is { } url) c.BaseAddress = new Uri(url.TrimEnd('/') + "/");
             c.Timeout = Timeout.InfiniteTimeSpan; // the Polly pipeline owns timeouts
         });
         services.AddSingleton<IMessageGateway>(sp => sp.GetRequiredService<EvolutionClient>());
         services.AddSingleton<EvolutionClient>(sp => new EvolutionClient(
-            sp.GetRequiredService<IHttpClientFactory>().CreateClient("evolution"), sending.Evolution));
+            sp.GetRequiredService<IHttpClientFactory>().CreateClient("evolution"), sp.GetRequiredService<IOptions<EvolutionOptions>>().Value));
         services.AddSingleton<OutboxWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<OutboxWorker>());
         // Each gateway's webhooks plug in here; the webhook endpoint and the inbox worker take them all.
@@ -118,8 +105,6 @@ public static class Extensions
         services.AddSingleton<InboxRouter>();
         services.AddSingleton<InboxWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<InboxWorker>());
-        services.AddSingleton(sending.Trust);
-        services.AddSingleton(Microsoft.Extensions.Options.Options.Create(sending.Trust));
         services.AddSingleton<TrustWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<TrustWorker>());
         services.AddSingleton<AgentForwarder>();

@@ -14,6 +14,8 @@ using Julia.Server.Cluster;
 using Julia.Server.Provisioning;
 using Julia.Server.Observability;
 using Julia.Server.ConsoleWeb;
+using Julia.Server.Configuration;
+using Julia.Server.Demo;
 using Julia.Storage.Demo;
 using Serilog;
 using Serilog.Events;
@@ -29,92 +31,60 @@ public static class JuliaApp
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
-            Args = args.Where(a => a != "--demo").ToArray(),
+            // --demo is short for Julia:Demo=true on the command line (which outranks files and the environment).
+            Args = [.. args.Select(a => a == "--demo" ? $"--{JuliaOptions.Section}:{nameof(JuliaOptions.Demo)}=true" : a)],
             ContentRootPath = AppContext.BaseDirectory,
         });
-        if (args.Contains("--demo")) builder.Configuration["Julia:Demo"] = "true";
         configure?.Invoke(builder);
         if (string.IsNullOrEmpty(builder.Configuration["urls"])) builder.WebHost.UseUrls(JuliaOptions.DefaultUrl);
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 1024 * 1024);
 
-        var logger = Observability.JuliaLogging.Create(builder.Configuration, builder.Environment, logSink);
+        // What the user's configuration says, then the defaults decided now (node name, the demo's simulators) on top
+        // of what it leaves unset; every section is validated before the database is touched.
+        var given = BootOptions.Read(builder.Configuration);
+        var demoMode = given.Get<JuliaOptions>().Demo;
+        var logger = JuliaLogging.Create(given.Get<LoggingOptions>(), demoMode, builder.Environment, logSink);
         builder.Logging.ClearProviders();
         builder.Logging.AddSerilog(logger, dispose: true);
+        var demo = demoMode ? await DemoSimulators.StartAsync(given, builder.Configuration["urls"]) : null;
+        StartupDefaults.Add(builder.Configuration, given, demo);
+        var boot = BootOptions.Read(builder.Configuration);
+        boot.Validate();
+        var options = boot.Get<JuliaOptions>();
+        if (boot.Get<Providers.Evolution.EvolutionOptions>().BaseUrl is null)
+            logger.Warning("Sending and connection checks are off: set Evolution:BaseUrl to the Evolution API server");
 
-        var options = builder.Configuration.GetSection("Julia").Get<JuliaOptions>() ?? new JuliaOptions();
-        // One name per process: the silo's name in the membership table, the owner of the outbox messages it claims,
-        // the node in selection audit rows and the telemetry's service instance.
-        options.NodeId ??= $"{Environment.MachineName}-{Environment.ProcessId}-{Random.Shared.Next(0x1000, 0xFFFF):x}";
-        Simulator.EvolutionSimulator? simulator = null;
-        if (options.Demo && string.IsNullOrEmpty(builder.Configuration["Evolution:BaseUrl"]))
+        using var bootLogs = LoggerFactory.Create(l => l.AddSerilog(logger));
+        var db = await Database.Database.OpenAsync(builder.Configuration, boot, bootLogs, ct);
+        builder.Services.AddJuliaOptions();
+        if (demo is { Slack: { } slack, Telegram: { } telegram })
         {
-            // The demo sends through the gateway simulator; its webhooks come back to this service.
-            simulator = await Simulator.EvolutionSimulator.StartAsync(new Simulator.SimulatorOptions());
-            builder.Configuration["Evolution:BaseUrl"] = simulator.BaseAddress.ToString();
-        }
-        Simulator.SalvySimulator? salvy = null;
-        if (options.Demo && string.IsNullOrEmpty(builder.Configuration["Salvy:BaseUrl"]))
-        {
-            // The demo buys numbers from the provider simulator (operators' POST /v1/provisioning).
-            salvy = await Simulator.SalvySimulator.StartAsync("demo-salvy-key", firstNumber: Random.Shared.Next(1, 9_000_000));
-            builder.Configuration["Salvy:BaseUrl"] = salvy.BaseAddress.ToString();
-            builder.Configuration["Salvy:ApiKey"] = salvy.ApiKey;
-        }
-        Simulator.SlackSimulator? slack = null;
-        Simulator.TelegramSimulator? telegram = null;
-        if (options.Demo && string.IsNullOrEmpty(builder.Configuration["Alerts:Slack:WebhookUrl"]) && string.IsNullOrEmpty(builder.Configuration["Alerts:Telegram:BotToken"]))
-        {
-            // The demo's alerts visibly reach both channels' simulators; DemoAlerts writes what they receive to the log.
-            slack = await Simulator.SlackSimulator.StartAsync();
-            telegram = await Simulator.TelegramSimulator.StartAsync();
-            builder.Configuration["Alerts:Slack:WebhookUrl"] = slack.WebhookUrl;
-            builder.Configuration["Alerts:Telegram:BaseUrl"] = telegram.BaseAddress.ToString();
-            builder.Configuration["Alerts:Telegram:BotToken"] = telegram.Token;
-            builder.Configuration["Alerts:Telegram:ChatId"] = telegram.ChatId;
             builder.Services.AddSingleton(slack);
             builder.Services.AddSingleton(telegram);
         }
-        var alerts = builder.Configuration.GetSection("Alerts").Get<Alerts.AlertsOptions>() ?? new();
-        var sending = SendingOptions.From(builder.Configuration);
-        if (sending.Evolution.BaseUrl is null && sending.Outbox.Enabled)
-        {
-            sending = sending with { Outbox = new Outbox.OutboxOptions { Enabled = false } };
-            logger.Warning("Sending and connection checks are off: set Evolution:BaseUrl to the Evolution API server");
-        }
-        var cluster = builder.Configuration.GetSection("Orleans").Get<Cluster.ClusterSettings>() ?? new();
-        var provisioning = Provisioning.ProvisioningSettings.From(builder.Configuration);
-        // Without a gateway there is no connection state to ask for: the monitor would fail every pass.
-        if (sending.Evolution.BaseUrl is null) provisioning.HealthMonitor.Enabled = false;
-        if (provisioning.Provisioning.WebhookUrl is null && options.Demo)
-            provisioning.Provisioning.WebhookUrl = (builder.Configuration["urls"]?.Split(';')[0] ?? JuliaOptions.DefaultUrl).TrimEnd('/') + "/webhooks/evolution";
-        var problems = options.Validate().Concat(sending.Validate()).Concat(cluster.Validate()).Concat(provisioning.Validate()).Concat(alerts.Validate()).ToList();
-        if (problems.Count > 0) throw new InvalidOperationException("Invalid configuration: " + string.Join("; ", problems));
-
-        using var bootLogs = LoggerFactory.Create(l => l.AddSerilog(logger));
-        var db = await Database.Database.OpenAsync(builder.Configuration, options, bootLogs, ct);
         // The silo first: hosted services start in order and stop in reverse, so the workers that call
         // grains start after the silo is active and stop before it leaves.
-        builder.Services.AddJuliaAlerts(alerts);
-        builder.AddJuliaCluster(db.DataSource, cluster, options.NodeId);
-        builder.Services.AddJulia(db, options, sending);
-        builder.Services.AddProvisioning(provisioning);
-        builder.AddJuliaTelemetry(options.NodeId);
+        builder.Services.AddJuliaAlerts(boot);
+        builder.AddJuliaCluster(db.DataSource, boot.Get<ClusterSettings>(), options.NodeId!);
+        builder.Services.AddJulia(db, options);
+        builder.Services.AddProvisioning();
+        builder.AddJuliaTelemetry(options.NodeId!, boot.Get<TelemetryOptions>());
         builder.Services.AddJuliaHealth();
         builder.Services.AddJuliaApiDocs();
-        builder.AddJuliaConsole();
+        builder.AddJuliaConsole(boot.Get<ConsoleOptions>());
 
         var app = builder.Build();
         app.Lifetime.ApplicationStopped.Register(() => db.DisposeAsync().AsTask().GetAwaiter().GetResult());
-        if (salvy is not null) app.Lifetime.ApplicationStopped.Register(() => salvy.DisposeAsync().AsTask().GetAwaiter().GetResult());
+        if (demo?.Salvy is { } salvy) app.Lifetime.ApplicationStopped.Register(() => salvy.DisposeAsync().AsTask().GetAwaiter().GetResult());
 
         if (options.Demo)
         {
-            var time = app.Services.GetRequiredKeyedService<TimeProvider>(Julia.Grains.Names.Clock);
+            var time = app.Services.GetRequiredService<Julia.Grains.Clock>();
             if (await DemoSeed.SeedAsync(db.DataSource, time.GetUtcNow(), ct))
                 app.Logger.LogInformation("Seeded the demo pool: 12 chips, {Contacts} contacts", DemoSeed.ContactCount);
             app.Lifetime.ApplicationStarted.Register(() => PrintDemoBanner(app));
-            if (simulator is not null) await Demo.DemoGateway.AttachAsync(app, simulator);
-            if (slack is not null && telegram is not null) Demo.DemoAlerts.Attach(app, slack, telegram);
+            if (demo?.Evolution is { } simulator) await Demo.DemoGateway.AttachAsync(app, simulator);
+            if (demo is { Slack: { } s, Telegram: { } t }) Demo.DemoAlerts.Attach(app, s, t);
         }
 
         app.UseJuliaProxies();

@@ -3,6 +3,8 @@ namespace Julia.Server;
 /// <summary>Service options (section <c>Julia</c>). Defaults run a single node on this machine.</summary>
 public sealed class JuliaOptions
 {
+    public const string Section = "Julia";
+
     /// <summary>Seed the demo pool and accept the demo keys (loopback only).</summary>
     public bool Demo { get; set; }
 
@@ -36,11 +38,5 @@ public sealed class JuliaOptions
         if (Environment.IsPrivilegedProcess) return "/var/lib/julia-grains/postgres";
         var local = Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create);
         return Path.Combine(local, "julia-grains", "postgres");
-    }
-
-    public IEnumerable<string> Validate()
-    {
-        if (SnapshotTtl <= TimeSpan.Zero || SnapshotTtl > TimeSpan.FromMinutes(1)) yield return "Julia:SnapshotTtl must be between 0 and 1 minute";
-        if (CandidatesPerTry is < 1 or > 100) yield return "Julia:CandidatesPerTry must be between 1 and 100";
     }
 }

@@ -16,7 +16,7 @@ public static class Harness
             b.Configuration["urls"] = "http://127.0.0.1:0";
             b.Configuration["Julia:LogLevel"] = "Warning";
             foreach (var (k, v) in settings) b.Configuration[k] = v;
-            if (clock is not null) b.Services.AddKeyedSingleton<TimeProvider>(Julia.Grains.Names.Clock, clock);
+            if (clock is not null) b.Services.AddSingleton(new Julia.Grains.Clock(clock));
         });
         await app.StartAsync();
         return (app, app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());

@@ -32,7 +32,7 @@ public static class SelectionBench
             b.Configuration["urls"] = "http://127.0.0.1:0";
             b.Configuration["Julia:LogLevel"] = "Warning";
             b.Configuration["ConnectionStrings:Postgres"] = env.Postgres.ConnectionStringFor("selection") + ";Maximum Pool Size=64";
-            b.Services.AddKeyedSingleton<TimeProvider>(Julia.Grains.Names.Clock, clock);
+            b.Services.AddSingleton(new Julia.Grains.Clock(clock));
         });
         await app.StartAsync();
         var url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

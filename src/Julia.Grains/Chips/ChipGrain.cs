@@ -23,7 +23,7 @@ namespace Julia.Grains.Chips;
 /// </summary>
 public sealed partial class ChipGrain(ReservationStore store, ChipStore chips, SignalStore signals, TrustStore trust, SendPolicy sending,
                               Julia.Storage.Provisioning.QrStore qrs, Julia.Storage.Pool.ManagerStore rampup, Julia.Storage.Connections.ConnectionStore connections,
-                              [Microsoft.Extensions.DependencyInjection.FromKeyedServices(Names.Clock)] TimeProvider time) : Grain, IChipGrain
+                              Clock time) : Grain, IChipGrain
 {
     ChipCopy? _copy;
     // Successes counted by a closed breaker since the row was last written: they ride on the next write (a

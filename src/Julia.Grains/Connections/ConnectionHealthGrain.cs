@@ -1,6 +1,7 @@
 using Julia.Grains.Chips;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Julia.Grains.Connections;
 
@@ -15,7 +16,7 @@ namespace Julia.Grains.Connections;
 /// </summary>
 public sealed class ConnectionHealthGrain(
     [PersistentState(Names.ConnectionHealthState, Names.Storage)] IPersistentState<ConnectionHealthState> state,
-    IConnectionProbe probe, HealthMonitorOptions options, [FromKeyedServices(Names.Clock)] TimeProvider time, ILocalSiloDetails silo,
+    IConnectionProbe probe, IOptions<HealthMonitorOptions> options, Clock time, ILocalSiloDetails silo,
     ILogger<ConnectionHealthGrain> log) : Grain, IConnectionHealthGrain, IRemindable
 {
     public const string Reminder = "connection-health";
@@ -27,14 +28,14 @@ public sealed class ConnectionHealthGrain(
     {
         // Reminders run on real time (the service clock is the rules'; they are the same outside tests).
         var now = DateTimeOffset.UtcNow;
-        var due = PeriodOf(now, options.Period) + options.Period + IntoPeriod - now;
-        await this.RegisterOrUpdateReminder(Reminder, due, options.Period);
+        var due = PeriodOf(now, options.Value.Period) + options.Value.Period + IntoPeriod - now;
+        await this.RegisterOrUpdateReminder(Reminder, due, options.Value.Period);
     }
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
         if (reminderName != Reminder) return;
-        if (!options.Enabled)
+        if (!options.Value.Enabled)
         {
             // Turned off (HealthMonitor:Enabled, or no gateway): the reminder goes until a node with it on starts.
             if (await this.GetReminder(Reminder) is { } reminder) await this.UnregisterReminder(reminder);
@@ -55,7 +56,7 @@ public sealed class ConnectionHealthGrain(
 
     public async Task<HealthPass> RunAsync(DateTimeOffset now)
     {
-        var period = PeriodOf(now, options.Period);
+        var period = PeriodOf(now, options.Value.Period);
         if (state.State.LastPeriod is { } last && period <= last) return new HealthPass(false, 0, 0, 0, period);
         await WriteAsync(state.State with { LastPeriod = period });
 

@@ -20,7 +20,7 @@ namespace Julia.Grains.Conversations;
 /// </summary>
 [PreferLocalPlacement]
 public sealed class ConversationGrain(Selector selector, ConversationStore conversations, ContactStore contacts, InboundStore inbound, OverrideStore overrides,
-                                      [FromKeyedServices(Names.Clock)] TimeProvider time) : Grain, IConversationGrain
+                                      Clock time) : Grain, IConversationGrain
 {
     static readonly TimeSpan CapWindow = TimeSpan.FromDays(ContactLimits.MaxDays);
     ContactState? _state;

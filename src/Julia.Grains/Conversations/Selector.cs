@@ -18,7 +18,7 @@ namespace Julia.Grains.Conversations;
 /// ranked rest of this node's <see cref="ChipDirectory"/>, each reserved by its chip's grain (the cap
 /// authority, see <see cref="IChipGrain"/>). Every decision, granted or refused, is recorded in <c>selections</c>.
 /// </summary>
-public sealed class Selector(SelectionStore store, ChipDirectory snapshot, PoolSettings pool, IGrainFactory grains, [FromKeyedServices(Names.Clock)] TimeProvider time,
+public sealed class Selector(SelectionStore store, ChipDirectory snapshot, PoolSettings pool, IGrainFactory grains, Clock time,
                              SelectionOptions options, ILogger<Selector> log)
 {
     /// <summary>

@@ -18,7 +18,7 @@ namespace Julia.Grains.Pool;
 public sealed class PoolGrain(
     [PersistentState(Names.PoolState, Names.Storage)] IPersistentState<PoolState> state,
     TrustPass trust, IOptions<TrustOptions> trustOptions, Manager manager, Alerts.AlertMonitor alerts, Julia.Storage.Inbox.InboxStore inbox, Julia.Storage.Pool.PoolStore store,
-    PoolSettings settings, [FromKeyedServices(Names.Clock)] TimeProvider time, ILocalSiloDetails silo, ILogger<PoolGrain> log)
+    PoolSettings settings, Clock time, ILocalSiloDetails silo, ILogger<PoolGrain> log)
     : Grain, IPoolGrain, IRemindable
 {
     /// <summary>A burst of chip events within this delay runs the manager once.</summary>

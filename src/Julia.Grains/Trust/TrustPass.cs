@@ -7,6 +7,8 @@ namespace Julia.Grains.Trust;
 /// <summary>Section <c>Trust</c>.</summary>
 public sealed class TrustOptions
 {
+    public const string Section = "Trust";
+
     public bool Enabled { get; set; } = true;
     /// <summary>Every chip is recomputed this often by the pool's cycle, besides the recomputes events trigger.</summary>
     public TimeSpan Interval { get; set; } = TimeSpan.FromMinutes(15);

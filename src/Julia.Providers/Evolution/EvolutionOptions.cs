@@ -3,6 +3,8 @@ namespace Julia.Providers.Evolution;
 /// <summary>Section <c>Evolution</c>.</summary>
 public sealed class EvolutionOptions
 {
+    public const string Section = "Evolution";
+
     /// <summary>Evolution API server, e.g. https://evo.example.com.br.</summary>
     public string? BaseUrl { get; set; }
 
@@ -19,10 +21,4 @@ public sealed class EvolutionOptions
 
     /// <summary>The whole send, retries included; must stay well under the outbox lease.</summary>
     public TimeSpan TotalTimeout => AttemptTimeout * (Retries + 1) + RetryBaseDelay * (1 << Retries) * 2;
-
-    public IEnumerable<string> Validate()
-    {
-        if (AttemptTimeout <= TimeSpan.Zero) yield return "Evolution:AttemptTimeout must be positive";
-        if (Retries is < 0 or > 5) yield return "Evolution:Retries must be between 0 and 5";
-    }
 }

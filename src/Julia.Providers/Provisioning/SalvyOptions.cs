@@ -3,6 +3,8 @@ namespace Julia.Providers.Provisioning;
 /// <summary>Section <c>Salvy</c>: the number provider's API.</summary>
 public sealed class SalvyOptions
 {
+    public const string Section = "Salvy";
+
     /// <summary>The provider's API, e.g. https://api.salvy.com.br. Unset: provisioning cannot buy numbers.</summary>
     public string? BaseUrl { get; set; }
 
@@ -11,10 +13,4 @@ public sealed class SalvyOptions
 
     /// <summary>Limit for one call; a slower answer is a timeout (retried later with the same idempotency key).</summary>
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(15);
-
-    public IEnumerable<string> Validate()
-    {
-        if (AttemptTimeout <= TimeSpan.Zero) yield return "Salvy:AttemptTimeout must be positive";
-        if (BaseUrl is not null && !Uri.TryCreate(BaseUrl, UriKind.Absolute, out _)) yield return "Salvy:BaseUrl must be an absolute URL";
-    }
 }

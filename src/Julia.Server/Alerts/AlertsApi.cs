@@ -26,7 +26,7 @@ public static class AlertsApi
     }
 
     internal static async Task<Results<Ok, ProblemHttpResult>> Resolve(long id, ClaimsPrincipal user, AlertStore store, AlertsWorker worker,
-                                                              [FromKeyedServices(Names.Clock)] TimeProvider time, CancellationToken ct)
+                                                              Clock time, CancellationToken ct)
     {
         switch (await store.ResolveAsync(id, user.Actor(), time.GetUtcNow(), ct))
         {
@@ -36,7 +36,7 @@ public static class AlertsApi
         }
     }
 
-    internal static async Task<Results<Ok, ProblemHttpResult>> Replay(long id, InboxStore store, Inbox.InboxWorker worker, [FromKeyedServices(Names.Clock)] TimeProvider time, CancellationToken ct)
+    internal static async Task<Results<Ok, ProblemHttpResult>> Replay(long id, InboxStore store, Inbox.InboxWorker worker, Clock time, CancellationToken ct)
     {
         switch (await store.ReplayAsync(id, time.GetUtcNow(), ct))
         {

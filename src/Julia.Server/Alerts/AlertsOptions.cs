@@ -1,13 +1,12 @@
 using Julia.Domain.Alerts;
-using Julia.Providers.Notifiers;
 
 namespace Julia.Server.Alerts;
 
-/// <summary>Section <c>Alerts</c>: the channels that tell people, and how notices are retried. A channel without configuration is off.</summary>
+/// <summary>Section <c>Alerts</c>: the channels that tell people, and how notices are retried. The channels themselves are <c>Alerts:Slack</c> and <c>Alerts:Telegram</c>; a channel without configuration is off.</summary>
 public sealed class AlertsOptions
 {
-    public SlackOptions Slack { get; set; } = new();
-    public TelegramOptions Telegram { get; set; } = new();
+    public const string Section = "Alerts";
+
     /// <summary>After an alert is resolved, the same (kind, subject) is raised again only after this.</summary>
     public TimeSpan Cooldown { get; set; } = AlertPolicy.DefaultCooldown;
     /// <summary>How often an idle worker looks for notices to send.</summary>
@@ -29,20 +28,4 @@ public sealed class AlertsOptions
     public bool Enabled { get; set; } = true;
 
     public AlertPolicy Policy => new() { Cooldown = Cooldown };
-
-    public IEnumerable<string> Validate()
-    {
-        foreach (var p in Slack.Validate()) yield return p;
-        foreach (var p in Telegram.Validate()) yield return p;
-        if (Cooldown < TimeSpan.Zero) yield return "Alerts:Cooldown must not be negative";
-        if (PollInterval <= TimeSpan.Zero) yield return "Alerts:PollInterval must be positive";
-        if (SendTimeout <= TimeSpan.Zero) yield return "Alerts:SendTimeout must be positive";
-        // Notices are claimed one at a time; a claim that ran out while its send was still going would let
-        // another node send the notice again.
-        if (Lease < SendTimeout + TimeSpan.FromSeconds(5))
-            yield return $"Alerts:Lease ({Lease}) must exceed Alerts:SendTimeout ({SendTimeout}) by at least 5 s";
-        if (BatchSize < 1 || MaxAttempts < 1) yield return "Alerts:BatchSize and Alerts:MaxAttempts must be positive";
-        if (RetryBaseDelay <= TimeSpan.Zero || RetryMaxDelay < RetryBaseDelay) yield return "Alerts:RetryBaseDelay must be positive and at most Alerts:RetryMaxDelay";
-        if (FailingAfter <= TimeSpan.Zero || Horizon <= FailingAfter) yield return "Alerts:FailingAfter must be positive and shorter than Alerts:Horizon";
-    }
 }

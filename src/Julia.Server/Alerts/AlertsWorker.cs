@@ -3,6 +3,7 @@ using Julia.Grains.Alerts;
 using Julia.Providers.Notifiers;
 using Julia.Server.Workers;
 using Julia.Storage.Alerts;
+using Microsoft.Extensions.Options;
 
 namespace Julia.Server.Alerts;
 
@@ -16,13 +17,13 @@ namespace Julia.Server.Alerts;
 /// own notices: the others are claimed and sent apart from it.
 /// </summary>
 public sealed class AlertsWorker(IEnumerable<INotifier> notifiers, DeliveryStore deliveries, AlertStore alerts, AlertMonitor monitor,
-                                 AlertsOptions options, [FromKeyedServices(Julia.Grains.Names.Clock)] TimeProvider time,
+                                 IOptions<AlertsOptions> options, Julia.Grains.Clock time,
                                  ILogger<AlertsWorker> log) : PollingWorker(log)
 {
     readonly INotifier[] _channels = [.. notifiers];
 
-    protected override bool Enabled => options.Enabled;
-    protected override TimeSpan PollInterval => options.PollInterval;
+    protected override bool Enabled => options.Value.Enabled;
+    protected override TimeSpan PollInterval => options.Value.PollInterval;
 
     public IReadOnlyList<string> Channels => [.. _channels.Select(x => x.Channel)];
 
@@ -39,10 +40,10 @@ public sealed class AlertsWorker(IEnumerable<INotifier> notifiers, DeliveryStore
     {
         var state = await deliveries.StateAsync(channel, ct);
         var subject = AlertKinds.Channel(channel);
-        if (Delivery.ChannelFailing(state.FailingSince, now, options.FailingAfter))
+        if (Delivery.ChannelFailing(state.FailingSince, now, options.Value.FailingAfter))
         {
             var since = (int)(now - state.FailingSince!.Value).TotalMinutes;
-            if (await alerts.RaiseAsync(EventAlerts.NotifierFailing(channel, since, state.LastError), options.Cooldown, now, ct) == Raised.New)
+            if (await alerts.RaiseAsync(EventAlerts.NotifierFailing(channel, since, state.LastError), options.Value.Cooldown, now, ct) == Raised.New)
                 log.LogWarning("Alert channel {Channel} has been failing for {Minutes} min", channel, since);
         }
         else if (state.FailingSince is null && await alerts.ResolveAsync(AlertKinds.NotifierFailing, subject, AlertMonitor.Actor, now, ct) > 0)
@@ -54,10 +55,10 @@ public sealed class AlertsWorker(IEnumerable<INotifier> notifiers, DeliveryStore
         int done = 0;
         try
         {
-            await deliveries.EnqueueAsync(notifier.Channel, options.Horizon, time.GetUtcNow(), ct);
-            while (done < options.BatchSize)
+            await deliveries.EnqueueAsync(notifier.Channel, options.Value.Horizon, time.GetUtcNow(), ct);
+            while (done < options.Value.BatchSize)
             {
-                var claimed = await deliveries.ClaimAsync(notifier.Channel, 1, options.Lease, time.GetUtcNow(), ct);
+                var claimed = await deliveries.ClaimAsync(notifier.Channel, 1, options.Value.Lease, time.GetUtcNow(), ct);
                 if (claimed.Count == 0) break;
                 await SendAsync(notifier, claimed[0], ct);
                 done++;
@@ -77,7 +78,7 @@ public sealed class AlertsWorker(IEnumerable<INotifier> notifiers, DeliveryStore
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            timeout.CancelAfter(options.SendTimeout);
+            timeout.CancelAfter(options.Value.SendTimeout);
             try { await notifier.SendAsync(notice, timeout.Token); }
             catch (OperationCanceledException) when (!ct.IsCancellationRequested) { throw new NotifyFailed($"{notifier.Channel} timed out"); }
             if (!await deliveries.SentAsync(c, time.GetUtcNow(), ct))
@@ -86,8 +87,8 @@ public sealed class AlertsWorker(IEnumerable<INotifier> notifiers, DeliveryStore
         catch (NotifyFailed e)
         {
             var now = time.GetUtcNow();
-            var giveUp = c.Attempts >= options.MaxAttempts;
-            var next = now + Delivery.Backoff(c.Attempts, options.RetryBaseDelay, options.RetryMaxDelay, e.RetryAfter);
+            var giveUp = c.Attempts >= options.Value.MaxAttempts;
+            var next = now + Delivery.Backoff(c.Attempts, options.Value.RetryBaseDelay, options.Value.RetryMaxDelay, e.RetryAfter);
             await deliveries.FailedAsync(c, e.Message, next, giveUp, now, ct);
             if (giveUp) log.LogWarning("Alert {Alert} on {Channel}: given up after {Attempts} attempts: {Error}", c.AlertId, notifier.Channel, c.Attempts, e.Message);
             else log.LogInformation("Alert {Alert} on {Channel}: attempt {Attempts} failed, next at {Next:HH:mm:ss}: {Error}", c.AlertId, notifier.Channel, c.Attempts, next, e.Message);

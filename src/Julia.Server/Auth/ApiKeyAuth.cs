@@ -53,7 +53,7 @@ public sealed class ApiKeyAuthOptions : AuthenticationSchemeOptions
 /// minute (a revoked key stops working within that minute).
 /// </summary>
 public sealed class ApiKeyAuthHandler(IOptionsMonitor<ApiKeyAuthOptions> options, ILoggerFactory logger, UrlEncoder encoder,
-                                      ApiKeyStore keys, [FromKeyedServices(Names.Clock)] TimeProvider time)
+                                      ApiKeyStore keys, Clock time)
     : AuthenticationHandler<ApiKeyAuthOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";

@@ -35,7 +35,7 @@ public static class ChipsApi
 
     /// <summary>The chip's grain registers it (its id drawn first: the grain's key), with the first trust score the domain's rule gives.</summary>
     static async Task<Results<Created<ChipJson>, ProblemHttpResult>> Register(RegisterChipRequest body, ClaimsPrincipal user,
-        IGrainFactory grains, ChipStore store, PoolSettings pool, [FromKeyedServices(Names.Clock)] TimeProvider time, CancellationToken ct)
+        IGrainFactory grains, ChipStore store, PoolSettings pool, Clock time, CancellationToken ct)
     {
         if (!Phone.TryParseBrazilian(body.Phone, out var phone)) return Problems.InvalidPhone(); // chips are Brazilian numbers
         if (string.IsNullOrWhiteSpace(body.Instance) || body.Instance.Length > 100)
@@ -58,7 +58,7 @@ public static class ChipsApi
     }
 
     static async Task<Results<Ok<List<ChipJson>>, ProblemHttpResult>> List(string? status, long? after, int? limit,
-        ChipStore store, PoolSettings pool, [FromKeyedServices(Names.Clock)] TimeProvider time, CancellationToken ct)
+        ChipStore store, PoolSettings pool, Clock time, CancellationToken ct)
     {
         ChipStatus? filter = null;
         if (status is not null)
@@ -73,7 +73,7 @@ public static class ChipsApi
     }
 
     static async Task<Results<Ok<ChipJson>, ProblemHttpResult>> Get(long id, ChipStore store, Julia.Storage.Pool.ManagerStore manager, PoolSettings pool,
-        [FromKeyedServices(Names.Clock)] TimeProvider time, CancellationToken ct)
+        Clock time, CancellationToken ct)
     {
         if (await store.GetAsync(id, ct) is not { } row) return ChipNotFound(id);
         var now = time.GetUtcNow();
@@ -92,7 +92,7 @@ public static class ChipsApi
 
     /// <summary>The chip's grain decides and records the change (so it queues with the chip's reservations); the answer shows the chip as stored after it.</summary>
     internal static async Task<Results<Ok<ChipJson>, ProblemHttpResult>> Act(long id, string action, ReasonRequest body, ClaimsPrincipal user,
-        IGrainFactory grains, ChipStore store, PoolSettings pool, [FromKeyedServices(Names.Clock)] TimeProvider time, CancellationToken ct)
+        IGrainFactory grains, ChipStore store, PoolSettings pool, Clock time, CancellationToken ct)
     {
         if (!Problems.IsValidReason(body.Reason)) return Problems.ReasonRequired();
         var now = time.GetUtcNow();

@@ -7,6 +7,8 @@ namespace Julia.Server.Cluster;
 /// </summary>
 public sealed class ClusterSettings
 {
+    public const string Section = "Orleans";
+
     public string ClusterId { get; set; } = "julia";
     public string ServiceId { get; set; } = "julia-grains";
     /// <summary>Silo-to-silo port; 0 picks a free one (one machine, the embedded default).</summary>
@@ -20,15 +22,4 @@ public sealed class ClusterSettings
     public string AdvertisedAddress { get; set; } = "127.0.0.1";
     /// <summary>How long a grain call may take before the caller sees a timeout (then it retries with the same request id).</summary>
     public TimeSpan ResponseTimeout { get; set; } = TimeSpan.FromSeconds(10);
-
-    public IEnumerable<string> Validate()
-    {
-        if (string.IsNullOrWhiteSpace(ClusterId)) yield return "Orleans:ClusterId is required";
-        if (string.IsNullOrWhiteSpace(ServiceId)) yield return "Orleans:ServiceId is required";
-        if (SiloPort is < 0 or > 65535) yield return "Orleans:SiloPort must be a TCP port (0: any free one)";
-        if (GatewayPort is < 0 or > 65535) yield return "Orleans:GatewayPort must be a TCP port (0: any free one)";
-        if (SiloPort != 0 && SiloPort == GatewayPort) yield return "Orleans:SiloPort and Orleans:GatewayPort must differ";
-        if (!OwnAddress.IsValid(AdvertisedAddress)) yield return "Orleans:AdvertisedAddress must be an IP address, auto, or a network (CIDR) to pick this machine's address in";
-        if (ResponseTimeout < TimeSpan.FromSeconds(5) || ResponseTimeout > TimeSpan.FromSeconds(10)) yield return "Orleans:ResponseTimeout must be 5 to 10 seconds";
-    }
 }

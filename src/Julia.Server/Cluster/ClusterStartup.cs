@@ -1,6 +1,7 @@
 using Julia.Grains;
 using Julia.Grains.Connections;
 using Julia.Grains.Pool;
+using Microsoft.Extensions.Options;
 
 namespace Julia.Server.Cluster;
 
@@ -9,7 +10,7 @@ namespace Julia.Server.Cluster;
 /// monitor is on, the connection health pass (idempotent: every node asks, each grain's one activation registers
 /// its reminder once). Retries while the reminder service is still starting.
 /// </summary>
-public sealed class ClusterStartup(IGrainFactory grains, HealthMonitorOptions health, ILogger<ClusterStartup> log) : BackgroundService
+public sealed class ClusterStartup(IGrainFactory grains, IOptions<HealthMonitorOptions> health, ILogger<ClusterStartup> log) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stop)
     {
@@ -18,7 +19,7 @@ public sealed class ClusterStartup(IGrainFactory grains, HealthMonitorOptions he
             try
             {
                 await grains.GetGrain<IPoolGrain>(Names.Pool).StartAsync();
-                if (health.Enabled) await grains.GetGrain<IConnectionHealthGrain>(Names.Pool).StartAsync();
+                if (health.Value.Enabled) await grains.GetGrain<IConnectionHealthGrain>(Names.Pool).StartAsync();
                 return;
             }
             catch (Exception e) when (e is not OperationCanceledException)

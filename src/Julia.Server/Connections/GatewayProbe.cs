@@ -3,6 +3,7 @@ using Julia.Grains.Connections;
 using Julia.Providers;
 using Julia.Providers.Evolution;
 using Julia.Storage.Connections;
+using Microsoft.Extensions.Options;
 
 namespace Julia.Server.Connections;
 
@@ -12,7 +13,7 @@ namespace Julia.Server.Connections;
 /// at a time, each within <see cref="HealthMonitorOptions.CallTimeout"/>. No answer (down, timeout, error) is a
 /// failure line, never a state.
 /// </summary>
-public sealed class GatewayProbe(ConnectionStore store, EvolutionClient evolution, HealthMonitorOptions options) : IConnectionProbe
+public sealed class GatewayProbe(ConnectionStore store, EvolutionClient evolution, IOptions<HealthMonitorOptions> options) : IConnectionProbe
 {
     // Off the calling grain's scheduler: this is gateway I/O only, and its parallel calls should not queue on one grain's turn.
     public Task<ProbeResult> AskAsync(CancellationToken ct) => Task.Run(() => AskAllAsync(ct), ct);
@@ -22,10 +23,10 @@ public sealed class GatewayProbe(ConnectionStore store, EvolutionClient evolutio
         var chips = await store.MonitoredAsync(ct);
         var answers = new ConcurrentBag<ProbedChip>();
         var failures = new ConcurrentBag<string>();
-        await Parallel.ForEachAsync(chips, new ParallelOptions { MaxDegreeOfParallelism = options.Concurrency, CancellationToken = ct }, async (chip, token) =>
+        await Parallel.ForEachAsync(chips, new ParallelOptions { MaxDegreeOfParallelism = options.Value.Concurrency, CancellationToken = ct }, async (chip, token) =>
         {
             using var call = CancellationTokenSource.CreateLinkedTokenSource(token);
-            call.CancelAfter(options.CallTimeout);
+            call.CancelAfter(options.Value.CallTimeout);
             try { answers.Add(new ProbedChip(chip.Id, chip.Instance, chip.Connected, await evolution.ConnectionStateAsync(new GatewayTarget(chip.Instance, chip.Token), call.Token))); }
             catch (ProviderException e) { failures.Add(e.Message); }
             catch (OperationCanceledException) when (!token.IsCancellationRequested) { failures.Add("no answer in time"); }

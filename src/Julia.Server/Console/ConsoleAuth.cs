@@ -43,7 +43,7 @@ public static class ConsoleAuth
         });
         // Sessions expire on the service's clock, which tests move.
         services.AddOptions<CookieAuthenticationOptions>(Scheme)
-            .Configure<IServiceProvider>((o, sp) => o.TimeProvider = sp.GetRequiredKeyedService<TimeProvider>(Names.Clock));
+            .Configure<IServiceProvider>((o, sp) => o.TimeProvider = sp.GetRequiredService<Clock>());
         services.AddAuthorizationBuilder()
             .AddPolicy(ViewerPolicy, p => p.AddAuthenticationSchemes(Scheme).RequireAuthenticatedUser().RequireRole(ConsoleRoles.All))
             .AddPolicy(OperatorPolicy, p => p.AddAuthenticationSchemes(Scheme).RequireAuthenticatedUser().RequireRole(ConsoleRoles.Operator, ConsoleRoles.Admin))

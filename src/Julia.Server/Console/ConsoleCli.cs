@@ -37,7 +37,7 @@ public static class ConsoleCli
         }
         var config = new ConfigurationBuilder().AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true)
             .AddEnvironmentVariables().AddCommandLine(rest.ToArray()).Build();
-        var options = config.GetSection("Julia").Get<JuliaOptions>() ?? new JuliaOptions();
+        var options = Configuration.BootOptions.Read(config);
         using var logs = LoggerFactory.Create(l => l.AddSerilog(new LoggerConfiguration().WriteTo.Console().CreateLogger()));
         await using var db = await Database.Database.OpenAsync(config, options, logs, CancellationToken.None);
         var user = await new UserStore(db.DataSource).CreateAsync(email, name, role!, password, DateTimeOffset.UtcNow, CancellationToken.None);

@@ -2,6 +2,7 @@ using Julia.Storage.Console;
 using Julia.Server.ConsoleWeb.Pages;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Mvc.ApplicationParts;
+using Microsoft.Extensions.Options;
 using Orleans.Dashboard;
 
 namespace Julia.Server.ConsoleWeb;
@@ -9,6 +10,8 @@ namespace Julia.Server.ConsoleWeb;
 /// <summary>Console settings (section <c>Console</c>).</summary>
 public sealed class ConsoleOptions
 {
+    public const string Section = "Console";
+
     /// <summary>A session's idle lifetime; each request within it extends it (sliding). Default 8 hours.</summary>
     public TimeSpan Session { get; set; } = TimeSpan.FromHours(8);
 
@@ -20,11 +23,6 @@ public sealed class ConsoleOptions
 
     /// <summary>Host the Orleans Dashboard at <c>/console/cluster</c> (admins only). It profiles every grain call.</summary>
     public bool Dashboard { get; set; } = true;
-
-    public IEnumerable<string> Validate()
-    {
-        if (Session < TimeSpan.FromMinutes(5) || Session > TimeSpan.FromDays(7)) yield return "Console:Session must be between 5 minutes and 7 days";
-    }
 }
 
 /// <summary>The web console at <c>/console</c>: Razor Pages in pt-BR, its sign-in, and the Orleans Dashboard for admins.</summary>
@@ -32,12 +30,9 @@ public static class ConsoleSetup
 {
     public const string DashboardPath = "/console/cluster";
 
-    public static void AddJuliaConsole(this WebApplicationBuilder builder)
+    /// <param name="options">Where the cookie keys live and whether the dashboard is hosted (read before the container exists).</param>
+    public static void AddJuliaConsole(this WebApplicationBuilder builder, ConsoleOptions options)
     {
-        var options = builder.Configuration.GetSection("Console").Get<ConsoleOptions>() ?? new();
-        var problems = options.Validate().ToList();
-        if (problems.Count > 0) throw new InvalidOperationException("Invalid configuration: " + string.Join("; ", problems));
-        builder.Services.AddSingleton(options);
         builder.Services.AddSingleton<UserStore>();
         builder.Services.AddSingleton<ConsoleQueries>();
         var protection = builder.Services.AddDataProtection().SetApplicationName("julia-grains");
@@ -78,11 +73,11 @@ public static class ConsoleSetup
 
     public static void MapJuliaConsole(this WebApplication app)
     {
-        if (app.Configuration.GetValue<bool>("Julia:Demo")) app.Lifetime.ApplicationStarted.Register(() => CreateDemoUsers(app));
+        if (app.Services.GetRequiredService<IOptions<JuliaOptions>>().Value.Demo) app.Lifetime.ApplicationStarted.Register(() => CreateDemoUsers(app));
         app.MapRazorPages();
         app.MapGet("/console/console.css", () => Asset("console.css", "text/css; charset=utf-8")).AllowAnonymous().ExcludeFromDescription();
         app.MapGet("/console/console.js", () => Asset("console.js", "text/javascript; charset=utf-8")).AllowAnonymous().ExcludeFromDescription();
-        if (app.Services.GetRequiredService<ConsoleOptions>().Dashboard)
+        if (app.Services.GetRequiredService<IOptions<ConsoleOptions>>().Value.Dashboard)
             app.MapOrleansDashboard(routePrefix: DashboardPath).RequireAuthorization(ConsoleAuth.AdminPolicy).ExcludeFromDescription();
     }
 

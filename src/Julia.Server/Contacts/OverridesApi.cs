@@ -41,7 +41,7 @@ public static class OverridesApi
     }
 
     internal static async Task<Results<Created<OverrideJson>, ProblemHttpResult>> Create(string phone, OverrideRequest body, ClaimsPrincipal user,
-        OverrideStore store, PoolSettings settings, IGrainFactory grains, [FromKeyedServices(Names.Clock)] TimeProvider time, CancellationToken ct)
+        OverrideStore store, PoolSettings settings, IGrainFactory grains, Clock time, CancellationToken ct)
     {
         if (!Phone.TryParse(phone, out var p)) return Problems.InvalidPhone();
         var now = time.GetUtcNow();
@@ -54,7 +54,7 @@ public static class OverridesApi
     }
 
     internal static async Task<Results<Ok<List<OverrideJson>>, ProblemHttpResult>> List(string phone, OverrideStore store,
-        [FromKeyedServices(Names.Clock)] TimeProvider time, CancellationToken ct)
+        Clock time, CancellationToken ct)
     {
         if (!Phone.TryParse(phone, out var p)) return Problems.InvalidPhone();
         var now = time.GetUtcNow();
@@ -62,7 +62,7 @@ public static class OverridesApi
     }
 
     internal static async Task<Results<Ok<OverrideJson>, ProblemHttpResult>> Revoke(string phone, long id, RevokeOverrideRequest body, ClaimsPrincipal user,
-        OverrideStore store, IGrainFactory grains, [FromKeyedServices(Names.Clock)] TimeProvider time, CancellationToken ct)
+        OverrideStore store, IGrainFactory grains, Clock time, CancellationToken ct)
     {
         if (!Phone.TryParse(phone, out var p)) return Problems.InvalidPhone();
         if (!Problems.IsValidReason(body.Reason)) return Problems.ReasonRequired();

@@ -1,3 +1,4 @@
+using Julia.Server.Configuration;
 using Julia.Storage.Local;
 using Julia.Storage.Migrations;
 using Npgsql;
@@ -18,8 +19,11 @@ public sealed class Database : IAsyncDisposable
     public required NpgsqlDataSource ListenSource { get; init; }
     public LocalPostgres? Local { get; init; }
 
-    public static async Task<Database> OpenAsync(IConfiguration config, JuliaOptions options, ILoggerFactory logs, CancellationToken ct)
+    /// <param name="config">The connection strings.</param>
+    /// <param name="boot">Sections <c>Julia</c> (data folder, migrations) and <c>Postgres</c>.</param>
+    public static async Task<Database> OpenAsync(IConfiguration config, BootOptions boot, ILoggerFactory logs, CancellationToken ct)
     {
+        var options = boot.Get<JuliaOptions>();
         var log = logs.CreateLogger<Database>();
         var connectionString = config.GetConnectionString("Postgres");
         LocalPostgres? local = null;
@@ -29,7 +33,7 @@ public sealed class Database : IAsyncDisposable
             local = await LocalPostgres.StartAsync(new LocalPostgresOptions { DataDir = dataDir }, logs.CreateLogger<LocalPostgres>(), ct);
             connectionString = local.ConnectionString;
         }
-        var settings = config.GetSection("Postgres").Get<PostgresSettings>() ?? new();
+        var settings = boot.Get<PostgresSettings>();
         var builder = new NpgsqlDataSourceBuilder(connectionString);
         builder.ConnectionStringBuilder.ApplicationName ??= "julia-grains";
         // Selection and claims run the same few statements all day: let Npgsql prepare them. Off for a pooler that
@@ -85,6 +89,8 @@ public sealed class Database : IAsyncDisposable
 /// <summary>Section <c>Postgres</c>: switches for running behind a connection pooler.</summary>
 public sealed class PostgresSettings
 {
+    public const string Section = "Postgres";
+
     /// <summary>Let Npgsql prepare the statements it runs often (default). False turns it off even if the connection string asks.</summary>
     public bool AutoPrepare { get; set; } = true;
 

@@ -46,7 +46,7 @@ public static class DemoGateway
         var outbox = services.GetRequiredService<OutboxStore>();
         var inbound = services.GetRequiredService<InboundStore>();
         var worker = services.GetRequiredService<Outbox.OutboxWorker>();
-        var time = services.GetRequiredKeyedService<TimeProvider>(Julia.Grains.Names.Clock);
+        var time = services.GetRequiredService<Julia.Grains.Clock>();
         var random = new Random(7);
         long cursor = (await inbound.AfterAsync(0, 1_000_000, stop)).LastOrDefault()?.Id ?? 0;
         while (!stop.IsCancellationRequested)

@@ -4,12 +4,14 @@ using System.Text.Json;
 using Julia.Domain.Alerts;
 using Julia.Grains;
 using Julia.Providers.Evolution;
+using Julia.Providers.Notifiers;
 using Julia.Server.Auth;
 using Julia.Storage.Alerts;
 using Julia.Storage.Migrations;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
+using Microsoft.Extensions.Options;
 
 namespace Julia.Server.Health;
 
@@ -165,12 +167,12 @@ sealed class MigrationsCheck(NpgsqlDataSource db, DependencyErrors errors) : IHe
 /// given instance is connected; instances' connection state is each chip's). A refused connection or a timeout is
 /// unhealthy.
 /// </summary>
-sealed class GatewayCheck(EvolutionOptions evolution, IHttpClientFactory http, DependencyErrors errors) : IHealthCheck
+sealed class GatewayCheck(IOptions<EvolutionOptions> evolution, IHttpClientFactory http, DependencyErrors errors) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct)
     {
         var watch = Stopwatch.StartNew();
-        if (evolution.BaseUrl is not { } url) return HealthCheckResult.Degraded("Evolution:BaseUrl is not set: sending is off", data: errors.Data("gateway", watch.Elapsed));
+        if (evolution.Value.BaseUrl is not { } url) return HealthCheckResult.Degraded("Evolution:BaseUrl is not set: sending is off", data: errors.Data("gateway", watch.Elapsed));
         try
         {
             using var response = await http.CreateClient("health-probe").GetAsync(url, HttpCompletionOption.ResponseHeadersRead, ct);
@@ -192,7 +194,7 @@ sealed class GatewayCheck(EvolutionOptions evolution, IHttpClientFactory http, D
 /// Each configured alert channel's last delivery outcome, read from <c>alert_deliveries</c> (nothing is sent to
 /// probe it). A channel whose latest finished notice failed, or whose pending notice has been failing, is degraded.
 /// </summary>
-sealed class NotifiersCheck(NpgsqlDataSource db, Alerts.AlertsOptions alerts, DependencyErrors errors) : IHealthCheck
+sealed class NotifiersCheck(NpgsqlDataSource db, IOptions<SlackOptions> slack, IOptions<TelegramOptions> telegram, DependencyErrors errors) : IHealthCheck
 {
     // The latest notice per channel that was tried at least once: its status, error, and since when it fails.
     const string Sql = """
@@ -206,8 +208,8 @@ sealed class NotifiersCheck(NpgsqlDataSource db, Alerts.AlertsOptions alerts, De
     {
         var watch = Stopwatch.StartNew();
         var channels = new List<string>();
-        if (alerts.Slack.Enabled) channels.Add("slack");
-        if (alerts.Telegram.Enabled) channels.Add("telegram");
+        if (slack.Value.Enabled) channels.Add("slack");
+        if (telegram.Value.Enabled) channels.Add("telegram");
         if (channels.Count == 0) return HealthCheckResult.Healthy("no alert channel is configured", errors.Data("notifiers", watch.Elapsed));
         var found = new Dictionary<string, object>();
         var failing = new List<string>();
@@ -235,7 +237,7 @@ sealed class NotifiersCheck(NpgsqlDataSource db, Alerts.AlertsOptions alerts, De
 }
 
 /// <summary>The pool's minute cycle (its reminder) ran within two periods, as the cycle_late alert judges it.</summary>
-sealed class RemindersCheck(MonitorQueries queries, AlertPolicy policy, [FromKeyedServices(Names.Clock)] TimeProvider time, DependencyErrors errors) : IHealthCheck
+sealed class RemindersCheck(MonitorQueries queries, AlertPolicy policy, Clock time, DependencyErrors errors) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct)
     {
@@ -253,14 +255,13 @@ sealed class RemindersCheck(MonitorQueries queries, AlertPolicy policy, [FromKey
 }
 
 /// <summary>How long the oldest due message and webhook event have waited: a stalled worker shows here first.</summary>
-sealed class QueuesCheck(NpgsqlDataSource db, IConfiguration config, [FromKeyedServices(Names.Clock)] TimeProvider time, DependencyErrors errors) : IHealthCheck
+sealed class QueuesCheck(NpgsqlDataSource db, IOptions<HealthOptions> options, Clock time, DependencyErrors errors) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct)
     {
         var watch = Stopwatch.StartNew();
         var s = await Observability.PoolSample.ReadAsync(db, time.GetUtcNow(), ct);
-        var queueLimit = config.GetValue("Julia:Health:QueueLagLimit", TimeSpan.FromMinutes(5));
-        var inboxLimit = config.GetValue("Julia:Health:InboxLagLimit", TimeSpan.FromMinutes(1));
+        var (queueLimit, inboxLimit) = (options.Value.QueueLagLimit, options.Value.InboxLagLimit);
         var late = new List<string>();
         if (s.QueueOldestWaitSeconds > queueLimit.TotalSeconds) late.Add($"the oldest due message waited {s.QueueOldestWaitSeconds:0} s");
         if (s.InboxOldestWaitSeconds > inboxLimit.TotalSeconds) late.Add($"the oldest due webhook event waited {s.InboxOldestWaitSeconds:0} s");

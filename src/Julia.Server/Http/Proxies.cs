@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.Extensions.Options;
 
 namespace Julia.Server.Http;
 
@@ -11,25 +12,19 @@ namespace Julia.Server.Http;
 /// </summary>
 public sealed class ProxySettings
 {
+    public const string Section = "Http:Proxies";
+
     /// <summary>Proxy IP addresses, e.g. <c>10.0.0.5</c>.</summary>
     public string[] Addresses { get; set; } = [];
     /// <summary>Proxy networks in CIDR notation, e.g. <c>10.244.0.0/16</c> (a Kubernetes pod network).</summary>
     public string[] Networks { get; set; } = [];
-
-    public IEnumerable<string> Validate()
-    {
-        foreach (var a in Addresses) if (!IPAddress.TryParse(a, out _)) yield return $"Http:Proxies:Addresses: {a} is not an IP address";
-        foreach (var n in Networks) if (!System.Net.IPNetwork.TryParse(n, out _)) yield return $"Http:Proxies:Networks: {n} is not a CIDR network";
-    }
 }
 
 public static class Proxies
 {
     public static void UseJuliaProxies(this WebApplication app)
     {
-        var settings = app.Configuration.GetSection("Http:Proxies").Get<ProxySettings>() ?? new();
-        var problems = settings.Validate().ToList();
-        if (problems.Count > 0) throw new InvalidOperationException("Invalid configuration: " + string.Join("; ", problems));
+        var settings = app.Services.GetRequiredService<IOptions<ProxySettings>>().Value;
         if (settings.Addresses.Length == 0 && settings.Networks.Length == 0) return;
         var options = new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto };
         // The framework trusts loopback by default; only what is configured is trusted here.

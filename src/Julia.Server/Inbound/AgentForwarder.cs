@@ -5,12 +5,15 @@ using System.Text;
 using System.Text.Json;
 using Julia.Domain.Sending;
 using Julia.Storage.Inbox;
+using Microsoft.Extensions.Options;
 
 namespace Julia.Server.Inbound;
 
 /// <summary>Section <c>Agent</c>: where doctors' messages go.</summary>
 public sealed class AgentOptions
 {
+    public const string Section = "Agent";
+
     /// <summary>The agent's endpoint; without it messages are only readable with GET /v1/inbound.</summary>
     public string? InboundUrl { get; set; }
     /// <summary>HMAC-SHA256 key for <c>X-Julia-Signature: sha256=&lt;hex&gt;</c> over the raw body.</summary>
@@ -30,7 +33,7 @@ public sealed record InboundJson(long Id, long ChipId, string ChipPhone, string 
 /// POSTs each doctor message to the agent, signed, in order of arrival per pass; retries with
 /// backoff and dead-letters after <c>MaxAttempts</c>. At least once: the agent dedupes on <c>id</c>.
 /// </summary>
-public sealed class AgentForwarder(InboundStore store, AgentOptions options, IHttpClientFactory http, [FromKeyedServices(Names.Clock)] TimeProvider time, ILogger<AgentForwarder> log)
+public sealed class AgentForwarder(InboundStore store, IOptions<AgentOptions> options, IHttpClientFactory http, Clock time, ILogger<AgentForwarder> log)
     : Workers.PollingWorker(log)
 {
     static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -38,12 +41,12 @@ public sealed class AgentForwarder(InboundStore store, AgentOptions options, IHt
     public static string Sign(string secret, byte[] body) =>
         "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), body));
 
-    protected override bool Enabled => options.InboundUrl is not null;
+    protected override bool Enabled => options.Value.InboundUrl is not null;
     protected override TimeSpan PollInterval => TimeSpan.FromMilliseconds(250);
 
     public override async Task<int> RunOnceAsync(CancellationToken ct)
     {
-        var items = await store.ClaimForwardAsync(32, options.Timeout * 2, time.GetUtcNow(), ct);
+        var items = await store.ClaimForwardAsync(32, options.Value.Timeout * 2, time.GetUtcNow(), ct);
         var client = http.CreateClient("agent");
         foreach (var item in items)
         {
@@ -51,18 +54,18 @@ public sealed class AgentForwarder(InboundStore store, AgentOptions options, IHt
             string? error = null;
             try
             {
-                using var req = new HttpRequestMessage(HttpMethod.Post, options.InboundUrl) { Content = new ByteArrayContent(body) };
+                using var req = new HttpRequestMessage(HttpMethod.Post, options.Value.InboundUrl) { Content = new ByteArrayContent(body) };
                 req.Content.Headers.ContentType = new("application/json");
-                if (options.SigningSecret is not null) req.Headers.Add("X-Julia-Signature", Sign(options.SigningSecret, body));
+                if (options.Value.SigningSecret is not null) req.Headers.Add("X-Julia-Signature", Sign(options.Value.SigningSecret, body));
                 using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
-                cts.CancelAfter(options.Timeout);
+                cts.CancelAfter(options.Value.Timeout);
                 using var res = await client.SendAsync(req, cts.Token);
                 if (!res.IsSuccessStatusCode) error = $"agent answered {(int)res.StatusCode}";
             }
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException) { error = e.Message; }
-            bool dead = error is not null && item.Attempts >= options.MaxAttempts;
+            bool dead = error is not null && item.Attempts >= options.Value.MaxAttempts;
             var next = error is null ? (DateTimeOffset?)null
-                : time.GetUtcNow() + Backoff.For(item.Attempts, options.RetryBaseDelay, TimeSpan.FromMinutes(5), Random.Shared.NextDouble());
+                : time.GetUtcNow() + Backoff.For(item.Attempts, options.Value.RetryBaseDelay, TimeSpan.FromMinutes(5), Random.Shared.NextDouble());
             await store.ForwardedAsync(item.Message.Id, error, next, dead, ct);
         }
         return items.Count;

@@ -3,6 +3,8 @@ namespace Julia.Server.Inbox;
 /// <summary>Section <c>Inbox</c>.</summary>
 public sealed class InboxOptions
 {
+    public const string Section = "Inbox";
+
     public TimeSpan Lease { get; set; } = TimeSpan.FromSeconds(30);
     public int BatchSize { get; set; } = 128;
     public int Parallelism { get; set; } = 8;

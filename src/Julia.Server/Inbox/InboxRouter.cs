@@ -6,6 +6,7 @@ using Julia.Server.Inbound;
 using Julia.Server.Outbox;
 using Julia.Storage.Inbox;
 using Julia.Storage.Outbox;
+using Microsoft.Extensions.Options;
 
 namespace Julia.Server.Inbox;
 
@@ -17,7 +18,7 @@ namespace Julia.Server.Inbox;
 /// state changes), because an event may be applied again after a crash between applying and marking it applied.
 /// </summary>
 public sealed class InboxRouter(IEnumerable<IGatewayWebhooks> gateways, IGrainFactory grains, OutboxStore outbox, OutboxWorker outboxWorker, AgentForwarder forwarder,
-                                AgentOptions agent, Trust.TrustWorker trust, [FromKeyedServices(Names.Clock)] TimeProvider time,
+                                IOptions<AgentOptions> agent, Trust.TrustWorker trust, Clock time,
                                 ILogger<InboxRouter> log)
 {
     /// <summary>How long a receipt may wait for its send to be recorded before it is dropped as unknown.</summary>
@@ -69,7 +70,7 @@ public sealed class InboxRouter(IEnumerable<IGatewayWebhooks> gateways, IGrainFa
     async Task DoctorWroteAsync(long chipId, DoctorMessage m)
     {
         var done = await grains.GetGrain<IConversationGrain>(m.From.E164)
-            .ReceiveAsync(new ContactMessage(chipId, m.MessageId, m.Name, m.Text, m.SentAt, Forward: agent.InboundUrl is not null));
+            .ReceiveAsync(new ContactMessage(chipId, m.MessageId, m.Name, m.Text, m.SentAt, Forward: agent.Value.InboundUrl is not null));
         if (done.InboundId is null) return; // seen before
         forwarder.Wake();
         if (done.ReplyQueued) outboxWorker.Wake();

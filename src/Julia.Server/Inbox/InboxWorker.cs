@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 namespace Julia.Server.Inbox;
 
 /// <summary>Applies stored webhooks: claims, routes each (idempotently), marks the outcome; failures back off, then dead-letter.</summary>
-public sealed class InboxWorker(InboxStore inbox, InboxRouter router, [FromKeyedServices(Names.Clock)] TimeProvider time, IOptions<InboxOptions> options, ILogger<InboxWorker> log)
+public sealed class InboxWorker(InboxStore inbox, InboxRouter router, Clock time, IOptions<InboxOptions> options, ILogger<InboxWorker> log)
     : Workers.PollingWorker(log)
 {
     protected override bool Enabled => options.Value.Enabled;

@@ -20,9 +20,9 @@ public static class WebhooksApi
         var g = app.MapGroup("/webhooks").WithTags("Webhooks").AllowAnonymous();
         foreach (var gateway in app.ServiceProvider.GetServices<IGatewayWebhooks>())
         {
-            g.MapPost("/" + gateway.Source, (HttpContext ctx, InboxStore inbox, InboxWorker worker, [FromKeyedServices(Names.Clock)] TimeProvider time, ILogger<InboxWorker> log) =>
+            g.MapPost("/" + gateway.Source, (HttpContext ctx, InboxStore inbox, InboxWorker worker, Clock time, ILogger<InboxWorker> log) =>
                 Receive(ctx, gateway, null, inbox, worker, time, log));
-            g.MapPost("/" + gateway.Source + "/{evt}", (string evt, HttpContext ctx, InboxStore inbox, InboxWorker worker, [FromKeyedServices(Names.Clock)] TimeProvider time,
+            g.MapPost("/" + gateway.Source + "/{evt}", (string evt, HttpContext ctx, InboxStore inbox, InboxWorker worker, Clock time,
                                                        ILogger<InboxWorker> log) =>
                 Receive(ctx, gateway, evt, inbox, worker, time, log));
         }

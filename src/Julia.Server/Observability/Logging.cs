@@ -16,23 +16,24 @@ public static class JuliaLogging
 {
     const string TextFormat = "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}";
 
-    public static bool Json(IConfiguration config, IHostEnvironment env) => config["Julia:LogFormat"]?.ToLowerInvariant() switch
+    public static bool Json(LoggingOptions options, bool demo, IHostEnvironment env) => options.LogFormat?.ToLowerInvariant() switch
     {
         "json" => true,
         "text" => false,
-        _ => !env.IsDevelopment() && !config.GetValue("Julia:Demo", false),
+        _ => !env.IsDevelopment() && !demo,
     };
 
+    /// <param name="demo">The demo logs text by default, as Development does.</param>
     /// <param name="extra">Also receives every (masked) event: test hosts put the log into the test's output.</param>
-    public static Logger Create(IConfiguration config, IHostEnvironment env, ILogEventSink? extra)
+    public static Logger Create(LoggingOptions options, bool demo, IHostEnvironment env, ILogEventSink? extra)
     {
         var outputs = new LoggerConfiguration().MinimumLevel.Verbose();
-        if (Json(config, env)) outputs.WriteTo.Console(new RenderedCompactJsonFormatter());
+        if (Json(options, demo, env)) outputs.WriteTo.Console(new RenderedCompactJsonFormatter());
         else outputs.WriteTo.Console(outputTemplate: TextFormat);
         if (extra is not null) outputs.WriteTo.Sink(extra);
 
         return new LoggerConfiguration()
-            .MinimumLevel.Is(config.GetValue("Julia:LogLevel", LogEventLevel.Information))
+            .MinimumLevel.Is(options.LogLevel)
             .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
             .MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Information)
             .MinimumLevel.Override("Microsoft.AspNetCore.DataProtection", LogEventLevel.Error) // unused; auth registers it

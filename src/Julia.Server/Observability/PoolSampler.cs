@@ -3,6 +3,7 @@ using Julia.Domain.Trust;
 using Julia.Grains;
 using Julia.Grains.Observability;
 using Npgsql;
+using Microsoft.Extensions.Options;
 
 namespace Julia.Server.Observability;
 
@@ -46,7 +47,7 @@ public sealed record PoolSample(
 /// result to the observable gauges, so a scrape (which may come every few seconds, from several scrapers) never
 /// queries the database itself.
 /// </summary>
-public sealed class PoolSampler(NpgsqlDataSource db, TelemetryOptions options, [FromKeyedServices(Names.Clock)] TimeProvider time,
+public sealed class PoolSampler(NpgsqlDataSource db, IOptions<MetricsOptions> options, Clock time,
                                 ILogger<PoolSampler> log) : BackgroundService
 {
     /// <summary>The last sample of any sampler in this process (the gauges are the process's, like the meter).</summary>
@@ -72,7 +73,7 @@ public sealed class PoolSampler(NpgsqlDataSource db, TelemetryOptions options, [
 
     protected override async Task ExecuteAsync(CancellationToken ct)
     {
-        using var timer = new PeriodicTimer(options.SampleInterval);
+        using var timer = new PeriodicTimer(options.Value.SampleInterval);
         do
         {
             try { _last = await PoolSample.ReadAsync(db, time.GetUtcNow(), ct); }

@@ -2,45 +2,13 @@ using System.Net;
 using Julia.Grains.Observability;
 using Julia.Server.Auth;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.Options;
 using OpenTelemetry.Exporter;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 
 namespace Julia.Server.Observability;
-
-/// <summary>Where metrics and traces go, from configuration (<c>Julia:Metrics</c>, <c>Julia:Otlp</c>, <c>Julia:Tracing</c>).</summary>
-public sealed class TelemetryOptions
-{
-    /// <summary>
-    /// <c>/metrics</c> answers anyone when true. By default (false) it answers loopback callers (a scraper or
-    /// sidecar on the same host) without a key, and others only with an operator or admin key: the page names chip
-    /// ids and the pool's health, which is not for the internet.
-    /// </summary>
-    public bool MetricsPublic { get; set; }
-
-    /// <summary>How often the gauges' query (queue, inbox, breakers, trust levels) runs; a scrape reads the last result.</summary>
-    public TimeSpan SampleInterval { get; set; } = TimeSpan.FromSeconds(15);
-
-    /// <summary>
-    /// OTLP endpoint for traces and metrics (e.g. http://collector:4317). Unset: the standard
-    /// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> environment variable is used if present; neither means no export.
-    /// </summary>
-    public string? Otlp { get; set; }
-
-    /// <summary>Records traces even without OTLP (for an in-process listener). Traces are off by default when nothing exports them: each grain call would pay for activities nobody reads.</summary>
-    public bool Tracing { get; set; }
-
-    public static TelemetryOptions From(IConfiguration c) => new()
-    {
-        MetricsPublic = c.GetValue("Julia:Metrics:Public", false),
-        SampleInterval = c.GetValue("Julia:Metrics:SampleInterval", TimeSpan.FromSeconds(15)),
-        Otlp = c["Julia:Otlp"] is { Length: > 0 } o ? o : null,
-        Tracing = c.GetValue("Julia:Tracing", false),
-    };
-
-    public bool OtlpConfigured => Otlp is not null || !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT"));
-}
 
 /// <summary>
 /// Metrics at <c>/metrics</c> (Prometheus text, OpenTelemetry's exporter): our meter, Orleans' meter and ASP.NET
@@ -61,13 +29,12 @@ public static class Telemetry
     /// </summary>
     const string NpgsqlSource = "Npgsql";
 
-    public static WebApplicationBuilder AddJuliaTelemetry(this WebApplicationBuilder builder, string nodeId)
+    /// <param name="o">Decides which exporters are added (read before the container exists).</param>
+    public static WebApplicationBuilder AddJuliaTelemetry(this WebApplicationBuilder builder, string nodeId, TelemetryOptions o)
     {
-        var o = TelemetryOptions.From(builder.Configuration);
-        builder.Services.AddSingleton(o);
         builder.Services.AddHostedService<PoolSampler>();
         builder.Services.AddAuthorizationBuilder().AddPolicy(MetricsPolicy, p => p.RequireAssertion(ctx =>
-            o.MetricsPublic
+            ctx.Resource is HttpContext { RequestServices: var services } && services.GetRequiredService<IOptions<MetricsOptions>>().Value.Public
             || ctx.Resource is HttpContext http && http.Connection.RemoteIpAddress is { } ip && IPAddress.IsLoopback(ip)
             || ctx.User.HasClaim(Scopes.ClaimType, Scopes.Operator) || ctx.User.HasClaim(Scopes.ClaimType, Scopes.Admin)));
 
@@ -95,7 +62,7 @@ public static class Telemetry
 
     static void Endpoint(OtlpExporterOptions e, TelemetryOptions o)
     {
-        if (o.Otlp is { } url) e.Endpoint = new Uri(url);
+        if (!string.IsNullOrEmpty(o.Otlp)) e.Endpoint = new Uri(o.Otlp);
     }
 
     /// <summary>Maps <c>/metrics</c> behind <see cref="MetricsPolicy"/> (loopback, a key, or <c>Julia:Metrics:Public</c>).</summary>

@@ -23,7 +23,7 @@ public static class MessagesApi
     }
 
     static async Task<Results<Accepted<MessageAccepted>, Ok<MessageAccepted>, ProblemHttpResult>> Send(SendMessageRequest body, OutboxStore store,
-        OutboxWorker worker, [FromKeyedServices(Names.Clock)] TimeProvider time, IOptions<OutboxOptions> options, CancellationToken ct)
+        OutboxWorker worker, Clock time, IOptions<OutboxOptions> options, CancellationToken ct)
     {
         if (!Phone.TryParse(body.Contact, out var contact)) return Problems.InvalidPhone();
         if (!MessageKinds.TryParse(body.Kind, out var kind))
@@ -51,7 +51,7 @@ public static class MessagesApi
             m.CreatedAt, m.NotBefore, m.Status == "queued" ? m.NextAttemptAt : null, m.ExpiresAt, m.SentAt, m.DeliveredAt, m.ReadAt, timeline, attempts));
     }
 
-    internal static async Task<Results<Ok<MessageAccepted>, ProblemHttpResult>> Cancel(long id, OutboxStore store, [FromKeyedServices(Names.Clock)] TimeProvider time, CancellationToken ct)
+    internal static async Task<Results<Ok<MessageAccepted>, ProblemHttpResult>> Cancel(long id, OutboxStore store, Clock time, CancellationToken ct)
     {
         var (outcome, status) = await store.CancelAsync(id, time.GetUtcNow(), ct);
         return outcome switch

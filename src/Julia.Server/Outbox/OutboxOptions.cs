@@ -1,11 +1,12 @@
 using Julia.Domain.Sending;
-using Julia.Providers.Evolution;
 
 namespace Julia.Server.Outbox;
 
 /// <summary>Section <c>Outbox</c>.</summary>
 public sealed class OutboxOptions
 {
+    public const string Section = "Outbox";
+
     /// <summary>How long a claimed message belongs to its node; an expired lease is reclaimed by any node.</summary>
     public TimeSpan Lease { get; set; } = TimeSpan.FromSeconds(30);
     public int BatchSize { get; set; } = 64;
@@ -25,15 +26,4 @@ public sealed class OutboxOptions
 
     /// <summary>The send policy these settings make (the chip grains and the worker apply it).</summary>
     public SendPolicy Policy => new() { MaxChips = MaxChips, RetryBaseDelay = RetryBaseDelay };
-
-    public IEnumerable<string> Validate(EvolutionOptions gateway)
-    {
-        // A send must finish (all retries) well inside its lease, or a live node's message could be
-        // reclaimed and sent twice.
-        if (Lease < gateway.TotalTimeout + TimeSpan.FromSeconds(5))
-            yield return $"Outbox:Lease ({Lease}) must exceed the gateway's total send time ({gateway.TotalTimeout}) by at least 5 s";
-        if (BatchSize < 1 || Parallelism < 1) yield return "Outbox:BatchSize and Outbox:Parallelism must be positive";
-        if (MaxChips < 1) yield return "Outbox:MaxChips must be at least 1";
-        if (PollInterval <= TimeSpan.Zero || PollInterval >= Lease) yield return "Outbox:PollInterval must be positive and shorter than the lease";
-    }
 }

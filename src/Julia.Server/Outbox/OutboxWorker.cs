@@ -21,7 +21,7 @@ namespace Julia.Server.Outbox;
 /// a message that is sent again when its lease expires.
 /// </summary>
 public sealed class OutboxWorker(OutboxStore store, IGrainFactory grains, PoolSettings pool, Storage.Conversations.ConversationStore conversations, IMessageGateway gateway, ChipGateways targets,
-                                 Trust.TrustWorker trust, SendPolicy policy, [FromKeyedServices(Names.Clock)] TimeProvider time, IOptions<OutboxOptions> options,
+                                 Trust.TrustWorker trust, SendPolicy policy, Clock time, IOptions<OutboxOptions> options,
                                  ILogger<OutboxWorker> log)
     : Workers.PollingWorker(log)
 {

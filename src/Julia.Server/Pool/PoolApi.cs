@@ -38,7 +38,7 @@ public static class PoolApi
     static IPoolGrain Pool(IGrainFactory grains) => grains.GetGrain<IPoolGrain>(Names.Pool);
 
     internal static async Task<Results<Ok<PoolConfig>, ProblemHttpResult>> PutConfig(PoolConfig body, ClaimsPrincipal user, PoolStore store, IGrainFactory grains,
-        PoolSettings settings, [FromKeyedServices(Names.Clock)] TimeProvider time, CancellationToken ct)
+        PoolSettings settings, Clock time, CancellationToken ct)
     {
         var config = PoolSettings.Normalise(body);
         var errors = config.Validate();
@@ -57,7 +57,7 @@ public static class PoolApi
     // The other nodes hear of a trip or a resume by NOTIFY; this one drops its copy at once, so the
     // caller's next selection here already obeys it.
     internal static async Task<Results<Ok<GateState>, ProblemHttpResult>> Pause(ReasonRequest body, ClaimsPrincipal user, PoolStore store, IGrainFactory grains,
-        PoolSettings settings, [FromKeyedServices(Names.Clock)] TimeProvider time, CancellationToken ct)
+        PoolSettings settings, Clock time, CancellationToken ct)
     {
         if (!Problems.IsValidReason(body.Reason)) return Problems.ReasonRequired();
         await Pool(grains).TripAsync(user.Actor(), "operator: " + body.Reason!.Trim(), time.GetUtcNow());
@@ -66,7 +66,7 @@ public static class PoolApi
     }
 
     internal static async Task<Results<Ok<GateState>, ProblemHttpResult>> Resume(ReasonRequest body, ClaimsPrincipal user, PoolStore store, IGrainFactory grains,
-        PoolSettings settings, [FromKeyedServices(Names.Clock)] TimeProvider time, CancellationToken ct)
+        PoolSettings settings, Clock time, CancellationToken ct)
     {
         if (!Problems.IsValidReason(body.Reason)) return Problems.ReasonRequired();
         if (!await Pool(grains).ResumeAsync(user.Actor(), body.Reason!.Trim(), time.GetUtcNow()))

@@ -31,7 +31,7 @@ public static class ProvisioningApi
         TypedResults.Ok(await store.ListAsync(before, Math.Clamp(limit ?? 100, 1, 1000), ct));
 
     static async Task<Results<Created<ProvisionCreated>, ProblemHttpResult>> Request(ProvisionRequestBody body, ClaimsPrincipal user, ProvisionStore store,
-        PoolSettings pool, ProvisioningWorker worker, [FromKeyedServices(Names.Clock)] TimeProvider time, CancellationToken ct)
+        PoolSettings pool, ProvisioningWorker worker, Clock time, CancellationToken ct)
     {
         if (!Problems.IsValidReason(body.Reason)) return Problems.ReasonRequired();
         if (body.Ddd is { } ddd && (ddd is < 11 or > 99 || ddd % 10 == 0))

@@ -3,6 +3,8 @@ namespace Julia.Server.Provisioning;
 /// <summary>Section <c>Provisioning</c>: the worker that turns provisioning requests into chips waiting for their QR.</summary>
 public sealed class ProvisioningOptions
 {
+    public const string Section = "Provisioning";
+
     /// <summary>Run the worker on this node (every node may: requests are claimed).</summary>
     public bool Enabled { get; set; } = true;
 
@@ -24,16 +26,6 @@ public sealed class ProvisioningOptions
     public string? WebhookUrl { get; set; }
 
     public static readonly string[] WebhookEvents = Julia.Providers.Evolution.EvolutionWebhooks.Subscribed;
-
-    public IEnumerable<string> Validate()
-    {
-        if (PollInterval <= TimeSpan.Zero) yield return "Provisioning:PollInterval must be positive";
-        if (MaxAttempts is < 1 or > 50) yield return "Provisioning:MaxAttempts must be between 1 and 50";
-        if (RetryBaseDelay <= TimeSpan.Zero || RetryMaxDelay < RetryBaseDelay) yield return "Provisioning:RetryBaseDelay must be positive and at most RetryMaxDelay";
-        // Each step's calls have their own timeouts (seconds); a lease shorter than one attempt would let two nodes work on one request.
-        if (Lease < TimeSpan.FromSeconds(30)) yield return "Provisioning:Lease must be at least 30 seconds";
-        if (WebhookUrl is not null && !Uri.TryCreate(WebhookUrl, UriKind.Absolute, out _)) yield return "Provisioning:WebhookUrl must be an absolute URL";
-    }
 
     /// <summary>When attempt <paramref name="attempt"/> (1-based) failed, the next one waits this long.</summary>
     public TimeSpan Backoff(int attempt, double jitter)

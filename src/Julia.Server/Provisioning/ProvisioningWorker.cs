@@ -8,6 +8,7 @@ using Julia.Providers.Provisioning;
 using Julia.Server.Workers;
 using Julia.Storage.Chips;
 using Julia.Storage.Provisioning;
+using Microsoft.Extensions.Options;
 
 namespace Julia.Server.Provisioning;
 
@@ -23,19 +24,19 @@ namespace Julia.Server.Provisioning;
 /// Secrets (instance token, webhook secret, provider key) are never logged; phones only masked.
 /// </summary>
 public sealed class ProvisioningWorker(ProvisionStore requests, ChipStore chips, IGrainFactory grains, INumberProvider numbers, EvolutionClient evolution,
-                                       ProvisioningOptions options, Julia.Providers.Provisioning.SalvyOptions provider, [FromKeyedServices(Names.Clock)] TimeProvider time,
+                                       IOptions<ProvisioningOptions> options, IOptions<Julia.Providers.Provisioning.SalvyOptions> provider, Clock time,
                                        ILogger<ProvisioningWorker> log) : PollingWorker(log)
 {
     // Without a number provider, requests wait (and count as on their way, so the pool manager asks for no more).
-    protected override bool Enabled => options.Enabled && provider.BaseUrl is not null;
-    protected override TimeSpan PollInterval => options.PollInterval;
+    protected override bool Enabled => options.Value.Enabled && provider.Value.BaseUrl is not null;
+    protected override TimeSpan PollInterval => options.Value.PollInterval;
 
     public override async Task<int> RunOnceAsync(CancellationToken ct)
     {
         var now = time.GetUtcNow();
-        if (await requests.FailExhaustedAsync(options.MaxAttempts, now, ct) is > 0 and var n)
+        if (await requests.FailExhaustedAsync(options.Value.MaxAttempts, now, ct) is > 0 and var n)
             log.LogWarning("{Count} provisioning request(s) failed: their node stopped during the last attempt", n);
-        var claimed = await requests.ClaimAsync(4, options.MaxAttempts, options.Lease, now, ct);
+        var claimed = await requests.ClaimAsync(4, options.Value.MaxAttempts, options.Value.Lease, now, ct);
         foreach (var claim in claimed) await ProvisionAsync(claim, ct);
         return claimed.Count;
     }
@@ -67,7 +68,7 @@ public sealed class ProvisioningWorker(ProvisionStore requests, ChipStore chips,
             var target = new GatewayTarget(claim.Instance, claim.InstanceToken);
             if (!await evolution.CreateInstanceAsync(claim.Instance, claim.InstanceToken, ct))
                 log.LogInformation("Provisioning request {Request}: instance {Instance} already exists (an earlier attempt made it)", claim.Id, claim.Instance);
-            var url = options.WebhookUrl ?? throw new ProviderException("Provisioning:WebhookUrl is not set: the new instance's events would go nowhere", permanent: true);
+            var url = options.Value.WebhookUrl ?? throw new ProviderException("Provisioning:WebhookUrl is not set: the new instance's events would go nowhere", permanent: true);
             await evolution.SetWebhookAsync(target, url, ProvisioningOptions.WebhookEvents,
                 new Dictionary<string, string> { ["X-Webhook-Secret"] = claim.WebhookSecret, ["Content-Type"] = "application/json" }, ct);
 
@@ -90,7 +91,7 @@ public sealed class ProvisioningWorker(ProvisionStore requests, ChipStore chips,
             var permanent = e is ProviderException { Permanent: true };
             var error = e is ProviderException ? e.Message : $"{e.GetType().Name}: {e.Message}";
             var now = time.GetUtcNow();
-            var status = await requests.FailAsync(claim, error, permanent, options.MaxAttempts, now + options.Backoff(claim.Attempts, Random.Shared.NextDouble()), now, ct);
+            var status = await requests.FailAsync(claim, error, permanent, options.Value.MaxAttempts, now + options.Value.Backoff(claim.Attempts, Random.Shared.NextDouble()), now, ct);
             if (status == "failed")
                 log.LogError("Provisioning request {Request} failed after {Attempts} attempt(s): {Error}", claim.Id, claim.Attempts, error);
             else if (status is null) Lost(claim);

@@ -1,6 +1,7 @@
 using Julia.Grains;
 using System.Collections.Concurrent;
 using Julia.Grains.Trust;
+using Microsoft.Extensions.Options;
 
 namespace Julia.Server.Trust;
 
@@ -9,13 +10,13 @@ namespace Julia.Server.Trust;
 /// message or signal are recomputed shortly after, by the node that saw the event. Every chip is also
 /// recomputed by the pool grain's cycle (one node, on a reminder). Each change is stored in trust_log.
 /// </summary>
-public sealed class TrustWorker(TrustPass pass, [FromKeyedServices(Names.Clock)] TimeProvider time, TrustOptions options, ILogger<TrustWorker> log) : BackgroundService
+public sealed class TrustWorker(TrustPass pass, Clock time, IOptions<TrustOptions> options, ILogger<TrustWorker> log) : BackgroundService
 {
     readonly ConcurrentDictionary<long, byte> _dirty = new();
 
     public void Touched(long chipId)
     {
-        if (options.Enabled) _dirty.TryAdd(chipId, 0);
+        if (options.Value.Enabled) _dirty.TryAdd(chipId, 0);
     }
 
     /// <summary>Recomputes the given chips (all when null); returns how many scores changed.</summary>
@@ -24,10 +25,10 @@ public sealed class TrustWorker(TrustPass pass, [FromKeyedServices(Names.Clock)]
 
     protected override async Task ExecuteAsync(CancellationToken stop)
     {
-        if (!options.Enabled) return;
+        if (!options.Value.Enabled) return;
         while (!stop.IsCancellationRequested)
         {
-            try { await Task.Delay(options.EventDelay, stop); } catch (OperationCanceledException) { return; }
+            try { await Task.Delay(options.Value.EventDelay, stop); } catch (OperationCanceledException) { return; }
             try
             {
                 var ids = _dirty.Keys.ToArray();

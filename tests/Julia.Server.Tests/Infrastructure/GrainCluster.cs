@@ -28,7 +28,7 @@ public sealed class GrainCluster : IAsyncLifetime
         {
             var db = NpgsqlDataSource.Create(cs);
             lock (_silos) _silos.Add(db);
-            host.Services.AddKeyedSingleton<TimeProvider>(Names.Clock, Clock);
+            host.Services.AddSingleton(new Clock(Clock));
             // A directory that never refreshes on its own: each test says when chips changed behind the grains.
             host.Services.AddJuliaGrains(db, new SelectionOptions(silo.SiloName, TimeSpan.FromMinutes(1), 10), new JsonSerializerOptions(JsonSerializerDefaults.Web));
         });

@@ -27,7 +27,7 @@ public sealed class JuliaHost : IAsyncDisposable
             b.Configuration["Julia:LogLevel"] = Environment.GetEnvironmentVariable("JULIA_TEST_LOG") is null ? "Warning" : "Information";
             if (connectionString is not null) b.Configuration["ConnectionStrings:Postgres"] = connectionString;
             foreach (var (k, v) in settings ?? new Dictionary<string, string?>()) b.Configuration[k] = v;
-            if (clock is not null) b.Services.AddKeyedSingleton<TimeProvider>(Julia.Grains.Names.Clock, clock);
+            if (clock is not null) b.Services.AddSingleton(new Julia.Grains.Clock(clock));
         }, logSink: log);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

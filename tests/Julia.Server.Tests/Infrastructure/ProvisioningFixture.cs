@@ -52,7 +52,7 @@ public sealed class ProvisioningFixture : IAsyncLifetime
         });
         var webhooks = Host.BaseAddress + "webhooks/evolution";
         Sim.Options.WebhookUrl = webhooks;
-        Host.Get<Julia.Server.Provisioning.ProvisioningOptions>().WebhookUrl = webhooks;
+        Host.Get<Microsoft.Extensions.Options.IOptions<Julia.Server.Provisioning.ProvisioningOptions>>().Value.WebhookUrl = webhooks;
         var keys = new ApiKeyStore(Db);
         OperatorKey = await keys.CreateAsync("operator", ["operator"], DateTimeOffset.UtcNow, default);
         Operator = Host.Client(OperatorKey);

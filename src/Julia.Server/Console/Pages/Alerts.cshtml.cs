@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace Julia.Server.ConsoleWeb.Pages;
 
-public sealed class AlertsModel(AlertStore alerts, AlertsWorker worker, [FromKeyedServices(Names.Clock)] TimeProvider time) : ConsolePage
+public sealed class AlertsModel(AlertStore alerts, AlertsWorker worker, Clock time) : ConsolePage
 {
     [BindProperty(SupportsGet = true)] public bool All { get; set; }
     public List<Alert> Alerts { get; private set; } = [];

@@ -13,7 +13,7 @@ namespace Julia.Server.ConsoleWeb.Pages;
 
 /// <summary>One chip: its state as the API shows it, trust history, recent operations and gateway calls, its QR while pending, and the life-cycle actions.</summary>
 public sealed class ChipModel(ChipStore chips, PoolSettings settings, OperationStore operations, QrStore qrs, ConsoleQueries queries,
-                              ManagerStore manager, IGrainFactory grains, [FromKeyedServices(Names.Clock)] TimeProvider time) : ConsolePage
+                              ManagerStore manager, IGrainFactory grains, Clock time) : ConsolePage
 {
     public static readonly (string Action, string Label)[] Actions =
         [("pause", "Pausar"), ("resume", "Retomar"), ("promote", "Promover"), ("retire", "Aposentar")];

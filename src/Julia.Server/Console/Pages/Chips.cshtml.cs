@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace Julia.Server.ConsoleWeb.Pages;
 
-public sealed class ChipsModel(ChipStore chips, PoolSettings settings, [FromKeyedServices(Names.Clock)] TimeProvider time) : ConsolePage
+public sealed class ChipsModel(ChipStore chips, PoolSettings settings, Clock time) : ConsolePage
 {
     public static readonly string[] Sorts = ["id", "status", "trust", "sent", "connected"];
 

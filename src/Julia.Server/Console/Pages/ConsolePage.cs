@@ -25,7 +25,7 @@ public abstract class ConsolePage : PageModel
 
     public DateTimeOffset UtcNow => Now;
 
-    protected DateTimeOffset Now => HttpContext.RequestServices.GetRequiredKeyedService<TimeProvider>(Names.Clock).GetUtcNow();
+    protected DateTimeOffset Now => HttpContext.RequestServices.GetRequiredService<Clock>().GetUtcNow();
 
     public override async Task OnPageHandlerExecutionAsync(PageHandlerExecutingContext context, PageHandlerExecutionDelegate next)
     {

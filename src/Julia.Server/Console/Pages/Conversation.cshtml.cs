@@ -11,7 +11,7 @@ namespace Julia.Server.ConsoleWeb.Pages;
 /// <summary>A contact by phone: facts, sticky chip and migration, latest messages both ways; opt-out and opt-in through the contact's grain as the API does.</summary>
 public sealed class ConversationModel(ContactStore contacts, ConversationStore conversations, ConsoleQueries queries, IGrainFactory grains,
                                       OverrideStore overrides, Julia.Grains.Pool.PoolSettings settings,
-                                      [FromKeyedServices(Julia.Grains.Names.Clock)] TimeProvider time) : ConsolePage
+                                      Julia.Grains.Clock time) : ConsolePage
 {
     [BindProperty(SupportsGet = true)] public string? Phone { get; set; }
     public string? E164 { get; private set; }

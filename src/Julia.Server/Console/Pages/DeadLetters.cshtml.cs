@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Mvc;
 namespace Julia.Server.ConsoleWeb.Pages;
 
 /// <summary>Webhook events that could not be applied. Their payloads are not shown: they carry the instance's token.</summary>
-public sealed class DeadLettersModel(InboxStore inbox, Inbox.InboxWorker worker, [FromKeyedServices(Names.Clock)] TimeProvider time) : ConsolePage
+public sealed class DeadLettersModel(InboxStore inbox, Inbox.InboxWorker worker, Clock time) : ConsolePage
 {
     public List<StoredEvent> Events { get; private set; } = [];
 

@@ -13,7 +13,7 @@ namespace Julia.Server.ConsoleWeb.Pages;
 
 /// <summary>The pool at a glance: the same counts and health as <c>GET /v1/pool</c>, the gate, capacity, trust and 24 h of activity.</summary>
 public sealed class IndexModel(PoolStore pools, PoolSettings settings, ChipStore chips, ConsoleQueries queries, IGrainFactory grains,
-                               [FromKeyedServices(Names.Clock)] TimeProvider time) : ConsolePage
+                               Clock time) : ConsolePage
 {
     public static readonly string[] StatusOrder = ["provisioned", "pending", "rampup", "ready", "active", "degraded", "paused", "retired"];
     public static readonly MessageKind[] Kinds = [MessageKind.Prospecting, MessageKind.Followup, MessageKind.Reply];

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Julia.Server.ConsoleWeb.Pages;
 
-public sealed class LoginModel(UserStore users, [FromKeyedServices(Names.Clock)] TimeProvider time, ILogger<LoginModel> log) : PageModel
+public sealed class LoginModel(UserStore users, Clock time, ILogger<LoginModel> log) : PageModel
 {
     [BindProperty] public string? Email { get; set; }
     [BindProperty] public string? Password { get; set; }

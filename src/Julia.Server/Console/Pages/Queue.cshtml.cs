@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace Julia.Server.ConsoleWeb.Pages;
 
-public sealed class QueueModel(ConsoleQueries queries, OutboxStore outbox, [FromKeyedServices(Names.Clock)] TimeProvider time) : ConsolePage
+public sealed class QueueModel(ConsoleQueries queries, OutboxStore outbox, Clock time) : ConsolePage
 {
     public List<QueuedMessage> Messages { get; private set; } = [];
 

@@ -15,7 +15,7 @@ namespace Julia.Server.ConsoleWeb.Pages;
 
 /// <summary>The pool configuration as JSON, saved through <c>PUT /v1/pool/config</c>'s handler. Admins only; a reason is required and logged.</summary>
 public sealed class SettingsModel(PoolStore pools, PoolSettings settings, IGrainFactory grains, NpgsqlDataSource db,
-                                  [FromKeyedServices(Names.Clock)] TimeProvider time) : ConsolePage
+                                  Clock time) : ConsolePage
 {
     // As the API reads and writes it (camelCase, enums as strings).
     static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)

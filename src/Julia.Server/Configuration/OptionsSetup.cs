@@ -1,0 +1,74 @@
+using Julia.Grains.Connections;
+using Julia.Grains.Trust;
+using Julia.Providers.Evolution;
+using Julia.Providers.Notifiers;
+using Julia.Providers.Provisioning;
+using Julia.Server.Alerts;
+using Julia.Server.Cluster;
+using Julia.Server.Database;
+using Julia.Server.ConsoleWeb;
+using Julia.Server.Health;
+using Julia.Server.Http;
+using Julia.Server.Inbound;
+using Julia.Server.Inbox;
+using Julia.Server.Observability;
+using Julia.Server.Outbox;
+using Julia.Server.Provisioning;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Julia.Server.Configuration;
+
+/// <summary>
+/// Every options class, one way: bound from the section it names (<c>Section</c>), checked by its
+/// <see cref="IValidateOptions{TOptions}"/> when the host starts, injected as <see cref="IOptions{TOptions}"/>.
+/// <see cref="BootOptions"/> reads the same registrations before the container exists.
+/// docs/configuration.md has a row per key (a test holds the two together).
+/// </summary>
+public static class OptionsSetup
+{
+    public static IServiceCollection AddJuliaOptions(this IServiceCollection services)
+    {
+        Add<JuliaOptions, JuliaOptionsValidator>(services, JuliaOptions.Section);
+        Add<LoggingOptions>(services, LoggingOptions.Section);
+        Add<TelemetryOptions>(services, TelemetryOptions.Section);
+        Add<MetricsOptions>(services, MetricsOptions.Section);
+        Add<HealthOptions>(services, HealthOptions.Section);
+        Add<PostgresSettings>(services, PostgresSettings.Section);
+        Add<ClusterSettings, ClusterSettingsValidator>(services, ClusterSettings.Section);
+        Add<OutboxOptions, OutboxOptionsValidator>(services, OutboxOptions.Section);
+        Add<EvolutionOptions, EvolutionOptionsValidator>(services, EvolutionOptions.Section);
+        Add<InboxOptions>(services, InboxOptions.Section);
+        Add<AgentOptions>(services, AgentOptions.Section);
+        Add<TrustOptions>(services, TrustOptions.Section);
+        Add<ProvisioningOptions, ProvisioningOptionsValidator>(services, ProvisioningOptions.Section);
+        Add<SalvyOptions, SalvyOptionsValidator>(services, SalvyOptions.Section);
+        Add<HealthMonitorOptions, HealthMonitorOptionsValidator>(services, HealthMonitorOptions.Section);
+        Add<AlertsOptions, AlertsOptionsValidator>(services, AlertsOptions.Section);
+        Add<SlackOptions, SlackOptionsValidator>(services, SlackOptions.Section);
+        Add<TelegramOptions, TelegramOptionsValidator>(services, TelegramOptions.Section);
+        Add<ConsoleOptions, ConsoleOptionsValidator>(services, ConsoleOptions.Section);
+        Add<ProxySettings, ProxySettingsValidator>(services, ProxySettings.Section);
+
+        // Without a gateway there is nothing to send through and no connection state to ask for: the outbox and
+        // the connection health monitor are off (the monitor would fail every pass).
+        services.AddOptions<OutboxOptions>().PostConfigure<IOptions<EvolutionOptions>>((o, gateway) =>
+        {
+            if (gateway.Value.BaseUrl is null) o.Enabled = false;
+        });
+        services.AddOptions<HealthMonitorOptions>().PostConfigure<IOptions<EvolutionOptions>>((o, gateway) =>
+        {
+            if (gateway.Value.BaseUrl is null) o.Enabled = false;
+        });
+        return services;
+    }
+
+    static void Add<T>(IServiceCollection services, string section) where T : class =>
+        services.AddOptions<T>().BindConfiguration(section).ValidateOnStart();
+
+    static void Add<T, TValidator>(IServiceCollection services, string section) where T : class where TValidator : class, IValidateOptions<T>
+    {
+        Add<T>(services, section);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<T>, TValidator>());
+    }
+}
