@@ -1,0 +1,16 @@
+namespace Julia.Providers.Meta;
+
+/// <summary>Section <c>Meta</c>: the WhatsApp Cloud API's webhook settings shared by every Meta chip.</summary>
+public sealed class MetaOptions
+{
+    public const string Section = "Meta";
+
+    /// <summary>
+    /// App secrets webhooks may be signed with (one per Meta app subscribed to our WABAs), beside each chip's own. Secrets:
+    /// never logged. With none here and none on the chips a body names, every Meta webhook is refused.
+    /// </summary>
+    public List<string> AppSecrets { get; set; } = [];
+
+    /// <summary>The token Meta's subscription check (<c>GET /webhooks/meta?hub.verify_token=</c>) must present. A secret.</summary>
+    public string? VerifyToken { get; set; }
+}
