@@ -12,6 +12,7 @@ namespace Julia.Server.Tests.Infrastructure;
 public sealed class SendingFixture : IAsyncLifetime
 {
     public const string AgentSecret = "agent-signing-secret";
+    public const string MetaAppSecret = "meta-app-secret", MetaVerifyToken = "meta-verify-token";
     public OffsetClock Clock { get; } = new(ManualClock.MondayNoon);
     public EvolutionSimulator Sim { get; private set; } = null!;
     public AgentListener Agent { get; private set; } = null!;
@@ -45,6 +46,8 @@ public sealed class SendingFixture : IAsyncLifetime
             ["Agent:SigningSecret"] = AgentSecret,
             ["Agent:RetryBaseDelay"] = "00:00:00.100",
             ["Trust:Enabled"] = "false", // tests here pin trust scores; TrustTests covers recomputation
+            ["Meta:AppSecrets:0"] = MetaAppSecret,
+            ["Meta:VerifyToken"] = MetaVerifyToken,
         });
         Sim.Options.WebhookUrl = Host.BaseAddress + "webhooks/evolution";
         var keys = new ApiKeyStore(Db);
@@ -67,6 +70,22 @@ public sealed class SendingFixture : IAsyncLifetime
         Sim.AddInstance(new InstanceSpec(instance, chip.Token, chip.Secret, phone, jwt, lid));
         Host.Get<Julia.Grains.Selection.ChipDirectory>().Invalidate();
         return chip;
+    }
+
+    public sealed record TestMetaChip(long Id, string PhoneNumberId, string Display, string Waba, string Portfolio);
+
+    static long _meta = 106_540_352_240_000;
+
+    /// <summary>A chip on Meta's Cloud API: its own phone number id, WABA and portfolio, the display number its phone.</summary>
+    public async Task<TestMetaChip> MetaChipAsync()
+    {
+        var chip = await ChipAsync();
+        var n = Interlocked.Increment(ref _meta);
+        var meta = new TestMetaChip(chip.Id, n.ToString(), chip.Phone[1..], "2" + n, "3" + n);
+        await Sql.Exec(Db, "UPDATE chips SET provider = 'meta' WHERE id = @id", ("id", chip.Id));
+        await Sql.Exec(Db, "INSERT INTO meta_chips (chip_id, phone_number_id, display_number, waba_id, portfolio_id) VALUES (@c, @p, @d, @w, @b)",
+            ("c", chip.Id), ("p", meta.PhoneNumberId), ("d", meta.Display), ("w", meta.Waba), ("b", meta.Portfolio));
+        return meta;
     }
 
     async Task<(string, string)> ReadAsync(long id)
