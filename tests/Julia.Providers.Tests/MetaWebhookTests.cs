@@ -154,6 +154,16 @@ public class MetaWebhookTests
     }
 
     [Fact]
+    public async Task A_status_carries_our_message_id_and_a_failure_its_reason()
+    {
+        var delivered = Assert.IsType<DeliveryReceipt>((await ReadAllAsync("v23-messages.status-delivered-biz_opaque-bsuid.json"))[0].Read);
+        Assert.Equal(("delivered", 42L), (delivered.Status, delivered.Ours));
+        var failed = Assert.IsType<DeliveryReceipt>((await ReadAllAsync("v24-messages.status-failed-131050.json"))[0].Read);
+        Assert.StartsWith("131050 doctor stopped marketing messages", failed.Error);
+        Assert.Null(MetaOpaque.Parse("{\"campaign\":\"x\"}"));
+    }
+
+    [Fact]
     public async Task A_played_voice_note_is_read()
     {
         var r = Assert.IsType<DeliveryReceipt>((await ReadAllAsync("v23-messages.status-played.json"))[0].Read);

@@ -170,6 +170,31 @@ public class MetaPayloadReplayTests(SendingFixture f, ITestOutputHelper output) 
         Assert.Equal(1L, await f.Scalar<long>("SELECT count(*) FROM inbox WHERE chip_id = @c", ("c", chip.Id)));
     }
 
+    /// <summary>
+    /// A status whose wamid we never recorded (the send's answer was lost) still finds its send by our message id, echoed
+    /// in biz_opaque_callback_data; a failure keeps Meta's reason in the error table's words.
+    /// </summary>
+    [Theory]
+    [InlineData("v24-messages.status-sent-pricing-no-conversation.json", "sent", "delivered", null)]
+    [InlineData("v23-messages.status-delivered-biz_opaque-bsuid.json", "sent", "delivered", null)]
+    [InlineData("v24-messages.status-failed-131047.json", "sent", "failed", "131047 more than 24 h since the doctor wrote to this number")]
+    public async Task A_status_finds_its_send_by_our_id_when_the_wamid_is_unknown(string file, string from, string to, string? error)
+    {
+        var chip = await f.MetaChipAsync();
+        var now = f.Clock.GetUtcNow();
+        var id = await f.Scalar<long>("""
+            INSERT INTO messages (idempotency_key, contact, kind, text, status, chip_id, provider_message_id, next_attempt_at, expires_at, created_at, updated_at, sent_at)
+            VALUES (@k, '+5531988887777', 'reply', 'Olá', @s, @c, @p, @now, @now + interval '1 day', @now, @now, @now) RETURNING id
+            """, ("k", "opaque-" + chip.Id + file), ("s", from), ("c", chip.Id), ("p", "wamid.NEVERSEEN" + chip.Id), ("now", now));
+        var body = File.ReadAllText(Path.Combine(Dir, file)).Replace("__PNID__", chip.PhoneNumberId).Replace("__DISPLAY__", chip.Display)
+            .Replace("__WABA__", chip.Waba).Replace("__UID__", "OTHER" + chip.Id).Replace("__OUTBOX__", MetaOpaque.For(id));
+        if (to == "delivered") body = body.Replace("\"status\": \"sent\"", "\"status\": \"delivered\"");
+        Assert.Equal(HttpStatusCode.OK, (await f.Host.Http().SendAsync(Post(body))).StatusCode);
+        var status = await Eventually.Until(() => f.Scalar<string>("SELECT status FROM messages WHERE id = @id", ("id", id)), s => s == to, what: $"{file} applied");
+        Assert.Equal(to, status);
+        if (error is not null) Assert.StartsWith(error, await f.Scalar<string>("SELECT last_error FROM messages WHERE id = @id", ("id", id)));
+    }
+
     [Theory]
     [InlineData("subscribe", SendingFixture.MetaVerifyToken, HttpStatusCode.OK)]
     [InlineData("subscribe", "wrong", HttpStatusCode.Forbidden)]

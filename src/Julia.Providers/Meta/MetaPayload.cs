@@ -24,20 +24,26 @@ public static class MetaPayload
 
     /// <summary>
     /// Meta's status in our words: sent, delivered, read (a voice note <c>played</c> is read), failed. The send is found by
-    /// its wamid; receipts only move a message forward, so a <c>read</c> before its <c>sent</c> is applied once.
+    /// its wamid or by our message id echoed in <c>biz_opaque_callback_data</c>; receipts only move a message forward, so a <c>read</c> before its <c>sent</c> is applied once.
     /// </summary>
     static InboundEvent Status(JsonElement s)
     {
         var id = MetaJson.Str(s, "id")!;
+        var ours = MetaOpaque.Parse(MetaJson.Str(s, "biz_opaque_callback_data"));
         return MetaJson.Str(s, "status") switch
         {
-            "sent" => new DeliveryReceipt(id, "sent"),
-            "delivered" => new DeliveryReceipt(id, "delivered"),
-            "read" or "played" => new DeliveryReceipt(id, "read"),
-            "failed" => new DeliveryReceipt(id, "failed"),
+            "sent" => new DeliveryReceipt(id, "sent", ours),
+            "delivered" => new DeliveryReceipt(id, "delivered", ours),
+            "read" or "played" => new DeliveryReceipt(id, "read", ours),
+            "failed" => new DeliveryReceipt(id, "failed", ours, Failure(MetaJson.FirstError(s))),
             var other => new Ignored($"status '{other}' says nothing about delivery"),
         };
     }
+
+    /// <summary>A failed status's reason, in the error table's words (131047: template required, 131050: marketing stopped…).</summary>
+    static string Failure((int? Code, string? Text) error) =>
+        error.Code is not { } code ? "failed: " + (error.Text ?? "no reason given")
+        : MetaErrors.Rule(code)?.Result(code, error.Text).Detail ?? $"{code} {error.Text}";
 
     /// <summary>An error about the number (spec §3.3): it cools down, or it stops and the pool gate trips. Others are recorded.</summary>
     static InboundEvent Signal((int? Code, string? Text) error, string where)
