@@ -98,6 +98,48 @@ public sealed class MetaClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Free_text_outside_the_window_is_accepted_then_fails_131047_by_webhook()
+    {
+        var statuses = new List<JsonElement>();
+        var got = new TaskCompletionSource();
+        await using var listener = await ListenAsync(body =>
+        {
+            var v = JsonDocument.Parse(body).RootElement.GetProperty("entry")[0].GetProperty("changes")[0].GetProperty("value");
+            if (v.TryGetProperty("statuses", out var s)) lock (statuses) { statuses.Add(s[0].Clone()); if (statuses.Count >= 2) got.TrySetResult(); }
+        });
+        _sim.Options.WebhookUrl = listener.Urls.First() + "/hook";
+        // No message from this doctor yet: the text is accepted (200), and fails by webhook.
+        var outside = await _client.SendAsync(From, new MetaOutgoing("+5531988887777", 21, Text: "oi"), default);
+        Assert.Equal(SendOutcome.Sent, outside.Outcome);
+        await _sim.DoctorSaysAsync(Number.PhoneNumberId, "5521999990000", "oi");
+        var inside = await _client.SendAsync(From, new MetaOutgoing("+5521999990000", 22, Text: "olá"), default);
+        await got.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        lock (statuses)
+        {
+            var failed = Assert.Single(statuses, s => s.GetProperty("status").GetString() == "failed");
+            Assert.Equal((outside.MessageId, "outbox:21", 131047), (failed.GetProperty("id").GetString(),
+                failed.GetProperty("biz_opaque_callback_data").GetString(), failed.GetProperty("errors")[0].GetProperty("code").GetInt32()));
+            Assert.Contains(statuses, s => s.GetProperty("id").GetString() == inside.MessageId && s.GetProperty("status").GetString() == "sent");
+        }
+    }
+
+    static async Task<WebApplication> ListenAsync(Action<byte[]> onBody)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        var app = builder.Build();
+        app.MapPost("/hook", async (Microsoft.AspNetCore.Http.HttpContext ctx) =>
+        {
+            using var ms = new MemoryStream();
+            await ctx.Request.Body.CopyToAsync(ms);
+            onBody(ms.ToArray());
+            return Microsoft.AspNetCore.Http.Results.Ok();
+        });
+        await app.StartAsync();
+        return app;
+    }
+
+    [Fact]
     public async Task Mark_as_read_with_typing()
     {
         Assert.Equal(SendOutcome.Sent, (await _client.MarkReadAsync(From, "wamid.IN_1", typing: true, default)).Outcome);

@@ -195,6 +195,21 @@ public class MetaPayloadReplayTests(SendingFixture f, ITestOutputHelper output) 
         if (error is not null) Assert.StartsWith(error, await f.Scalar<string>("SELECT last_error FROM messages WHERE id = @id", ("id", id)));
     }
 
+    /// <summary>End to end: a doctor writes on the Meta simulator, whose webhook (escaped and signed as Meta's) reaches the agent.</summary>
+    [Fact]
+    public async Task A_doctor_writing_on_the_simulator_reaches_the_agent()
+    {
+        var chip = await f.MetaChipAsync();
+        await using var sim = await Julia.Simulator.MetaSimulator.StartAsync(new Julia.Simulator.MetaSimulatorOptions
+        {
+            Clock = f.Clock, AppSecret = SendingFixture.MetaAppSecret, WebhookUrl = f.Host.BaseAddress + "webhooks/meta",
+        });
+        sim.AddNumber(new Julia.Simulator.MetaNumber(chip.PhoneNumberId, "token", chip.Display, chip.Waba));
+        Assert.Equal(200, await sim.DoctorSaysAsync(chip.PhoneNumberId, "5531988887777", "Tenho interesse no plantão de sábado 👍", "Ana Souza"));
+        var text = await Eventually.Until(() => f.Scalar<string?>("SELECT text FROM inbound WHERE chip_id = @c", ("c", chip.Id)), t => t is not null);
+        Assert.Equal("Tenho interesse no plantão de sábado 👍", text);
+    }
+
     [Theory]
     [InlineData("subscribe", SendingFixture.MetaVerifyToken, HttpStatusCode.OK)]
     [InlineData("subscribe", "wrong", HttpStatusCode.Forbidden)]
