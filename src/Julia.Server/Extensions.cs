@@ -107,7 +107,14 @@ public static class Extensions
             if (sending.Evolution.BaseUrl is { } url) c.BaseAddress = new Uri(url.TrimEnd('/') + "/");
             c.Timeout = Timeout.InfiniteTimeSpan; // the Polly pipeline owns timeouts
         });
-        services.AddSingleton<IMessageGateway>(sp => sp.GetRequiredService<EvolutionClient>());
+        services.AddHttpClient(MetaWebhooks.Name, (sp, c) =>
+        {
+            c.BaseAddress = new Uri(sp.GetRequiredService<MetaOptions>().GraphBaseUrl.TrimEnd('/') + "/");
+            c.Timeout = Timeout.InfiniteTimeSpan; // the client owns its timeout
+        });
+        services.AddSingleton(sp => new MetaClient(sp.GetRequiredService<IHttpClientFactory>().CreateClient(MetaWebhooks.Name),
+            sp.GetRequiredService<MetaOptions>().AttemptTimeout));
+        services.AddSingleton<IMessageGateway, ProviderGateways>();
         services.AddSingleton<EvolutionClient>(sp => new EvolutionClient(
             sp.GetRequiredService<IHttpClientFactory>().CreateClient("evolution"), sending.Evolution));
         services.AddSingleton<OutboxWorker>();

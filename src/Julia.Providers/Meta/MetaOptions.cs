@@ -11,6 +11,12 @@ public sealed class MetaOptions
     /// </summary>
     public List<string> AppSecrets { get; set; } = [];
 
+    /// <summary>The Graph API's address (a simulator's in tests and the demo).</summary>
+    public string GraphBaseUrl { get; set; } = "https://graph.facebook.com/";
+
+    /// <summary>Limit for one send; a slower answer is a timeout, and the send is not posted again (Meta has no idempotency key).</summary>
+    public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>The token Meta's subscription check (<c>GET /webhooks/meta?hub.verify_token=</c>) must present. A secret.</summary>
     public string? VerifyToken { get; set; }
 }
