@@ -40,7 +40,7 @@ internal sealed class MetaIntake(IMetaChips chips)
 
     public readonly List<Routed> Items = [];
 
-    /// <summary>Cuts and routes the body; false (with why) when it is not a Meta webhook body at all.</summary>
+    /// <summary>Cuts and routes the body: null, or why it is not a Meta webhook body at all.</summary>
     public async ValueTask<string?> ReadAsync(JsonElement root, CancellationToken ct)
     {
         if (root.ValueKind != JsonValueKind.Object) return "the body must be a JSON object";
