@@ -27,7 +27,7 @@ dotnet test Julia.Grains.sln -c Release 2>&1 | tee "$log" || status=$?
 
 # Phones are logged masked (+55 11 ****-4321); the tests' instance tokens, webhook and signing secrets, the
 # simulators' Slack path, Telegram token and provider key never appear.
-leaks=$(grep -En '(^|[^0-9])\+?55[1-9][0-9]9?[0-9]{8}([^0-9]|$)|tok-test-|sec-test-|demo-token-|demo-secret-|agent-signing-secret|simulatedwebhooksecret|SIMULATEDbotTOKEN|salvy-test-key' "$JULIA_TEST_LOG" | head -5 || true)
+leaks=$(grep -En '(^|[^0-9])\+?55[1-9][0-9]9?[0-9]{8}([^0-9]|$)|tok-test-|sec-test-|meta-tok-|demo-token-|demo-secret-|agent-signing-secret|meta-app-secret|meta-verify-token|simulatedwebhooksecret|SIMULATEDbotTOKEN|salvy-test-key' "$JULIA_TEST_LOG" | head -5 || true)
 lines=$(wc -l < "$JULIA_TEST_LOG")
 if [ -n "$leaks" ]; then
   echo "The servers' log ($lines lines) shows a full phone number or a secret:"; echo "$leaks"; status=1

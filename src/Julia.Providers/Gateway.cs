@@ -2,8 +2,12 @@ using Julia.Domain.Sending;
 
 namespace Julia.Providers;
 
-/// <summary>Which number sends: the gateway instance and its secret.</summary>
-public sealed record GatewayTarget(string Instance, string? Token);
+/// <summary>
+/// Which number sends: the gateway instance (Meta: the phone number id) and its secret, the chip's provider (evolution or
+/// meta) and, for Meta, its Graph version; <paramref name="MessageId"/> is our id of the message being sent, which a
+/// gateway that echoes it (Meta's biz_opaque_callback_data) carries so its statuses find the message.
+/// </summary>
+public sealed record GatewayTarget(string Instance, string? Token, string Provider = "evolution", string? GraphVersion = null, long? MessageId = null);
 
 /// <summary>
 /// A WhatsApp gateway that can send a text from one of our numbers. Its client answers every send with a

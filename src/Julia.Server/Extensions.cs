@@ -5,6 +5,7 @@ using Julia.Grains.Selection;
 using Julia.Providers;
 using Julia.Providers.Evolution;
 using Julia.Providers.Notifiers;
+using Julia.Providers.Meta;
 using Julia.Providers.Webhooks;
 using Julia.Server.Auth;
 using Julia.Server.Configuration;
@@ -85,7 +86,14 @@ public static class Extensions
             if (sp.GetRequiredService<IOptions<EvolutionOptions>>().Value.BaseUrl is { } url) c.BaseAddress = new Uri(url.TrimEnd('/') + "/");
             c.Timeout = Timeout.InfiniteTimeSpan; // the Polly pipeline owns timeouts
         });
-        services.AddSingleton<IMessageGateway>(sp => sp.GetRequiredService<EvolutionClient>());
+        services.AddHttpClient(MetaWebhooks.Name, (sp, c) =>
+        {
+            c.BaseAddress = new Uri(sp.GetRequiredService<IOptions<MetaOptions>>().Value.GraphBaseUrl.TrimEnd('/') + "/");
+            c.Timeout = Timeout.InfiniteTimeSpan; // the client owns its timeout
+        });
+        services.AddSingleton(sp => new MetaClient(sp.GetRequiredService<IHttpClientFactory>().CreateClient(MetaWebhooks.Name),
+            sp.GetRequiredService<IOptions<MetaOptions>>().Value.AttemptTimeout));
+        services.AddSingleton<IMessageGateway, ProviderGateways>();
         services.AddSingleton<EvolutionClient>(sp => new EvolutionClient(
             sp.GetRequiredService<IHttpClientFactory>().CreateClient("evolution"), sp.GetRequiredService<IOptions<EvolutionOptions>>().Value));
         services.AddSingleton<OutboxWorker>();
@@ -94,6 +102,9 @@ public static class Extensions
         services.AddSingleton<IChipKeys>(sp => sp.GetRequiredService<ChipGateways>());
         services.AddSingleton<ILidBook, LidBook>();
         services.AddSingleton<IGatewayWebhooks, EvolutionWebhooks>();
+        services.AddSingleton<Julia.Storage.Meta.MetaChipStore>();
+        services.AddSingleton<IMetaChips, MetaChipKeys>();
+        services.AddSingleton<IGatewayWebhooks, MetaWebhooks>();
         services.AddSingleton<InboxRouter>();
         services.AddSingleton<InboxWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<InboxWorker>());

@@ -105,6 +105,7 @@ public static class JuliaApp
         app.MapOperations();
         app.MapMessages();
         app.MapWebhooks();
+        app.MapMetaVerification();
         app.MapInbound();
         app.MapAlerts();
         app.MapProvisioning();

@@ -10,7 +10,7 @@ public sealed record ChipJson(
     long Id, string Phone, string Instance, string Provider, string Status, string? PausedFrom, int TrustScore,
     string TrustLevel, string RampupStage, int HourCap, int DayCap, int MinGapSeconds, int SentThisHour, int SentToday,
     bool Connected, string Breaker, DateTimeOffset? BreakerUntil, DateTimeOffset? CooldownUntil, DateTimeOffset? LastSentAt,
-    DateTimeOffset AccountCreatedAt, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, RampupJson? Rampup = null)
+    DateTimeOffset AccountCreatedAt, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, RampupJson? Rampup = null, MetaChipJson? Meta = null)
 {
     public static ChipJson From(ChipRow row, PoolConfig config, DateTimeOffset now)
     {

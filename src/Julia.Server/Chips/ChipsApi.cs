@@ -8,12 +8,20 @@ using Julia.Grains.Pool;
 using Julia.Server.Auth;
 using Julia.Server.Http;
 using Julia.Storage.Chips;
+using Julia.Storage.Meta;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Julia.Server.Chips;
 
 public sealed record RegisterChipRequest(string? Phone, string? Instance, string? InstanceToken, string? WebhookSecret,
-                                         string? Provider, string? Status, bool? Connected, DateTimeOffset? AccountCreatedAt);
+                                         string? Provider, string? Status, bool? Connected, DateTimeOffset? AccountCreatedAt,
+                                         MetaChipRequest? Meta = null);
+
+/// <summary>
+/// A Meta chip's keys: phone number id (also its instance), WABA, business portfolio, app secret (a secret, as the instance
+/// token, which is the system-user token) and Graph API version (default v26.0, none below v24.0).
+/// </summary>
+public sealed record MetaChipRequest(string? PhoneNumberId, string? WabaId, string? PortfolioId, string? AppSecret, string? GraphVersion);
 
 public sealed record ReasonRequest(string? Reason);
 
@@ -35,9 +43,18 @@ public static class ChipsApi
 
     /// <summary>The chip's grain registers it (its id drawn first: the grain's key), with the first trust score the domain's rule gives.</summary>
     static async Task<Results<Created<ChipJson>, ProblemHttpResult>> Register(RegisterChipRequest body, ClaimsPrincipal user,
-        IGrainFactory grains, ChipStore store, PoolSettings pool, Clock time, CancellationToken ct)
+        IGrainFactory grains, ChipStore store, MetaChipStore metaChips, PoolSettings pool, Clock time,
+        CancellationToken ct)
     {
         if (!Phone.TryParseBrazilian(body.Phone, out var phone)) return Problems.InvalidPhone(); // chips are Brazilian numbers
+        NewMetaChip? meta = null;
+        if (body.Provider == "meta" || body.Meta is not null)
+        {
+            var (m, problem) = MetaKeys(body, phone);
+            if (problem is not null) return problem;
+            meta = m;
+            body = body with { Provider = "meta", Instance = m!.PhoneNumberId };
+        }
         if (string.IsNullOrWhiteSpace(body.Instance) || body.Instance.Length > 100)
             return Problems.Invalid("invalid_instance", "instance is required (the gateway's instance name, at most 100 characters).");
         var provider = body.Provider ?? "evolution";
@@ -54,7 +71,30 @@ public static class ChipsApi
         if (registered.Outcome == "invalid_status") return InvalidStatus();
         if (registered.Outcome != "done" || await store.GetAsync(id, ct) is not { } row)
             return Problems.Conflict("chip_exists", "A chip with this phone or instance is already registered.");
-        return TypedResults.Created($"/v1/chips/{row.Id}", ChipJson.From(row, await pool.GetAsync(ct), now));
+        // The chip's row first (its grain writes it), then its Meta keys: the phone number id is its instance, unique among
+        // chips, so the second write meets no conflict the first did not.
+        if (meta is not null) await metaChips.AddAsync(id, meta, ct);
+        return TypedResults.Created($"/v1/chips/{row.Id}", ChipJson.From(row, await pool.GetAsync(ct), now) with { Meta = MetaChipJson.Of(meta) });
+    }
+
+    /// <summary>A Meta chip's keys, checked; the display number is the chip's phone.</summary>
+    static (NewMetaChip?, ProblemHttpResult?) MetaKeys(RegisterChipRequest body, Phone phone)
+    {
+        var m = body.Meta;
+        if (body.Provider is not (null or "meta") || m is null)
+            return (null, Problems.Invalid("invalid_meta", "a Meta chip needs provider meta and its meta keys (phoneNumberId, wabaId)."));
+        if (string.IsNullOrWhiteSpace(m.PhoneNumberId) || m.PhoneNumberId.Trim().Length > 64)
+            return (null, Problems.Invalid("invalid_phone_number_id", "meta.phoneNumberId is required (Meta's id for the number, at most 64 characters)."));
+        if (body.Instance is { } instance && instance.Trim() != m.PhoneNumberId.Trim())
+            return (null, Problems.Invalid("invalid_instance", "a Meta chip's instance is its phone number id: leave instance out."));
+        if (string.IsNullOrWhiteSpace(m.WabaId) || m.WabaId.Trim().Length > 64)
+            return (null, Problems.Invalid("invalid_waba_id", "meta.wabaId is required (the WhatsApp Business Account id, at most 64 characters)."));
+        if (m.PortfolioId is { } p && (string.IsNullOrWhiteSpace(p) || p.Trim().Length > 64))
+            return (null, Problems.Invalid("invalid_portfolio_id", "meta.portfolioId, when given, is the business portfolio id (at most 64 characters)."));
+        var (version, error) = Julia.Providers.Meta.MetaGraphVersion.Read(m.GraphVersion);
+        if (version is null) return (null, Problems.Invalid("invalid_graph_version", error!));
+        return (new NewMetaChip(m.PhoneNumberId.Trim(), phone.E164[1..], m.WabaId.Trim(), m.PortfolioId?.Trim(),
+            string.IsNullOrEmpty(m.AppSecret) ? null : m.AppSecret, version), null);
     }
 
     static async Task<Results<Ok<List<ChipJson>>, ProblemHttpResult>> List(string? status, long? after, int? limit,
@@ -73,13 +113,14 @@ public static class ChipsApi
     }
 
     static async Task<Results<Ok<ChipJson>, ProblemHttpResult>> Get(long id, ChipStore store, Julia.Storage.Pool.ManagerStore manager, PoolSettings pool,
-        Clock time, CancellationToken ct)
+        MetaChipStore metaChips, Clock time, CancellationToken ct)
     {
         if (await store.GetAsync(id, ct) is not { } row) return ChipNotFound(id);
         var now = time.GetUtcNow();
         var json = ChipJson.From(row, await pool.GetAsync(ct), now);
         if (row.Status == Julia.Domain.Chips.ChipStatus.Rampup && (await manager.RampupAsync(id, ct)).FirstOrDefault() is { } r)
             json = json with { Rampup = ChipJson.Progress(r, now) };
+        if (row.Provider == "meta") json = json with { Meta = MetaChipJson.Of(await metaChips.GetAsync(id, ct)) };
         return TypedResults.Ok(json);
     }
 

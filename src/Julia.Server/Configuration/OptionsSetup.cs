@@ -43,6 +43,7 @@ public static class OptionsSetup
         Add<TrustOptions>(services, TrustOptions.Section);
         Add<ProvisioningOptions, ProvisioningOptionsValidator>(services, ProvisioningOptions.Section);
         Add<SalvyOptions, SalvyOptionsValidator>(services, SalvyOptions.Section);
+        Add<Providers.Meta.MetaOptions>(services, Providers.Meta.MetaOptions.Section);
         Add<HealthMonitorOptions, HealthMonitorOptionsValidator>(services, HealthMonitorOptions.Section);
         Add<AlertsOptions, AlertsOptionsValidator>(services, AlertsOptions.Section);
         Add<SlackOptions, SlackOptionsValidator>(services, SlackOptions.Section);

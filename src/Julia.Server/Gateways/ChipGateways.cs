@@ -10,7 +10,7 @@ namespace Julia.Server.Gateways;
 /// Chips' gateway credentials by id and by instance, cached for a short while: every send and every
 /// webhook needs them, and they change only when an operator edits a chip.
 /// </summary>
-public sealed class ChipGateways(ChipStore chips) : IChipKeys
+public sealed class ChipGateways(ChipStore chips, Julia.Storage.Meta.MetaChipStore metaChips) : IChipKeys
 {
     static readonly TimeSpan Ttl = TimeSpan.FromSeconds(30);
     readonly ConcurrentDictionary<long, (GatewayTarget? Target, long At)> _byId = new();
@@ -20,7 +20,8 @@ public sealed class ChipGateways(ChipStore chips) : IChipKeys
     {
         if (_byId.TryGetValue(chipId, out var hit) && Stopwatch.GetElapsedTime(hit.At) < Ttl) return hit.Target;
         var g = await chips.GatewayAsync(chipId, ct);
-        var target = g is { } x ? new GatewayTarget(x.Instance, x.Token) : null;
+        var target = g is { } x ? new GatewayTarget(x.Instance, x.Token, x.Provider) : null;
+        if (target is { Provider: "meta" }) target = target with { GraphVersion = (await metaChips.GetAsync(chipId, ct))?.GraphVersion };
         _byId[chipId] = (target, Stopwatch.GetTimestamp());
         return target;
     }

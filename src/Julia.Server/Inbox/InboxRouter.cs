@@ -40,7 +40,7 @@ public sealed class InboxRouter(IEnumerable<IGatewayWebhooks> gateways, IGrainFa
                 await DoctorWroteAsync(chipId, m);
                 return null;
             case DeliveryReceipt r:
-                var (_, known) = await outbox.ReceiptAsync(chipId, r.MessageId, r.Status, item.ReceivedAt, now, ct);
+                var (_, known) = await outbox.ReceiptAsync(chipId, r.MessageId, r.Status, item.ReceivedAt, now, ct, r.Ours, r.Error);
                 // The gateway can answer faster than we record the send: wait a little for it, then give up
                 // (a receipt for a message we never sent says nothing about delivery).
                 return !known && now - item.ReceivedAt < ReceiptPatience ? new TooEarly("no recorded send with this id yet") : null;

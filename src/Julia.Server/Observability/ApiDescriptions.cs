@@ -78,6 +78,15 @@ public static class ApiDescriptions
             {"event": "connection.update", "instance": "julia-sp-07", "date_time": "2026-11-23T13:59:01.000Z", "apikey": "<instance token>",
              "data": {"instance": "julia-sp-07", "state": "open", "statusReason": 200}}
             """),
+        ["POST /webhooks/meta"] = new("Take a WhatsApp Cloud API webhook (signed with X-Hub-Signature-256 by the Meta app's secret)",
+            """
+            {"object": "whatsapp_business_account", "entry": [{"id": "102290129340398", "changes": [{"field": "messages", "value": {
+              "messaging_product": "whatsapp", "metadata": {"display_phone_number": "5531900000001", "phone_number_id": "106540352242922"},
+              "statuses": [{"id": "wamid.HBgM", "status": "delivered", "timestamp": "1781600000", "recipient_id": "5531988887777",
+                            "biz_opaque_callback_data": "outbox:42"}]}}]}]}
+            """),
+        ["POST /webhooks/meta/{evt}"] = new("Take a WhatsApp Cloud API webhook (the path's event name is not used by Meta)"),
+        ["GET /webhooks/meta"] = new("Answer Meta's webhook subscription check (hub.mode, hub.verify_token, hub.challenge)"),
     };
 
     public static Entry? For(string verb, string path) => Entries.GetValueOrDefault(verb + " " + path);

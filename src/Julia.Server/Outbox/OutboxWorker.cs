@@ -111,7 +111,7 @@ public sealed class OutboxWorker(OutboxStore store, IGrainFactory grains, PoolSe
         }
 
         var started = time.GetUtcNow();
-        var result = await gateway.SendTextAsync(target, m.Contact, text, ct);
+        var result = await gateway.SendTextAsync(target with { MessageId = m.Id }, m.Contact, text, ct);
         Julia.Grains.Observability.JuliaMetrics.Sent(result.Outcome.ToWire());
         now = time.GetUtcNow();
         trust.Touched(chip.Id);

@@ -148,30 +148,32 @@ public sealed class OutboxStore
         """;
 
     // Receipts only move a message forward (sent < delivered < read); read implies delivered.
+    // A receipt names its send by the gateway's id, or (Meta) by our message id echoed back (@ours, null for Evolution), so a
+    // status correlates even when the send's answer was lost. A send still in 'sending' is not known yet: the receipt waits.
     const string Receipt = """
         WITH m AS (
             UPDATE messages SET status = @status,
                    delivered_at = CASE WHEN @status IN ('delivered', 'read') THEN coalesce(delivered_at, @at) ELSE delivered_at END,
                    read_at = CASE WHEN @status = 'read' THEN coalesce(read_at, @at) ELSE read_at END,
                    updated_at = @now
-            WHERE chip_id = @chip AND provider_message_id = @pid
+            WHERE chip_id = @chip AND (provider_message_id = @pid OR id = @ours)
               AND status IN ('sent', 'delivered', 'read')
               AND (CASE status WHEN 'sent' THEN 1 WHEN 'delivered' THEN 2 WHEN 'read' THEN 3 END) < @rank
             RETURNING id
         ), ev AS (INSERT INTO message_events (message_id, at, status, chip_id) SELECT id, @at, @status, @chip FROM m)
         SELECT (SELECT count(*) FROM m) AS moved,
-               EXISTS (SELECT 1 FROM messages WHERE chip_id = @chip AND provider_message_id = @pid) AS known
+               EXISTS (SELECT 1 FROM messages WHERE chip_id = @chip AND (provider_message_id = @pid OR (id = @ours AND status <> 'sending'))) AS known
         """;
 
-    // A gateway ERROR receipt fails a message that was not yet delivered.
+    // A gateway ERROR receipt fails a message that was not yet delivered, with the gateway's reason when it gives one.
     const string ErrorReceipt = """
         WITH m AS (
-            UPDATE messages SET status = 'failed', last_error = 'gateway reported ERROR', updated_at = @now
-            WHERE chip_id = @chip AND provider_message_id = @pid AND status = 'sent'
+            UPDATE messages SET status = 'failed', last_error = coalesce(@error, 'gateway reported ERROR'), updated_at = @now
+            WHERE chip_id = @chip AND (provider_message_id = @pid OR id = @ours) AND status = 'sent'
             RETURNING id
-        ), ev AS (INSERT INTO message_events (message_id, at, status, chip_id, detail) SELECT id, @at, 'failed', @chip, 'ERROR receipt' FROM m)
+        ), ev AS (INSERT INTO message_events (message_id, at, status, chip_id, detail) SELECT id, @at, 'failed', @chip, coalesce(@error, 'ERROR receipt') FROM m)
         SELECT (SELECT count(*) FROM m) AS moved,
-               EXISTS (SELECT 1 FROM messages WHERE chip_id = @chip AND provider_message_id = @pid) AS known
+               EXISTS (SELECT 1 FROM messages WHERE chip_id = @chip AND (provider_message_id = @pid OR (id = @ours AND status <> 'sending'))) AS known
         """;
 
     public async Task<(Message Message, bool Created)> EnqueueAsync(NewMessage m, DateTimeOffset now, CancellationToken ct)
@@ -301,14 +303,17 @@ public sealed class OutboxStore
         };
     }
 
-    /// <summary>Applies a delivery receipt. Returns (moved, known): unknown means the send is not recorded yet.</summary>
+    /// <summary>
+    /// Applies a delivery receipt, found by the gateway's id or by <paramref name="ours"/> (our message id, when the gateway echoes
+    /// it); <paramref name="error"/> is a failure's reason. Returns (moved, known): unknown means the send is not recorded yet.
+    /// </summary>
     public async Task<(bool Moved, bool Known)> ReceiptAsync(long chipId, string providerId, string status, DateTimeOffset at,
-                                                              DateTimeOffset now, CancellationToken ct)
+                                                              DateTimeOffset now, CancellationToken ct, long? ours = null, string? error = null)
     {
         await using var c = await db.OpenConnectionAsync(ct);
         await using var cmd = status == "failed"
-            ? c.Cmd(ErrorReceipt).P("chip", chipId).P("pid", providerId).P("at", at).P("now", now)
-            : c.Cmd(Receipt).P("chip", chipId).P("pid", providerId).P("status", status).P("rank", MessageStatus.Rank(status)).P("at", at).P("now", now);
+            ? c.Cmd(ErrorReceipt).P("chip", chipId).P("pid", providerId).Long("ours", ours).Text("error", error).P("at", at).P("now", now)
+            : c.Cmd(Receipt).P("chip", chipId).P("pid", providerId).Long("ours", ours).P("status", status).P("rank", MessageStatus.Rank(status)).P("at", at).P("now", now);
         await using var r = await cmd.ExecuteReaderAsync(ct);
         await r.ReadAsync(ct);
         return (r.Get<long>("moved") > 0, r.Get<bool>("known"));

@@ -58,7 +58,8 @@ public class ConfigurationDocsTests
     }
 
     static bool IsLeaf(Type t) => t.IsPrimitive || t.IsEnum || t.IsArray || t == typeof(string) || t == typeof(decimal) || t == typeof(TimeSpan)
-                                  || t == typeof(DateTimeOffset) || t == typeof(Uri) || !t.IsClass;
+                                  || t == typeof(DateTimeOffset) || t == typeof(Uri) || !t.IsClass
+                                  || typeof(System.Collections.IEnumerable).IsAssignableFrom(t); // a list is one key (Key:0, Key:1 …)
 
     /// <summary>The first cell of each table row, when it is a key in backticks (<c>| `Outbox:Lease` | …</c>).</summary>
     static IEnumerable<string> DocumentedKeys() =>

@@ -12,8 +12,10 @@ namespace Julia.Server.Tests.Infrastructure;
 public sealed class SendingFixture : IAsyncLifetime
 {
     public const string AgentSecret = "agent-signing-secret";
+    public const string MetaAppSecret = "meta-app-secret", MetaVerifyToken = "meta-verify-token";
     public OffsetClock Clock { get; } = new(ManualClock.MondayNoon);
     public EvolutionSimulator Sim { get; private set; } = null!;
+    public MetaSimulator MetaSim { get; private set; } = null!;
     public AgentListener Agent { get; private set; } = null!;
     public JuliaHost Host { get; private set; } = null!;
     public NpgsqlDataSource Db { get; private set; } = null!;
@@ -29,6 +31,7 @@ public sealed class SendingFixture : IAsyncLifetime
         {
             Clock = Clock, ReplyProbability = 0, ReceiptDelay = TimeSpan.FromMilliseconds(20), WebhookRetryDelay = TimeSpan.FromMilliseconds(100),
         });
+        MetaSim = await MetaSimulator.StartAsync(new MetaSimulatorOptions { Clock = Clock, AppSecret = MetaAppSecret });
         Agent = await AgentListener.StartAsync();
         Host = await JuliaHost.StartAsync(cs, Clock, new Dictionary<string, string?>
         {
@@ -45,8 +48,12 @@ public sealed class SendingFixture : IAsyncLifetime
             ["Agent:SigningSecret"] = AgentSecret,
             ["Agent:RetryBaseDelay"] = "00:00:00.100",
             ["Trust:Enabled"] = "false", // tests here pin trust scores; TrustTests covers recomputation
+            ["Meta:AppSecrets:0"] = MetaAppSecret,
+            ["Meta:GraphBaseUrl"] = MetaSim.BaseAddress.ToString(),
+            ["Meta:VerifyToken"] = MetaVerifyToken,
         });
         Sim.Options.WebhookUrl = Host.BaseAddress + "webhooks/evolution";
+        MetaSim.Options.WebhookUrl = Host.BaseAddress + "webhooks/meta";
         var keys = new ApiKeyStore(Db);
         AgentKey = await keys.CreateAsync("agent", ["agent"], DateTimeOffset.UtcNow, default);
         AgentApi = Host.Client(AgentKey);
@@ -67,6 +74,28 @@ public sealed class SendingFixture : IAsyncLifetime
         Sim.AddInstance(new InstanceSpec(instance, chip.Token, chip.Secret, phone, jwt, lid));
         Host.Get<Julia.Grains.Selection.ChipDirectory>().Invalidate();
         return chip;
+    }
+
+    public sealed record TestMetaChip(long Id, string PhoneNumberId, string Display, string Waba, string Portfolio);
+
+    static long _meta = 106_540_352_240_000;
+
+    /// <summary>
+    /// A chip on Meta's Cloud API: its own phone number id (its instance), WABA and portfolio, the display number its phone,
+    /// and a number in the Meta simulator.
+    /// </summary>
+    public async Task<TestMetaChip> MetaChipAsync()
+    {
+        var chip = await ChipAsync();
+        var n = Interlocked.Increment(ref _meta);
+        var meta = new TestMetaChip(chip.Id, n.ToString(), chip.Phone[1..], "2" + n, "3" + n);
+        await Sql.Exec(Db, "UPDATE chips SET provider = 'meta', instance = @p, instance_token = @t WHERE id = @id",
+            ("id", chip.Id), ("p", meta.PhoneNumberId), ("t", "meta-tok-" + n));
+        MetaSim.AddNumber(new MetaNumber(meta.PhoneNumberId, "meta-tok-" + n, meta.Display, meta.Waba));
+        Host.Get<Julia.Grains.Selection.ChipDirectory>().Invalidate();
+        await Sql.Exec(Db, "INSERT INTO meta_chips (chip_id, phone_number_id, display_number, waba_id, portfolio_id) VALUES (@c, @p, @d, @w, @b)",
+            ("c", chip.Id), ("p", meta.PhoneNumberId), ("d", meta.Display), ("w", meta.Waba), ("b", meta.Portfolio));
+        return meta;
     }
 
     async Task<(string, string)> ReadAsync(long id)
@@ -108,6 +137,7 @@ public sealed class SendingFixture : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await Host.DisposeAsync();
+        await MetaSim.DisposeAsync();
         await Sim.DisposeAsync();
         await Agent.DisposeAsync();
         await Db.DisposeAsync();

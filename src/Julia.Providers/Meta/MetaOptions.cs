@@ -1,0 +1,22 @@
+namespace Julia.Providers.Meta;
+
+/// <summary>Section <c>Meta</c>: the WhatsApp Cloud API's webhook settings shared by every Meta chip.</summary>
+public sealed class MetaOptions
+{
+    public const string Section = "Meta";
+
+    /// <summary>
+    /// App secrets webhooks may be signed with (one per Meta app subscribed to our WABAs), beside each chip's own. Secrets:
+    /// never logged. With none here and none on the chips a body names, every Meta webhook is refused.
+    /// </summary>
+    public List<string> AppSecrets { get; set; } = [];
+
+    /// <summary>The Graph API's address (a simulator's in tests and the demo).</summary>
+    public string GraphBaseUrl { get; set; } = "https://graph.facebook.com/";
+
+    /// <summary>Limit for one send; a slower answer is a timeout, and the send is not posted again (Meta has no idempotency key).</summary>
+    public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The token Meta's subscription check (<c>GET /webhooks/meta?hub.verify_token=</c>) must present. A secret.</summary>
+    public string? VerifyToken { get; set; }
+}

@@ -1,0 +1,58 @@
+using System.Text;
+using System.Text.Json;
+using Julia.Providers.Webhooks;
+using Microsoft.Extensions.Options;
+
+namespace Julia.Providers.Meta;
+
+/// <summary>
+/// Meta's WhatsApp Cloud API webhooks (<c>POST /webhooks/meta</c>). Order of business: the signature header must be
+/// there; the body must be JSON with an <c>entry</c> array (else 400); its items are routed to our chips
+/// (<see cref="MetaIntake"/>); the body must be signed with a configured app secret or the app secret of the chips it
+/// names (else 401: none configured fails closed). Then every item is kept: to apply, or as ignored with the reason
+/// (an unknown number or field is 200 and recorded, since any other answer only makes Meta retry for days).
+/// </summary>
+public sealed class MetaWebhooks(IMetaChips chips, IOptions<MetaOptions> options) : IGatewayWebhooks
+{
+    public const string Name = "meta";
+
+    public string Source => Name;
+
+    public async ValueTask<WebhookIntake> ReceiveAsync(WebhookRequest request, DateTimeOffset now, CancellationToken ct)
+    {
+        var header = request.Header(MetaSignature.Header);
+        if (header is null) return WebhookIntake.Refused(401, "unsigned", "The webhook has no X-Hub-Signature-256 header.");
+        if (MetaSignature.Parse(header) is not { } signature)
+            return WebhookIntake.Refused(401, "invalid_signature", "X-Hub-Signature-256 must be sha256= and 64 hex digits.");
+
+        JsonDocument doc;
+        try { doc = JsonDocument.Parse(request.Body); }
+        catch (JsonException e) { return WebhookIntake.Refused(400, "malformed_json", "The webhook body is not JSON.", e.Message); }
+        using (doc)
+        {
+            var intake = new MetaIntake(chips);
+            if (await intake.ReadAsync(doc.RootElement, ct) is { } error)
+                return WebhookIntake.Refused(400, "invalid_payload", "The webhook is not a WhatsApp Cloud API event.", error);
+
+            var configured = options.Value.AppSecrets.Where(s => !string.IsNullOrEmpty(s)).ToList();
+            var secrets = configured.Concat(intake.Items.Select(i => i.Chip?.AppSecret).OfType<string>().Where(s => s.Length > 0)).Distinct().ToList();
+            if (secrets.Count == 0) return WebhookIntake.Refused(401, "no_app_secret", "No app secret is configured for these numbers: Meta webhooks are refused.");
+            if (MetaSignature.SignedBy(request.Body, signature, secrets) is not { } signer)
+                return WebhookIntake.Refused(401, "invalid_signature", "The signature does not match the body for any app secret of these numbers.");
+            // A chip's own secret vouches for that chip's events only: a body that also names other numbers (or none of ours)
+            // must be signed by an app secret configured for all of them.
+            if (!configured.Contains(signer) && intake.Items.Any(i => i.Chip?.AppSecret != signer))
+                return WebhookIntake.Refused(401, "invalid_signature", "The body names numbers of another app than the one that signed it.");
+
+            var items = intake.Items.Select(i => new WebhookItem(i.DedupeKey, i.Event, i.Chip?.Id, i.Payload, i.Ignored)).ToArray();
+            var evt = items.Select(i => i.Event).Distinct().Count() == 1 ? items[0].Event : items.Length == 0 ? "empty" : "batch";
+            return WebhookIntake.Accepted(evt, items);
+        }
+    }
+
+    public ValueTask<InboundEvent> ReadAsync(string evt, JsonElement payload, DateTimeOffset now, CancellationToken ct) =>
+        ValueTask.FromResult(MetaPayload.Read(evt, payload));
+
+    /// <summary>The body's bytes signed as Meta signs them (for simulators and tests).</summary>
+    public static string Sign(string body, string secret) => MetaSignature.Sign(Encoding.UTF8.GetBytes(body), secret);
+}

@@ -1,0 +1,17 @@
+using Julia.Domain.Sending;
+using Julia.Providers;
+using Julia.Providers.Evolution;
+using Julia.Providers.Meta;
+
+namespace Julia.Server.Gateways;
+
+/// <summary>Sends through the chip's own provider: Evolution, or Meta's Cloud API (with our message id for its statuses).</summary>
+public sealed class ProviderGateways(EvolutionClient evolution, MetaClient meta) : IMessageGateway
+{
+    public Task<SendResult> SendTextAsync(GatewayTarget from, string toE164, string text, CancellationToken ct) => from.Provider switch
+    {
+        "meta" => meta.SendAsync(new MetaTarget(from.Instance, from.Token ?? "", from.GraphVersion ?? MetaGraphVersion.Default),
+            new MetaOutgoing(toE164, from.MessageId, Text: text), ct),
+        _ => evolution.SendTextAsync(from, toE164, text, ct),
+    };
+}
