@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Julia.Server.Tests.Infrastructure;
+namespace Julia.Testing;
 
 /// <summary>
 /// Sees every statement Npgsql runs against one database (from its own trace activities), so a test can

@@ -1,9 +1,8 @@
-using Julia.Server.Tests.Infrastructure;
 using Julia.Storage.Inbox;
 using Julia.Storage.Outbox;
 using Npgsql;
 
-namespace Julia.Server.Tests;
+namespace Julia.Storage.Tests.Queues;
 
 /// <summary>
 /// The queues' claims on their own: expired claims first, then what is due, oldest first; never what is

@@ -1,6 +1,6 @@
 using Julia.Storage.Migrations;
 
-namespace Julia.Server.Tests.Deployment;
+namespace Julia.Storage.Tests.Migrations;
 
 public class ExpandOnlyTests
 {

@@ -4,7 +4,7 @@ using Julia.Grains.Connections;
 using Julia.Grains.Conversations;
 using Julia.Grains.Pool;
 
-namespace Julia.Server.Tests;
+namespace Julia.Grains.Tests;
 
 /// <summary>
 /// A grain method's [Alias] is its id on the wire: nodes of the previous release call it by that id during a rolling

@@ -3,7 +3,7 @@ using Julia.Storage.Migrations;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
-namespace Julia.Server.Tests.Infrastructure;
+namespace Julia.Testing;
 
 /// <summary>
 /// One throwaway PostgreSQL cluster per test run, in a temp directory, started from the machine's

@@ -1,9 +1,8 @@
-using Julia.Server.Tests.Infrastructure;
 using Julia.Storage.Migrations;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
-namespace Julia.Server.Tests;
+namespace Julia.Storage.Tests.Migrations;
 
 public class MigrationTests
 {

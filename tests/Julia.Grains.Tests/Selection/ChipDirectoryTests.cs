@@ -3,7 +3,7 @@ using Julia.Domain.Selection;
 using Julia.Domain.Trust;
 using Julia.Grains.Selection;
 
-namespace Julia.Server.Tests;
+namespace Julia.Grains.Tests.Selection;
 
 public class ChipDirectoryTests
 {
@@ -58,8 +58,8 @@ public class ChipDirectoryTests
     [Fact]
     public async Task A_refresh_does_not_undo_a_grain_answer_given_while_it_was_reading()
     {
-        await using var db = Npgsql.NpgsqlDataSource.Create(await Infrastructure.TestPostgres.CreateDatabaseAsync("directory_refresh"));
-        var id = await Infrastructure.Seed.ChipAsync(db, DateTimeOffset.UtcNow);
+        await using var db = Npgsql.NpgsqlDataSource.Create(await TestPostgres.CreateDatabaseAsync("directory_refresh"));
+        var id = await Seed.ChipAsync(db, DateTimeOffset.UtcNow);
         var directory = new ChipDirectory(new Julia.Storage.Chips.ChipStore(db, new Julia.Domain.Alerts.AlertPolicy()), new SelectionOptions("test", TimeSpan.FromMinutes(1), 10));
         var read = (await directory.GetAsync(default)).Find(id)!;
         Assert.Equal(0, read.SentThisHour);
@@ -70,8 +70,8 @@ public class ChipDirectoryTests
         await using (var lockChips = new Npgsql.NpgsqlCommand("LOCK TABLE chips IN ACCESS EXCLUSIVE MODE", blocker, tx)) await lockChips.ExecuteNonQueryAsync();
         directory.Invalidate();
         var refresh = directory.GetAsync(default).AsTask();
-        await Infrastructure.Eventually.Until(
-            () => Infrastructure.Sql.Scalar<long>(db, "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%FROM chips%'"),
+        await Eventually.Until(
+            () => Sql.Scalar<long>(db, "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%FROM chips%'"),
             n => n > 0, what: "the refresh waiting on the lock");
         directory.Update(read with { SentThisHour = 5, HourBucket = Candidates.HourOf(DateTimeOffset.UtcNow) });
         await tx.RollbackAsync();

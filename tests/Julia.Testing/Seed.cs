@@ -1,6 +1,6 @@
 using Npgsql;
 
-namespace Julia.Server.Tests.Infrastructure;
+namespace Julia.Testing;
 
 /// <summary>Arranges chips in any state straight in the database (the API only registers new ones).</summary>
 public static class Seed

@@ -1,6 +1,6 @@
 using Julia.Storage;
 
-namespace Julia.Server.Tests;
+namespace Julia.Storage.Tests;
 
 public class PositionalSqlTests
 {

@@ -1,6 +1,6 @@
 using Npgsql;
 
-namespace Julia.Server.Tests.Infrastructure;
+namespace Julia.Testing;
 
 /// <summary>What the cap authority promises, counted from the database's audit rows.</summary>
 public static class CapInvariants

@@ -1,7 +1,7 @@
 using Julia.Storage.Batching;
 using Npgsql;
 
-namespace Julia.Server.Tests;
+namespace Julia.Storage.Tests.Batching;
 
 /// <summary>Group commit: callers share writes, each gets its own answer, and one item the database refuses fails alone.</summary>
 public class GroupCommitTests

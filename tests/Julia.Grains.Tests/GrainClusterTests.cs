@@ -1,10 +1,10 @@
+using Julia.Grains.Tests.Infrastructure;
 using Julia.Domain.Sending;
 using Julia.Grains.Chips;
 using Julia.Grains.Conversations;
-using Julia.Server.Tests.Infrastructure;
 using Julia.Storage.Chips;
 
-namespace Julia.Server.Tests;
+namespace Julia.Grains.Tests;
 
 /// <summary>
 /// The grains on two silos of an in-process test cluster and one real database: caps and the gap at their

@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Orleans.TestingHost;
 
-namespace Julia.Server.Tests.Infrastructure;
+namespace Julia.Grains.Tests.Infrastructure;
 
 /// <summary>
 /// Two silos of Orleans' in-process test cluster running our grains on one real database (each silo with

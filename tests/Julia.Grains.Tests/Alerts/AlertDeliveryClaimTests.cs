@@ -1,11 +1,10 @@
 using Julia.Domain.Alerts;
 using Julia.Grains.Alerts;
-using Julia.Server.Tests.Infrastructure;
 using Julia.Storage.Alerts;
 using Julia.Storage.Pool;
 using Npgsql;
 
-namespace Julia.Server.Tests;
+namespace Julia.Grains.Tests.Alerts;
 
 /// <summary>Claims of notices as data: leases at their boundary, fenced completions, the configured cooldown.</summary>
 public class AlertDeliveryClaimTests : IAsyncLifetime

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Julia.Domain.Alerts;
 using Julia.Grains.Alerts;
-using Julia.Server.Tests.Infrastructure;
 using Julia.Storage.Alerts;
 using Julia.Storage.Pool;
 using Julia.Storage.Signals;
@@ -9,7 +8,7 @@ using Julia.Storage.Migrations;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
-namespace Julia.Server.Tests;
+namespace Julia.Grains.Tests.Alerts;
 
 /// <summary>The alert monitor's pass against a real database, one database per test, with explicit times.</summary>
 public class AlertMonitorTests : IAsyncLifetime

@@ -1,4 +1,4 @@
-namespace Julia.Server.Tests.Infrastructure;
+namespace Julia.Testing;
 
 /// <summary>A clock the test moves by hand; safe to read and advance from many threads.</summary>
 public sealed class ManualClock(DateTimeOffset start) : TimeProvider
