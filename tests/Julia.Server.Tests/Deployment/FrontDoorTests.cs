@@ -10,6 +10,7 @@ using Xunit.Abstractions;
 namespace Julia.Server.Tests.Deployment;
 
 /// <summary>Several nodes behind one address: trusted proxies only, security headers, console sessions valid on every node.</summary>
+[Trait("Category", "Fault")]
 public class FrontDoorTests(ITestOutputHelper output)
 {
     const string Password = "senha-de-teste-123";

@@ -4,6 +4,7 @@ using Npgsql;
 
 namespace Julia.Server.Tests.Deployment;
 
+[Trait("Category", "Fault")]
 public class MigrateCommandTests
 {
     static async Task<string> EmptyDatabaseAsync(string hint)

@@ -5,6 +5,7 @@ using Xunit.Abstractions;
 namespace Julia.Server.Tests.Deployment;
 
 /// <summary>Running behind a connection pooler: a separate LISTEN connection with keepalive, no start-up options, no auto-prepare.</summary>
+[Trait("Category", "Fault")]
 public class PostgresOptionsTests(ITestOutputHelper output)
 {
     [Fact]
