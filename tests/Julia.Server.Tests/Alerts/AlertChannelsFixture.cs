@@ -27,34 +27,23 @@ public sealed class AlertChannelsFixture : IAsyncLifetime
     public AlertsWorker Worker => Host.Get<AlertsWorker>();
     public AlertStore Alerts => Host.Get<AlertStore>();
 
+    TestHost _test = null!;
+
     public async Task InitializeAsync()
     {
-        Slack = await SlackSimulator.StartAsync();
-        Telegram = await TelegramSimulator.StartAsync();
-        var cs = await TestPostgres.CreateDatabaseAsync("alertchannels");
-        Db = NpgsqlDataSource.Create(cs);
-        Host = await JuliaHost.StartAsync(cs, Clock, new Dictionary<string, string?>
+        _test = await TestHost.Builder().Database("alertchannels").Clock(Clock).AlertChannels().Set(new Dictionary<string, string?>
         {
             ["Julia:LogLevel"] = "Information", // everything the worker says, to look for secrets in it
             ["Alerts:Enabled"] = "false",
-            ["Alerts:Slack:WebhookUrl"] = Slack.WebhookUrl,
-            ["Alerts:Telegram:BaseUrl"] = Telegram.BaseAddress.ToString(),
-            ["Alerts:Telegram:BotToken"] = Telegram.Token,
-            ["Alerts:Telegram:ChatId"] = Telegram.ChatId,
             ["Alerts:RetryBaseDelay"] = "00:00:05",
             ["Alerts:SendTimeout"] = "00:00:05",
             ["Alerts:FailingAfter"] = "00:10:00",
-        });
-        OperatorKey = await new ApiKeyStore(Db).CreateAsync("test-operator", ["operator"], Clock.GetUtcNow(), default);
+        }).StartAsync();
+        (Host, Db, Slack, Telegram) = (_test.Server, _test.Db, _test.Slack!, _test.Telegram!);
+        OperatorKey = await _test.KeyAsync("test-operator", "operator", Clock.GetUtcNow());
     }
 
-    public async Task DisposeAsync()
-    {
-        await Host.DisposeAsync();
-        await Db.DisposeAsync();
-        await Slack.DisposeAsync();
-        await Telegram.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _test.DisposeAsync();
 
     public async Task<long> RaiseAsync(string message, string severity = "warning")
     {

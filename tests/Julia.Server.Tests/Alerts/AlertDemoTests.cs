@@ -13,7 +13,7 @@ public class AlertDemoTests(ITestOutputHelper output)
     public async Task In_demo_mode_alerts_reach_the_slack_and_telegram_simulators()
     {
         var cs = await TestPostgres.CreateDatabaseAsync("alertdemo");
-        await using var host = await JuliaHost.StartAsync(cs, args: ["--demo"], output: output);
+        await using var host = await TestHost.Builder().OnDatabase(cs).Args("--demo").Output(output).StartAsync();
         var slack = host.Get<SlackSimulator>();
         var telegram = host.Get<TelegramSimulator>();
         Assert.Equal(["slack", "telegram"], host.Get<AlertsWorker>().Channels);

@@ -18,16 +18,14 @@ public sealed class ShortCooldownFixture : IAsyncLifetime
     public JuliaHost Host { get; private set; } = null!;
     public NpgsqlDataSource Db { get; private set; } = null!;
 
+    TestHost _test = null!;
+
     public async Task InitializeAsync()
     {
-        var cs = await TestPostgres.CreateDatabaseAsync("alert_cooldown");
-        Db = NpgsqlDataSource.Create(cs);
-        Host = await JuliaHost.StartAsync(cs, Clock, new Dictionary<string, string?> { ["Alerts:Cooldown"] = "00:05:00", ["Alerts:Enabled"] = "false" });
+        _test = await TestHost.Builder().Database("alert_cooldown").Clock(Clock)
+            .Set("Alerts:Cooldown", "00:05:00").Set("Alerts:Enabled", "false").StartAsync();
+        (Host, Db) = (_test.Server, _test.Db);
     }
 
-    public async Task DisposeAsync()
-    {
-        await Host.DisposeAsync();
-        await Db.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _test.DisposeAsync();
 }

@@ -35,7 +35,7 @@ public class ChipGrainTests(ITestOutputHelper output)
     {
         var (db, cs, id) = await ArrangeAsync("chipgrain_idem");
         await using var _ = db;
-        await using var node = await JuliaHost.StartAsync(cs, new ManualClock(Now), output: output);
+        await using var node = await TestHost.Builder().OnDatabase(cs).Clock(new ManualClock(Now)).Output(output).StartAsync();
         var chip = node.Get<IGrainFactory>().GetGrain<IChipGrain>(id);
         var planned = await RowAsync(db, id);
 
@@ -47,7 +47,7 @@ public class ChipGrainTests(ITestOutputHelper output)
         Assert.Equal(1L, await Sql.Scalar<long>(db, "SELECT count(*) FROM selections"));
 
         // Even a new activation (here, of a second cluster on the same database) finds the first grant, in selections.
-        await using (var other = await JuliaHost.StartAsync(cs, new ManualClock(Now), new Dictionary<string, string?> { ["Orleans:ClusterId"] = "other" }, output: output))
+        await using (var other = await TestHost.Builder().OnDatabase(cs).Clock(new ManualClock(Now)).Set("Orleans:ClusterId", "other").Output(output).StartAsync())
         {
             var third = await other.Get<IGrainFactory>().GetGrain<IChipGrain>(id).TryReserveAsync(Request(planned, "req-1", Now.AddSeconds(100)) with { Repeat = true });
             Assert.True(third.Reserved);
@@ -63,8 +63,8 @@ public class ChipGrainTests(ITestOutputHelper output)
         var (db, cs, id) = await ArrangeAsync("chipgrain_stale");
         await using var _ = db;
         // Two clusters on one database and ServiceId: each runs its own activation of the same chip.
-        await using var a = await JuliaHost.StartAsync(cs, new ManualClock(Now), new Dictionary<string, string?> { ["Orleans:ClusterId"] = "cluster-a" }, output: output);
-        await using var b = await JuliaHost.StartAsync(cs, new ManualClock(Now), new Dictionary<string, string?> { ["Orleans:ClusterId"] = "cluster-b" }, output: output);
+        await using var a = await TestHost.Builder().OnDatabase(cs).Clock(new ManualClock(Now)).Set("Orleans:ClusterId", "cluster-a").Output(output).StartAsync();
+        await using var b = await TestHost.Builder().OnDatabase(cs).Clock(new ManualClock(Now)).Set("Orleans:ClusterId", "cluster-b").Output(output).StartAsync();
         var planned = await RowAsync(db, id);
         var inA = a.Get<IGrainFactory>().GetGrain<IChipGrain>(id);
         var inB = b.Get<IGrainFactory>().GetGrain<IChipGrain>(id);
@@ -85,7 +85,7 @@ public class ChipGrainTests(ITestOutputHelper output)
     {
         var (db, cs, id) = await ArrangeAsync("chipgrain_oob");
         await using var _ = db;
-        await using var node = await JuliaHost.StartAsync(cs, new ManualClock(Now), output: output);
+        await using var node = await TestHost.Builder().OnDatabase(cs).Clock(new ManualClock(Now)).Output(output).StartAsync();
         var chip = node.Get<IGrainFactory>().GetGrain<IChipGrain>(id);
         var planned = await RowAsync(db, id);
         Assert.True((await chip.TryReserveAsync(Request(planned, "r-1", Now))).Reserved);

@@ -21,7 +21,7 @@ public class ClusterTests(ITestOutputHelper output)
     public async Task A_silo_boots_on_a_fresh_database_with_clustering_storage_and_reminders()
     {
         var cs = await TestPostgres.CreateDatabaseAsync("silo");
-        await using var node = await JuliaHost.StartAsync(cs, new ManualClock(Monday), output: output);
+        await using var node = await TestHost.Builder().OnDatabase(cs).Clock(new ManualClock(Monday)).Output(output).StartAsync();
         await using var db = Npgsql.NpgsqlDataSource.Create(cs);
 
         // Clustering: the silo wrote itself into the membership table as Active (3), with its gateway.
@@ -52,8 +52,8 @@ public class ClusterTests(ITestOutputHelper output)
     {
         var cs = await TestPostgres.CreateDatabaseAsync("poolcycle");
         var clock = new ManualClock(Monday);
-        await using var a = await JuliaHost.StartAsync(cs, clock, new Dictionary<string, string?> { ["Julia:NodeId"] = "node-a" }, output: output);
-        await using var b = await JuliaHost.StartAsync(cs, clock, new Dictionary<string, string?> { ["Julia:NodeId"] = "node-b" }, output: output);
+        await using var a = await TestHost.Builder().OnDatabase(cs).Clock(clock).Set("Julia:NodeId", "node-a").Output(output).StartAsync();
+        await using var b = await TestHost.Builder().OnDatabase(cs).Clock(clock).Set("Julia:NodeId", "node-b").Output(output).StartAsync();
         await using var db = Npgsql.NpgsqlDataSource.Create(cs);
         await Eventually.True(async () => await Sql.Scalar<long>(db, "SELECT count(*) FROM orleansmembership WHERE status = 3") == 2, what: "two active silos");
         await Seed.ChipAsync(db, clock.GetUtcNow(), trust: 50);
@@ -82,7 +82,7 @@ public class ClusterTests(ITestOutputHelper output)
     public async Task A_stale_copy_of_the_pool_grain_cannot_write()
     {
         var cs = await TestPostgres.CreateDatabaseAsync("stale");
-        await using var node = await JuliaHost.StartAsync(cs, new ManualClock(Monday), output: output);
+        await using var node = await TestHost.Builder().OnDatabase(cs).Clock(new ManualClock(Monday)).Output(output).StartAsync();
         await using var db = Npgsql.NpgsqlDataSource.Create(cs);
         var pool = node.Get<IGrainFactory>().GetGrain<IPoolGrain>(Names.Pool);
         Assert.True((await pool.TickAsync(Monday)).Ran);

@@ -15,7 +15,7 @@ public class OrleansClientTests(ITestOutputHelper output)
     public async Task An_orleans_client_finds_a_node_through_the_membership_table_and_calls_a_grain()
     {
         var cs = await TestPostgres.CreateDatabaseAsync("client");
-        await using var node = await JuliaHost.StartAsync(cs, new ManualClock(new DateTimeOffset(2026, 11, 23, 15, 0, 0, TimeSpan.Zero)), output: output);
+        await using var node = await TestHost.Builder().OnDatabase(cs).Clock(new ManualClock(new DateTimeOffset(2026, 11, 23, 15, 0, 0, TimeSpan.Zero))).Output(output).StartAsync();
         var cycle = await node.Get<IGrainFactory>().GetGrain<IPoolGrain>(Names.Pool).TickAsync(new DateTimeOffset(2026, 11, 23, 15, 7, 0, TimeSpan.Zero));
 
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();

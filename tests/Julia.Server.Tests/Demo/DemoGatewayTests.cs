@@ -15,7 +15,7 @@ public class DemoGatewayTests(ITestOutputHelper output)
     public async Task The_health_pass_gets_a_state_for_every_demo_chip_that_agrees_with_its_flag_also_after_a_restart()
     {
         var cs = await TestPostgres.CreateDatabaseAsync("demogateway");
-        await using (var first = await JuliaHost.StartAsync(cs, args: ["--demo"], output: output))
+        await using (var first = await TestHost.Builder().OnDatabase(cs).Args("--demo").Output(output).StartAsync())
             await AssertEveryChipAnswersAsync(first, 12);
 
         // Numbers from an earlier run (bought, still waiting for their QR; or lost their connection): the new
@@ -23,11 +23,11 @@ public class DemoGatewayTests(ITestOutputHelper output)
         await using var db = Npgsql.NpgsqlDataSource.Create(cs);
         await Seed.ChipAsync(db, DateTimeOffset.UtcNow, "pending", connected: false);
         await Seed.ChipAsync(db, DateTimeOffset.UtcNow, "active", connected: false);
-        await using var second = await JuliaHost.StartAsync(cs, args: ["--demo"], output: output);
+        await using var second = await TestHost.Builder().OnDatabase(cs).Args("--demo").Output(output).StartAsync();
         await AssertEveryChipAnswersAsync(second, 14);
     }
 
-    static async Task AssertEveryChipAnswersAsync(JuliaHost host, int atLeast)
+    static async Task AssertEveryChipAnswersAsync(TestHost host, int atLeast)
     {
         var asked = await host.Get<IConnectionProbe>().AskAsync(CancellationToken.None);
         Assert.Empty(asked.Failures);

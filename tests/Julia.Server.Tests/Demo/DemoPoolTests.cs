@@ -11,7 +11,7 @@ public class DemoPoolTests(ITestOutputHelper output)
     public async Task The_demo_pool_refills_its_buffer_and_says_so()
     {
         var cs = await TestPostgres.CreateDatabaseAsync("demopool");
-        await using var host = await JuliaHost.StartAsync(cs, args: ["--demo"], output: output);
+        await using var host = await TestHost.Builder().OnDatabase(cs).Args("--demo").Output(output).StartAsync();
         await using var db = Npgsql.NpgsqlDataSource.Create(cs);
         await Eventually.True(async () => await Sql.Scalar<long>(db, "SELECT count(*) FROM chips") >= 12, what: "the demo pool seeded");
         var http = host.Http("demo-operator-key");

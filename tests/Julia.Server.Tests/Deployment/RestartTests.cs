@@ -19,13 +19,13 @@ public class RestartTests
         {
             long id;
             string key;
-            await using (var first = await JuliaHost.StartAsync(null, settings: settings))
+            await using (var first = await TestHost.Builder().WithoutDatabase().Set(settings).StartAsync())
             {
                 key = await new ApiKeyStore(first.Get<NpgsqlDataSource>()).CreateAsync("restart", ["operator"], DateTimeOffset.UtcNow, default);
                 id = (await first.Client(key).RegisterChipAsync(new RegisterChip("11997770001", "restart-1"))).Id;
             }
             Assert.False(File.Exists(Path.Combine(dir, "pg", "postmaster.pid")), "PostgreSQL still running after the service stopped");
-            await using (var second = await JuliaHost.StartAsync(null, settings: settings))
+            await using (var second = await TestHost.Builder().WithoutDatabase().Set(settings).StartAsync())
             {
                 var chip = await second.Client(key).GetChipAsync(id);
                 Assert.Equal("+5511997770001", chip.Phone);
@@ -53,7 +53,7 @@ public class RestartTests
         var dir = Path.Combine(Path.GetTempPath(), "julia-demo-" + Guid.NewGuid().ToString("N")[..8]);
         try
         {
-            await using var host = await JuliaHost.StartAsync(null, settings: new Dictionary<string, string?> { ["Julia:DataDir"] = dir }, args: ["--demo"]);
+            await using var host = await TestHost.Builder().WithoutDatabase().Set("Julia:DataDir", dir).Args("--demo").StartAsync();
             var chips = await host.Client("demo-operator-key").ListChipsAsync();
             Assert.Equal(12, chips.Count);
             Assert.True(chips.Select(c => c.Status).Distinct().Count() >= 6);

@@ -71,7 +71,7 @@ public class UpgradeTests(ITestOutputHelper output)
         output.WriteLine(counts);
         Assert.True(before["chips"].Rows == 12 && before["contacts"].Rows >= 500 && before["messages"].Rows >= 5, counts);
 
-        await using (var node = await JuliaHost.StartAsync(cs, new ManualClock(now), output: output))
+        await using (var node = await TestHost.Builder().OnDatabase(cs).Clock(new ManualClock(now)).Output(output).StartAsync())
         {
             var after = await FingerprintsAsync(db);
             Assert.Equal(before, after);
@@ -80,7 +80,7 @@ public class UpgradeTests(ITestOutputHelper output)
             Assert.Equal((long)Migrator.Embedded().Count, await Sql.Scalar<long>(db, "SELECT count(*) FROM schema_migrations"));
         }
         // And a second start changes nothing (the upgrade runs once).
-        await using (var again = await JuliaHost.StartAsync(cs, new ManualClock(now), output: output))
+        await using (var again = await TestHost.Builder().OnDatabase(cs).Clock(new ManualClock(now)).Output(output).StartAsync())
             Assert.Equal(before, await FingerprintsAsync(db));
     }
 

@@ -40,12 +40,12 @@ public class HealthMonitorClusterTests(ITestOutputHelper output)
         var clock = new ManualClock(start);
         // The monitor off: no reminder ticks on its own; the nodes ask for each period below.
         var settings = new Dictionary<string, string?> { ["Evolution:BaseUrl"] = sim.BaseAddress.ToString(), ["HealthMonitor:Enabled"] = "false", ["Trust:Enabled"] = "false" };
-        await using var a = await JuliaHost.StartAsync(cs, clock, new Dictionary<string, string?>(settings) { ["Julia:NodeId"] = "node-a" }, output: output);
-        await using var b = await JuliaHost.StartAsync(cs, clock, new Dictionary<string, string?>(settings) { ["Julia:NodeId"] = "node-b" }, output: output);
+        await using var a = await TestHost.Builder().OnDatabase(cs).Clock(clock).Set(new Dictionary<string, string?>(settings) { ["Julia:NodeId"] = "node-a" }).Output(output).StartAsync();
+        await using var b = await TestHost.Builder().OnDatabase(cs).Clock(clock).Set(new Dictionary<string, string?>(settings) { ["Julia:NodeId"] = "node-b" }).Output(output).StartAsync();
         await Eventually.True(async () => await Sql.Scalar<long>(db, "SELECT count(*) FROM orleansmembership WHERE status = 3") == 2, what: "two active silos");
         var chip = await ChipAsync(db, sim, start, "close");
         var instance = await Sql.Scalar<string>(db, "SELECT instance FROM chips WHERE id = @id", ("id", chip));
-        IConnectionHealthGrain On(JuliaHost node) => node.Get<IGrainFactory>().GetGrain<IConnectionHealthGrain>(Names.Pool);
+        IConnectionHealthGrain On(TestHost node) => node.Get<IGrainFactory>().GetGrain<IConnectionHealthGrain>(Names.Pool);
 
         // Each period asked four times at once, twice from each node: it runs once. The gateway's state flips every period.
         var ran = new List<HealthPass>();

@@ -25,7 +25,7 @@ public class OverloadTests(ITestOutputHelper output)
         await Seed.ChipAsync(db, clock.GetUtcNow());
         var key = await new ApiKeyStore(db).CreateAsync("agent", ["agent"], clock.GetUtcNow(), default);
         // A tiny pool with a short wait: what a starved machine looks like to the service.
-        await using var host = await JuliaHost.StartAsync(cs + ";Maximum Pool Size=3;Timeout=1", clock, output: output);
+        await using var host = await TestHost.Builder().OnDatabase(cs + ";Maximum Pool Size=3;Timeout=1").Clock(clock).Output(output).StartAsync();
         var client = host.Client(key);
         Assert.Equal("ranked", (await client.SelectAsync("+5511987650001", "reply")).Reason);
 

@@ -21,15 +21,15 @@ public sealed class ServiceFixture : IAsyncLifetime
     public JuliaClient Operator { get; private set; } = null!;
     public JuliaClient Admin { get; private set; } = null!;
 
+    TestHost _test = null!;
+
     public async Task InitializeAsync()
     {
-        ConnectionString = await TestPostgres.CreateDatabaseAsync(GetType().Name + Guid.NewGuid().ToString("N")[..6]);
-        Db = NpgsqlDataSource.Create(ConnectionString);
-        Host = await JuliaHost.StartAsync(ConnectionString, Clock);
-        var keys = new ApiKeyStore(Db);
-        AgentKey = await keys.CreateAsync("test-agent", ["agent"], Clock.GetUtcNow(), default);
-        OperatorKey = await keys.CreateAsync("test-operator", ["operator"], Clock.GetUtcNow(), default);
-        AdminKey = await keys.CreateAsync("test-admin", ["admin"], Clock.GetUtcNow(), default);
+        _test = await TestHost.Builder().Database(GetType().Name).Clock(Clock).StartAsync();
+        (Host, Db, ConnectionString) = (_test.Server, _test.Db, _test.ConnectionString);
+        AgentKey = await _test.KeyAsync("test-agent", "agent", Clock.GetUtcNow());
+        OperatorKey = await _test.KeyAsync("test-operator", "operator", Clock.GetUtcNow());
+        AdminKey = await _test.KeyAsync("test-admin", "admin", Clock.GetUtcNow());
         Agent = Host.Client(AgentKey);
         Operator = Host.Client(OperatorKey);
         Admin = Host.Client(AdminKey);
@@ -42,11 +42,7 @@ public sealed class ServiceFixture : IAsyncLifetime
         return true;
     }
 
-    public async Task DisposeAsync()
-    {
-        await Host.DisposeAsync();
-        await Db.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _test.DisposeAsync();
 
     /// <summary>After arranging chips in SQL: drop the server's snapshot so the next selection sees them.</summary>
     public void ChipsChanged() => Host.Get<Julia.Grains.Selection.ChipDirectory>().Invalidate();

@@ -22,7 +22,7 @@ public class PoolManagerTests(ITestOutputHelper output)
     // Day 0 is a Monday; ticks at 00:30, 06:30, 12:30 and 18:30 UTC cross the São Paulo midnight (03:00 UTC) each day.
     static readonly DateTimeOffset Day0 = new(2026, 11, 2, 0, 30, 0, TimeSpan.Zero);
 
-    sealed class Pool(JuliaHost host, NpgsqlDataSource db, ManualClock clock)
+    sealed class Pool(TestHost host, NpgsqlDataSource db, ManualClock clock)
     {
         public IPoolGrain Grain => host.Get<IGrainFactory>().GetGrain<IPoolGrain>(Names.Pool);
         public DateTimeOffset Now => clock.GetUtcNow();
@@ -57,7 +57,7 @@ public class PoolManagerTests(ITestOutputHelper output)
     {
         var cs = await TestPostgres.CreateDatabaseAsync("pool_month");
         var clock = new ManualClock(Day0);
-        await using var host = await JuliaHost.StartAsync(cs, clock, output: output);
+        await using var host = await TestHost.Builder().OnDatabase(cs).Clock(clock).Output(output).StartAsync();
         await using var db = NpgsqlDataSource.Create(cs);
         var keys = new ApiKeyStore(db);
         var op = host.Client(await keys.CreateAsync("operator", ["operator"], DateTimeOffset.UtcNow, default));
@@ -183,7 +183,7 @@ public class PoolManagerTests(ITestOutputHelper output)
     public async Task Pool_targets_that_cannot_hold_are_refused_naming_the_field()
     {
         var cs = await TestPostgres.CreateDatabaseAsync("pool_targets");
-        await using var host = await JuliaHost.StartAsync(cs, new ManualClock(Day0), output: output);
+        await using var host = await TestHost.Builder().OnDatabase(cs).Clock(new ManualClock(Day0)).Output(output).StartAsync();
         await using var db = NpgsqlDataSource.Create(cs);
         var http = host.Http(await new ApiKeyStore(db).CreateAsync("operator", ["operator"], DateTimeOffset.UtcNow, default));
         foreach (var (body, field) in new[]

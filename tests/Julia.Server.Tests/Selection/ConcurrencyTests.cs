@@ -25,8 +25,8 @@ public class ConcurrencyTests(ITestOutputHelper output)
         for (int i = 0; i < Chips; i++) await Seed.ChipAsync(db, clock.GetUtcNow(), trust: 90, ddd: i % 2 == 0 ? 11 : 21);
         var key = await new ApiKeyStore(db).CreateAsync("load", ["agent", "operator"], clock.GetUtcNow(), default);
 
-        await using var nodeA = await JuliaHost.StartAsync(cs, clock, new Dictionary<string, string?> { ["Julia:NodeId"] = "node-a" }, output: output);
-        await using var nodeB = await JuliaHost.StartAsync(cs, clock, new Dictionary<string, string?> { ["Julia:NodeId"] = "node-b" }, output: output);
+        await using var nodeA = await TestHost.Builder().OnDatabase(cs).Clock(clock).Set("Julia:NodeId", "node-a").Output(output).StartAsync();
+        await using var nodeB = await TestHost.Builder().OnDatabase(cs).Clock(clock).Set("Julia:NodeId", "node-b").Output(output).StartAsync();
         await nodeA.Client(key).PutPoolConfigAsync(new { targets = new { activeMax = Chips }, caps = new { operating = new { perHour = HourCap, perDay = DayCap } } });
         nodeB.Get<Julia.Grains.Pool.PoolSettings>().Invalidate();
 
