@@ -7,7 +7,7 @@ namespace Julia.Server.Tests.Health;
 
 /// <summary>
 /// The connection health pass (its grain, and its node's probe) against the Evolution simulator: the gateway's state
-/// wins, unknown changes nothing, one pass per period. (Across nodes, and after a node is killed: HealthMonitorFailoverTests.)
+/// wins, unknown changes nothing, one pass per period. (Across nodes, and after a node is killed: HealthMonitorClusterTests.)
 /// </summary>
 public class HealthMonitorTests : IClassFixture<ProvisioningFixture>
 {

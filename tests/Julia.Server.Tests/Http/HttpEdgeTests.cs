@@ -5,7 +5,8 @@ using Julia.Server.Tests.Infrastructure;
 
 namespace Julia.Server.Tests.Http;
 
-public class HttpEdgeTests(ServiceFixture f, ITestOutputHelper output) : IClassFixture<ServiceFixture>
+[Collection(SharedServiceCollection.Name)]
+public class HttpEdgeTests(ServiceFixture f, ITestOutputHelper output)
 {
     readonly bool _logged = f.Attach(output);
 

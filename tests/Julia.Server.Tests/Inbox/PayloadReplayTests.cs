@@ -31,7 +31,7 @@ public class PayloadReplayTests(SendingFixture f, ITestOutputHelper output) : IC
     }
 
     [Theory, MemberData(nameof(Files))]
-    public async Task Replayed(string file)
+    public async Task Each_recorded_payload_gets_its_expected_answer_and_effect(string file)
     {
         var expected = JsonDocument.Parse(File.ReadAllText(Path.Combine(Dir, "expected.json"))).RootElement.GetProperty(file);
         var chip = await f.ChipAsync();

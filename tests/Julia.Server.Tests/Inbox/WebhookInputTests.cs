@@ -34,7 +34,7 @@ public class WebhookInputTests(SendingFixture f, ITestOutputHelper output) : ICl
     }
 
     [Fact]
-    public async Task Authentication_per_instance()
+    public async Task Webhooks_authenticate_per_instance_and_a_refused_one_stores_nothing()
     {
         var chip = await f.ChipAsync();
         var contact = f.NewContact();

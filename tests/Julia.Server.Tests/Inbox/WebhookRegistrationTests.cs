@@ -11,7 +11,7 @@ public class WebhookRegistrationTests(SendingFixture f, ITestOutputHelper output
     readonly bool _logged = f.Attach(output);
 
     [Fact]
-    public async Task Bug_unknown_instance_answer_was_cached_after_the_chip_was_registered()
+    public async Task An_instance_refused_as_unknown_is_accepted_once_its_chip_is_registered()
     {
         var contact = f.NewContact();
         var early = new SendingFixture.TestChip(0, "late-chip", "late-token", "late-secret", "+5511977770001");

@@ -34,7 +34,7 @@ public class WebhookShapeTests(SendingFixture f, ITestOutputHelper output) : ICl
             s => s is not ("pending" or "processing"), what: $"event {dedupeSuffix} to be processed");
 
     [Fact]
-    public async Task Bug_lid_sender_with_phone_in_senderPn_was_refused()
+    public async Task A_lid_sender_with_its_phone_in_senderPn_is_received_as_that_phone()
     {
         var chip = await f.ChipAsync();
         var doctor = f.NewContact();
@@ -67,7 +67,7 @@ public class WebhookShapeTests(SendingFixture f, ITestOutputHelper output) : ICl
     }
 
     [Fact]
-    public async Task Bug_messages_update_without_status_was_refused()
+    public async Task A_messages_update_without_status_is_kept_as_ignored_not_refused()
     {
         var chip = await f.ChipAsync();
         // What Evolution sends for an edited or deleted message: no status.
@@ -83,7 +83,7 @@ public class WebhookShapeTests(SendingFixture f, ITestOutputHelper output) : ICl
     }
 
     [Fact]
-    public async Task Bug_messages_update_in_the_v1_shape_was_refused()
+    public async Task A_messages_update_in_the_v1_shape_is_applied_as_a_receipt()
     {
         var chip = await f.ChipAsync();
         var doctor = f.NewContact();
@@ -101,7 +101,7 @@ public class WebhookShapeTests(SendingFixture f, ITestOutputHelper output) : ICl
     }
 
     [Fact]
-    public async Task Bug_a_doctor_abroad_was_dead_lettered()
+    public async Task A_doctor_abroad_is_received_and_answered_and_business_sends_wait_for_the_pool_setting()
     {
         var chip = await f.ChipAsync();
         foreach (var (jid, e164) in new[] { ("351912345678", "+351912345678"), ("14155550123", "+14155550123") })

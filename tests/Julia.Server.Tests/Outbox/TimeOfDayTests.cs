@@ -37,7 +37,7 @@ public class TimeOfDayTests(SendingFixture f, ITestOutputHelper output) : IClass
     }
 
     [Fact]
-    public async Task Bug_followup_outside_the_window_looped_in_sending_all_night()
+    public async Task A_followup_before_the_window_waits_for_it_to_open_and_is_not_claimed_again_meanwhile()
     {
         f.Clock.Freeze(new DateTimeOffset(2026, 11, 23, 4, 40, 0, SaoPaulo)); // Monday, before the window
         var chip = await f.ChipAsync();

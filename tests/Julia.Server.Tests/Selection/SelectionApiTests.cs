@@ -108,7 +108,7 @@ public class SelectionApiTests(ServiceFixture f, ITestOutputHelper output) : ICl
     }
 
     [Fact]
-    public async Task Guardrail_codes()
+    public async Task Each_guardrail_refuses_with_its_own_code()
     {
         await f.ChipAsync(trust: 95);
         var noBasis = await f.ContactAsync(basis: false);
