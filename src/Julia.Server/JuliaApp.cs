@@ -1,24 +1,23 @@
+using Julia.Server.Alerts;
 using Julia.Server.Chips;
+using Julia.Server.Cluster;
+using Julia.Server.Configuration;
+using Julia.Server.ConsoleWeb;
 using Julia.Server.Contacts;
 using Julia.Server.Conversations;
+using Julia.Server.Demo;
 using Julia.Server.Health;
 using Julia.Server.Http;
-using Julia.Server.Operations;
-using Julia.Server.Pool;
-using Julia.Server.Selection;
-using Julia.Server.Outbox;
-using Julia.Server.Inbox;
 using Julia.Server.Inbound;
-using Julia.Server.Alerts;
-using Julia.Server.Cluster;
-using Julia.Server.Provisioning;
+using Julia.Server.Inbox;
 using Julia.Server.Observability;
-using Julia.Server.ConsoleWeb;
-using Julia.Server.Configuration;
-using Julia.Server.Demo;
+using Julia.Server.Operations;
+using Julia.Server.Outbox;
+using Julia.Server.Pool;
+using Julia.Server.Provisioning;
+using Julia.Server.Selection;
 using Julia.Storage.Demo;
 using Serilog;
-using Serilog.Events;
 
 namespace Julia.Server;
 
@@ -26,8 +25,8 @@ namespace Julia.Server;
 public static class JuliaApp
 {
     /// <param name="logSink">Also receives every log event (test hosts put the server's log into the test's output).</param>
-    public static async Task<WebApplication> CreateAsync(string[] args, Action<WebApplicationBuilder>? configure = null, CancellationToken ct = default,
-                                                         Serilog.Core.ILogEventSink? logSink = null)
+    public static async Task<WebApplication> CreateAsync(string[] args, Action<WebApplicationBuilder>? configure = null,
+                                                         Serilog.Core.ILogEventSink? logSink = null, CancellationToken ct = default)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {

@@ -1,8 +1,5 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Julia.Simulator;
 
@@ -217,8 +214,11 @@ public sealed class EvolutionSimulator : IAsyncDisposable
         Emit(spec, "send.message", new
         {
             key = new { remoteJid = jid, fromMe = true, id },
-            status = "PENDING", message = new { conversation = text }, messageType = "conversation",
-            messageTimestamp = Options.Clock.GetUtcNow().ToUnixTimeSeconds(), source = "web",
+            status = "PENDING",
+            message = new { conversation = text },
+            messageType = "conversation",
+            messageTimestamp = Options.Clock.GetUtcNow().ToUnixTimeSeconds(),
+            source = "web",
         }, f);
         string[] receipts = f.OutOfOrder ? ["SERVER_ACK", "READ", "DELIVERY_ACK"] : ["SERVER_ACK", "DELIVERY_ACK", "READ"];
         foreach (var status in receipts)
@@ -239,8 +239,13 @@ public sealed class EvolutionSimulator : IAsyncDisposable
             : new { remoteJid = phoneJid, fromMe = false, id };
         Emit(spec, "messages.upsert", new
         {
-            key, pushName = "Dr(a). Simulado", status = "DELIVERY_ACK", message = new { conversation = text },
-            messageType = "conversation", messageTimestamp = Options.Clock.GetUtcNow().ToUnixTimeSeconds(), source = "android",
+            key,
+            pushName = "Dr(a). Simulado",
+            status = "DELIVERY_ACK",
+            message = new { conversation = text },
+            messageType = "conversation",
+            messageTimestamp = Options.Clock.GetUtcNow().ToUnixTimeSeconds(),
+            source = "android",
         }, FaultsOf(instance));
     }
 
@@ -284,8 +289,14 @@ public sealed class EvolutionSimulator : IAsyncDisposable
     {
         var body = new
         {
-            @event = evt, instance = spec.Name, data, destination = Options.WebhookUrl, date_time = DateTimeOffset.Now.ToString("yyyy-MM-ddTHH:mm:ss.fffZ"),
-            sender = spec.Phone?.TrimStart('+') + "@s.whatsapp.net", server_url = BaseAddress?.ToString().TrimEnd('/'), apikey = spec.Token,
+            @event = evt,
+            instance = spec.Name,
+            data,
+            destination = Options.WebhookUrl,
+            date_time = DateTimeOffset.UtcNow.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture),
+            sender = spec.Phone?.TrimStart('+') + "@s.whatsapp.net",
+            server_url = BaseAddress?.ToString().TrimEnd('/'),
+            apikey = spec.Token,
         };
         bool dup;
         lock (_random) dup = f.DuplicateRate > 0 && _random.NextDouble() < f.DuplicateRate;

@@ -1,7 +1,4 @@
 using System.Text.Json;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Julia.Simulator;
 
@@ -39,7 +36,7 @@ public sealed class SlackSimulator : ChatSimulatorBase, IAsyncDisposable
             case ChatFault.Forbidden: return Answer(403, "invalid_token");
             case ChatFault.ServerError: return Answer(500, "internal_error");
             case ChatFault.RateLimited:
-                http.Response.Headers.RetryAfter = f.RetryAfterSeconds.ToString();
+                http.Response.Headers.RetryAfter = f.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 return Answer(429, "rate_limited");
         }
         if (path != Path) return Answer(404, "no_service");

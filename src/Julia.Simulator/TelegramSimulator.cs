@@ -1,7 +1,4 @@
 using System.Text.Json;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Julia.Simulator;
 
@@ -41,7 +38,7 @@ public sealed class TelegramSimulator : ChatSimulatorBase, IAsyncDisposable
             case ChatFault.Forbidden: return Error(403, "Forbidden: bot was kicked from the channel chat");
             case ChatFault.ServerError: return Error(500, "Internal Server Error");
             case ChatFault.RateLimited:
-                http.Response.Headers.RetryAfter = f.RetryAfterSeconds.ToString();
+                http.Response.Headers.RetryAfter = f.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 return Error(429, $"Too Many Requests: retry after {f.RetryAfterSeconds}", new { retry_after = f.RetryAfterSeconds });
         }
         if (token != Token) return Error(401, "Unauthorized");
@@ -61,8 +58,13 @@ public sealed class TelegramSimulator : ChatSimulatorBase, IAsyncDisposable
         return Results.Json(new
         {
             ok = true,
-            result = new { message_id = Interlocked.Increment(ref _messageId), chat = new { id = long.TryParse(chat, out var id) ? id : 0, type = "channel" },
-                           date = at.ToUnixTimeSeconds(), text },
+            result = new
+            {
+                message_id = Interlocked.Increment(ref _messageId),
+                chat = new { id = long.TryParse(chat, out var id) ? id : 0, type = "channel" },
+                date = at.ToUnixTimeSeconds(),
+                text
+            },
         });
     }
 

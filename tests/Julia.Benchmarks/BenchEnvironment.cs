@@ -20,7 +20,9 @@ public sealed partial class BenchEnvironment : IAsyncDisposable
         var dir = Path.Combine(Path.GetTempPath(), "julia-bench-" + Guid.NewGuid().ToString("N")[..8]);
         var pg = await LocalPostgres.StartAsync(new LocalPostgresOptions
         {
-            DataDir = dir, Database = "postgres", MaxConnections = 200,
+            DataDir = dir,
+            Database = "postgres",
+            MaxConnections = 200,
             ExtraSettings = ["shared_preload_libraries = 'pg_stat_statements'", "pg_stat_statements.track = all", "pg_stat_statements.track_planning = on"],
         }, NullLogger.Instance);
         return new BenchEnvironment { Postgres = pg, Dir = dir };
@@ -74,7 +76,7 @@ public sealed partial class BenchEnvironment : IAsyncDisposable
 
     async Task<PgbenchResult> LoadAsync(string[] script, int clients, int seconds)
     {
-        string[] conn = ["-h", "127.0.0.1", "-p", Postgres.Port.ToString(), "-U", "postgres"];
+        string[] conn = ["-h", "127.0.0.1", "-p", Postgres.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-U", "postgres"];
         if (!_initialised)
         {
             await Postgres.EnsureDatabaseAsync("pgbench");
@@ -84,13 +86,13 @@ public sealed partial class BenchEnvironment : IAsyncDisposable
         var logs = Directory.CreateTempSubdirectory("julia-pgbench-");
         try
         {
-            var output = await RunAsync([.. script, "-c", clients.ToString(), "-j", Math.Min(clients, 2).ToString(), "-T", seconds.ToString(), "-n",
+            var output = await RunAsync([.. script, "-c", clients.ToString(System.Globalization.CultureInfo.InvariantCulture), "-j", Math.Min(clients, 2).ToString(System.Globalization.CultureInfo.InvariantCulture), "-T", seconds.ToString(System.Globalization.CultureInfo.InvariantCulture), "-n",
                                          "--log", "--sampling-rate", "0.1", "--log-prefix", Path.Combine(logs.FullName, "tx"), .. conn, "pgbench"]);
             var m = TpsLine().Match(output);
             // One line per sampled transaction (one in ten, so logging costs the baseline nothing
             // measurable): client, number, latency in µs, script, epoch s, µs.
             var latencies = logs.EnumerateFiles().SelectMany(f => File.ReadLines(f.FullName))
-                .Select(l => long.Parse(l.Split(' ')[2]) / 1000.0).Order().ToList();
+                .Select(l => long.Parse(l.Split(' ')[2], System.Globalization.CultureInfo.InvariantCulture) / 1000.0).Order().ToList();
             return new(m.Success ? double.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : double.NaN,
                        Report.Percentile(latencies, 0.5), Report.Percentile(latencies, 0.99));
         }

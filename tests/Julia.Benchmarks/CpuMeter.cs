@@ -26,7 +26,7 @@ public readonly record struct CpuSample(TimeSpan Self, TimeSpan Postgres)
             if (open < 0 || close < open || stat[(open + 1)..close] != "postgres") continue;
             var fields = stat[(close + 2)..].Split(' ');
             // utime, stime, and cutime, cstime: the postmaster collects the time of backends that exited (pgbench's)
-            ticks += long.Parse(fields[11]) + long.Parse(fields[12]) + long.Parse(fields[13]) + long.Parse(fields[14]);
+            ticks += long.Parse(fields[11], System.Globalization.CultureInfo.InvariantCulture) + long.Parse(fields[12], System.Globalization.CultureInfo.InvariantCulture) + long.Parse(fields[13], System.Globalization.CultureInfo.InvariantCulture) + long.Parse(fields[14], System.Globalization.CultureInfo.InvariantCulture);
         }
         return TimeSpan.FromSeconds(ticks / 100.0); // USER_HZ is 100 on Linux
     }

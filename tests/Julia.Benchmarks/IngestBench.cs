@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
-using Npgsql;
 
 namespace Julia.Benchmarks;
 
@@ -54,14 +53,19 @@ public static class IngestBench
                     int chip = (int)(n % 20) + 1;
                     var body = JsonSerializer.Serialize(new
                     {
-                        @event = "messages.upsert", instance = $"ingest-{chip}",
+                        @event = "messages.upsert",
+                        instance = $"ingest-{chip}",
                         data = new
                         {
                             key = new { remoteJid = $"55119{n % 100000 + 10000000:00000000}@s.whatsapp.net", fromMe = false, id = $"3EB0{n:X16}" },
-                            pushName = "Dra. Bench", message = new { conversation = "Oi, tenho interesse no plantão" }, messageType = "conversation",
+                            pushName = "Dra. Bench",
+                            message = new { conversation = "Oi, tenho interesse no plantão" },
+                            messageType = "conversation",
                             messageTimestamp = 1_732_240_000 + n,
                         },
-                        date_time = "2026-11-22T10:00:00.000Z", sender = "5511960000001@s.whatsapp.net", apikey = $"tok-{chip}",
+                        date_time = "2026-11-22T10:00:00.000Z",
+                        sender = "5511960000001@s.whatsapp.net",
+                        apikey = $"tok-{chip}",
                     });
                     using var req = new HttpRequestMessage(HttpMethod.Post, "webhooks/evolution") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
                     req.Headers.Add("X-Webhook-Secret", $"sec-{chip}");

@@ -2,9 +2,9 @@ using Julia.Benchmarks;
 
 // dotnet run -c Release --project tests/Julia.Benchmarks -- [selection|ingest|drain|scale|all] [--seconds N]
 //     selection only: [--clients 8[,32]] [--path in-process|HTTP] to measure one case (e.g. under perf)
-var what = args.FirstOrDefault(a => !a.StartsWith("--")) ?? "all";
+var what = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "all";
 string? Option(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
-var seconds = int.Parse(Option("--seconds") ?? "10");
+var seconds = int.Parse(Option("--seconds") ?? "10", System.Globalization.CultureInfo.InvariantCulture);
 (int[], string?)? only = Option("--clients") is { } c ? (c.Split(',').Select(int.Parse).ToArray(), Option("--path")) : null;
 await using var env = await BenchEnvironment.StartAsync();
 var report = new Report();

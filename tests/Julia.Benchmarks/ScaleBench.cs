@@ -148,7 +148,7 @@ public static class ScaleBench
         report.Line($"| {chips:N0} | {contacts:N0} | {pass} | {m.Rate:F0} | {m.P50:F2} | {m.P99:F2} | {m.Granted:P0} | {m.Cpu.Self.TotalMilliseconds / m.Count:F2} / {m.Cpu.Postgres.TotalMilliseconds / m.Count:F2} | {touched:N0} | {rss} | {managed} |");
     }
 
-    /// <summary>Selections by <see cref="Clients"/> clients for <paramref name="seconds"/>, or until <paramref name="count"/> selections when given.</summary>
+    /// <summary>Selections by <see cref="Clients"/> clients for the given seconds, or until the given count of selections when given.</summary>
     sealed record Measured(List<double> Latencies, long GrantedCount, double Seconds, CpuSample Cpu)
     {
         public int Count => Math.Max(1, Latencies.Count);

@@ -3,7 +3,6 @@ using System.Diagnostics;
 using Julia.Client;
 using Julia.Server;
 using Julia.Storage.Auth;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;

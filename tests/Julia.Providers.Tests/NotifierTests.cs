@@ -52,7 +52,7 @@ public class NotifierTests : IAsyncLifetime
     public async Task Slack_errors_say_the_status_and_reason_but_not_the_url(ChatFault fault, int status, string reason)
     {
         _slack.SetFaults(new ChatFaults(fault));
-        var e = await Assert.ThrowsAsync<NotifyFailed>(() => Slack().SendAsync(Low, default));
+        var e = await Assert.ThrowsAsync<NotifyFailedException>(() => Slack().SendAsync(Low, default));
         Assert.Equal(status, e.Status);
         Assert.Contains(reason, e.Message);
         Assert.DoesNotContain(_slack.Path, e.Message);
@@ -62,7 +62,7 @@ public class NotifierTests : IAsyncLifetime
     [Fact]
     public async Task A_wrong_slack_webhook_is_no_service()
     {
-        var e = await Assert.ThrowsAsync<NotifyFailed>(() => Slack(new Uri(_slack.BaseAddress, "services/T/B/wrong").ToString()).SendAsync(Low, default));
+        var e = await Assert.ThrowsAsync<NotifyFailedException>(() => Slack(new Uri(_slack.BaseAddress, "services/T/B/wrong").ToString()).SendAsync(Low, default));
         Assert.Equal(404, e.Status);
         Assert.Empty(_slack.Received);
     }
@@ -72,8 +72,8 @@ public class NotifierTests : IAsyncLifetime
     {
         _slack.SetFaults(new ChatFaults(ChatFault.RateLimited, Times: 1, RetryAfterSeconds: 17));
         _telegram.SetFaults(new ChatFaults(ChatFault.RateLimited, Times: 1, RetryAfterSeconds: 23));
-        Assert.Equal(TimeSpan.FromSeconds(17), (await Assert.ThrowsAsync<NotifyFailed>(() => Slack().SendAsync(Low, default))).RetryAfter);
-        Assert.Equal(TimeSpan.FromSeconds(23), (await Assert.ThrowsAsync<NotifyFailed>(() => Telegram().SendAsync(Low, default))).RetryAfter);
+        Assert.Equal(TimeSpan.FromSeconds(17), (await Assert.ThrowsAsync<NotifyFailedException>(() => Slack().SendAsync(Low, default))).RetryAfter);
+        Assert.Equal(TimeSpan.FromSeconds(23), (await Assert.ThrowsAsync<NotifyFailedException>(() => Telegram().SendAsync(Low, default))).RetryAfter);
         // One request each was faulted; the next gets through.
         await Slack().SendAsync(Low, default);
         await Telegram().SendAsync(Low, default);
@@ -85,7 +85,7 @@ public class NotifierTests : IAsyncLifetime
     public async Task A_channel_that_is_down_fails_without_naming_its_address()
     {
         _telegram.SetFaults(new ChatFaults(ChatFault.Down));
-        var e = await Assert.ThrowsAsync<NotifyFailed>(() => Telegram().SendAsync(Low, default));
+        var e = await Assert.ThrowsAsync<NotifyFailedException>(() => Telegram().SendAsync(Low, default));
         Assert.StartsWith("telegram unreachable", e.Message);
         Assert.DoesNotContain(_telegram.Token, e.Message);
     }
@@ -93,7 +93,7 @@ public class NotifierTests : IAsyncLifetime
     [Fact]
     public async Task A_wrong_bot_token_is_unauthorized_and_not_repeated_back()
     {
-        var e = await Assert.ThrowsAsync<NotifyFailed>(() => Telegram("999:WRONGtokenWRONGtokenWRONG").SendAsync(Low, default));
+        var e = await Assert.ThrowsAsync<NotifyFailedException>(() => Telegram("999:WRONGtokenWRONGtokenWRONG").SendAsync(Low, default));
         Assert.Equal(401, e.Status);
         Assert.Equal("telegram answered 401 Unauthorized", e.Message);
     }

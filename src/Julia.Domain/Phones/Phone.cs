@@ -7,7 +7,7 @@ namespace Julia.Domain.Phones;
 /// </summary>
 public readonly record struct Phone(string E164)
 {
-    public bool IsBrazilian => E164.StartsWith("+55");
+    public bool IsBrazilian => E164.StartsWith("+55", StringComparison.Ordinal);
 
     /// <summary>Area code (DDD), e.g. 11 for São Paulo; null outside Brazil.</summary>
     public int? Ddd => IsBrazilian ? (E164[3] - '0') * 10 + (E164[4] - '0') : null;
@@ -67,7 +67,7 @@ public readonly record struct Phone(string E164)
     {
         phone = default;
         if (string.IsNullOrEmpty(digits) || digits.Length > 15 || !digits.All(char.IsAsciiDigit)) return false;
-        if (digits.StartsWith("55"))
+        if (digits.StartsWith("55", StringComparison.Ordinal))
         {
             if (digits.Length == 12 && digits[4] is >= '6' and <= '9') digits = digits[..4] + "9" + digits[4..];
             return TryParse("+" + digits, out phone);
@@ -108,7 +108,7 @@ public readonly record struct Phone(string E164)
     public static string Mask(string? e164)
     {
         if (string.IsNullOrEmpty(e164) || e164.Length < 9 || e164[0] != '+') return "****";
-        if (e164.StartsWith("+55")) return $"+55 {e164.Substring(3, 2)} ****-{e164[^4..]}";
+        if (e164.StartsWith("+55", StringComparison.Ordinal)) return $"+55 {e164.Substring(3, 2)} ****-{e164[^4..]}";
         var digits = e164.AsSpan(1);
         for (int len = 1; len <= 3; len++)
             if (CountryCodes.Assigned.Contains(digits[..len].ToString())) return $"+{digits[..len]} ****-{e164[^4..]}";

@@ -7,7 +7,7 @@ public sealed record PoolTargets
     public int ActiveMax { get; init; } = 10;
     public int ReadyMin { get; init; } = 3;
     public int RampupBuffer { get; init; } = 10;
-    public bool AutoProvision { get; init; } = false;
+    public bool AutoProvision { get; init; }
     public int ProvisionDailyMax { get; init; } = 2;
     public int DegradedThreshold { get; init; } = 35;
 

@@ -1,4 +1,3 @@
-using Julia.Domain.Chips;
 using Julia.Domain.Trust;
 
 namespace Julia.Domain.Selection;

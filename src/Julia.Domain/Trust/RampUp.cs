@@ -5,7 +5,11 @@ public static class RampUp
     /// <summary>First day (since ramp-up start) on which each stage may be left.</summary>
     static int LeaveDay(RampStage s) => s switch
     {
-        RampStage.R1 => 3, RampStage.R2 => 7, RampStage.R3 => 14, RampStage.R4 => 21, _ => int.MaxValue,
+        RampStage.R1 => 3,
+        RampStage.R2 => 7,
+        RampStage.R3 => 14,
+        RampStage.R4 => 21,
+        _ => int.MaxValue,
     };
 
     /// <summary>Completed fraction of ramp-up: R1 = 0, R2 = ¼ … operating = 1.</summary>

@@ -18,7 +18,11 @@ public sealed record RampUpConfig
 
     public StageCaps For(RampStage s) => s switch
     {
-        RampStage.R1 => R1, RampStage.R2 => R2, RampStage.R3 => R3, RampStage.R4 => R4, _ => Operating,
+        RampStage.R1 => R1,
+        RampStage.R2 => R2,
+        RampStage.R3 => R3,
+        RampStage.R4 => R4,
+        _ => Operating,
     };
 
     public IEnumerable<string> Validate()

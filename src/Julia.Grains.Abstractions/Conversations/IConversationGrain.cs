@@ -28,12 +28,12 @@ public interface IConversationGrain : IGrainWithStringKey
     Task<MessageApplied> ReceiveAsync(ContactMessage message);
 
     /// <summary>
-    /// The pool manager moves the conversation off chip <paramref name="from"/>, which lost it, to <paramref name="to"/>;
-    /// the announcement leads the next message. False when the conversation is no longer on <paramref name="from"/>
+    /// The pool manager moves the conversation off chip <paramref name="fromChip"/>, which lost it, to <paramref name="toChip"/>;
+    /// the announcement leads the next message. False when the conversation is no longer on <paramref name="fromChip"/>
     /// or the contact opted out (migration never moves them).
     /// </summary>
     [Alias("B799B8BB")]
-    Task<bool> MigrateAsync(long from, long to, DateTimeOffset now);
+    Task<bool> MigrateAsync(long fromChip, long toChip, DateTimeOffset now);
 
     [Alias("56D53F88")]
 

@@ -1,8 +1,8 @@
 using Julia.Domain.Chips;
 using Julia.Domain.Selection;
+using Julia.Domain.Sending;
 using Julia.Domain.Trust;
 using Julia.Storage.Chips;
-using Julia.Domain.Sending;
 using Julia.Storage.Selection;
 using Julia.Storage.Signals;
 using Julia.Storage.Trust;
@@ -191,7 +191,7 @@ public sealed partial class ChipGrain(ReservationStore store, ChipStore chips, S
         return changed;
     }
 
-    Task Changing(Func<Task> change) => Changing(async () => { await change(); return true; });
+    Task<bool> Changing(Func<Task> change) => Changing(async () => { await change(); return true; });
 
     /// <summary>A store's own guarded change to the row: the copy is read again on the next call, whatever happened.</summary>
     Task<T> Changing<T>(Func<Task<T>> change) => Stored.Guard(async () =>

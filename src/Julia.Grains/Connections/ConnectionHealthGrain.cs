@@ -1,5 +1,4 @@
 using Julia.Grains.Chips;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 

@@ -4,7 +4,6 @@ using Julia.Domain.Selection;
 using Julia.Storage.Contacts;
 using Julia.Storage.Conversations;
 using Julia.Storage.Inbox;
-using Microsoft.Extensions.DependencyInjection;
 using Orleans.Placement;
 
 namespace Julia.Grains.Conversations;
@@ -67,11 +66,11 @@ public sealed class ConversationGrain(Selector selector, ConversationStore conve
         return new MessageApplied(a.Id, effect.IntentName, effect.OptOut, effect.OptIn && a.Contact is not null, a.ReplyQueued);
     });
 
-    public Task<bool> MigrateAsync(long from, long to, DateTimeOffset now) => Changing(async () =>
+    public Task<bool> MigrateAsync(long fromChip, long toChip, DateTimeOffset now) => Changing(async () =>
     {
         if (_state is { OptedOutAt: not null }) return false;
-        if (!await conversations.MigrateAsync(Contact.E164, from, to, now, CancellationToken.None)) return false;
-        if (_state is { } s) _state = s with { ChipId = to };
+        if (!await conversations.MigrateAsync(Contact.E164, fromChip, toChip, now, CancellationToken.None)) return false;
+        if (_state is { } s) _state = s with { ChipId = toChip };
         return true;
     });
 

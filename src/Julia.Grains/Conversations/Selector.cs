@@ -7,7 +7,6 @@ using Julia.Grains.Pool;
 using Julia.Grains.Selection;
 using Julia.Storage.Conversations;
 using Julia.Storage.Selection;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Julia.Grains.Conversations;

@@ -1,5 +1,4 @@
 using Julia.Domain.Chips;
-using Julia.Domain.Phones;
 using Julia.Domain.Pool;
 using Julia.Domain.Trust;
 using Julia.Grains.Chips;

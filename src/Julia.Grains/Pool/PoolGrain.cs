@@ -1,6 +1,4 @@
-using Julia.Grains;
 using Julia.Grains.Trust;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 

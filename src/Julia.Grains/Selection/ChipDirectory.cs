@@ -1,6 +1,6 @@
-using Julia.Domain.Chips;
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using Julia.Domain.Chips;
 using Julia.Domain.Selection;
 using Julia.Storage.Chips;
 
@@ -12,7 +12,7 @@ namespace Julia.Grains.Selection;
 /// patched in place from every chip grain's answer. It may be stale: the chip grain re-checks everything
 /// on its own state, so staleness costs a retry, never a cap.
 /// </summary>
-public sealed class ChipDirectory(ChipStore store, SelectionOptions options)
+public sealed class ChipDirectory(ChipStore store, SelectionOptions options) : IDisposable
 {
     // Readers take the set as it is, without locks; a reload with other chips publishes a new one.
     volatile ChipSet _set = ChipSet.Empty;
@@ -98,7 +98,7 @@ public sealed class ChipDirectory(ChipStore store, SelectionOptions options)
             }
             finally { _loading.Release(); }
         }
-        else if (Stopwatch.GetElapsedTime(_loadedAt) > options.SnapshotTtl && _loading.Wait(0))
+        else if (Stopwatch.GetElapsedTime(_loadedAt) > options.SnapshotTtl && _loading.Wait(0, CancellationToken.None))
         {
             _ = Task.Run(async () =>
             {
@@ -135,4 +135,6 @@ public sealed class ChipDirectory(ChipStore store, SelectionOptions options)
         // added back.)
         Interlocked.Exchange(ref _readAfter, announced);
     }
+
+    public void Dispose() => _loading.Dispose();
 }

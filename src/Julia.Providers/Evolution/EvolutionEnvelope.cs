@@ -59,7 +59,7 @@ public sealed record EvolutionEnvelope(string Event, string Instance, JsonElemen
                 if (d.TryGetProperty("message", out var msg) && msg.ValueKind is not (JsonValueKind.Object or JsonValueKind.Null)) return "data.message must be an object";
                 var jid = EvolutionJson.Str(key, "remoteJid")!;
                 if (fm.GetBoolean()) return "our own message";
-                if (jid.EndsWith("@g.us") || jid.EndsWith("@broadcast") || jid.EndsWith("@newsletter")) return "group, broadcast or channel";
+                if (jid.EndsWith("@g.us", StringComparison.Ordinal) || jid.EndsWith("@broadcast", StringComparison.Ordinal) || jid.EndsWith("@newsletter", StringComparison.Ordinal)) return "group, broadcast or channel";
                 return null;
             case Update:
                 if (EvolutionReceipts.Id(d) is null) return "data.keyId (or data.id in Evolution v1) must be a non-empty string";

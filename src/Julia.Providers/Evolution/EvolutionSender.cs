@@ -10,9 +10,9 @@ public sealed record EvolutionSender(string? PhoneJid, string? Lid)
 {
     public static EvolutionSender From(string remoteJid, string? remoteJidAlt, string? senderPn, string? previousRemoteJid)
     {
-        if (remoteJid.EndsWith("@lid"))
-            return new(new[] { remoteJidAlt, senderPn }.FirstOrDefault(j => j is not null && !j.EndsWith("@lid")), remoteJid);
-        return new(remoteJid, new[] { remoteJidAlt, previousRemoteJid }.FirstOrDefault(j => j?.EndsWith("@lid") == true));
+        if (remoteJid.EndsWith("@lid", StringComparison.Ordinal))
+            return new(new[] { remoteJidAlt, senderPn }.FirstOrDefault(j => j is not null && !j.EndsWith("@lid", StringComparison.Ordinal)), remoteJid);
+        return new(remoteJid, new[] { remoteJidAlt, previousRemoteJid }.FirstOrDefault(j => j?.EndsWith("@lid", StringComparison.Ordinal) == true));
     }
 
     /// <summary>The digits of the phone's JID (<c>5511987654321</c> of <c>5511987654321:12@s.whatsapp.net</c>).</summary>

@@ -2,7 +2,7 @@ using Julia.Domain.Alerts;
 
 namespace Julia.Providers.Notifiers;
 
-/// <summary>A channel that tells people about alerts (Slack, Telegram). Throws <see cref="NotifyFailed"/> when the notice did not get through.</summary>
+/// <summary>A channel that tells people about alerts (Slack, Telegram). Throws <see cref="NotifyFailedException"/> when the notice did not get through.</summary>
 public interface INotifier
 {
     /// <summary>The channel's name, as deliveries and logs name it ("slack", "telegram"); never a URL or token.</summary>
@@ -22,7 +22,7 @@ public sealed record AlertNotice(long AlertId, string Kind, string Severity, str
 /// A notice that did not get through. The message names the channel and what it answered, never its URL or
 /// token, so it can be logged and stored. <see cref="RetryAfter"/> is the channel's own wait (429).
 /// </summary>
-public sealed class NotifyFailed(string message, TimeSpan? retryAfter = null, int? status = null) : Exception(message)
+public sealed class NotifyFailedException(string message, TimeSpan? retryAfter = null, int? status = null) : Exception(message)
 {
     public TimeSpan? RetryAfter { get; } = retryAfter;
     public int? Status { get; } = status;

@@ -16,21 +16,21 @@ public sealed class SlackNotifier(HttpClient http, SlackOptions options) : INoti
         using var response = await Http.SendAsync(Channel, () => http.PostAsJsonAsync(options.WebhookUrl, new { text = n.Text }, ct), ct);
         if (response.IsSuccessStatusCode) return;
         var body = await Http.ShortBodyAsync(response, ct);
-        throw new NotifyFailed($"slack answered {(int)response.StatusCode} {body}", Http.RetryAfter(response), (int)response.StatusCode);
+        throw new NotifyFailedException($"slack answered {(int)response.StatusCode} {body}", Http.RetryAfter(response), (int)response.StatusCode);
     }
 }
 
 static class Http
 {
     /// <summary>
-    /// Sends, turning network failures and timeouts into <see cref="NotifyFailed"/> that say what happened by
+    /// Sends, turning network failures and timeouts into <see cref="NotifyFailedException"/> that say what happened by
     /// kind only: an exception's own message can carry the request's address.
     /// </summary>
     public static async Task<HttpResponseMessage> SendAsync(string channel, Func<Task<HttpResponseMessage>> send, CancellationToken ct)
     {
         try { return await send(); }
-        catch (HttpRequestException e) { throw new NotifyFailed($"{channel} unreachable ({e.HttpRequestError})"); }
-        catch (TaskCanceledException) when (!ct.IsCancellationRequested) { throw new NotifyFailed($"{channel} timed out"); }
+        catch (HttpRequestException e) { throw new NotifyFailedException($"{channel} unreachable ({e.HttpRequestError})"); }
+        catch (TaskCanceledException) when (!ct.IsCancellationRequested) { throw new NotifyFailedException($"{channel} timed out"); }
     }
 
     public static async Task<string> ShortBodyAsync(HttpResponseMessage r, CancellationToken ct)

@@ -35,6 +35,6 @@ public sealed class TelegramNotifier(HttpClient http, TelegramOptions options) :
         retryAfter ??= Http.RetryAfter(response);
         var text = (description ?? "").Replace(options.BotToken ?? "\0", "***");
         if (text.Length > 120) text = text[..120] + "…";
-        throw new NotifyFailed($"telegram answered {(int)response.StatusCode} {text}".TrimEnd(), retryAfter, (int)response.StatusCode);
+        throw new NotifyFailedException($"telegram answered {(int)response.StatusCode} {text}".TrimEnd(), retryAfter, (int)response.StatusCode);
     }
 }

@@ -1,9 +1,9 @@
-using Julia.Grains;
 using System.Security.Claims;
+using Julia.Grains;
 using Julia.Server.Auth;
 using Julia.Server.Http;
-using Julia.Storage.Inbox;
 using Julia.Storage.Alerts;
+using Julia.Storage.Inbox;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Julia.Server.Alerts;

@@ -80,11 +80,11 @@ public sealed class AlertsWorker(IEnumerable<INotifier> notifiers, DeliveryStore
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
             timeout.CancelAfter(options.Value.SendTimeout);
             try { await notifier.SendAsync(notice, timeout.Token); }
-            catch (OperationCanceledException) when (!ct.IsCancellationRequested) { throw new NotifyFailed($"{notifier.Channel} timed out"); }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested) { throw new NotifyFailedException($"{notifier.Channel} timed out"); }
             if (!await deliveries.SentAsync(c, time.GetUtcNow(), ct))
                 log.LogWarning("Alert {Alert} on {Channel}: sent, but the claim had passed to another node", c.AlertId, notifier.Channel);
         }
-        catch (NotifyFailed e)
+        catch (NotifyFailedException e)
         {
             var now = time.GetUtcNow();
             var giveUp = c.Attempts >= options.Value.MaxAttempts;

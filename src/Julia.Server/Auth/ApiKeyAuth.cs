@@ -1,10 +1,10 @@
-using Julia.Grains;
 using System.Collections.Concurrent;
 using System.Net;
 using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
+using Julia.Grains;
 using Julia.Server.Http;
 using Julia.Storage.Auth;
 using Microsoft.AspNetCore.Authentication;
@@ -93,7 +93,7 @@ public sealed class ApiKeyAuthHandler(IOptionsMonitor<ApiKeyAuthOptions> options
         return null;
     }
 
-    AuthenticateResult Success(string name, string[] scopes)
+    static AuthenticateResult Success(string name, string[] scopes)
     {
         var claims = new List<Claim> { new(ClaimTypes.Name, name) };
         claims.AddRange(scopes.Select(s => new Claim(Scopes.ClaimType, s)));

@@ -1,14 +1,14 @@
-using Julia.Grains;
+using System.Security.Claims;
 using Julia.Domain.Chips;
 using Julia.Domain.Phones;
 using Julia.Domain.Trust;
-using Julia.Server.Auth;
-using Julia.Server.Http;
+using Julia.Grains;
 using Julia.Grains.Chips;
 using Julia.Grains.Pool;
+using Julia.Server.Auth;
+using Julia.Server.Http;
 using Julia.Storage.Chips;
 using Microsoft.AspNetCore.Http.HttpResults;
-using System.Security.Claims;
 
 namespace Julia.Server.Chips;
 

@@ -2,7 +2,6 @@ using System.Security.Claims;
 using Julia.Grains;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
-using Microsoft.AspNetCore.Authorization;
 
 namespace Julia.Server.ConsoleWeb;
 
@@ -54,7 +53,7 @@ public static class ConsoleAuth
     {
         List<Claim> claims =
         [
-            new(ClaimTypes.NameIdentifier, user.Id.ToString()),
+            new(ClaimTypes.NameIdentifier, user.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)),
             new(ClaimTypes.Name, user.Email),
             new(ClaimTypes.GivenName, user.Name),
             new(ClaimTypes.Role, user.Role),

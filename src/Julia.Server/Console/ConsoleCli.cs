@@ -38,7 +38,7 @@ public static class ConsoleCli
         var config = new ConfigurationBuilder().AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true)
             .AddEnvironmentVariables().AddCommandLine(rest.ToArray()).Build();
         var options = Configuration.BootOptions.Read(config);
-        using var logs = LoggerFactory.Create(l => l.AddSerilog(new LoggerConfiguration().WriteTo.Console().CreateLogger()));
+        using var logs = LoggerFactory.Create(l => l.AddSerilog(new LoggerConfiguration().WriteTo.Console(formatProvider: System.Globalization.CultureInfo.InvariantCulture).CreateLogger()));
         await using var db = await Database.Database.OpenAsync(config, options, logs, CancellationToken.None);
         var user = await new UserStore(db.DataSource).CreateAsync(email, name, role!, password, DateTimeOffset.UtcNow, CancellationToken.None);
         System.Console.WriteLine($"user {user.Email} ({user.Role}) saved; sign in at /console/login");

@@ -1,5 +1,4 @@
 using Julia.Storage.Console;
-using Julia.Server.ConsoleWeb.Pages;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Mvc.ApplicationParts;
 using Microsoft.Extensions.Options;

@@ -12,7 +12,7 @@ public static class Format
     public static string Time(DateTimeOffset? t) =>
         t is { } v ? TimeZoneInfo.ConvertTime(v, SaoPaulo).ToString("dd/MM/yyyy HH:mm:ss", PtBr) : "—";
 
-    public static string Short(DateTimeOffset? t) =>
+    public static string ShortTime(DateTimeOffset? t) =>
         t is { } v ? TimeZoneInfo.ConvertTime(v, SaoPaulo).ToString("dd/MM HH:mm", PtBr) : "—";
 
     public static string Number(long n) => n.ToString("N0", PtBr);

@@ -1,9 +1,9 @@
 using Julia.Domain.Chips;
 using Julia.Domain.Selection;
 using Julia.Simulator;
+using Julia.Storage.Chips;
 using Julia.Storage.Inbox;
 using Julia.Storage.Outbox;
-using Julia.Storage.Chips;
 
 namespace Julia.Server.Demo;
 
@@ -69,7 +69,7 @@ public static class DemoGateway
                 await Task.Delay(TimeSpan.FromSeconds(2), stop);
             }
             catch (OperationCanceledException) { return; }
-            catch (Exception) { await Task.Delay(TimeSpan.FromSeconds(5), stop).ContinueWith(_ => { }); }
+            catch (Exception) { await Task.Delay(TimeSpan.FromSeconds(5), stop).ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default); }
         }
     }
 }

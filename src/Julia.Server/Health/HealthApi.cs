@@ -10,8 +10,8 @@ using Julia.Storage.Alerts;
 using Julia.Storage.Migrations;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Npgsql;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace Julia.Server.Health;
 

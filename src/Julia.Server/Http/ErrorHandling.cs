@@ -51,7 +51,7 @@ public sealed class ErrorHandling(RequestDelegate next, ILogger<ErrorHandling> l
             if (failure.IsBug) log.LogError(e, "Unhandled error on {Method} {Path}", ctx.Request.Method, ctx.Request.Path);
             else log.LogWarning("{Method} {Path} answered {Code}: {Error}", ctx.Request.Method, ctx.Request.Path, failure.Code, Describe(e));
             ctx.Response.Clear();
-            if (failure.RetryAfter is { } after) ctx.Response.Headers.RetryAfter = ((int)after.TotalSeconds).ToString();
+            if (failure.RetryAfter is { } after) ctx.Response.Headers.RetryAfter = ((int)after.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
             await Problems.Of(failure.Status, failure.Code, failure.Title).ExecuteAsync(ctx);
         }
     }

@@ -1,9 +1,8 @@
-using Julia.Grains;
-using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Julia.Domain.Sending;
+using Julia.Grains;
 using Julia.Storage.Inbox;
 using Microsoft.Extensions.Options;
 

@@ -1,5 +1,5 @@
-using Julia.Grains;
 using Julia.Domain.Sending;
+using Julia.Grains;
 using Julia.Providers.Webhooks;
 using Julia.Storage.Inbox;
 using Microsoft.Extensions.Options;

@@ -76,7 +76,7 @@ public static class ApiDocs
                 op.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(Bearer, doc)] = [] }];
                 op.Responses ??= new OpenApiResponses();
                 foreach (var (status, codes) in ApiErrors.For(verb, path))
-                    op.Responses[status.ToString()] = Problem(status, codes);
+                    op.Responses[status.ToString(System.Globalization.CultureInfo.InvariantCulture)] = Problem(status, codes);
                 op.Description = (op.Description is { Length: > 0 } d ? d + "\n\n" : "") + "Errors (problem+json `code`): " +
                     string.Join("; ", ApiErrors.For(verb, path).Select(e => $"{e.Key}: {string.Join(", ", e.Value)}")) + ".";
             }

@@ -29,7 +29,7 @@ public static class JuliaLogging
     {
         var outputs = new LoggerConfiguration().MinimumLevel.Verbose();
         if (Json(options, demo, env)) outputs.WriteTo.Console(new RenderedCompactJsonFormatter());
-        else outputs.WriteTo.Console(outputTemplate: TextFormat);
+        else outputs.WriteTo.Console(outputTemplate: TextFormat, formatProvider: System.Globalization.CultureInfo.InvariantCulture);
         if (extra is not null) outputs.WriteTo.Sink(extra);
 
         return new LoggerConfiguration()

@@ -2,8 +2,8 @@ using System.Diagnostics.Metrics;
 using Julia.Domain.Trust;
 using Julia.Grains;
 using Julia.Grains.Observability;
-using Npgsql;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace Julia.Server.Observability;
 
@@ -43,7 +43,7 @@ public sealed record PoolSample(
 }
 
 /// <summary>
-/// Runs <see cref="PoolSample.ReadAsync"/> every <see cref="TelemetryOptions.SampleInterval"/> and serves the
+/// Runs <see cref="PoolSample.ReadAsync"/> every <see cref="MetricsOptions.SampleInterval"/> and serves the
 /// result to the observable gauges, so a scrape (which may come every few seconds, from several scrapers) never
 /// queries the database itself.
 /// </summary>

@@ -1,7 +1,6 @@
 using System.Net;
 using Julia.Grains.Observability;
 using Julia.Server.Auth;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Exporter;
 using OpenTelemetry.Metrics;

@@ -1,6 +1,6 @@
-using Julia.Grains;
 using Julia.Domain.Phones;
 using Julia.Domain.Selection;
+using Julia.Grains;
 using Julia.Server.Auth;
 using Julia.Server.Http;
 using Julia.Storage.Outbox;

@@ -1,12 +1,12 @@
-using Julia.Grains;
 using Julia.Domain.Phones;
 using Julia.Domain.Selection;
 using Julia.Domain.Sending;
-using Julia.Providers;
-using Julia.Server.Gateways;
+using Julia.Grains;
 using Julia.Grains.Chips;
 using Julia.Grains.Conversations;
 using Julia.Grains.Pool;
+using Julia.Providers;
+using Julia.Server.Gateways;
 using Julia.Storage.Outbox;
 using Microsoft.Extensions.Options;
 

@@ -1,6 +1,6 @@
-using Julia.Grains;
 using System.Security.Claims;
 using Julia.Domain.Pool;
+using Julia.Grains;
 using Julia.Grains.Pool;
 using Julia.Server.Auth;
 using Julia.Server.Chips;

@@ -1,5 +1,5 @@
-using Julia.Providers.Provisioning;
 using Julia.Grains.Connections;
+using Julia.Providers.Provisioning;
 using Julia.Server.Connections;
 using Microsoft.Extensions.Options;
 

@@ -1,9 +1,9 @@
 using System.Security.Claims;
 using Julia.Domain.Phones;
 using Julia.Domain.Selection;
+using Julia.Grains.Conversations;
 using Julia.Server.Auth;
 using Julia.Server.Http;
-using Julia.Grains.Conversations;
 using Julia.Storage.Selection;
 using Microsoft.AspNetCore.Http.HttpResults;
 

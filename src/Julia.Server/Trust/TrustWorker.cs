@@ -1,5 +1,5 @@
-using Julia.Grains;
 using System.Collections.Concurrent;
+using Julia.Grains;
 using Julia.Grains.Trust;
 using Microsoft.Extensions.Options;
 

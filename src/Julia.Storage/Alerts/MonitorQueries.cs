@@ -52,8 +52,11 @@ public sealed class MonitorQueries(NpgsqlDataSource db)
         await using (var cmd = c.Cmd(Counts).P("trust", (short)t.ProspectingTrust).P("now", now).P("backlog_age", t.BacklogAge).P("dead_window", t.DeadLetterWindow))
             f = (await cmd.FirstAsync(r => new AlertFacts
             {
-                Active = r.Get<int>("active"), Ready = r.Get<int>("ready"), Prospectable = r.Get<int>("prospectable"),
-                OverdueQueued = r.Get<int>("overdue"), RecentDeadLetters = r.Get<int>("dead"),
+                Active = r.Get<int>("active"),
+                Ready = r.Get<int>("ready"),
+                Prospectable = r.Get<int>("prospectable"),
+                OverdueQueued = r.Get<int>("overdue"),
+                RecentDeadLetters = r.Get<int>("dead"),
             }, ct))!;
         await using (var cmd = c.Cmd(Disconnected))
             f = f with { Disconnected = await cmd.ListAsync(r => (r.Get<long>("id"), r.Get<DateTimeOffset>("connection_changed_at")), ct) };

@@ -24,7 +24,7 @@ public sealed class GroupCommit<TItem, TResult>(Func<IReadOnlyList<TItem>, Task<
     {
         // The writers start with the first item and then wait on the queue for the life of the process.
         if (Interlocked.Exchange(ref _started, 1) == 0)
-            for (int i = 0; i < writers; i++) _ = Task.Run(LoopAsync);
+            for (int i = 0; i < writers; i++) _ = Task.Run(LoopAsync, CancellationToken.None);
         var pending = new Pending(item, new TaskCompletionSource<TResult>(TaskCreationOptions.RunContinuationsAsynchronously));
         _queue.Writer.TryWrite(pending);
         return await pending.Done.Task.WaitAsync(ct);

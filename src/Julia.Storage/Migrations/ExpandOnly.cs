@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 namespace Julia.Storage.Migrations;
 
 /// <summary>One reviewed contracting statement: which migration, which rule, and why it was accepted.</summary>
-public sealed record ExpandOnlyException(string Migration, string Rule, string Reason);
+public sealed record ExpandOnlyExemption(string Migration, string Rule, string Reason);
 
 public sealed record ExpandOnlyViolation(string Migration, string Rule, string Statement);
 
@@ -25,7 +25,7 @@ public static partial class ExpandOnly
         ("DROP SCHEMA", DropSchema()),
     ];
 
-    public static IReadOnlyList<ExpandOnlyViolation> Check(IEnumerable<Migration> migrations, IEnumerable<ExpandOnlyException> exceptions)
+    public static IReadOnlyList<ExpandOnlyViolation> Check(IEnumerable<Migration> migrations, IEnumerable<ExpandOnlyExemption> exceptions)
     {
         var allowed = exceptions.Select(e => (e.Migration, e.Rule)).ToHashSet();
         var found = new List<ExpandOnlyViolation>();
@@ -41,9 +41,9 @@ public static partial class ExpandOnly
     }
 
     /// <summary>Lines <c>NNNN_name.sql | RULE | reason</c>; blank lines and <c>#</c> comments are skipped; a reason is required.</summary>
-    public static IReadOnlyList<ExpandOnlyException> ParseExceptions(string text)
+    public static IReadOnlyList<ExpandOnlyExemption> ParseExceptions(string text)
     {
-        var list = new List<ExpandOnlyException>();
+        var list = new List<ExpandOnlyExemption>();
         foreach (var raw in text.Split('\n'))
         {
             var line = raw.Trim();
@@ -51,7 +51,7 @@ public static partial class ExpandOnly
             var parts = line.Split('|', 3, StringSplitOptions.TrimEntries);
             if (parts.Length != 3 || parts[2].Length == 0 || !Rules.Any(r => r.Rule == parts[1]))
                 throw new MigrationException($"expand-only exception \"{line}\" must read: NNNN_name.sql | {string.Join("/", Rules.Select(r => r.Rule))} | reason");
-            list.Add(new ExpandOnlyException(parts[0], parts[1], parts[2]));
+            list.Add(new ExpandOnlyExemption(parts[0], parts[1], parts[2]));
         }
         return list;
     }

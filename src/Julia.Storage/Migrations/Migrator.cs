@@ -1,4 +1,3 @@
-using System.Reflection;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
@@ -28,7 +27,7 @@ public static partial class Migrator
     {
         var asm = typeof(Migrator).Assembly;
         var list = new List<Migration>();
-        foreach (var res in asm.GetManifestResourceNames().Where(n => n.StartsWith("sql/")).Order(StringComparer.Ordinal))
+        foreach (var res in asm.GetManifestResourceNames().Where(n => n.StartsWith("sql/", StringComparison.Ordinal)).Order(StringComparer.Ordinal))
         {
             var name = res["sql/".Length..];
             if (!NamePattern().IsMatch(name)) throw new MigrationException($"Migration file name {name} must look like 0001_name.sql");

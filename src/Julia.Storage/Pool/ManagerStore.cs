@@ -127,6 +127,6 @@ public sealed class ManagerStore(NpgsqlDataSource db)
     {
         await using var c = await db.OpenConnectionAsync(ct);
         await OperationStore.AddAsync(c, null, new NewOperation("pool-manager", "conversations_migrated", fromChip, Reason: reason,
-            Details: new { moved = to.Values.Sum(), to = to.ToDictionary(kv => kv.Key.ToString(), kv => kv.Value) }), now, ct);
+            Details: new { moved = to.Values.Sum(), to = to.ToDictionary(kv => kv.Key.ToString(System.Globalization.CultureInfo.InvariantCulture), kv => kv.Value) }), now, ct);
     }
 }

@@ -105,7 +105,7 @@ public sealed class ProvisionStore(NpgsqlDataSource db, AlertPolicy alerts)
             id = await cmd.ExecuteScalarAsync(ct) is long x ? x : null;
         if (id is null) { await tx.RollbackAsync(ct); return null; }
         await OperationStore.AddAsync(c, tx, new NewOperation(actor, "provision_requested", Reason: reason,
-            Details: new { requestId = id, day = day.ToString("yyyy-MM-dd"), ddd }), now, ct);
+            Details: new { requestId = id, day = day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), ddd }), now, ct);
         await tx.CommitAsync(ct);
         return id;
     }

@@ -1,8 +1,6 @@
 using Julia.Domain.Alerts;
-using Julia.Domain.Chips;
-using Julia.Storage.Alerts;
-using Julia.Domain.Selection;
 using Julia.Domain.Sending;
+using Julia.Storage.Alerts;
 using Julia.Storage.Chips;
 using Julia.Storage.Operations;
 using Npgsql;

@@ -1,11 +1,11 @@
-using Julia.Storage.Console;
 using Julia.Domain.Trust;
 using Julia.Grains;
-using Julia.Storage.Pool;
 using Julia.Grains.Pool;
 using Julia.Server.Chips;
 using Julia.Storage.Chips;
+using Julia.Storage.Console;
 using Julia.Storage.Operations;
+using Julia.Storage.Pool;
 using Julia.Storage.Provisioning;
 using Microsoft.AspNetCore.Mvc;
 

@@ -1,7 +1,6 @@
-using Julia.Storage.Console;
-using Julia.Domain.Phones;
 using Julia.Server.Contacts;
 using Julia.Server.Http;
+using Julia.Storage.Console;
 using Julia.Storage.Contacts;
 using Julia.Storage.Conversations;
 using Microsoft.AspNetCore.Mvc;

@@ -1,4 +1,3 @@
-using Julia.Storage.Console;
 using Julia.Domain.Selection;
 using Julia.Domain.Trust;
 using Julia.Grains;
@@ -6,6 +5,7 @@ using Julia.Grains.Pool;
 using Julia.Server.Chips;
 using Julia.Server.Pool;
 using Julia.Storage.Chips;
+using Julia.Storage.Console;
 using Julia.Storage.Pool;
 using Microsoft.AspNetCore.Mvc;
 

@@ -1,6 +1,6 @@
-using Julia.Storage.Console;
 using Julia.Grains;
 using Julia.Server.Outbox;
+using Julia.Storage.Console;
 using Julia.Storage.Outbox;
 using Microsoft.AspNetCore.Mvc;
 

@@ -20,7 +20,8 @@ public sealed class SettingsModel(PoolStore pools, PoolSettings settings, IGrain
     // As the API reads and writes it (camelCase, enums as strings).
     static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
-        WriteIndented = true, Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+        WriteIndented = true,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
     };
 
     protected override string PostRole => ConsoleRoles.Admin;
