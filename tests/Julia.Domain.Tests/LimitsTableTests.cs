@@ -1,4 +1,3 @@
-using Julia.Domain.Selection;
 using Julia.Domain.Trust;
 
 namespace Julia.Domain.Tests;

@@ -1,6 +1,4 @@
-using Julia.Domain.Chips;
 using Julia.Domain.Selection;
-using Julia.Domain.Trust;
 
 namespace Julia.Domain.Tests;
 

@@ -1,6 +1,4 @@
-using Julia.Domain.Selection;
 using Julia.Domain.Sending;
-using R = Julia.Domain.Sending.Breaker.Result;
 
 namespace Julia.Domain.Tests;
 

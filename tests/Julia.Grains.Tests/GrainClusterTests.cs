@@ -1,7 +1,7 @@
-using Julia.Grains.Tests.Infrastructure;
 using Julia.Domain.Sending;
 using Julia.Grains.Chips;
 using Julia.Grains.Conversations;
+using Julia.Grains.Tests.Infrastructure;
 using Julia.Storage.Chips;
 
 namespace Julia.Grains.Tests;

@@ -1,5 +1,4 @@
 using Julia.Domain.Sending;
-using Julia.Providers;
 using Julia.Providers.Evolution;
 using Julia.Simulator;
 

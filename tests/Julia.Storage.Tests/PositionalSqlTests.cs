@@ -1,5 +1,3 @@
-using Julia.Storage;
-
 namespace Julia.Storage.Tests;
 
 public class PositionalSqlTests

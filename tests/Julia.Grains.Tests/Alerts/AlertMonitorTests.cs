@@ -2,9 +2,9 @@ using System.Text.Json;
 using Julia.Domain.Alerts;
 using Julia.Grains.Alerts;
 using Julia.Storage.Alerts;
+using Julia.Storage.Migrations;
 using Julia.Storage.Pool;
 using Julia.Storage.Signals;
-using Julia.Storage.Migrations;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 

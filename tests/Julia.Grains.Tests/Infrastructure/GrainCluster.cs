@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Julia.Grains;
 using Julia.Grains.Pool;
 using Julia.Grains.Selection;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,12 +1,4 @@
-using System.Net.Http.Json;
-using System.Text.Json;
-using Julia.Domain.Alerts;
-using Julia.Server.Alerts;
-using Julia.Server.Tests.Infrastructure;
 using Julia.Simulator;
-using Julia.Storage.Alerts;
-using Julia.Storage.Auth;
-using Npgsql;
 using Xunit.Abstractions;
 
 namespace Julia.Server.Tests.Alerts;

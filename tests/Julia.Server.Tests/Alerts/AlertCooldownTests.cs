@@ -3,9 +3,6 @@ using Julia.Domain.Sending;
 using Julia.Grains;
 using Julia.Grains.Chips;
 using Julia.Grains.Pool;
-using Julia.Server.Tests.Infrastructure;
-using Julia.Storage.Alerts;
-using Npgsql;
 using Xunit.Abstractions;
 
 namespace Julia.Server.Tests.Alerts;

@@ -1,12 +1,5 @@
-using Julia.Domain.Alerts;
-using Julia.Domain.Sending;
-using Julia.Grains;
-using Julia.Grains.Chips;
-using Julia.Grains.Pool;
 using Julia.Server.Tests.Infrastructure;
-using Julia.Storage.Alerts;
 using Npgsql;
-using Xunit.Abstractions;
 
 namespace Julia.Server.Tests.Alerts;
 

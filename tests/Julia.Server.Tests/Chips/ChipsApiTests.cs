@@ -1,8 +1,8 @@
-using Xunit.Abstractions;
 using System.Net;
 using System.Net.Http.Json;
 using Julia.Client;
 using Julia.Server.Tests.Infrastructure;
+using Xunit.Abstractions;
 
 namespace Julia.Server.Tests.Chips;
 

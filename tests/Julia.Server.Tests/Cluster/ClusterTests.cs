@@ -3,7 +3,6 @@ using Julia.Grains.Pool;
 using Julia.Server.Cluster;
 using Julia.Server.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Xunit.Abstractions;
 
 namespace Julia.Server.Tests.Cluster;

@@ -1,6 +1,5 @@
 using Julia.Grains;
 using Julia.Grains.Pool;
-using Julia.Server.Cluster;
 using Julia.Server.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

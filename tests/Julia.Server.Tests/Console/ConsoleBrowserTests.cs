@@ -1,6 +1,5 @@
 using System.Net;
 using Julia.Server.Tests.Infrastructure;
-using Microsoft.Playwright;
 using Xunit.Abstractions;
 
 namespace Julia.Server.Tests.Console;

@@ -1,6 +1,6 @@
-using Xunit.Abstractions;
 using Julia.Client;
 using Julia.Server.Tests.Infrastructure;
+using Xunit.Abstractions;
 
 namespace Julia.Server.Tests.Contacts;
 

@@ -1,6 +1,6 @@
 using System.Net;
-using Julia.Server.ConsoleWeb;
 using Julia.Server.Cluster;
+using Julia.Server.ConsoleWeb;
 using Julia.Server.Http;
 using Julia.Server.Tests.Console;
 using Julia.Server.Tests.Infrastructure;

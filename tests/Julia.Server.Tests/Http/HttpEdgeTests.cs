@@ -1,11 +1,11 @@
-using Xunit.Abstractions;
 using System.Net;
 using System.Text;
 using Julia.Server.Tests.Infrastructure;
+using Xunit.Abstractions;
 
 namespace Julia.Server.Tests.Http;
 
-[Collection(SharedServiceCollection.Name)]
+[Collection(SharedService.Name)]
 public class HttpEdgeTests(ServiceFixture f, ITestOutputHelper output)
 {
     readonly bool _logged = f.Attach(output);

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using Julia.Client;
 using Julia.Server.Http;
 using Julia.Server.Tests.Infrastructure;
 using Julia.Storage.Auth;

@@ -1,6 +1,5 @@
 using Julia.Client;
 using Julia.Simulator;
-using Julia.Storage.Auth;
 using Npgsql;
 
 namespace Julia.Server.Tests.Infrastructure;

@@ -1,5 +1,4 @@
 using Julia.Client;
-using Julia.Storage.Auth;
 using Npgsql;
 
 namespace Julia.Server.Tests.Infrastructure;

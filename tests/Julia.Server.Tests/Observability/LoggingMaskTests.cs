@@ -1,10 +1,7 @@
-using System.Text.RegularExpressions;
 using Julia.Server.Observability;
-using Julia.Server.Tests.Infrastructure;
 using Serilog;
 using Serilog.Core;
 using Serilog.Events;
-using Xunit.Abstractions;
 
 namespace Julia.Server.Tests.Observability;
 

@@ -1,12 +1,12 @@
 using System.Text.Json;
 using Julia.Server.Observability;
-using Microsoft.OpenApi;
 using Julia.Server.Tests.Infrastructure;
+using Microsoft.OpenApi;
 using Xunit.Abstractions;
 
 namespace Julia.Server.Tests.Observability;
 
-[Collection(SharedServiceCollection.Name)]
+[Collection(SharedService.Name)]
 public class OpenApiTests(ServiceFixture f, ITestOutputHelper output)
 {
     readonly bool _logged = f.Attach(output);

@@ -1,8 +1,7 @@
-using Xunit.Abstractions;
 using System.Text.Json;
-using Julia.Client;
 using Julia.Server.Tests.Infrastructure;
 using Julia.Storage.Outbox;
+using Xunit.Abstractions;
 
 namespace Julia.Server.Tests.Outbox;
 

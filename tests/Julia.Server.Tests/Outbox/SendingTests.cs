@@ -1,10 +1,10 @@
-using Xunit.Abstractions;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Julia.Client;
 using Julia.Server.Tests.Infrastructure;
 using Julia.Simulator;
+using Xunit.Abstractions;
 
 namespace Julia.Server.Tests.Outbox;
 

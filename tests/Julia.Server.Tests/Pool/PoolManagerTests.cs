@@ -1,11 +1,9 @@
-using System.Diagnostics;
 using Julia.Grains;
 using Julia.Grains.Chips;
 using Julia.Grains.Pool;
 using Julia.Server.Tests.Infrastructure;
 using Julia.Storage.Auth;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Npgsql;
 using Xunit.Abstractions;
 

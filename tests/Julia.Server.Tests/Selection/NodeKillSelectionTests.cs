@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
 using Julia.Client;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Julia.Server.Tests.Infrastructure;
 using Julia.Storage.Auth;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Npgsql;
 using Xunit.Abstractions;
 

@@ -1,8 +1,8 @@
-using Xunit.Abstractions;
 using System.Net;
 using System.Text;
 using Julia.Client;
 using Julia.Server.Tests.Infrastructure;
+using Xunit.Abstractions;
 
 namespace Julia.Server.Tests.Selection;
 

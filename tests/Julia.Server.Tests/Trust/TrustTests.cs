@@ -1,7 +1,6 @@
-using Xunit.Abstractions;
-using System.Text.Json;
 using Julia.Domain.Trust;
 using Julia.Server.Tests.Infrastructure;
+using Xunit.Abstractions;
 
 namespace Julia.Server.Tests.Trust;
 

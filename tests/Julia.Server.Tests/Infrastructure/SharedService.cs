@@ -6,7 +6,7 @@ namespace Julia.Server.Tests.Infrastructure;
 /// boots once for all of them; their classes run one at a time. Add a class only if that stays true.
 /// </summary>
 [CollectionDefinition(Name)]
-public sealed class SharedServiceCollection : ICollectionFixture<ServiceFixture>
+public sealed class SharedService : ICollectionFixture<ServiceFixture>
 {
     public const string Name = "Shared service";
 }
