@@ -108,7 +108,11 @@ public sealed class TestHostBuilder
             if (sim is not null) sim.Options.WebhookUrl = host.BaseAddress + "webhooks/evolution";
             return new TestHost(host, cs is null ? null : NpgsqlDataSource.Create(cs), cs, parts)
             {
-                Evolution = sim, Agent = agent, Salvy = salvy, Slack = slack, Telegram = telegram,
+                Evolution = sim,
+                Agent = agent,
+                Salvy = salvy,
+                Slack = slack,
+                Telegram = telegram,
             };
         }
         catch
