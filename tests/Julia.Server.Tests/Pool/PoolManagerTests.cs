@@ -142,9 +142,11 @@ public class PoolManagerTests(ITestOutputHelper output)
         Assert.Equal(4, ops.Count(o => o.Action == "chip_stage_changed" && o.ChipId == fresh));
 
         // Day 24: a ban signal on the new active number. The gate trips, prospecting stops pool-wide, and nothing is bought.
+        // (The signal comes before buying is switched on: the node's own reminder may run a pass at any moment, and one
+        // between the two would buy numbers the gate was not yet there to hold.)
         clock.Set(Day0.AddDays(24).AddHours(13));
-        await op.PutPoolConfigAsync(new { targets = new { activeMin = 1, activeMax = 2, readyMin = 1, rampupBuffer = 5, autoProvision = true } });
         await host.Get<IGrainFactory>().GetGrain<IChipGrain>(fresh).ApplyRestrictionAsync("account restricted for spam", pool.Now);
+        await op.PutPoolConfigAsync(new { targets = new { activeMin = 1, activeMax = 2, readyMin = 1, rampupBuffer = 5, autoProvision = true } });
         Assert.Equal("paused", await pool.StatusAsync(fresh));
         await Seed.ContactAsync(db, "+5511973009999", pool.Now);
         var refused = await Assert.ThrowsAsync<Julia.Client.JuliaApiException>(() => agent.SelectAsync("+5511973009999", "prospecting"));
