@@ -4,6 +4,15 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
+# --fast: the fast half alone, without the fault tests (kill -9, node kills, failover, server processes, deployment)
+# and the browser tests; the whole suite is what CI runs.
+filter=()
+case "${1:-}" in
+  --fast) filter=(--filter "Category!=Fault&Category!=Browser") ;;
+  "") ;;
+  *) echo "usage: bash test.sh [--fast]" >&2; exit 2 ;;
+esac
+
 have_pg() { command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; }
 if ! have_pg; then
   echo "PostgreSQL server binaries not found; installing them (Debian package postgresql)"
@@ -11,7 +20,7 @@ if ! have_pg; then
 fi
 
 # Debian's chromium for the console's browser tests (Playwright drives it; it cannot download browsers of its own).
-if [ ! -x /usr/bin/chromium ]; then
+if [ "${1:-}" != "--fast" ] && [ ! -x /usr/bin/chromium ]; then
   echo "chromium not found; installing it (Debian package chromium)"
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 fi
@@ -23,7 +32,7 @@ trap 'rm -f "$log" "$JULIA_TEST_LOG"' EXIT
 status=0
 # deploy/: Dockerfile lint, compose validation, Kubernetes manifests rendered and schema-checked (offline, seconds).
 bash deploy/lint || { echo "deploy/lint failed"; status=1; }
-dotnet test Julia.Grains.sln -c Release 2>&1 | tee "$log" || status=$?
+dotnet test Julia.Grains.sln -c Release "${filter[@]}" 2>&1 | tee "$log" || status=$?
 
 # Phones are logged masked (+55 11 ****-4321); the tests' instance tokens, webhook and signing secrets, the
 # simulators' Slack path, Telegram token and provider key never appear.

@@ -129,28 +129,3 @@ public class TrustTests
         Assert.Equal((perHour, perDay), (l.PerHour, l.PerDay));
     }
 }
-
-public class GapScaleTests
-{
-    [Theory]
-    [InlineData(1.0, 45)]
-    [InlineData(0.5, 22.5)]
-    [InlineData(0.0, 0)]
-    public void Min_gap_scales(double scale, double seconds) =>
-        Assert.Equal(TimeSpan.FromSeconds(seconds), ChipLimits.For(RampStage.Operating, 90, new RampUpConfig { MinGapScale = scale }).MinGap);
-}
-
-public class LimitsTableTests
-{
-    // The ranking pass reads limits from the table; it must say exactly what ChipLimits.For says, for
-    // every stage and score (levels change at the thresholds), under a configuration that is not the default.
-    [Fact]
-    public void Table_agrees_with_the_rule_for_every_stage_and_score()
-    {
-        var config = new RampUpConfig { R2 = new(7, 19), Operating = new(41, 133), MinGapScale = 0.3 };
-        var table = new LimitsTable(config);
-        foreach (var stage in Enum.GetValues<RampStage>())
-            for (int score = 0; score <= 100; score++)
-                Assert.Equal(ChipLimits.For(stage, score, config), table[stage, TrustLevels.Of(score)]);
-    }
-}

@@ -1,11 +1,11 @@
 using System.Net;
 using Julia.Server.Tests.Infrastructure;
-using Microsoft.Playwright;
 using Xunit.Abstractions;
 
 namespace Julia.Server.Tests.Console;
 
 /// <summary>The console as a person uses it, in a real browser, against a real service; each action checked through the API.</summary>
+[Trait("Category", "Browser")]
 public class ConsoleBrowserTests(ConsoleFixture f, ITestOutputHelper output) : IClassFixture<ConsoleFixture>, IAsyncLifetime
 {
     readonly bool _logged = f.Service.Attach(output);

@@ -1,6 +1,6 @@
 using System.Net;
-using Julia.Server.ConsoleWeb;
 using Julia.Server.Cluster;
+using Julia.Server.ConsoleWeb;
 using Julia.Server.Http;
 using Julia.Server.Tests.Console;
 using Julia.Server.Tests.Infrastructure;
@@ -10,6 +10,7 @@ using Xunit.Abstractions;
 namespace Julia.Server.Tests.Deployment;
 
 /// <summary>Several nodes behind one address: trusted proxies only, security headers, console sessions valid on every node.</summary>
+[Trait("Category", "Fault")]
 public class FrontDoorTests(ITestOutputHelper output)
 {
     const string Password = "senha-de-teste-123";
@@ -26,10 +27,10 @@ public class FrontDoorTests(ITestOutputHelper output)
         var cs = await TestPostgres.CreateDatabaseAsync("front_proxies");
         var outside = Outside();
         // The configured proxy is some other machine; this test's requests come from the machine's own outside address.
-        await using var node = await JuliaHost.StartAsync(cs, settings: new Dictionary<string, string?>
+        await using var node = await TestHost.Builder().OnDatabase(cs).Set(new Dictionary<string, string?>
         {
             ["urls"] = $"http://{outside}:0", ["Http:Proxies:Addresses:0"] = "192.0.2.10",
-        }, output: output);
+        }).Output(output).StartAsync();
         using var http = Client(node.BaseAddress);
         Assert.NotEqual(HttpStatusCode.OK, (await http.GetAsync("metrics")).StatusCode);
         var posing = new HttpRequestMessage(HttpMethod.Get, "metrics");
@@ -40,10 +41,10 @@ public class FrontDoorTests(ITestOutputHelper output)
         Assert.False(answer.Headers.Contains("Strict-Transport-Security"), "a direct caller's X-Forwarded-Proto made the request look like TLS");
 
         // The same request through a configured proxy is believed: the proxy vouches for the client and the TLS.
-        await using var behind = await JuliaHost.StartAsync(cs, settings: new Dictionary<string, string?>
+        await using var behind = await TestHost.Builder().OnDatabase(cs).Set(new Dictionary<string, string?>
         {
             ["urls"] = $"http://{outside}:0", ["Http:Proxies:Addresses:0"] = outside.ToString(),
-        }, output: output);
+        }).Output(output).StartAsync();
         using var viaProxy = Client(behind.BaseAddress);
         var forwarded = new HttpRequestMessage(HttpMethod.Get, "metrics");
         forwarded.Headers.Add("X-Forwarded-For", "127.0.0.1");
@@ -60,7 +61,7 @@ public class FrontDoorTests(ITestOutputHelper output)
     public async Task Api_and_console_answers_carry_security_headers_and_cookies_are_secure_behind_tls()
     {
         var cs = await TestPostgres.CreateDatabaseAsync("front_headers");
-        await using var node = await JuliaHost.StartAsync(cs, settings: new Dictionary<string, string?> { ["Http:Proxies:Addresses:0"] = "127.0.0.1" }, output: output);
+        await using var node = await TestHost.Builder().OnDatabase(cs).Set("Http:Proxies:Addresses:0", "127.0.0.1").Output(output).StartAsync();
         await node.Get<UserStore>().CreateAsync("ops@test.local", "Ops", ConsoleRoles.Operator, Password, DateTimeOffset.UtcNow, default);
         using var http = Client(node.BaseAddress);
 
@@ -90,8 +91,8 @@ public class FrontDoorTests(ITestOutputHelper output)
     public async Task A_console_session_made_on_one_node_is_valid_on_the_other_through_keys_in_postgres()
     {
         var cs = await TestPostgres.CreateDatabaseAsync("front_keys");
-        await using var a = await JuliaHost.StartAsync(cs, output: output);
-        await using var b = await JuliaHost.StartAsync(cs, output: output);
+        await using var a = await TestHost.Builder().OnDatabase(cs).Output(output).StartAsync();
+        await using var b = await TestHost.Builder().OnDatabase(cs).Output(output).StartAsync();
         await a.Get<UserStore>().CreateAsync("ops@test.local", "Ops", ConsoleRoles.Operator, Password, DateTimeOffset.UtcNow, default);
 
         var cookies = new CookieContainer();

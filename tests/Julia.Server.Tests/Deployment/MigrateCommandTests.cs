@@ -4,6 +4,7 @@ using Npgsql;
 
 namespace Julia.Server.Tests.Deployment;
 
+[Trait("Category", "Fault")]
 public class MigrateCommandTests
 {
     static async Task<string> EmptyDatabaseAsync(string hint)
@@ -19,7 +20,7 @@ public class MigrateCommandTests
     {
         var cs = await EmptyDatabaseAsync("migrate_cmd");
         // A node of the new release started before the pre-deploy job: it names the missing step instead of migrating.
-        var e = await Assert.ThrowsAsync<MigrationException>(() => JuliaHost.StartAsync(cs, settings: new Dictionary<string, string?> { ["Julia:MigrateOnStart"] = "false" }));
+        var e = await Assert.ThrowsAsync<MigrationException>(() => TestHost.Builder().OnDatabase(cs).Set("Julia:MigrateOnStart", "false").StartAsync());
         Assert.Contains("run the migrate command first", e.Message);
         await using (var db = NpgsqlDataSource.Create(cs))
             Assert.Equal(0L, await Sql.Scalar<long>(db, "SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND tablename = 'chips'"));
@@ -32,7 +33,7 @@ public class MigrateCommandTests
         }
         Assert.Equal(0, await Cli.MigrateAsync([$"--ConnectionStrings:Postgres={cs}"])); // again: nothing to do, still 0
 
-        await using var node = await JuliaHost.StartAsync(cs, settings: new Dictionary<string, string?> { ["Julia:MigrateOnStart"] = "false" });
+        await using var node = await TestHost.Builder().OnDatabase(cs).Set("Julia:MigrateOnStart", "false").StartAsync();
         Assert.Equal(System.Net.HttpStatusCode.OK, (await node.Http().GetAsync("health/live")).StatusCode);
     }
 }

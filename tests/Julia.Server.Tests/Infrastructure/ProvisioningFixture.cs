@@ -1,6 +1,5 @@
 using Julia.Client;
 using Julia.Simulator;
-using Julia.Storage.Auth;
 using Npgsql;
 
 namespace Julia.Server.Tests.Infrastructure;
@@ -11,7 +10,7 @@ namespace Julia.Server.Tests.Infrastructure;
 /// </summary>
 public sealed class ProvisioningFixture : IAsyncLifetime
 {
-    public const string SalvyKey = "salvy-test-key";
+    public const string SalvyKey = TestHostBuilder.SalvyKey;
     public OffsetClock Clock { get; } = new(ManualClock.MondayNoon);
     public EvolutionSimulator Sim { get; private set; } = null!;
     public SalvySimulator Salvy { get; private set; } = null!;
@@ -21,24 +20,22 @@ public sealed class ProvisioningFixture : IAsyncLifetime
     public JuliaClient Operator { get; private set; } = null!;
     public string OperatorKey { get; private set; } = null!;
 
+    TestHost _test = null!;
+
     public async Task InitializeAsync()
     {
-        ConnectionString = await TestPostgres.CreateDatabaseAsync("prov" + Guid.NewGuid().ToString("N")[..6]);
-        Db = NpgsqlDataSource.Create(ConnectionString);
         Clock.Freeze(ManualClock.MondayNoon);
-        Sim = await EvolutionSimulator.StartAsync(new SimulatorOptions
+        _test = await TestHost.Builder().Database("prov").Clock(Clock)
+            .Evolution(new SimulatorOptions
+            {
+                Clock = Clock, ReplyProbability = 0, Receipts = false, WebhookRetryDelay = TimeSpan.FromMilliseconds(100), GlobalApiKey = "evo-global-key",
+            })
+            .Salvy()
+            .Set(new Dictionary<string, string?>
         {
-            Clock = Clock, ReplyProbability = 0, Receipts = false, WebhookRetryDelay = TimeSpan.FromMilliseconds(100), GlobalApiKey = "evo-global-key",
-        });
-        Salvy = await SalvySimulator.StartAsync(SalvyKey, firstNumber: 1000);
-        Host = await JuliaHost.StartAsync(ConnectionString, Clock, new Dictionary<string, string?>
-        {
-            ["Evolution:BaseUrl"] = Sim.BaseAddress.ToString(),
             ["Evolution:ApiKey"] = "evo-global-key",
             ["Evolution:AttemptTimeout"] = "00:00:02",
             ["Evolution:Retries"] = "0",
-            ["Salvy:BaseUrl"] = Salvy.BaseAddress.ToString(),
-            ["Salvy:ApiKey"] = SalvyKey,
             ["Salvy:AttemptTimeout"] = "00:00:05",
             ["Provisioning:Enabled"] = "false",
             ["Provisioning:MaxAttempts"] = "5",
@@ -49,12 +46,11 @@ public sealed class ProvisioningFixture : IAsyncLifetime
             ["Inbox:PollInterval"] = "00:00:00.050",
             ["Inbox:RetryBaseDelay"] = "00:00:00.100",
             ["Trust:Enabled"] = "false",
-        });
+        }).StartAsync();
+        (Host, Db, ConnectionString, Sim, Salvy) = (_test.Server, _test.Db, _test.ConnectionString, _test.Evolution!, _test.Salvy!);
         var webhooks = Host.BaseAddress + "webhooks/evolution";
-        Sim.Options.WebhookUrl = webhooks;
         Host.Get<Microsoft.Extensions.Options.IOptions<Julia.Server.Provisioning.ProvisioningOptions>>().Value.WebhookUrl = webhooks;
-        var keys = new ApiKeyStore(Db);
-        OperatorKey = await keys.CreateAsync("operator", ["operator"], DateTimeOffset.UtcNow, default);
+        OperatorKey = await _test.KeyAsync("operator", "operator", DateTimeOffset.UtcNow);
         Operator = Host.Client(OperatorKey);
     }
 
@@ -85,11 +81,5 @@ public sealed class ProvisioningFixture : IAsyncLifetime
         return true;
     }
 
-    public async Task DisposeAsync()
-    {
-        await Host.DisposeAsync();
-        await Sim.DisposeAsync();
-        await Salvy.DisposeAsync();
-        await Db.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _test.DisposeAsync();
 }

@@ -1,6 +1,5 @@
 using Julia.Client;
 using Julia.Simulator;
-using Julia.Storage.Auth;
 using Npgsql;
 
 namespace Julia.Server.Tests.Infrastructure;
@@ -11,7 +10,7 @@ namespace Julia.Server.Tests.Infrastructure;
 /// </summary>
 public sealed class SendingFixture : IAsyncLifetime
 {
-    public const string AgentSecret = "agent-signing-secret";
+    public const string AgentSecret = TestHostBuilder.AgentSecret;
     public const string MetaAppSecret = "meta-app-secret", MetaVerifyToken = "meta-verify-token";
     public OffsetClock Clock { get; } = new(ManualClock.MondayNoon);
     public EvolutionSimulator Sim { get; private set; } = null!;
@@ -23,19 +22,19 @@ public sealed class SendingFixture : IAsyncLifetime
     public JuliaClient Operator { get; private set; } = null!;
     public string AgentKey { get; private set; } = null!;
 
+    TestHost _test = null!;
+
     public async Task InitializeAsync()
     {
-        var cs = await TestPostgres.CreateDatabaseAsync("sending" + Guid.NewGuid().ToString("N")[..6]);
-        Db = NpgsqlDataSource.Create(cs);
-        Sim = await EvolutionSimulator.StartAsync(new SimulatorOptions
+        _test = await TestHost.Builder().Database("sending").Clock(Clock)
+            .Evolution(new SimulatorOptions
+            {
+                Clock = Clock, ReplyProbability = 0, ReceiptDelay = TimeSpan.FromMilliseconds(20), WebhookRetryDelay = TimeSpan.FromMilliseconds(100),
+            })
+            .Meta(new MetaSimulatorOptions { Clock = Clock, AppSecret = MetaAppSecret })
+            .Agent()
+            .Set(new Dictionary<string, string?>
         {
-            Clock = Clock, ReplyProbability = 0, ReceiptDelay = TimeSpan.FromMilliseconds(20), WebhookRetryDelay = TimeSpan.FromMilliseconds(100),
-        });
-        MetaSim = await MetaSimulator.StartAsync(new MetaSimulatorOptions { Clock = Clock, AppSecret = MetaAppSecret });
-        Agent = await AgentListener.StartAsync();
-        Host = await JuliaHost.StartAsync(cs, Clock, new Dictionary<string, string?>
-        {
-            ["Evolution:BaseUrl"] = Sim.BaseAddress.ToString(),
             ["Evolution:AttemptTimeout"] = "00:00:01",
             ["Evolution:Retries"] = "1",
             ["Evolution:RetryBaseDelay"] = "00:00:00.050",
@@ -44,20 +43,15 @@ public sealed class SendingFixture : IAsyncLifetime
             ["Outbox:RetryBaseDelay"] = "00:00:00.100",
             ["Inbox:PollInterval"] = "00:00:00.050",
             ["Inbox:RetryBaseDelay"] = "00:00:00.100",
-            ["Agent:InboundUrl"] = Agent.Url,
-            ["Agent:SigningSecret"] = AgentSecret,
             ["Agent:RetryBaseDelay"] = "00:00:00.100",
             ["Trust:Enabled"] = "false", // tests here pin trust scores; TrustTests covers recomputation
             ["Meta:AppSecrets:0"] = MetaAppSecret,
-            ["Meta:GraphBaseUrl"] = MetaSim.BaseAddress.ToString(),
             ["Meta:VerifyToken"] = MetaVerifyToken,
-        });
-        Sim.Options.WebhookUrl = Host.BaseAddress + "webhooks/evolution";
-        MetaSim.Options.WebhookUrl = Host.BaseAddress + "webhooks/meta";
-        var keys = new ApiKeyStore(Db);
-        AgentKey = await keys.CreateAsync("agent", ["agent"], DateTimeOffset.UtcNow, default);
+        }).StartAsync();
+        (Host, Db, Sim, Agent, MetaSim) = (_test.Server, _test.Db, _test.Evolution!, _test.Agent!, _test.Meta!);
+        AgentKey = await _test.KeyAsync("agent", "agent", DateTimeOffset.UtcNow);
         AgentApi = Host.Client(AgentKey);
-        Operator = Host.Client(await keys.CreateAsync("operator", ["operator"], DateTimeOffset.UtcNow, default));
+        Operator = Host.Client(await _test.KeyAsync("operator", "operator", DateTimeOffset.UtcNow));
         // Pacing is tested elsewhere; here every chip may send back to back. The pool manager keeps every active
         // number the tests make (ReplacementTests sets its own targets).
         await Operator.PutPoolConfigAsync(new { targets = new { activeMin = 0, activeMax = 10_000 }, caps = new { minGapScale = 0.0, operating = new { perHour = 10_000, perDay = 100_000 } } });
@@ -134,12 +128,5 @@ public sealed class SendingFixture : IAsyncLifetime
         return true;
     }
 
-    public async Task DisposeAsync()
-    {
-        await Host.DisposeAsync();
-        await MetaSim.DisposeAsync();
-        await Sim.DisposeAsync();
-        await Agent.DisposeAsync();
-        await Db.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _test.DisposeAsync();
 }

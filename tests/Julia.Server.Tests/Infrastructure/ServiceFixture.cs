@@ -1,5 +1,4 @@
 using Julia.Client;
-using Julia.Storage.Auth;
 using Npgsql;
 
 namespace Julia.Server.Tests.Infrastructure;
@@ -21,15 +20,15 @@ public sealed class ServiceFixture : IAsyncLifetime
     public JuliaClient Operator { get; private set; } = null!;
     public JuliaClient Admin { get; private set; } = null!;
 
+    TestHost _test = null!;
+
     public async Task InitializeAsync()
     {
-        ConnectionString = await TestPostgres.CreateDatabaseAsync(GetType().Name + Guid.NewGuid().ToString("N")[..6]);
-        Db = NpgsqlDataSource.Create(ConnectionString);
-        Host = await JuliaHost.StartAsync(ConnectionString, Clock);
-        var keys = new ApiKeyStore(Db);
-        AgentKey = await keys.CreateAsync("test-agent", ["agent"], Clock.GetUtcNow(), default);
-        OperatorKey = await keys.CreateAsync("test-operator", ["operator"], Clock.GetUtcNow(), default);
-        AdminKey = await keys.CreateAsync("test-admin", ["admin"], Clock.GetUtcNow(), default);
+        _test = await TestHost.Builder().Database(GetType().Name).Clock(Clock).StartAsync();
+        (Host, Db, ConnectionString) = (_test.Server, _test.Db, _test.ConnectionString);
+        AgentKey = await _test.KeyAsync("test-agent", "agent", Clock.GetUtcNow());
+        OperatorKey = await _test.KeyAsync("test-operator", "operator", Clock.GetUtcNow());
+        AdminKey = await _test.KeyAsync("test-admin", "admin", Clock.GetUtcNow());
         Agent = Host.Client(AgentKey);
         Operator = Host.Client(OperatorKey);
         Admin = Host.Client(AdminKey);
@@ -42,11 +41,7 @@ public sealed class ServiceFixture : IAsyncLifetime
         return true;
     }
 
-    public async Task DisposeAsync()
-    {
-        await Host.DisposeAsync();
-        await Db.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _test.DisposeAsync();
 
     /// <summary>After arranging chips in SQL: drop the server's snapshot so the next selection sees them.</summary>
     public void ChipsChanged() => Host.Get<Julia.Grains.Selection.ChipDirectory>().Invalidate();
@@ -76,31 +71,4 @@ public sealed class ServiceFixture : IAsyncLifetime
 
     public Task<T> Scalar<T>(string sql, params (string, object?)[] args) => Sql.Scalar<T>(Db, sql, args);
     public Task Exec(string sql, params (string, object?)[] args) => Sql.Exec(Db, sql, args);
-}
-
-public static class Sql
-{
-    public static async Task<T> Scalar<T>(NpgsqlDataSource db, string sql, params (string, object?)[] args)
-    {
-        await using var cmd = db.CreateCommand(sql);
-        foreach (var (k, v) in args) cmd.Parameters.AddWithValue(k, v ?? DBNull.Value);
-        return (T)(await cmd.ExecuteScalarAsync())!;
-    }
-
-    public static async Task<List<T>> List<T>(NpgsqlDataSource db, string sql, Func<NpgsqlDataReader, T> read, params (string, object?)[] args)
-    {
-        await using var cmd = db.CreateCommand(sql);
-        foreach (var (k, v) in args) cmd.Parameters.AddWithValue(k, v ?? DBNull.Value);
-        await using var r = await cmd.ExecuteReaderAsync();
-        var list = new List<T>();
-        while (await r.ReadAsync()) list.Add(read(r));
-        return list;
-    }
-
-    public static async Task Exec(NpgsqlDataSource db, string sql, params (string, object?)[] args)
-    {
-        await using var cmd = db.CreateCommand(sql);
-        foreach (var (k, v) in args) cmd.Parameters.AddWithValue(k, v ?? DBNull.Value);
-        await cmd.ExecuteNonQueryAsync();
-    }
 }

@@ -14,8 +14,7 @@ public class HealthTests(ITestOutputHelper output)
     {
         var cs = await TestPostgres.CreateDatabaseAsync("health");
         var sim = await EvolutionSimulator.StartAsync(new SimulatorOptions());
-        await using var node = await JuliaHost.StartAsync(cs, new ManualClock(ManualClock.MondayNoon),
-            new Dictionary<string, string?> { ["Evolution:BaseUrl"] = sim.BaseAddress.ToString() }, output: output);
+        await using var node = await TestHost.Builder().OnDatabase(cs).Clock(new ManualClock(ManualClock.MondayNoon)).Set("Evolution:BaseUrl", sim.BaseAddress.ToString()).Output(output).StartAsync();
         await using var db = Npgsql.NpgsqlDataSource.Create(cs);
         var key = await new ApiKeyStore(db).CreateAsync("op", ["operator"], DateTimeOffset.UtcNow, default);
         var anonymous = node.Http();

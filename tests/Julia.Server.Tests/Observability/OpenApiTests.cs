@@ -1,12 +1,13 @@
 using System.Text.Json;
 using Julia.Server.Observability;
-using Microsoft.OpenApi;
 using Julia.Server.Tests.Infrastructure;
+using Microsoft.OpenApi;
 using Xunit.Abstractions;
 
 namespace Julia.Server.Tests.Observability;
 
-public class OpenApiTests(ServiceFixture f, ITestOutputHelper output) : IClassFixture<ServiceFixture>
+[Collection(SharedService.Name)]
+public class OpenApiTests(ServiceFixture f, ITestOutputHelper output)
 {
     readonly bool _logged = f.Attach(output);
 
@@ -83,7 +84,7 @@ public class OpenApiTests(ServiceFixture f, ITestOutputHelper output) : IClassFi
     }
 
     [Fact]
-    public async Task Docs_answer_html()
+    public async Task The_docs_page_answers_html()
     {
         var res = await f.Host.Http().GetAsync("docs");
         Assert.Equal(200, (int)res.StatusCode);
