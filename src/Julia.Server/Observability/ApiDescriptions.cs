@@ -53,8 +53,8 @@ public static class ApiDescriptions
         ["GET /v1/operations"] = new("List operations: who did what, when and why"),
 
         ["POST /v1/messages"] = new("Queue a message to a contact (idempotent on idempotencyKey)",
-            """{"contact": "+5511987654321", "kind": "followup", "text": "Oi, Dra. Ana! Conseguiu ver a vaga?", "idempotencyKey": "conv-981-msg-4", "notBefore":"""
-            + """ "2026-11-24T09:00:00-03:00"}"""),
+            """{"contact": "+5511987654321", "kind": "followup", "text": "Oi, Dra. Ana! Conseguiu ver a vaga?", "idempotencyKey":"""
+            + """ "conv-981-msg-4", "notBefore": "2026-11-24T09:00:00-03:00"}"""),
         ["GET /v1/messages/{id}"] = new("Read a message: status timeline and gateway attempts"),
         ["DELETE /v1/messages/{id}"] = new("Cancel a message that has not been sent"),
 
