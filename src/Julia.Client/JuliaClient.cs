@@ -58,20 +58,25 @@ public sealed class JuliaClient
     public async Task<(MessageAccepted Message, bool Created)> SendMessageAsync(string contact, string kind, string text, string idempotencyKey,
         DateTimeOffset? notBefore = null, DateTimeOffset? expiresAt = null, CancellationToken ct = default)
     {
-        using var res = await _http.PostAsync("v1/messages", JsonContent.Create(new { contact, kind, text, idempotencyKey, notBefore, expiresAt }, options: Json), ct);
+        using var res = await _http.PostAsync("v1/messages", JsonContent.Create(new { contact, kind, text, idempotencyKey, notBefore, expiresAt },
+            options: Json), ct);
         var body = await Read<MessageAccepted>(res, ct);
         return (body, res.StatusCode == System.Net.HttpStatusCode.Accepted);
     }
     public Task<Message> GetMessageAsync(long id, CancellationToken ct = default) => Send<Message>(HttpMethod.Get, $"v1/messages/{id}", null, ct);
-    public Task<MessageAccepted> CancelMessageAsync(long id, CancellationToken ct = default) => Send<MessageAccepted>(HttpMethod.Delete, $"v1/messages/{id}", null, ct);
+    public Task<MessageAccepted> CancelMessageAsync(long id, CancellationToken ct = default) =>
+        Send<MessageAccepted>(HttpMethod.Delete, $"v1/messages/{id}", null, ct);
     public Task<InboundPage> InboundAsync(long after = 0, int limit = 100, CancellationToken ct = default) =>
         Send<InboundPage>(HttpMethod.Get, $"v1/inbound?after={after}&limit={limit}", null, ct);
 
     // Pool and audit
     public Task<Pool> GetPoolAsync(CancellationToken ct = default) => Send<Pool>(HttpMethod.Get, "v1/pool", null, ct);
-    public Task<JsonElement> PutPoolConfigAsync(object config, CancellationToken ct = default) => Send<JsonElement>(HttpMethod.Put, "v1/pool/config", config, ct);
-    public Task<Gate> PauseProspectingAsync(string reason, CancellationToken ct = default) => Send<Gate>(HttpMethod.Post, "v1/pool/prospecting/pause", new { reason }, ct);
-    public Task<Gate> ResumeProspectingAsync(string reason, CancellationToken ct = default) => Send<Gate>(HttpMethod.Post, "v1/pool/prospecting/resume", new { reason }, ct);
+    public Task<JsonElement> PutPoolConfigAsync(object config, CancellationToken ct = default) =>
+        Send<JsonElement>(HttpMethod.Put, "v1/pool/config", config, ct);
+    public Task<Gate> PauseProspectingAsync(string reason, CancellationToken ct = default) =>
+        Send<Gate>(HttpMethod.Post, "v1/pool/prospecting/pause", new { reason }, ct);
+    public Task<Gate> ResumeProspectingAsync(string reason, CancellationToken ct = default) =>
+        Send<Gate>(HttpMethod.Post, "v1/pool/prospecting/resume", new { reason }, ct);
     public Task<List<Operation>> ListOperationsAsync(long? chipId = null, int limit = 100, CancellationToken ct = default) =>
         Send<List<Operation>>(HttpMethod.Get, $"v1/operations?limit={limit}{(chipId is null ? "" : $"&chipId={chipId}")}", null, ct);
 

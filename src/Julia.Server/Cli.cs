@@ -18,10 +18,12 @@ public static class Cli
         var config = Configuration(args);
         var options = BootOptions.Read(config);
         options.Get<JuliaOptions>().MigrateOnStart = true;
-        using var logs = LoggerFactory.Create(l => l.AddSerilog(new LoggerConfiguration().WriteTo.Console(formatProvider: System.Globalization.CultureInfo.InvariantCulture).CreateLogger()));
+        using var logs = LoggerFactory.Create(l =>
+            l.AddSerilog(new LoggerConfiguration().WriteTo.Console(formatProvider: System.Globalization.CultureInfo.InvariantCulture).CreateLogger()));
         await using var db = await Database.Database.OpenAsync(config, options, logs, CancellationToken.None);
         var pending = await Julia.Storage.Migrations.Migrator.PendingAsync(db.DataSource, CancellationToken.None);
-        Console.WriteLine(pending.Count == 0 ? $"schema is current ({Julia.Storage.Migrations.Migrator.Embedded().Count} migrations)" : $"still pending: {string.Join(", ", pending)}");
+        Console.WriteLine(pending.Count == 0 ? $"schema is current ({Julia.Storage.Migrations.Migrator.Embedded().Count} migrations)"
+            : $"still pending: {string.Join(", ", pending)}");
         return pending.Count == 0 ? 0 : 1;
     }
 
@@ -46,7 +48,8 @@ public static class Cli
         var config = new ConfigurationBuilder().AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true)
             .AddEnvironmentVariables().AddCommandLine(args[2..]).Build();
         var options = BootOptions.Read(config);
-        using var logs = LoggerFactory.Create(l => l.AddSerilog(new LoggerConfiguration().WriteTo.Console(formatProvider: System.Globalization.CultureInfo.InvariantCulture).CreateLogger()));
+        using var logs = LoggerFactory.Create(l =>
+            l.AddSerilog(new LoggerConfiguration().WriteTo.Console(formatProvider: System.Globalization.CultureInfo.InvariantCulture).CreateLogger()));
         await using var db = await Database.Database.OpenAsync(config, options, logs, CancellationToken.None);
         var key = await new ApiKeyStore(db.DataSource).CreateAsync(args[0], scopes, DateTimeOffset.UtcNow, CancellationToken.None);
         Console.WriteLine(key);

@@ -28,7 +28,10 @@ namespace Julia.Server;
 public static class Extensions
 {
     /// <summary>How JSON kept in tables (the pool configuration) is written: as the API writes it.</summary>
-    static readonly JsonSerializerOptions StoredJson = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) } };
+    static readonly JsonSerializerOptions StoredJson = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+    };
 
     /// <summary>
     /// The alert channels and their worker. Registered before <see cref="AddJulia"/>, so the grains' alert monitor
@@ -50,7 +53,8 @@ public static class Extensions
         {
             services.AddHttpClient("telegram", c => c.Timeout = Timeout.InfiniteTimeSpan).RemoveAllLoggers();
             services.AddSingleton<INotifier>(sp =>
-                new TelegramNotifier(sp.GetRequiredService<IHttpClientFactory>().CreateClient("telegram"), sp.GetRequiredService<IOptions<TelegramOptions>>().Value));
+                new TelegramNotifier(sp.GetRequiredService<IHttpClientFactory>().CreateClient("telegram"),
+                    sp.GetRequiredService<IOptions<TelegramOptions>>().Value));
         }
         services.AddSingleton<Alerts.AlertsWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<Alerts.AlertsWorker>());

@@ -27,7 +27,8 @@ public static class Probe
     /// <summary>The first listening URL, with a wildcard host (<c>+</c>, <c>*</c>, <c>0.0.0.0</c>, <c>[::]</c>) read as loopback.</summary>
     public static string LocalUrl(string? urls)
     {
-        var first = (urls ?? JuliaOptions.DefaultUrl).Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() ?? JuliaOptions.DefaultUrl;
+        var first = (urls ?? JuliaOptions.DefaultUrl).Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault()
+            ?? JuliaOptions.DefaultUrl;
         foreach (var wildcard in new[] { "://+", "://*", "://0.0.0.0", "://[::]" })
             if (first.Contains(wildcard)) return first.Replace(wildcard, "://127.0.0.1");
         return first;

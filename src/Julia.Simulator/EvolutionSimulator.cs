@@ -100,7 +100,8 @@ public sealed class EvolutionSimulator : IAsyncDisposable
         control.MapPost("/instances", (InstanceSpec spec) => { AddInstance(spec); return Results.Ok(); });
         control.MapPost("/instances/{name}/faults", (string name, Faults faults) => { SetFaults(name, faults); return Results.Ok(faults); });
         control.MapPost("/instances/{name}/inbound", (string name, InboundRequest r) => { Inbound(name, r.From, r.Text); return Results.Accepted(); });
-        control.MapPost("/instances/{name}/connection", (string name, ConnectionRequest r) => { Connection(name, r.State, r.StatusReason); return Results.Accepted(); });
+        control.MapPost("/instances/{name}/connection", (string name, ConnectionRequest r) =>
+            { Connection(name, r.State, r.StatusReason); return Results.Accepted(); });
         control.MapGet("/sent", () => Results.Ok(_sent.ToArray()));
         control.MapGet("/stats", () => Results.Ok(new { sent = _sent.Count, webhooksDelivered = WebhooksDelivered, webhooksFailed = WebhooksFailed }));
     }
@@ -131,7 +132,8 @@ public sealed class EvolutionSimulator : IAsyncDisposable
         _created.Enqueue(body.InstanceName);
         return Results.Json(new
         {
-            instance = new { instanceName = body.InstanceName, instanceId = Guid.NewGuid().ToString(), integration = "WHATSAPP-BAILEYS", status = "connecting" },
+            instance = new { instanceName = body.InstanceName, instanceId = Guid.NewGuid().ToString(), integration = "WHATSAPP-BAILEYS",
+                status = "connecting" },
             hash = token,
             qrcode = body.Qrcode == true ? new { pairingCode = (string?)null, code = NewQrCode(), base64 = QrImage, count = 1 } : null,
         }, statusCode: 201);
@@ -152,7 +154,8 @@ public sealed class EvolutionSimulator : IAsyncDisposable
         _instances[instance] = spec = spec with { WebhookUrl = config.Enabled ? url : null, WebhookSecret = secret };
         // A new instance shows its pairing QR as soon as anyone listens.
         if (StateOf(instance) != "open" && config.Events.Any(e => e.Equals("QRCODE_UPDATED", StringComparison.OrdinalIgnoreCase))) QrCode(instance);
-        return Results.Json(new { webhook = new { instanceName = instance, webhook = new { url, headers, enabled = config.Enabled, events = config.Events } } }, statusCode: 201);
+        return Results.Json(new { webhook = new { instanceName = instance, webhook = new { url, headers, enabled = config.Enabled, events = config.Events } } },
+            statusCode: 201);
     }
 
     const string QrImage = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
@@ -163,9 +166,11 @@ public sealed class EvolutionSimulator : IAsyncDisposable
 
     async Task<IResult> SendTextAsync(string instance, SendTextBody body, HttpRequest req, CancellationToken ct)
     {
-        if (!_instances.TryGetValue(instance, out var spec)) return Results.Json(new { status = 404, error = "Not Found", response = new { message = $"The \"{instance}\" instance does not exist" } }, statusCode: 404);
+        if (!_instances.TryGetValue(instance, out var spec)) return Results.Json(new { status = 404, error = "Not Found",
+            response = new { message = $"The \"{instance}\" instance does not exist" } }, statusCode: 404);
         if (!Authorized(instance, req)) return Results.Json(new { status = 401, error = "Unauthorized" }, statusCode: 401);
-        if (string.IsNullOrEmpty(body.Number) || string.IsNullOrEmpty(body.Text)) return Results.Json(new { status = 400, error = "Bad Request" }, statusCode: 400);
+        if (string.IsNullOrEmpty(body.Number) || string.IsNullOrEmpty(body.Text)) return Results.Json(new { status = 400, error = "Bad Request" },
+            statusCode: 400);
         var f = FaultsOf(instance);
         if (f.LatencyMs > 0) await Task.Delay(f.LatencyMs, ct);
         double roll;
@@ -175,7 +180,8 @@ public sealed class EvolutionSimulator : IAsyncDisposable
             await Task.Delay(TimeSpan.FromSeconds(60), ct); // the client gives up first
             return Results.StatusCode(504);
         }
-        if (f.Banned) return Results.Json(new { status = 403, error = "Forbidden", response = new { message = "account banned: this number is restricted for spam" } }, statusCode: 403);
+        if (f.Banned) return Results.Json(new { status = 403, error = "Forbidden",
+            response = new { message = "account banned: this number is restricted for spam" } }, statusCode: 403);
         if (f.RateLimited) return Results.Json(new { status = 429, error = "rate-overlimit" }, statusCode: 429);
         if (f.Disconnected) return Results.Json(new { status = 500, error = "Connection Closed" }, statusCode: 500);
         if (f.ErrorRate > 0 && roll < f.ErrorRate) return Results.Json(new { status = 500, error = "Internal Server Error" }, statusCode: 500);

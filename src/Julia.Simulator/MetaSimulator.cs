@@ -80,7 +80,8 @@ public sealed class MetaSimulator : IAsyncDisposable
         _lastInbound[(phoneNumberId, fromDigits)] = now;
         var message = new JsonObject
         {
-            ["from"] = fromDigits, ["id"] = NewWamId(), ["timestamp"] = now.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture), ["type"] = "text",
+            ["from"] = fromDigits, ["id"] = NewWamId(), ["timestamp"] = now.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["type"] = "text",
             ["text"] = new JsonObject { ["body"] = text },
         };
         var value = Value(n);
@@ -107,7 +108,8 @@ public sealed class MetaSimulator : IAsyncDisposable
         var to = body["to"]?.GetValue<string>()?.TrimStart('+');
         var type = body["type"]?.GetValue<string>();
         if (string.IsNullOrEmpty(to)) return Error(100, "Parameter to is required");
-        if (type == "text" && (body["text"]?["body"]?.GetValue<string>()?.Length ?? 0) is 0 or > 4096) return Error(100, "text.body must be 1 to 4096 characters");
+        if (type == "text" && (body["text"]?["body"]?.GetValue<string>()?.Length ?? 0) is 0 or > 4096) return Error(100,
+            "text.body must be 1 to 4096 characters");
         if (type is not ("text" or "template")) return Error(131051, "Unsupported message type");
 
         var now = Options.Clock.GetUtcNow();
@@ -143,7 +145,8 @@ public sealed class MetaSimulator : IAsyncDisposable
     {
         var s = new JsonObject
         {
-            ["id"] = wamid, ["status"] = status, ["timestamp"] = Options.Clock.GetUtcNow().ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture), ["recipient_id"] = to,
+            ["id"] = wamid, ["status"] = status, ["timestamp"] = Options.Clock.GetUtcNow().ToUnixTimeSeconds()
+                .ToString(System.Globalization.CultureInfo.InvariantCulture), ["recipient_id"] = to,
         };
         if (opaque is not null) s["biz_opaque_callback_data"] = opaque;
         if (error is { } e)
@@ -170,7 +173,10 @@ public sealed class MetaSimulator : IAsyncDisposable
         var body = MetaEscaping.Write(new JsonObject
         {
             ["object"] = "whatsapp_business_account",
-            ["entry"] = new JsonArray(new JsonObject { ["id"] = n.WabaId, ["changes"] = new JsonArray(new JsonObject { ["value"] = value, ["field"] = "messages" }) }),
+            ["entry"] = new JsonArray(new JsonObject
+            {
+                ["id"] = n.WabaId, ["changes"] = new JsonArray(new JsonObject { ["value"] = value, ["field"] = "messages" }),
+            }),
         });
         var bytes = Encoding.UTF8.GetBytes(body);
         var signature = "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(Options.AppSecret), bytes));
@@ -196,7 +202,8 @@ public sealed class MetaSimulator : IAsyncDisposable
     /// <summary>Meta's error envelope with the HTTP status Meta documents for the code (spec §3.2).</summary>
     static IResult Error(int code, string message) => Results.Json(new
     {
-        error = new { message = $"(#{code}) {message}", type = "OAuthException", code, error_data = new { messaging_product = "whatsapp", details = message }, fbtrace_id = "Asim" + code },
+        error = new { message = $"(#{code}) {message}", type = "OAuthException", code, error_data = new { messaging_product = "whatsapp", details = message },
+            fbtrace_id = "Asim" + code },
     }, statusCode: HttpFor(code));
 
     public static int HttpFor(int code) => code switch

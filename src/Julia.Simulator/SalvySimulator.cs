@@ -81,7 +81,8 @@ public sealed class SalvySimulator : IAsyncDisposable
         if (ddd is < 11 or > 99 || ddd % 10 == 0) return Results.Json(new { error = "invalid_ddd" }, statusCode: 422);
         SalvyNumber n;
         lock (_buy)
-            n = _byKey.GetOrAdd(key, k => new SalvyNumber("num_" + Guid.NewGuid().ToString("N")[..12], $"+55{ddd}97{_next++:0000000}", ddd, k, Clock.GetUtcNow()));
+            n = _byKey.GetOrAdd(key, k => new SalvyNumber("num_" + Guid.NewGuid().ToString("N")[..12], $"+55{ddd}97{_next++:0000000}", ddd, k,
+                Clock.GetUtcNow()));
         return Results.Ok(new { id = n.Id, phone = n.Phone, status = "active" });
     }
 

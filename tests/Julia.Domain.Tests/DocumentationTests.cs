@@ -72,7 +72,7 @@ public partial class DocumentationTests
     private static partial Regex Link();
 
     /// <summary>The folder holding Julia.Grains.sln, found by walking up from the test's output folder.</summary>
-    static string RepositoryRoot()
+    internal static string RepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
             if (File.Exists(Path.Combine(dir.FullName, "Julia.Grains.sln"))) return dir.FullName;

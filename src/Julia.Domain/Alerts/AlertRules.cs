@@ -23,9 +23,11 @@ public static class AlertRules
                 list.Add(new(AlertKinds.ChipOffline, AlertKinds.Chip(chip), "warning", $"chip {chip} desconectado há mais de {Minutes(t.OfflineAfter)}"));
         foreach (var (chip, since) in f.BreakerNotClosed.OrderBy(x => x.Chip))
             if (now - since > t.BreakerOpenAfter)
-                list.Add(new(AlertKinds.BreakerOpen, AlertKinds.Chip(chip), "warning", $"chip {chip} com disjuntor aberto há mais de {Minutes(t.BreakerOpenAfter)}"));
+                list.Add(new(AlertKinds.BreakerOpen, AlertKinds.Chip(chip), "warning",
+                    $"chip {chip} com disjuntor aberto há mais de {Minutes(t.BreakerOpenAfter)}"));
         if (f.OverdueQueued > t.BacklogMessages)
-            list.Add(new(AlertKinds.QueueBacklog, "queue", "warning", $"fila atrasada: {f.OverdueQueued} mensagens esperando há mais de {Minutes(t.BacklogAge)}"));
+            list.Add(new(AlertKinds.QueueBacklog, "queue", "warning",
+                $"fila atrasada: {f.OverdueQueued} mensagens esperando há mais de {Minutes(t.BacklogAge)}"));
         if (f.RecentDeadLetters > 0)
             list.Add(new(AlertKinds.DeadLetters, "inbox", "warning", $"{f.RecentDeadLetters} evento(s) de webhook em dead letter na última hora"));
         foreach (var (node, lastAlive) in f.DeadNodes.OrderBy(x => x.Node, StringComparer.Ordinal))

@@ -37,5 +37,6 @@ public static class EventAlerts
         new(AlertKinds.ProvisioningFailed, AlertKinds.Pool, "warning", $"Provisioning request {request} failed: {error}");
 
     public static AlertCondition NotifierFailing(string channel, int minutes, string? lastError) =>
-        new(AlertKinds.NotifierFailing, AlertKinds.Channel(channel), "critical", $"canal {channel} sem entregar alertas há {minutes} min ({AlertText.Scrub(lastError)})");
+        new(AlertKinds.NotifierFailing, AlertKinds.Channel(channel), "critical",
+            $"canal {channel} sem entregar alertas há {minutes} min ({AlertText.Scrub(lastError)})");
 }

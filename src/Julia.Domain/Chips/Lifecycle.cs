@@ -20,7 +20,8 @@ public static class Lifecycle
         [ChipStatus.Ready] = [ChipStatus.Active, ChipStatus.Pending, ChipStatus.Paused, ChipStatus.Retired],
         [ChipStatus.Active] = [ChipStatus.Ready, ChipStatus.Degraded, ChipStatus.Pending, ChipStatus.Paused, ChipStatus.Retired],
         [ChipStatus.Degraded] = [ChipStatus.Ready, ChipStatus.Pending, ChipStatus.Paused, ChipStatus.Retired],
-        [ChipStatus.Paused] = [ChipStatus.Provisioned, ChipStatus.Pending, ChipStatus.Rampup, ChipStatus.Ready, ChipStatus.Active, ChipStatus.Degraded, ChipStatus.Retired],
+        [ChipStatus.Paused] = [ChipStatus.Provisioned, ChipStatus.Pending, ChipStatus.Rampup, ChipStatus.Ready, ChipStatus.Active, ChipStatus.Degraded,
+            ChipStatus.Retired],
         [ChipStatus.Retired] = [],
     };
 

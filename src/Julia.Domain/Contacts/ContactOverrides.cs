@@ -22,10 +22,12 @@ public static class ContactOverrides
     /// The override's end: <paramref name="until"/> if given, else the end of the current day in the
     /// window's time zone (the daily limit's day). Null with an error code and detail when the request is not valid.
     /// </summary>
-    public static (DateTimeOffset? Until, string? Code, string? Detail) Ends(string? rule, DateTimeOffset? until, int? count, DateTimeOffset now, SendingWindow window)
+    public static (DateTimeOffset? Until, string? Code, string? Detail) Ends(string? rule, DateTimeOffset? until, int? count, DateTimeOffset now,
+        SendingWindow window)
     {
         if (rule is not null && NotAllowed.Contains(rule))
-            return (null, "override_not_allowed", $"'{rule}' protects consent, the law, the pool or quiet hours and cannot be overridden; only {string.Join(" and ", Rules)} can.");
+            return (null, "override_not_allowed",
+                $"'{rule}' protects consent, the law, the pool or quiet hours and cannot be overridden; only {string.Join(" and ", Rules)} can.");
         if (rule is null || !Rules.Contains(rule))
             return (null, "unknown_rule", $"rule must be {string.Join(" or ", Rules)}.");
         if (count is < 1 or > 100) return (null, "invalid_count", "count must be between 1 and 100 messages.");

@@ -74,7 +74,8 @@ public static class PoolManager
         string? held = null;
         if (t.AutoProvision)
         {
-            int pipeline = chips.Count(c => status[c.Id] is ChipStatus.Provisioned or ChipStatus.Pending or ChipStatus.Rampup or ChipStatus.Ready) + facts.ProvisionOpen;
+            int pipeline = chips.Count(c => status[c.Id] is ChipStatus.Provisioned or ChipStatus.Pending or ChipStatus.Rampup or ChipStatus.Ready)
+                + facts.ProvisionOpen;
             int need = t.RampupBuffer - pipeline;
             if (need > 0)
             {

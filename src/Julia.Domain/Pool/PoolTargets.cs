@@ -13,7 +13,8 @@ public sealed record PoolTargets
 
     public IEnumerable<string> Validate()
     {
-        foreach (var (name, value) in new[] { ("activeMin", ActiveMin), ("readyMin", ReadyMin), ("rampupBuffer", RampupBuffer), ("provisionDailyMax", ProvisionDailyMax) })
+        foreach (var (name, value) in new[] { ("activeMin", ActiveMin), ("readyMin", ReadyMin), ("rampupBuffer", RampupBuffer),
+            ("provisionDailyMax", ProvisionDailyMax) })
             if (value < 0) yield return $"targets.{name}: must not be negative";
         if (ActiveMax < 1) yield return "targets.activeMax: must be at least 1";
         else if (ActiveMax < ActiveMin) yield return $"targets.activeMax: must be at least activeMin ({ActiveMin})";

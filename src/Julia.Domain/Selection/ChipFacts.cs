@@ -8,7 +8,8 @@ namespace Julia.Domain.Selection;
 /// scanning an array of these front to back; at 10,000 chips, following a reference to each chip's record
 /// (scattered over the heap as chips are updated) cost more than deciding on it.
 /// </summary>
-[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1051", Justification = "Packed for the ranking scan: fields, not properties, keep the struct at 64 bytes and its reads direct.")]
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1051",
+    Justification = "Packed for the ranking scan: fields, not properties, keep the struct at 64 bytes and its reads direct.")]
 public readonly struct ChipFacts
 {
     const long Never = long.MinValue;

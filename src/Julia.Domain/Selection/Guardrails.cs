@@ -33,7 +33,8 @@ public static class Guardrails
         if (contact.OptedOutAt is not null && !replyInSession)
             return No(new(RefusalCodes.OptedOut, "The contact opted out; only a reply within 24 h of their own message is allowed."));
         if (kind.IsBusinessInitiated() && abroadRefused)
-            return No(new(RefusalCodes.Abroad, "Business-initiated messages go only to Brazilian numbers (pool setting allowBusinessAbroad); replies may go anywhere."));
+            return No(new(RefusalCodes.Abroad,
+                "Business-initiated messages go only to Brazilian numbers (pool setting allowBusinessAbroad); replies may go anywhere."));
         if (kind == MessageKind.Prospecting && !contact.HasLawfulBasis)
             return No(new(RefusalCodes.NoLawfulBasis, "Prospecting needs a recorded lawful basis (consent or legitimate interest, with source)."));
         if (kind == MessageKind.Prospecting && prospectingPaused)
@@ -44,14 +45,16 @@ public static class Guardrails
         if (kind.IsBusinessInitiated() && !window.IsOpen(now))
         {
             var opens = window.NextOpening(now);
-            return No(new(RefusalCodes.OutsideWindow, $"Business-initiated messages wait for the sending window; it opens at {opens:yyyy-MM-ddTHH:mm:sszzz}.", opens));
+            return No(new(RefusalCodes.OutsideWindow, $"Business-initiated messages wait for the sending window; it opens at {opens:yyyy-MM-ddTHH:mm:sszzz}.",
+                opens));
         }
         if (kind.IsBusinessInitiated() && contact.BusinessWeightToday + limits.Weight(kind) > limits.DailyLimit && !Lifted(ContactOverrides.DailyLimit))
         {
             // Tomorrow in São Paulo, or the window's next opening after it (a Friday's limit waits for Monday).
             var retry = window.NextOpening(window.NextLocalMidnight(now));
             return No(new(RefusalCodes.DailyLimit,
-                $"The contact already received {contact.BusinessWeightToday} of {limits.DailyLimit} business messages today (prospecting counts {limits.ProspectingWeight}); next at {retry:yyyy-MM-ddTHH:mm:sszzz}.", retry));
+                $"The contact already received {contact.BusinessWeightToday} of {limits.DailyLimit} business messages today "
+                + $"(prospecting counts {limits.ProspectingWeight}); next at {retry:yyyy-MM-ddTHH:mm:sszzz}.", retry));
         }
         return new(null, skipped);
     }

@@ -38,7 +38,8 @@ public interface IChipGrain : IGrainWithIntegerKey
     [Alias("ReportSendAsync")]
     Task<SendAnswer> ReportSendAsync(SendReport report);
 
-    /// <summary>A send's result for the breaker; the transition made, if any ("closed → open: …"). (The outbox reports through <see cref="ReportSendAsync"/>; kept for nodes of the previous release during a rolling upgrade.)</summary>
+    /// <summary>A send's result for the breaker; the transition made, if any ("closed → open: …"). (The outbox reports through <see cref="ReportSendAsync"/>;
+    /// kept for nodes of the previous release during a rolling upgrade.)</summary>
     [Alias("1149A66D")]
     Task<string?> RecordBreakerResultAsync(BreakerResult result, DateTimeOffset now);
 

@@ -5,8 +5,8 @@ namespace Julia.Grains.Pool;
 /// <summary>
 /// The pool as a whole: one activation in the cluster, woken every minute by a reminder for the work
 /// no single chip owns: the periodic trust pass, the daily ramp-up evaluation, the pool manager (promotions,
-/// demotions, replacements, provisioning requests), the alert conditions and inbox pruning. Each minute's cycle is claimed in storage before it runs, so a duplicated tick or a
-/// second activation during a membership change does nothing twice. Operators' changes to the pool's
+/// demotions, replacements, provisioning requests), the alert conditions and inbox pruning. Each minute's cycle is claimed in storage before it runs, so a
+/// duplicated tick or a second activation during a membership change does nothing twice. Operators' changes to the pool's
 /// configuration and gate go through it too (each a guarded statement, answered even while a cycle runs,
 /// so a resume never waits for a long trust pass); every node reads both from its own short-lived copy
 /// (PoolSettings), which a trigger's NOTIFY drops on each change. (A restriction signal trips the

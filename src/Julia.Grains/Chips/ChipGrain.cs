@@ -22,7 +22,8 @@ namespace Julia.Grains.Chips;
 /// conversation) in the same statement so the two cannot disagree.
 /// </summary>
 public sealed partial class ChipGrain(ReservationStore store, ChipStore chips, SignalStore signals, TrustStore trust, SendPolicy sending,
-                              Julia.Storage.Provisioning.QrStore qrs, Julia.Storage.Pool.ManagerStore rampup, Julia.Storage.Connections.ConnectionStore connections,
+                              Julia.Storage.Provisioning.QrStore qrs, Julia.Storage.Pool.ManagerStore rampup,
+                              Julia.Storage.Connections.ConnectionStore connections,
                               Clock time) : Grain, IChipGrain
 {
     ChipCopy? _copy;
@@ -73,7 +74,8 @@ public sealed partial class ChipGrain(ReservationStore store, ChipStore chips, S
                 var d = r.Decision;
                 var grant = new Grant(d.Contact, MessageKinds.TryParse(d.Kind, out var kind) ? kind : throw new ArgumentException($"unknown kind {d.Kind}"),
                     id, d.Affinity, d.Candidates, d.Excluded, d.Fallback, d.MigrationReason, d.Node);
-                if (await store.ChargeAsync(charged, _copy.Counts, _copy.Version, r.RequestId, chip.Breaker != BreakerState.Closed, grant, r.Now, CancellationToken.None) is { } done)
+                if (await store.ChargeAsync(charged, _copy.Counts, _copy.Version, r.RequestId, chip.Breaker != BreakerState.Closed, grant, r.Now,
+                    CancellationToken.None) is { } done)
                 {
                     _copy = done.Copy;
                     _unsavedCounts = false;
@@ -111,7 +113,12 @@ public sealed partial class ChipGrain(ReservationStore store, ChipStore chips, S
     });
 
     public Task<string?> RecordBreakerResultAsync(BreakerResult result, DateTimeOffset now) =>
-        Stored.Guard(() => CountAsync(result switch { BreakerResult.Success => Breaker.Result.Success, BreakerResult.Failure => Breaker.Result.Failure, _ => Breaker.Result.Neutral }, now));
+        Stored.Guard(() => CountAsync(result switch
+        {
+            BreakerResult.Success => Breaker.Result.Success,
+            BreakerResult.Failure => Breaker.Result.Failure,
+            _ => Breaker.Result.Neutral,
+        }, now));
 
     async Task<string?> CountAsync(Breaker.Result outcome, DateTimeOffset now)
     {
@@ -146,7 +153,8 @@ public sealed partial class ChipGrain(ReservationStore store, ChipStore chips, S
         if (!Enum.TryParse<OperatorAction>(r.Action, ignoreCase: true, out var action)) throw new ArgumentException($"unknown action {r.Action}");
         if (await chips.GetAsync(id, CancellationToken.None) is not { } chip) return new StatusChanged("not_found", null);
         if (Lifecycle.Target(action, chip.Status, chip.PausedFrom) is not { } target) return new StatusChanged("invalid_transition", chip.Status.ToWire());
-        var (outcome, row) = await chips.TransitionAsync(id, chip.Status, target, r.Actor, "chip_" + r.Action.ToLowerInvariant(), r.Reason, r.Now, CancellationToken.None);
+        var (outcome, row) = await chips.TransitionAsync(id, chip.Status, target, r.Actor, "chip_" + r.Action.ToLowerInvariant(), r.Reason, r.Now,
+            CancellationToken.None);
         if (outcome == TransitionOutcome.Done) NudgePool();
         return Answer(outcome, row);
     });
@@ -212,7 +220,8 @@ public sealed partial class ChipGrain(ReservationStore store, ChipStore chips, S
     {
         if (!_unsavedCounts || _copy is null) return;
         _unsavedCounts = false;
-        if (await store.SaveBreakerAsync(this.GetPrimaryKeyLong(), _copy.Version, _copy.Breaker.State, _copy.Breaker, null, time.GetUtcNow(), CancellationToken.None) is { } version)
+        if (await store.SaveBreakerAsync(this.GetPrimaryKeyLong(), _copy.Version, _copy.Breaker.State, _copy.Breaker, null, time.GetUtcNow(),
+            CancellationToken.None) is { } version)
             _copy = _copy with { Version = version };
         else _copy = null;
     }
@@ -223,7 +232,8 @@ public sealed partial class ChipGrain(ReservationStore store, ChipStore chips, S
         if (!_granted.TryGetValue(r.RequestId, out var record))
         {
             if (!lookInStore) return null;
-            if (await store.RecordedAsync(this.GetPrimaryKeyLong(), r.RequestId, r.Decision.Contact, asked, CancellationToken.None) is not { } found) return null;
+            if (await store.RecordedAsync(this.GetPrimaryKeyLong(), r.RequestId, r.Decision.Contact, asked,
+                CancellationToken.None) is not { } found) return null;
             Remember(r.RequestId, record = found);
         }
         return new(true, null, _copy!.Chip.ToView(), ToWire(record));

@@ -37,7 +37,8 @@ public sealed class ConversationGrain(Selector selector, ConversationStore conve
             if (answer.Selected is { } s)
             {
                 var now = time.GetUtcNow();
-                var sent = k.IsBusinessInitiated() ? [.. state.BusinessSent.Where(m => m.At > now - CapWindow), new BusinessMessage(now, k)] : state.BusinessSent;
+                var sent = k.IsBusinessInitiated() ? [.. state.BusinessSent.Where(m => m.At > now - CapWindow), new BusinessMessage(now, k)]
+                    : state.BusinessSent;
                 // The overrides it used are counted (the audit row names them, so a new activation counts the same);
                 // those past their end are dropped.
                 var kept = state.Overrides.Select(o => used.Contains(o.Id) ? o with { Used = o.Used + 1 } : o).Where(o => o.Until > now).ToList();
@@ -61,7 +62,8 @@ public sealed class ConversationGrain(Selector selector, ConversationStore conve
         if (stored is not { } a) return new MessageApplied(null, effect.IntentName, false, false, false);
         // The contact spoke (the reply window and the frequency cap restart) and is answered from the number they wrote to.
         if (_state is { } s)
-            _state = s with { Exists = true, LastInboundAt = s.LastInboundAt > now ? s.LastInboundAt : now, ConversationId = a.ConversationId, ChipId = m.ChipId };
+            _state = s with { Exists = true, LastInboundAt = s.LastInboundAt > now ? s.LastInboundAt : now, ConversationId = a.ConversationId,
+                ChipId = m.ChipId };
         Apply(a.Contact); // what the keyword changed, as the row now says
         return new MessageApplied(a.Id, effect.IntentName, effect.OptOut, effect.OptIn && a.Contact is not null, a.ReplyQueued);
     });
@@ -103,7 +105,8 @@ public sealed class ConversationGrain(Selector selector, ConversationStore conve
     bool Apply(Contact? c)
     {
         if (c is null) return false;
-        if (_state is { } s) _state = s with { Exists = true, HasBasis = c.LawfulBasis is not null, OptedOutAt = c.OptedOutAt, LastInboundAt = c.LastInboundAt };
+        if (_state is { } s) _state = s with { Exists = true, HasBasis = c.LawfulBasis is not null, OptedOutAt = c.OptedOutAt,
+            LastInboundAt = c.LastInboundAt };
         return true;
     }
 

@@ -113,7 +113,8 @@ public sealed class Selector(SelectionStore store, ChipDirectory snapshot, PoolS
                 if (migratedFrom is not null)
                     log.LogInformation("Conversation with {Contact} moved from chip {From} to chip {To} ({Why})",
                         contact.Masked, migratedFrom, chip.Id, plan.AffinityExclusion);
-                return new SelectOutcome(new Selected(grant.SelectionId, grant.ConversationId, answer.Current, grant.Reason, migratedFrom, grant.AnnouncementPending), used);
+                return new SelectOutcome(new Selected(grant.SelectionId, grant.ConversationId, answer.Current, grant.Reason, migratedFrom,
+                    grant.AnnouncementPending), used);
             }
             excluded["lost_race"] = tries.Count;
         }

@@ -45,7 +45,8 @@ public static class JuliaMetrics
     public static void Refused(string kind, string code) =>
         Selections.Add(1, new TagList { { "result", "refused" }, { "code", code }, { "kind", kind } });
 
-    public static void Reserved(long chipId) => Reservations.Add(1, new KeyValuePair<string, object?>("chip", chipId.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+    public static void Reserved(long chipId) =>
+        Reservations.Add(1, new KeyValuePair<string, object?>("chip", chipId.ToString(System.Globalization.CultureInfo.InvariantCulture)));
 
     public static void Sent(string outcome) => Sends.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
 

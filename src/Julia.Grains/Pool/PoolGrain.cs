@@ -15,7 +15,8 @@ namespace Julia.Grains.Pool;
 /// </summary>
 public sealed class PoolGrain(
     [PersistentState(Names.PoolState, Names.Storage)] IPersistentState<PoolState> state,
-    TrustPass trust, IOptions<TrustOptions> trustOptions, Manager manager, Alerts.AlertMonitor alerts, Julia.Storage.Inbox.InboxStore inbox, Julia.Storage.Pool.PoolStore store,
+    TrustPass trust, IOptions<TrustOptions> trustOptions, Manager manager, Alerts.AlertMonitor alerts, Julia.Storage.Inbox.InboxStore inbox,
+    Julia.Storage.Pool.PoolStore store,
     PoolSettings settings, Clock time, ILocalSiloDetails silo, ILogger<PoolGrain> log)
     : Grain, IPoolGrain, IRemindable
 {
@@ -104,9 +105,11 @@ public sealed class PoolGrain(
     public Task SaveConfigAsync(string config, string actor, DateTimeOffset now) =>
         Stored.Guard(async () => { await store.SaveConfigAsync(store.FromJson(config), actor, now, CancellationToken.None); return true; });
 
-    public Task<bool> TripAsync(string actor, string reason, DateTimeOffset now) => Stored.Guard(() => store.TripAsync(actor, reason, now, CancellationToken.None));
+    public Task<bool> TripAsync(string actor, string reason, DateTimeOffset now) => Stored.Guard(() =>
+        store.TripAsync(actor, reason, now, CancellationToken.None));
 
-    public Task<bool> ResumeAsync(string actor, string reason, DateTimeOffset now) => Stored.Guard(() => store.ResumeAsync(actor, reason, now, CancellationToken.None));
+    public Task<bool> ResumeAsync(string actor, string reason, DateTimeOffset now) => Stored.Guard(() =>
+        store.ResumeAsync(actor, reason, now, CancellationToken.None));
 
     Task WriteAsync(PoolState next) => state.WriteOrRevertAsync(next, DeactivateOnIdle);
 }

@@ -11,7 +11,8 @@ public sealed record EvolutionEnvelope(string Event, string Instance, JsonElemen
                         Connection = "connection.update", QrCode = "qrcode.updated";
 
     public static readonly HashSet<string> Known = [Upsert, Update, Send, Connection, QrCode];
-    static readonly HashSet<string> ReceiptStatuses = new(["ERROR", "PENDING", "SERVER_ACK", "DELIVERY_ACK", "READ", "PLAYED", "DELETED"], StringComparer.OrdinalIgnoreCase);
+    static readonly HashSet<string> ReceiptStatuses = new(["ERROR", "PENDING", "SERVER_ACK", "DELIVERY_ACK", "READ", "PLAYED", "DELETED"],
+        StringComparer.OrdinalIgnoreCase);
 
     /// <summary>MESSAGES_UPSERT, messages-upsert and messages.upsert are one event.</summary>
     public static string Normalise(string name) => name.Trim().ToLowerInvariant().Replace('_', '.').Replace('-', '.');
@@ -54,12 +55,15 @@ public sealed record EvolutionEnvelope(string Event, string Instance, JsonElemen
                 if (!d.TryGetProperty("key", out var key) || key.ValueKind != JsonValueKind.Object) return "data.key must be an object";
                 if (!Filled(key, "remoteJid")) return "data.key.remoteJid must be a non-empty string";
                 if (!Filled(key, "id")) return "data.key.id must be a non-empty string";
-                if (!key.TryGetProperty("fromMe", out var fm) || fm.ValueKind is not (JsonValueKind.True or JsonValueKind.False)) return "data.key.fromMe must be a boolean";
+                if (!key.TryGetProperty("fromMe", out var fm)
+                    || fm.ValueKind is not (JsonValueKind.True or JsonValueKind.False)) return "data.key.fromMe must be a boolean";
                 if (EvolutionJson.Timestamp(d) is null) return "data.messageTimestamp must be a Unix time";
-                if (d.TryGetProperty("message", out var msg) && msg.ValueKind is not (JsonValueKind.Object or JsonValueKind.Null)) return "data.message must be an object";
+                if (d.TryGetProperty("message", out var msg)
+                    && msg.ValueKind is not (JsonValueKind.Object or JsonValueKind.Null)) return "data.message must be an object";
                 var jid = EvolutionJson.Str(key, "remoteJid")!;
                 if (fm.GetBoolean()) return "our own message";
-                if (jid.EndsWith("@g.us", StringComparison.Ordinal) || jid.EndsWith("@broadcast", StringComparison.Ordinal) || jid.EndsWith("@newsletter", StringComparison.Ordinal)) return "group, broadcast or channel";
+                if (jid.EndsWith("@g.us", StringComparison.Ordinal) || jid.EndsWith("@broadcast", StringComparison.Ordinal)
+                    || jid.EndsWith("@newsletter", StringComparison.Ordinal)) return "group, broadcast or channel";
                 return null;
             case Update:
                 if (EvolutionReceipts.Id(d) is null) return "data.keyId (or data.id in Evolution v1) must be a non-empty string";
@@ -77,7 +81,8 @@ public sealed record EvolutionEnvelope(string Event, string Instance, JsonElemen
             case Connection:
                 var state = EvolutionJson.Str(d, "state");
                 if (state is not ("open" or "connecting" or "close" or "refused")) return "data.state must be open, connecting, close or refused";
-                if (d.TryGetProperty("statusReason", out var sr) && sr.ValueKind is not (JsonValueKind.Number or JsonValueKind.Null)) return "data.statusReason must be a number";
+                if (d.TryGetProperty("statusReason", out var sr)
+                    && sr.ValueKind is not (JsonValueKind.Number or JsonValueKind.Null)) return "data.statusReason must be a number";
                 return null;
             default:
                 return null;

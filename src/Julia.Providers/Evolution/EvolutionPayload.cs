@@ -45,7 +45,8 @@ public static class EvolutionPayload
         var message = data.TryGetProperty("message", out var m) && m.ValueKind == JsonValueKind.Object ? m : default;
         // From 2.1 Evolution turns extendedTextMessage into conversation; 1.x and 2.0 send it as it is.
         var text = EvolutionJson.Str(message, "conversation")
-                   ?? (message.ValueKind == JsonValueKind.Object && message.TryGetProperty("extendedTextMessage", out var ext) ? EvolutionJson.Str(ext, "text") : null);
+                   ?? (message.ValueKind == JsonValueKind.Object && message.TryGetProperty("extendedTextMessage", out var ext)
+                       ? EvolutionJson.Str(ext, "text") : null);
         return new EvolutionMessage(sender, EvolutionJson.Str(key, "id")!, EvolutionJson.Str(data, "pushName"), text,
             Kind(EvolutionJson.Str(data, "messageType"), text), DateTimeOffset.FromUnixTimeSeconds(EvolutionJson.Timestamp(data)!.Value));
     }

@@ -18,7 +18,8 @@ public static class EvolutionReceipts
     {
         if (!data.TryGetProperty("status", out var s)) return null;
         if (s.ValueKind == JsonValueKind.String) return string.IsNullOrWhiteSpace(s.GetString()) ? null : s.GetString()!.Trim().ToUpperInvariant();
-        if (s.ValueKind == JsonValueKind.Number && s.TryGetInt32(out var n)) return n >= 0 && n < AckNames.Length ? AckNames[n] : n.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (s.ValueKind == JsonValueKind.Number && s.TryGetInt32(out var n)) return n >= 0 && n < AckNames.Length ? AckNames[n]
+            : n.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return null;
     }
 

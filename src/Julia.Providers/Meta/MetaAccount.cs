@@ -25,7 +25,8 @@ public static class MetaAccount
                     ? new ChipSignal(ChipSignalKind.Restricted, $"Meta account {state} ({MetaJson.Str(ban, "waba_ban_date")})")
                     : new Ignored($"account {state}: recorded; the gate stays until an operator resumes it");
             case "ACCOUNT_VIOLATION":
-                return new ChipSignal(ChipSignalKind.Restricted, $"Meta policy violation: {MetaJson.Str(MetaJson.Obj(value, "violation_info"), "violation_type")}");
+                return new ChipSignal(ChipSignalKind.Restricted,
+                    $"Meta policy violation: {MetaJson.Str(MetaJson.Obj(value, "violation_info"), "violation_type")}");
             case "ACCOUNT_DELETED":
                 return new ChipSignal(ChipSignalKind.Restricted, "Meta account deleted");
             default:

@@ -84,7 +84,8 @@ public sealed class MetaClient(HttpClient http, TimeSpan attemptTimeout) : IMess
             timeout.CancelAfter(attemptTimeout);
             try
             {
-                using var req = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(json.ToJsonString(), Encoding.UTF8, "application/json") };
+                using var req = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(json.ToJsonString(), Encoding.UTF8,
+                    "application/json") };
                 req.Headers.Authorization = new AuthenticationHeaderValue("Bearer", from.Token);
                 using var res = await http.SendAsync(req, timeout.Token);
                 return ((int)res.StatusCode, await res.Content.ReadAsStringAsync(timeout.Token), null);
@@ -92,7 +93,8 @@ public sealed class MetaClient(HttpClient http, TimeSpan attemptTimeout) : IMess
             catch (OperationCanceledException) when (!ct.IsCancellationRequested)
             {
                 // The request may have reached Meta: posting it again could send it twice. The status webhook will tell.
-                return (0, "", new SendResult(SendOutcome.Timeout, SendConcern.Chip, Detail: "no answer in time; not posted again (the status webhook will tell)"));
+                return (0, "", new SendResult(SendOutcome.Timeout, SendConcern.Chip,
+                    Detail: "no answer in time; not posted again (the status webhook will tell)"));
             }
             catch (HttpRequestException e) when (e.InnerException is SocketException { SocketErrorCode: SocketError.ConnectionRefused } && attempt == 1)
             {
@@ -118,14 +120,16 @@ public sealed class MetaClient(HttpClient http, TimeSpan attemptTimeout) : IMess
         catch (JsonException) { return null; }
     }
 
-    /// <summary>Meta's error envelope <c>{"error":{"code","message","error_data":{"details"},"fbtrace_id"}}</c>: the code, and a text with the trace id.</summary>
+    /// <summary>Meta's error envelope <c>{"error":{"code","message","error_data":{"details"},"fbtrace_id"}}</c>: the code, and a text with the trace
+    /// id.</summary>
     static (int? Code, string? Detail) Error(string body)
     {
         try
         {
             using var doc = JsonDocument.Parse(body);
             var e = MetaJson.Obj(doc.RootElement, "error");
-            int? code = e.ValueKind == JsonValueKind.Object && e.TryGetProperty("code", out var c) && c.ValueKind == JsonValueKind.Number && c.TryGetInt32(out var n) ? n : null;
+            int? code = e.ValueKind == JsonValueKind.Object && e.TryGetProperty("code", out var c) && c.ValueKind == JsonValueKind.Number
+                && c.TryGetInt32(out var n) ? n : null;
             var text = MetaJson.Str(MetaJson.Obj(e, "error_data"), "details") ?? MetaJson.Str(e, "message");
             var trace = MetaJson.Str(e, "fbtrace_id");
             return (code, trace is null ? text : $"{text} (fbtrace_id {trace})");

@@ -148,7 +148,8 @@ internal sealed class MetaIntake(IMetaChips chips)
             var payload = Wrap("messages", entryId, time, ("metadata", metadata), ("status", s));
             Add(why is null ? $"meta:status:{chip.PhoneNumberId}:{id}:{status}" : Hash(Status, entryId, time, s), Status, chip, payload, why);
             // A failure that is about the number (a limit, a restriction) is also a signal for its chip (spec §3.1: errors arrive after a 200).
-            if (why is null && status == "failed" && MetaJson.FirstError(s).Code is { } code && MetaErrors.Rule(code) is { Action: MetaAction.CoolChip or MetaAction.PauseChip or MetaAction.TripPoolGate })
+            if (why is null && status == "failed" && MetaJson.FirstError(s).Code is { } code
+                && MetaErrors.Rule(code) is { Action: MetaAction.CoolChip or MetaAction.PauseChip or MetaAction.TripPoolGate })
                 Add($"meta:failure:{chip.PhoneNumberId}:{id}", Failure, chip, payload, null);
         }
         if (items == 0)
@@ -165,7 +166,8 @@ internal sealed class MetaIntake(IMetaChips chips)
             Add(Hash(Preference, entryId, time, p), Preference, chip, Wrap("user_preferences", entryId, time, ("preference", p)),
                 MetaJson.Str(p, "category") is null || MetaJson.Str(p, "value") is null ? "user_preferences[] needs a category and a value" : null);
         }
-        if (items == 0) Add(Hash(Preference, entryId, time, value), Preference, chip, Wrap("user_preferences", entryId, time, ("value", value)), "no user_preferences[]");
+        if (items == 0) Add(Hash(Preference, entryId, time, value), Preference, chip, Wrap("user_preferences", entryId, time, ("value", value)),
+            "no user_preferences[]");
     }
 
     static JsonElement Errs(JsonElement value) => value.TryGetProperty("errors", out var e) ? e : default;

@@ -35,12 +35,14 @@ internal static class MetaJson
         return null;
     }
 
-    /// <summary>The first <c>errors[]</c> entry's code and text (2022: the text in <c>title</c>; later in <c>error_data.details</c>; legacy <c>details</c>).</summary>
+    /// <summary>The first <c>errors[]</c> entry's code and text (2022: the text in <c>title</c>; later in <c>error_data.details</c>; legacy
+    /// <c>details</c>).</summary>
     public static (int? Code, string? Text) FirstError(JsonElement holder)
     {
         foreach (var e in Arr(holder, "errors"))
         {
-            int? code = e.ValueKind == JsonValueKind.Object && e.TryGetProperty("code", out var c) && c.ValueKind == JsonValueKind.Number && c.TryGetInt32(out var n) ? n : null;
+            int? code = e.ValueKind == JsonValueKind.Object && e.TryGetProperty("code", out var c) && c.ValueKind == JsonValueKind.Number
+                && c.TryGetInt32(out var n) ? n : null;
             var text = Str(Obj(e, "error_data"), "details") ?? Str(e, "details") ?? Str(e, "message") ?? Str(e, "title");
             return (code, text);
         }

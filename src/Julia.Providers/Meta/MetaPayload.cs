@@ -24,7 +24,8 @@ public static class MetaPayload
 
     /// <summary>
     /// Meta's status in our words: sent, delivered, read (a voice note <c>played</c> is read), failed. The send is found by
-    /// its wamid or by our message id echoed in <c>biz_opaque_callback_data</c>; receipts only move a message forward, so a <c>read</c> before its <c>sent</c> is applied once.
+    /// its wamid or by our message id echoed in <c>biz_opaque_callback_data</c>; receipts only move a message forward, so a <c>read</c> before its <c>sent</c>
+    /// is applied once.
     /// </summary>
     static InboundEvent Status(JsonElement s)
     {
@@ -54,7 +55,8 @@ public static class MetaPayload
         return rule switch
         {
             { Action: MetaAction.CoolChip } => new ChipSignal(ChipSignalKind.RateLimited, detail),
-            { Action: MetaAction.TripPoolGate } or { Outcome: Julia.Domain.Sending.SendOutcome.SpamRestriction } => new ChipSignal(ChipSignalKind.Restricted, detail),
+            { Action: MetaAction.TripPoolGate } or { Outcome: Julia.Domain.Sending.SendOutcome.SpamRestriction } =>
+            new ChipSignal(ChipSignalKind.Restricted, detail),
             _ => new Ignored($"{where}: {detail}"),
         };
     }

@@ -36,7 +36,8 @@ public sealed class MetaWebhooks(IMetaChips chips, IOptions<MetaOptions> options
 
             var configured = options.Value.AppSecrets.Where(s => !string.IsNullOrEmpty(s)).ToList();
             var secrets = configured.Concat(intake.Items.Select(i => i.Chip?.AppSecret).OfType<string>().Where(s => s.Length > 0)).Distinct().ToList();
-            if (secrets.Count == 0) return WebhookIntake.Refused(401, "no_app_secret", "No app secret is configured for these numbers: Meta webhooks are refused.");
+            if (secrets.Count == 0) return WebhookIntake.Refused(401, "no_app_secret",
+                "No app secret is configured for these numbers: Meta webhooks are refused.");
             if (MetaSignature.SignedBy(request.Body, signature, secrets) is not { } signer)
                 return WebhookIntake.Refused(401, "invalid_signature", "The signature does not match the body for any app secret of these numbers.");
             // A chip's own secret vouches for that chip's events only: a body that also names other numbers (or none of ours)

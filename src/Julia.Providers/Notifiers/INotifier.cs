@@ -2,7 +2,8 @@ using Julia.Domain.Alerts;
 
 namespace Julia.Providers.Notifiers;
 
-/// <summary>A channel that tells people about alerts (Slack, Telegram). Throws <see cref="NotifyFailedException"/> when the notice did not get through.</summary>
+/// <summary>A channel that tells people about alerts (Slack, Telegram). Throws <see cref="NotifyFailedException"/> when the notice did not get
+/// through.</summary>
 public interface INotifier
 {
     /// <summary>The channel's name, as deliveries and logs name it ("slack", "telegram"); never a URL or token.</summary>

@@ -2,7 +2,8 @@ using Julia.Domain.Alerts;
 
 namespace Julia.Server.Alerts;
 
-/// <summary>Section <c>Alerts</c>: the channels that tell people, and how notices are retried. The channels themselves are <c>Alerts:Slack</c> and <c>Alerts:Telegram</c>; a channel without configuration is off.</summary>
+/// <summary>Section <c>Alerts</c>: the channels that tell people, and how notices are retried. The channels themselves are <c>Alerts:Slack</c> and
+/// <c>Alerts:Telegram</c>; a channel without configuration is off.</summary>
 public sealed class AlertsOptions
 {
     public const string Section = "Alerts";

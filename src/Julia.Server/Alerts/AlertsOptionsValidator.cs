@@ -17,7 +17,8 @@ public sealed class AlertsOptionsValidator : IValidateOptions<AlertsOptions>
         if (o.Lease < o.SendTimeout + TimeSpan.FromSeconds(5))
             yield return $"Alerts:Lease ({o.Lease}) must exceed Alerts:SendTimeout ({o.SendTimeout}) by at least 5 s";
         if (o.BatchSize < 1 || o.MaxAttempts < 1) yield return "Alerts:BatchSize and Alerts:MaxAttempts must be positive";
-        if (o.RetryBaseDelay <= TimeSpan.Zero || o.RetryMaxDelay < o.RetryBaseDelay) yield return "Alerts:RetryBaseDelay must be positive and at most Alerts:RetryMaxDelay";
+        if (o.RetryBaseDelay <= TimeSpan.Zero || o.RetryMaxDelay < o.RetryBaseDelay)
+            yield return "Alerts:RetryBaseDelay must be positive and at most Alerts:RetryMaxDelay";
         if (o.FailingAfter <= TimeSpan.Zero || o.Horizon <= o.FailingAfter) yield return "Alerts:FailingAfter must be positive and shorter than Alerts:Horizon";
     }
 }

@@ -90,8 +90,10 @@ public sealed class AlertsWorker(IEnumerable<INotifier> notifiers, DeliveryStore
             var giveUp = c.Attempts >= options.Value.MaxAttempts;
             var next = now + Delivery.Backoff(c.Attempts, options.Value.RetryBaseDelay, options.Value.RetryMaxDelay, e.RetryAfter);
             await deliveries.FailedAsync(c, e.Message, next, giveUp, now, ct);
-            if (giveUp) log.LogWarning("Alert {Alert} on {Channel}: given up after {Attempts} attempts: {Error}", c.AlertId, notifier.Channel, c.Attempts, e.Message);
-            else log.LogInformation("Alert {Alert} on {Channel}: attempt {Attempts} failed, next at {Next:HH:mm:ss}: {Error}", c.AlertId, notifier.Channel, c.Attempts, next, e.Message);
+            if (giveUp) log.LogWarning("Alert {Alert} on {Channel}: given up after {Attempts} attempts: {Error}", c.AlertId, notifier.Channel, c.Attempts,
+                e.Message);
+            else log.LogInformation("Alert {Alert} on {Channel}: attempt {Attempts} failed, next at {Next:HH:mm:ss}: {Error}", c.AlertId, notifier.Channel,
+                c.Attempts, next, e.Message);
         }
     }
 }

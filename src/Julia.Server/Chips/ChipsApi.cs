@@ -131,7 +131,8 @@ public static class ChipsApi
         return TypedResults.Ok(new TrustJson(id, row.Summary.TrustScore, TrustLevels.Of(row.Summary.TrustScore).ToWire(), history));
     }
 
-    /// <summary>The chip's grain decides and records the change (so it queues with the chip's reservations); the answer shows the chip as stored after it.</summary>
+    /// <summary>The chip's grain decides and records the change (so it queues with the chip's reservations); the answer shows the chip as stored after
+    /// it.</summary>
     internal static async Task<Results<Ok<ChipJson>, ProblemHttpResult>> Act(long id, string action, ReasonRequest body, ClaimsPrincipal user,
         IGrainFactory grains, ChipStore store, PoolSettings pool, Clock time, CancellationToken ct)
     {
@@ -148,7 +149,8 @@ public static class ChipsApi
         };
     }
 
-    static ProblemHttpResult InvalidStatus() => Problems.Invalid("invalid_status", "A chip can be registered as provisioned, pending, rampup, ready or active.");
+    static ProblemHttpResult InvalidStatus() =>
+        Problems.Invalid("invalid_status", "A chip can be registered as provisioned, pending, rampup, ready or active.");
 
     static ProblemHttpResult ChipNotFound(long id) => Problems.NotFound("chip_not_found", $"No chip with id {id}.");
 }

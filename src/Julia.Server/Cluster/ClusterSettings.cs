@@ -17,7 +17,8 @@ public sealed class ClusterSettings
     public int GatewayPort { get; set; }
     /// <summary>
     /// The address other nodes reach this one at: an IP address, or <c>auto</c> for this machine's first non-loopback
-    /// IPv4 address (a container's own address), or a CIDR network to pick this machine's address in. The container image sets <c>auto</c>; Kubernetes passes the pod IP.
+    /// IPv4 address (a container's own address), or a CIDR network to pick this machine's address in. The container image sets <c>auto</c>; Kubernetes passes
+    /// the pod IP.
     /// </summary>
     public string AdvertisedAddress { get; set; } = "127.0.0.1";
     /// <summary>How long a grain call may take before the caller sees a timeout (then it retries with the same request id).</summary>

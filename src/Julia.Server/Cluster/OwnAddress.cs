@@ -27,6 +27,7 @@ public static class OwnAddress
             .Where(n => n.OperationalStatus == OperationalStatus.Up && n.NetworkInterfaceType != NetworkInterfaceType.Loopback)
             .SelectMany(n => n.GetIPProperties().UnicastAddresses.Select(a => a.Address))
             .FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork && !IPAddress.IsLoopback(a) && (within is null || within.Value.Contains(a)));
-        return found ?? throw new InvalidOperationException($"Orleans:AdvertisedAddress is {configured}, but this machine has no such IPv4 address besides loopback; set the address explicitly");
+        return found ?? throw new InvalidOperationException($"Orleans:AdvertisedAddress is {configured}, "
+            + "but this machine has no such IPv4 address besides loopback; set the address explicitly");
     }
 }

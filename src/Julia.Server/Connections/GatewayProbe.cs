@@ -23,11 +23,16 @@ public sealed class GatewayProbe(ConnectionStore store, EvolutionClient evolutio
         var chips = await store.MonitoredAsync(ct);
         var answers = new ConcurrentBag<ProbedChip>();
         var failures = new ConcurrentBag<string>();
-        await Parallel.ForEachAsync(chips, new ParallelOptions { MaxDegreeOfParallelism = options.Value.Concurrency, CancellationToken = ct }, async (chip, token) =>
+        await Parallel.ForEachAsync(chips, new ParallelOptions { MaxDegreeOfParallelism = options.Value.Concurrency, CancellationToken = ct },
+            async (chip, token) =>
         {
             using var call = CancellationTokenSource.CreateLinkedTokenSource(token);
             call.CancelAfter(options.Value.CallTimeout);
-            try { answers.Add(new ProbedChip(chip.Id, chip.Instance, chip.Connected, await evolution.ConnectionStateAsync(new GatewayTarget(chip.Instance, chip.Token), call.Token))); }
+            try
+            {
+                answers.Add(new ProbedChip(chip.Id, chip.Instance, chip.Connected,
+                    await evolution.ConnectionStateAsync(new GatewayTarget(chip.Instance, chip.Token), call.Token)));
+            }
             catch (ProviderException e) { failures.Add(e.Message); }
             catch (OperationCanceledException) when (!token.IsCancellationRequested) { failures.Add("no answer in time"); }
         });

@@ -45,7 +45,8 @@ public static class ConsoleAuth
             .Configure<IServiceProvider>((o, sp) => o.TimeProvider = sp.GetRequiredService<Clock>());
         services.AddAuthorizationBuilder()
             .AddPolicy(ViewerPolicy, p => p.AddAuthenticationSchemes(Scheme).RequireAuthenticatedUser().RequireRole(ConsoleRoles.All))
-            .AddPolicy(OperatorPolicy, p => p.AddAuthenticationSchemes(Scheme).RequireAuthenticatedUser().RequireRole(ConsoleRoles.Operator, ConsoleRoles.Admin))
+            .AddPolicy(OperatorPolicy, p => p.AddAuthenticationSchemes(Scheme).RequireAuthenticatedUser()
+                .RequireRole(ConsoleRoles.Operator, ConsoleRoles.Admin))
             .AddPolicy(AdminPolicy, p => p.AddAuthenticationSchemes(Scheme).RequireAuthenticatedUser().RequireRole(ConsoleRoles.Admin));
     }
 

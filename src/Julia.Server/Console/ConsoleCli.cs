@@ -3,7 +3,8 @@ using Serilog;
 
 namespace Julia.Server.ConsoleWeb;
 
-/// <summary><c>create-user --email E --name N --role viewer|operator|admin [--password P]</c>: adds a console user, or replaces an existing one's name, role and password.</summary>
+/// <summary><c>create-user --email E --name N --role viewer|operator|admin [--password P]</c>: adds a console user, or replaces an existing one's name, role
+/// and password.</summary>
 public static class ConsoleCli
 {
     public const int MinPasswordLength = 10;
@@ -26,7 +27,8 @@ public static class ConsoleCli
         }
         if (string.IsNullOrWhiteSpace(email) || !email.Contains('@') || string.IsNullOrWhiteSpace(name) || !ConsoleRoles.All.Contains(role))
         {
-            System.Console.Error.WriteLine("usage: create-user --email EMAIL --name NAME --role viewer|operator|admin [--password PASSWORD]  (else the password is read from standard input)");
+            System.Console.Error.WriteLine("usage: create-user --email EMAIL --name NAME --role viewer|operator|admin [--password PASSWORD]  "
+                + "(else the password is read from standard input)");
             return 2;
         }
         password ??= System.Console.In.ReadLine();
@@ -38,7 +40,8 @@ public static class ConsoleCli
         var config = new ConfigurationBuilder().AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true)
             .AddEnvironmentVariables().AddCommandLine(rest.ToArray()).Build();
         var options = Configuration.BootOptions.Read(config);
-        using var logs = LoggerFactory.Create(l => l.AddSerilog(new LoggerConfiguration().WriteTo.Console(formatProvider: System.Globalization.CultureInfo.InvariantCulture).CreateLogger()));
+        using var logs = LoggerFactory.Create(l =>
+            l.AddSerilog(new LoggerConfiguration().WriteTo.Console(formatProvider: System.Globalization.CultureInfo.InvariantCulture).CreateLogger()));
         await using var db = await Database.Database.OpenAsync(config, options, logs, CancellationToken.None);
         var user = await new UserStore(db.DataSource).CreateAsync(email, name, role!, password, DateTimeOffset.UtcNow, CancellationToken.None);
         System.Console.WriteLine($"user {user.Email} ({user.Role}) saved; sign in at /console/login");

@@ -47,7 +47,8 @@ public static class ContactsApi
     {
         if (!Phone.TryParse(phone, out var p)) return Problems.InvalidPhone();
         var source = string.IsNullOrWhiteSpace(body?.Source) ? "api" : body.Source.Trim();
-        if (source.Length > 200 || body?.Text is { Length: > 4096 }) return Problems.Invalid("invalid_field", "source is at most 200 characters, text at most 4096.");
+        if (source.Length > 200 || body?.Text is { Length: > 4096 }) return Problems.Invalid("invalid_field",
+            "source is at most 200 characters, text at most 4096.");
         await grains.GetGrain<IConversationGrain>(p.E164).OptOutAsync(source, body?.Text, user.Actor());
         return TypedResults.Ok(ContactJson.From((await store.GetAsync(p.E164, ct))!));
     }

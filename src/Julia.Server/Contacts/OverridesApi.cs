@@ -48,7 +48,8 @@ public static class OverridesApi
         var (until, code, detail) = ContactOverrides.Ends(body.Rule?.Trim(), body.Until, body.Count, now, (await settings.GetAsync(ct)).Window);
         if (code is not null) return Problems.Invalid(code, detail!);
         if (!Problems.IsValidReason(body.Reason)) return Problems.ReasonRequired();
-        var id = await grains.GetGrain<IConversationGrain>(p.E164).GrantOverrideAsync(body.Rule!.Trim(), body.Reason!.Trim(), until!.Value, body.Count, user.Actor());
+        var id = await grains.GetGrain<IConversationGrain>(p.E164).GrantOverrideAsync(body.Rule!.Trim(), body.Reason!.Trim(), until!.Value, body.Count,
+            user.Actor());
         var made = (await store.GetAsync(p.E164, id, ct))!;
         return TypedResults.Created($"/v1/contacts/{Uri.EscapeDataString(p.E164)}/overrides/{id}", OverrideJson.From(made, time.GetUtcNow()));
     }

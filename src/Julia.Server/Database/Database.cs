@@ -66,7 +66,8 @@ public sealed class Database : IAsyncDisposable
                 if (applied > 0) log.LogInformation("Applied {Count} migration(s)", applied);
             }
             else if (await Migrator.PendingAsync(dataSource, ct) is { Count: > 0 } pending)
-                throw new MigrationException($"{pending.Count} migration(s) not applied yet ({string.Join(", ", pending)}), and Julia:MigrateOnStart is false: run the migrate command first");
+                throw new MigrationException($"{pending.Count} migration(s) not applied yet ({string.Join(", ", pending)}), "
+                    + "and Julia:MigrateOnStart is false: run the migrate command first");
         }
         catch
         {

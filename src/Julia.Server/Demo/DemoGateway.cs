@@ -31,7 +31,8 @@ public static class DemoGateway
         {
             simulator.Options.WebhookUrl = (app.Urls.FirstOrDefault() ?? JuliaOptions.DefaultUrl) + "/webhooks/evolution";
             agent = Task.Run(() => RunAgentAsync(app.Services, stop.Token));
-            simulator.StartDoctors(Enumerable.Range(1, Storage.Demo.DemoSeed.ContactCount).Select(i => $"+55119{i:00000000}").ToList(), TimeSpan.FromSeconds(3));
+            simulator.StartDoctors(Enumerable.Range(1, Storage.Demo.DemoSeed.ContactCount).Select(i => $"+55119{i:00000000}").ToList(),
+                TimeSpan.FromSeconds(3));
         });
         app.Lifetime.ApplicationStopping.Register(() =>
         {
@@ -69,7 +70,11 @@ public static class DemoGateway
                 await Task.Delay(TimeSpan.FromSeconds(2), stop);
             }
             catch (OperationCanceledException) { return; }
-            catch (Exception) { await Task.Delay(TimeSpan.FromSeconds(5), stop).ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default); }
+            catch (Exception)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(5), stop)
+                    .ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+            }
         }
     }
 }

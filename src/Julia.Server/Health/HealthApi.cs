@@ -151,7 +151,8 @@ sealed class MigrationsCheck(NpgsqlDataSource db, DependencyErrors errors) : IHe
                 while (await r.ReadAsync(ct)) applied.Add(r.GetString(0));
             var missing = Expected.Where(n => !applied.Contains(n)).ToList();
             if (missing.Count > 0)
-                return HealthCheckResult.Unhealthy($"migrations not applied: {string.Join(", ", missing)}", data: errors.Data("migrations", watch.Elapsed, "missing " + string.Join(", ", missing)));
+                return HealthCheckResult.Unhealthy($"migrations not applied: {string.Join(", ", missing)}",
+                    data: errors.Data("migrations", watch.Elapsed, "missing " + string.Join(", ", missing)));
             _applied = true;
             return HealthCheckResult.Healthy($"{Expected.Length} migrations applied", errors.Data("migrations", watch.Elapsed));
         }
@@ -172,14 +173,16 @@ sealed class GatewayCheck(IOptions<EvolutionOptions> evolution, IHttpClientFacto
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct)
     {
         var watch = Stopwatch.StartNew();
-        if (evolution.Value.BaseUrl is not { } url) return HealthCheckResult.Degraded("Evolution:BaseUrl is not set: sending is off", data: errors.Data("gateway", watch.Elapsed));
+        if (evolution.Value.BaseUrl is not { } url) return HealthCheckResult.Degraded("Evolution:BaseUrl is not set: sending is off",
+            data: errors.Data("gateway", watch.Elapsed));
         try
         {
             using var response = await http.CreateClient("health-probe").GetAsync(url, HttpCompletionOption.ResponseHeadersRead, ct);
             var data = errors.Data("gateway", watch.Elapsed);
             data["httpStatus"] = (int)response.StatusCode;
             return (int)response.StatusCode >= 500
-                ? HealthCheckResult.Degraded($"the gateway answers {(int)response.StatusCode}", data: errors.Data("gateway", watch.Elapsed, $"HTTP {(int)response.StatusCode}"))
+                ? HealthCheckResult.Degraded($"the gateway answers {(int)response.StatusCode}",
+                    data: errors.Data("gateway", watch.Elapsed, $"HTTP {(int)response.StatusCode}"))
                 : HealthCheckResult.Healthy("the gateway answers", data);
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException or OperationCanceledException)

@@ -36,8 +36,10 @@ public sealed class ErrorHandling(RequestDelegate next, ILogger<ErrorHandling> l
                 { StatusCode: 413 } => Problems.Of(413, "payload_too_large", "The request body is too large.", $"The limit is {BodyLimit(ctx)} bytes."),
                 { StatusCode: 415 } => Problems.Of(415, "unsupported_media_type", "Send JSON.", "Use Content-Type: application/json."),
                 { InnerException: JsonException je } => Problems.Of(400, "malformed_json", "The body is not valid JSON for this request.", je.Message),
-                _ when e.Message.Contains("JSON", StringComparison.OrdinalIgnoreCase) => Problems.Of(400, "malformed_json", "The body is not valid JSON for this request.", e.Message),
-                _ when e.Message.Contains("was not provided", StringComparison.OrdinalIgnoreCase) => Problems.Of(400, "missing_body", "A JSON body is required.", e.Message),
+                _ when e.Message.Contains("JSON", StringComparison.OrdinalIgnoreCase) =>
+                    Problems.Of(400, "malformed_json", "The body is not valid JSON for this request.", e.Message),
+                _ when e.Message.Contains("was not provided", StringComparison.OrdinalIgnoreCase) =>
+                    Problems.Of(400, "missing_body", "A JSON body is required.", e.Message),
                 _ => Problems.Of(e.StatusCode, "bad_request", "The request could not be read.", e.Message),
             });
         }
@@ -51,7 +53,8 @@ public sealed class ErrorHandling(RequestDelegate next, ILogger<ErrorHandling> l
             if (failure.IsBug) log.LogError(e, "Unhandled error on {Method} {Path}", ctx.Request.Method, ctx.Request.Path);
             else log.LogWarning("{Method} {Path} answered {Code}: {Error}", ctx.Request.Method, ctx.Request.Path, failure.Code, Describe(e));
             ctx.Response.Clear();
-            if (failure.RetryAfter is { } after) ctx.Response.Headers.RetryAfter = ((int)after.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            if (failure.RetryAfter is { } after) ctx.Response.Headers.RetryAfter = ((int)after.TotalSeconds)
+                .ToString(System.Globalization.CultureInfo.InvariantCulture);
             await Problems.Of(failure.Status, failure.Code, failure.Title).ExecuteAsync(ctx);
         }
     }

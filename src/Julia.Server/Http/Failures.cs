@@ -45,7 +45,8 @@ public static class Failures
         PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.LockNotAvailable
             or PostgresErrorCodes.QueryCanceled or PostgresErrorCodes.TooManyConnections => Overloaded,
         _ when state.StartsWith("53", StringComparison.Ordinal) => Overloaded,                             // insufficient resources
-        _ when state.StartsWith("08", StringComparison.Ordinal) || state.StartsWith("57P", StringComparison.Ordinal) => Unavailable, // connection lost, shutting down, starting up
+        // connection lost, shutting down, starting up
+        _ when state.StartsWith("08", StringComparison.Ordinal) || state.StartsWith("57P", StringComparison.Ordinal) => Unavailable,
         _ => Bug,                                                            // constraint, syntax, data: our mistake
     };
 }

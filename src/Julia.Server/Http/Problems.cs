@@ -22,7 +22,9 @@ public static class Problems
         Of(StatusCodes.Status409Conflict, code, "The current state does not allow this.", detail, extra);
 
     public static ProblemHttpResult InvalidPhone() =>
-        Invalid("invalid_phone", "Expected a phone number such as +55 (11) 99999-0001, 5511999990001 or 11999990001; a number outside Brazil in E.164 with its +, such as +351 912 345 678.");
+        Invalid("invalid_phone",
+            "Expected a phone number such as +55 (11) 99999-0001, 5511999990001 or 11999990001; "
+            + "a number outside Brazil in E.164 with its +, such as +351 912 345 678.");
 
     public static ProblemHttpResult ReasonRequired() =>
         Invalid("reason_required", "A non-empty reason (at most 500 characters) is required for this action.");

@@ -17,7 +17,8 @@ namespace Julia.Server.Inbox;
 /// to the outbox. It decides nothing itself. Every step is idempotent (unique inbound ids, forward-only receipts, guarded
 /// state changes), because an event may be applied again after a crash between applying and marking it applied.
 /// </summary>
-public sealed class InboxRouter(IEnumerable<IGatewayWebhooks> gateways, IGrainFactory grains, OutboxStore outbox, OutboxWorker outboxWorker, AgentForwarder forwarder,
+public sealed class InboxRouter(IEnumerable<IGatewayWebhooks> gateways, IGrainFactory grains, OutboxStore outbox, OutboxWorker outboxWorker,
+    AgentForwarder forwarder,
                                 IOptions<AgentOptions> agent, Trust.TrustWorker trust, Clock time,
                                 ILogger<InboxRouter> log)
 {
@@ -26,7 +27,8 @@ public sealed class InboxRouter(IEnumerable<IGatewayWebhooks> gateways, IGrainFa
 
     readonly Dictionary<string, IGatewayWebhooks> _bySource = gateways.ToDictionary(g => g.Source);
 
-    /// <summary>Applies one event: null when applied, otherwise why not (<see cref="Ignored"/>, <see cref="Held"/>, <see cref="TooEarly"/>, <see cref="Unusable"/>).</summary>
+    /// <summary>Applies one event: null when applied, otherwise why not (<see cref="Ignored"/>, <see cref="Held"/>, <see cref="TooEarly"/>,
+    /// <see cref="Unusable"/>).</summary>
     public async Task<InboundEvent?> RouteAsync(InboxItem item, CancellationToken ct)
     {
         if (!_bySource.TryGetValue(item.Source, out var gateway)) return new Unusable($"no gateway reads '{item.Source}' events");

@@ -28,7 +28,8 @@ public static class WebhooksApi
         }
     }
 
-    static async Task<IResult> Receive(HttpContext ctx, IGatewayWebhooks gateway, string? pathEvent, InboxStore inbox, InboxWorker worker, TimeProvider time, ILogger log)
+    static async Task<IResult> Receive(HttpContext ctx, IGatewayWebhooks gateway, string? pathEvent, InboxStore inbox, InboxWorker worker, TimeProvider time,
+        ILogger log)
     {
         var ct = ctx.RequestAborted;
         byte[] body;
@@ -56,12 +57,14 @@ public static class WebhooksApi
             var failure = Failures.Classify(e);
             if (failure.IsBug) log.LogError(e, "Webhook not stored; answering 503 so the gateway retries");
             else log.LogWarning("Webhook not stored ({Error}); answering 503 so the gateway retries", e.Message);
-            ctx.Response.Headers.RetryAfter = ((int)(failure.RetryAfter ?? TimeSpan.FromSeconds(5)).TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            ctx.Response.Headers.RetryAfter = ((int)(failure.RetryAfter ?? TimeSpan.FromSeconds(5)).TotalSeconds)
+                .ToString(System.Globalization.CultureInfo.InvariantCulture);
             return Count(gateway.Source, intake.Event, "unavailable", Problems.Of(503, "storage_unavailable", "The event could not be stored; retry."));
         }
         // One answer per body: ignored when nothing in it is to be applied, stored when something new is, else a duplicate.
         if (intake.Items.All(i => i.Ignored is not null))
-            return Count(gateway.Source, intake.Event, "ignored", TypedResults.Ok(new { status = "ignored", reason = (intake.Items.Count > 0 ? intake.Items[0].Ignored : null) }));
+            return Count(gateway.Source, intake.Event, "ignored", TypedResults.Ok(new { status = "ignored",
+                reason = (intake.Items.Count > 0 ? intake.Items[0].Ignored : null) }));
         bool any = intake.Items.Where((i, n) => i.Ignored is null && stored[n]).Any();
         if (any) worker.Wake();
         return Count(gateway.Source, intake.Event, any ? "stored" : "duplicate", TypedResults.Ok(new { status = any ? "stored" : "duplicate" }));

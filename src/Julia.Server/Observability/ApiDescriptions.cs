@@ -35,7 +35,8 @@ public static class ApiDescriptions
         ["GET /v1/conversations/{phone}"] = new("Read a contact's conversation: its sticky chip and migrations"),
 
         ["POST /v1/chips"] = new("Register a chip (a number and its gateway instance)",
-            """{"phone": "+5511912345678", "instance": "julia-sp-07", "instanceToken": "<evolution instance token>", "webhookSecret": "<secret>", "provider": "evolution", "status": "pending"}"""),
+            """{"phone": "+5511912345678", "instance": "julia-sp-07", "instanceToken": "<evolution instance token>", "webhookSecret":"""
+            + """ "<secret>", "provider": "evolution", "status": "pending"}"""),
         ["GET /v1/chips"] = new("List chips, optionally by status"),
         ["GET /v1/chips/{id}"] = new("Read a chip: status, trust, caps used, breaker, ramp-up stage"),
         ["GET /v1/chips/{id}/trust"] = new("Read a chip's trust history and the factors of its score"),
@@ -52,7 +53,8 @@ public static class ApiDescriptions
         ["GET /v1/operations"] = new("List operations: who did what, when and why"),
 
         ["POST /v1/messages"] = new("Queue a message to a contact (idempotent on idempotencyKey)",
-            """{"contact": "+5511987654321", "kind": "followup", "text": "Oi, Dra. Ana! Conseguiu ver a vaga?", "idempotencyKey": "conv-981-msg-4", "notBefore": "2026-11-24T09:00:00-03:00"}"""),
+            """{"contact": "+5511987654321", "kind": "followup", "text": "Oi, Dra. Ana! Conseguiu ver a vaga?", "idempotencyKey":"""
+            + """ "conv-981-msg-4", "notBefore": "2026-11-24T09:00:00-03:00"}"""),
         ["GET /v1/messages/{id}"] = new("Read a message: status timeline and gateway attempts"),
         ["DELETE /v1/messages/{id}"] = new("Cancel a message that has not been sent"),
 

@@ -67,7 +67,8 @@ public static partial class LogMasking
         ScalarValue { Value: string s } when Mask(s) is var masked && !ReferenceEquals(masked, s) && masked != s => new ScalarValue(masked),
         ScalarValue { Value: Uri u } when Mask(u.ToString()) is var masked && masked != u.ToString() => new ScalarValue(masked),
         SequenceValue seq => new SequenceValue(seq.Elements.Select(Mask)),
-        StructureValue st => new StructureValue(st.Properties.Select(p => new LogEventProperty(p.Name, IsSecretName(p.Name) ? Secret : Mask(p.Value))), st.TypeTag),
+        StructureValue st => new StructureValue(st.Properties.Select(p => new LogEventProperty(p.Name, IsSecretName(p.Name) ? Secret : Mask(p.Value))),
+        st.TypeTag),
         DictionaryValue d => new DictionaryValue(d.Elements.Select(kv => KeyValuePair.Create(kv.Key,
             kv.Key.Value is string k && IsSecretName(k) ? Secret : Mask(kv.Value)))),
         _ => value,
@@ -117,7 +118,8 @@ public sealed class MaskingSink(ILogEventSink inner) : ILogEventSink
         }
         var template = maskedText == text ? e.MessageTemplate : Parser.Parse(maskedText);
         var ex = maskedException == exceptionText ? exception : new MaskedException(exception!.GetType().FullName!, maskedException!);
-        inner.Emit(new LogEvent(e.Timestamp, e.Level, ex, template, e.Properties.Select(p => new LogEventProperty(p.Key, p.Value)), e.TraceId ?? default, e.SpanId ?? default));
+        inner.Emit(new LogEvent(e.Timestamp, e.Level, ex, template, e.Properties.Select(p => new LogEventProperty(p.Key, p.Value)), e.TraceId ?? default,
+            e.SpanId ?? default));
     }
 
     /// <summary>An exception whose text had a secret: logged as its masked text under its original type's name.</summary>

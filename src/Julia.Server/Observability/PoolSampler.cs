@@ -33,10 +33,12 @@ public sealed record PoolSample(
         cmd.Parameters.AddWithValue("now", now.UtcDateTime);
         await using var r = await cmd.ExecuteReaderAsync(ct);
         await r.ReadAsync(ct);
-        double Wait(int i) => r.IsDBNull(i) ? 0 : Math.Max(0, (now - new DateTimeOffset(DateTime.SpecifyKind(r.GetDateTime(i), DateTimeKind.Utc))).TotalSeconds);
+        double Wait(int i) => r.IsDBNull(i) ? 0 : Math.Max(0, (now - new DateTimeOffset(DateTime.SpecifyKind(r.GetDateTime(i), DateTimeKind.Utc)))
+            .TotalSeconds);
         var breakers = System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, long>>(r.GetString(4)) ?? [];
         var levels = Enum.GetValues<TrustLevel>().ToDictionary(l => Julia.Domain.Trust.TrustLevels.ToWire(l), _ => 0L);
-        foreach (var score in System.Text.Json.JsonSerializer.Deserialize<int[]>(r.GetString(5)) ?? []) levels[Julia.Domain.Trust.TrustLevels.ToWire(Julia.Domain.Trust.TrustLevels.Of(score))]++;
+        foreach (var score in System.Text.Json.JsonSerializer.Deserialize<int[]>(r.GetString(5)) ?? [])
+            levels[Julia.Domain.Trust.TrustLevels.ToWire(Julia.Domain.Trust.TrustLevels.Of(score))]++;
         foreach (var state in new[] { "closed", "open", "half_open" }) breakers.TryAdd(state, 0);
         return new PoolSample(r.GetInt64(0), Wait(1), r.GetInt64(2), Wait(3), breakers, levels);
     }

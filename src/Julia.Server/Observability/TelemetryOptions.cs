@@ -11,7 +11,8 @@ public sealed class TelemetryOptions
     /// </summary>
     public string? Otlp { get; set; }
 
-    /// <summary>Records traces even without OTLP (for an in-process listener). Traces are off by default when nothing exports them: each grain call would pay for activities nobody reads.</summary>
+    /// <summary>Records traces even without OTLP (for an in-process listener). Traces are off by default when nothing exports them: each grain call would pay
+    /// for activities nobody reads.</summary>
     public bool Tracing { get; set; }
 
     public bool OtlpConfigured => !string.IsNullOrEmpty(Otlp) || !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT"));

@@ -15,7 +15,8 @@ public static class OperationsApi
         return g;
     }
 
-    internal static async Task<Ok<List<Operation>>> List(long? chipId, long? before, int? limit, ClaimsPrincipal user, OperationStore store, CancellationToken ct)
+    internal static async Task<Ok<List<Operation>>> List(long? chipId, long? before, int? limit, ClaimsPrincipal user, OperationStore store,
+        CancellationToken ct)
     {
         var rows = await store.ListAsync(chipId, before, Math.Clamp(limit ?? 100, 1, 1000), ct);
         return TypedResults.Ok(user.IsAdmin() ? rows : rows.Select(o => o with { Contact = o.Contact is null ? null : Phone.Mask(o.Contact) }).ToList());

@@ -20,7 +20,8 @@ namespace Julia.Server.Outbox;
 /// this worker's. Delivery is at least once: a node that dies between the gateway's answer and its own commit leaves
 /// a message that is sent again when its lease expires.
 /// </summary>
-public sealed class OutboxWorker(OutboxStore store, IGrainFactory grains, PoolSettings pool, Storage.Conversations.ConversationStore conversations, IMessageGateway gateway, ChipGateways targets,
+public sealed class OutboxWorker(OutboxStore store, IGrainFactory grains, PoolSettings pool, Storage.Conversations.ConversationStore conversations,
+    IMessageGateway gateway, ChipGateways targets,
                                  Trust.TrustWorker trust, SendPolicy policy, Clock time, IOptions<OutboxOptions> options,
                                  ILogger<OutboxWorker> log)
     : Workers.PollingWorker(log)
@@ -129,7 +130,8 @@ public sealed class OutboxWorker(OutboxStore store, IGrainFactory grains, PoolSe
         Fenced(v.Step switch
         {
             SendStep.Done => () => store.SentAsync(m, chipId!.Value, providerId!, attempt!.StartedAt, now, ct),
-            SendStep.Wait => () => store.RequeueAsync(m, v.At!.Value, null, v.Reason, attempt, countAttempt: attempt is not null, now, ct, log: v.Logged, detail: v.Note),
+            SendStep.Wait => () => store.RequeueAsync(m, v.At!.Value, null, v.Reason, attempt, countAttempt: attempt is not null, now, ct,
+                log: v.Logged, detail: v.Note),
             SendStep.AnotherChip => () => store.RequeueAsync(m, v.At!.Value, chipId, v.Reason, attempt, countAttempt: true, now, ct),
             _ => () => store.FinishAsync(m, v.Status!, chipId, null, v.Reason, attempt, now, ct),
         }, m);

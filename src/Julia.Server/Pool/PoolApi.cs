@@ -37,7 +37,8 @@ public static class PoolApi
 
     static IPoolGrain Pool(IGrainFactory grains) => grains.GetGrain<IPoolGrain>(Names.Pool);
 
-    internal static async Task<Results<Ok<PoolConfig>, ProblemHttpResult>> PutConfig(PoolConfig body, ClaimsPrincipal user, PoolStore store, IGrainFactory grains,
+    internal static async Task<Results<Ok<PoolConfig>, ProblemHttpResult>> PutConfig(PoolConfig body, ClaimsPrincipal user, PoolStore store,
+        IGrainFactory grains,
         PoolSettings settings, Clock time, CancellationToken ct)
     {
         var config = PoolSettings.Normalise(body);
@@ -65,7 +66,8 @@ public static class PoolApi
         return TypedResults.Ok(await store.GateAsync(ct));
     }
 
-    internal static async Task<Results<Ok<GateState>, ProblemHttpResult>> Resume(ReasonRequest body, ClaimsPrincipal user, PoolStore store, IGrainFactory grains,
+    internal static async Task<Results<Ok<GateState>, ProblemHttpResult>> Resume(ReasonRequest body, ClaimsPrincipal user, PoolStore store,
+        IGrainFactory grains,
         PoolSettings settings, Clock time, CancellationToken ct)
     {
         if (!Problems.IsValidReason(body.Reason)) return Problems.ReasonRequired();

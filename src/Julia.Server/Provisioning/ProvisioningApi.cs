@@ -43,7 +43,10 @@ public static class ProvisioningApi
         var id = await store.RequestAsync(day, max, user.Actor(), body.Reason!.Trim(), body.Ddd, now, ct);
         if (id is null)
             return Problems.Conflict("provision_daily_cap", $"The pool's daily provisioning cap ({max}) is reached for {day:yyyy-MM-dd}.",
-                new Dictionary<string, object?> { ["dailyMax"] = max, ["day"] = day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) });
+                new Dictionary<string, object?>
+                {
+                    ["dailyMax"] = max, ["day"] = day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+                });
         worker.Wake();
         return TypedResults.Created($"/v1/provisioning/{id}", new ProvisionCreated(id.Value, day, max));
     }

@@ -11,7 +11,8 @@ public sealed class ProvisioningOptionsValidator : IValidateOptions<Provisioning
     {
         if (o.PollInterval <= TimeSpan.Zero) yield return "Provisioning:PollInterval must be positive";
         if (o.MaxAttempts is < 1 or > 50) yield return "Provisioning:MaxAttempts must be between 1 and 50";
-        if (o.RetryBaseDelay <= TimeSpan.Zero || o.RetryMaxDelay < o.RetryBaseDelay) yield return "Provisioning:RetryBaseDelay must be positive and at most RetryMaxDelay";
+        if (o.RetryBaseDelay <= TimeSpan.Zero || o.RetryMaxDelay < o.RetryBaseDelay)
+            yield return "Provisioning:RetryBaseDelay must be positive and at most RetryMaxDelay";
         // Each step's calls have their own timeouts (seconds); a lease shorter than one attempt would let two nodes work on one request.
         if (o.Lease < TimeSpan.FromSeconds(30)) yield return "Provisioning:Lease must be at least 30 seconds";
         if (o.WebhookUrl is not null && !Uri.TryCreate(o.WebhookUrl, UriKind.Absolute, out _)) yield return "Provisioning:WebhookUrl must be an absolute URL";

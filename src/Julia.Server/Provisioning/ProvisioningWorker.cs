@@ -68,7 +68,8 @@ public sealed class ProvisioningWorker(ProvisionStore requests, ChipStore chips,
             var target = new GatewayTarget(claim.Instance, claim.InstanceToken);
             if (!await evolution.CreateInstanceAsync(claim.Instance, claim.InstanceToken, ct))
                 log.LogInformation("Provisioning request {Request}: instance {Instance} already exists (an earlier attempt made it)", claim.Id, claim.Instance);
-            var url = options.Value.WebhookUrl ?? throw new ProviderException("Provisioning:WebhookUrl is not set: the new instance's events would go nowhere", permanent: true);
+            var url = options.Value.WebhookUrl ?? throw new ProviderException("Provisioning:WebhookUrl is not set: the new instance's events would go nowhere",
+                permanent: true);
             await evolution.SetWebhookAsync(target, url, ProvisioningOptions.WebhookEvents,
                 new Dictionary<string, string> { ["X-Webhook-Secret"] = claim.WebhookSecret, ["Content-Type"] = "application/json" }, ct);
 
@@ -91,7 +92,8 @@ public sealed class ProvisioningWorker(ProvisionStore requests, ChipStore chips,
             var permanent = e is ProviderException { Permanent: true };
             var error = e is ProviderException ? e.Message : $"{e.GetType().Name}: {e.Message}";
             var now = time.GetUtcNow();
-            var status = await requests.FailAsync(claim, error, permanent, options.Value.MaxAttempts, now + options.Value.Backoff(claim.Attempts, Random.Shared.NextDouble()), now, ct);
+            var status = await requests.FailAsync(claim, error, permanent, options.Value.MaxAttempts,
+                now + options.Value.Backoff(claim.Attempts, Random.Shared.NextDouble()), now, ct);
             if (status == "failed")
                 log.LogError("Provisioning request {Request} failed after {Attempts} attempt(s): {Error}", claim.Id, claim.Attempts, error);
             else if (status is null) Lost(claim);

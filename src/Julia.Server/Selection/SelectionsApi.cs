@@ -46,7 +46,8 @@ public static class SelectionsApi
     }
 
     // Contacts are doctors' personal numbers: masked unless the caller is an admin.
-    internal static async Task<Ok<List<SelectionRecord>>> List(long? chipId, long? before, int? limit, ClaimsPrincipal user, SelectionStore store, CancellationToken ct)
+    internal static async Task<Ok<List<SelectionRecord>>> List(long? chipId, long? before, int? limit, ClaimsPrincipal user, SelectionStore store,
+        CancellationToken ct)
     {
         var rows = await store.ListAsync(chipId, before, Math.Clamp(limit ?? 100, 1, 1000), ct);
         return TypedResults.Ok(user.IsAdmin() ? rows : rows.Select(r => r with { Contact = Phone.Mask(r.Contact) }).ToList());

@@ -120,6 +120,7 @@ public sealed class DeliveryStore(NpgsqlDataSource db)
     {
         await using var c = await db.OpenConnectionAsync(ct);
         await using var cmd = c.Cmd(State).P("channel", channel);
-        return (await cmd.FirstAsync(r => new ChannelState(r.Opt<DateTimeOffset>("last_sent"), r.Opt<DateTimeOffset>("failing_since"), r.OptString("last_error")), ct))!;
+        return (await cmd.FirstAsync(r => new ChannelState(r.Opt<DateTimeOffset>("last_sent"), r.Opt<DateTimeOffset>("failing_since"),
+            r.OptString("last_error")), ct))!;
     }
 }

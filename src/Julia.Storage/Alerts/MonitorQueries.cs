@@ -15,7 +15,8 @@ public sealed class MonitorQueries(NpgsqlDataSource db)
                count(*) FILTER (WHERE status = 'active' AND connected AND trust_score >= @trust
                                   AND (breaker_state <> 'open' OR breaker_until <= @now)
                                   AND (cooldown_until IS NULL OR cooldown_until <= @now))::int AS prospectable,
-               (SELECT count(*) FROM (SELECT 1 FROM messages WHERE status = 'queued' AND next_attempt_at <= @now - @backlog_age LIMIT 100000) q)::int AS overdue,
+               (SELECT count(*) FROM (SELECT 1 FROM messages WHERE status = 'queued' AND next_attempt_at <= @now - @backlog_age
+                                      LIMIT 100000) q)::int AS overdue,
                -- a dead event's next_attempt_at is when it died (plus the last wait)
                (SELECT count(*) FROM inbox WHERE status = 'dead' AND next_attempt_at > @now - @dead_window)::int AS dead
         FROM chips
@@ -49,7 +50,8 @@ public sealed class MonitorQueries(NpgsqlDataSource db)
     {
         await using var c = await db.OpenConnectionAsync(ct);
         AlertFacts f;
-        await using (var cmd = c.Cmd(Counts).P("trust", (short)t.ProspectingTrust).P("now", now).P("backlog_age", t.BacklogAge).P("dead_window", t.DeadLetterWindow))
+        await using (var cmd = c.Cmd(Counts).P("trust", (short)t.ProspectingTrust).P("now", now).P("backlog_age", t.BacklogAge)
+            .P("dead_window", t.DeadLetterWindow))
             f = (await cmd.FirstAsync(r => new AlertFacts
             {
                 Active = r.Get<int>("active"),

@@ -76,7 +76,8 @@ public sealed class ChipStore(NpgsqlDataSource db, AlertPolicy alerts)
         return (long)(await cmd.ExecuteScalarAsync(ct))!;
     }
 
-    /// <summary>Inserts the chip as <paramref name="id"/> with its first trust score and the operation; null when its phone or instance (or id) is taken.</summary>
+    /// <summary>Inserts the chip as <paramref name="id"/> with its first trust score and the operation; null when its phone or instance (or id) is
+    /// taken.</summary>
     public async Task<ChipRow?> RegisterAsync(long id, NewChip chip, string actor, DateTimeOffset now, CancellationToken ct)
     {
         await using var c = await db.OpenConnectionAsync(ct);
@@ -95,7 +96,8 @@ public sealed class ChipStore(NpgsqlDataSource db, AlertPolicy alerts)
         return row;
     }
 
-    public static Task AddTrustAsync(NpgsqlConnection c, NpgsqlTransaction tx, long chipId, TrustResult t, string cause, DateTimeOffset now, CancellationToken ct) =>
+    public static Task AddTrustAsync(NpgsqlConnection c, NpgsqlTransaction tx, long chipId, TrustResult t, string cause, DateTimeOffset now,
+        CancellationToken ct) =>
         AddTrustAsync(c, tx, chipId, t.Score, t.Level.ToWire(), FactorsJson(t), cause, now, ct);
 
     /// <summary>A score's factors as trust_log keeps them.</summary>
@@ -116,7 +118,8 @@ public sealed class ChipStore(NpgsqlDataSource db, AlertPolicy alerts)
         await using var c = await db.OpenConnectionAsync(ct);
         await using var cmd = c.Cmd("SELECT instance, instance_token, webhook_secret, provider FROM chips WHERE id = @id").P("id", id);
         await using var r = await cmd.ExecuteReaderAsync(ct);
-        return await r.ReadAsync(ct) ? (r.Get<string>("instance"), r.OptString("instance_token"), r.OptString("webhook_secret"), r.Get<string>("provider")) : null;
+        return await r.ReadAsync(ct) ? (r.Get<string>("instance"), r.OptString("instance_token"), r.OptString("webhook_secret"), r.Get<string>("provider"))
+            : null;
     }
 
     /// <summary>Every connected chip's gateway identity (the demo registers them with its simulator).</summary>

@@ -133,7 +133,8 @@ public sealed class ReservationStore
     /// Writes the breaker as <paramref name="after"/> (logged with <paramref name="reason"/> when its state changed, and
     /// announced to every node's directory); the row's new version, or null when it moved on since <paramref name="version"/>.
     /// </summary>
-    public async Task<long?> SaveBreakerAsync(long id, long version, BreakerState from, BreakerRow after, string? reason, DateTimeOffset now, CancellationToken ct)
+    public async Task<long?> SaveBreakerAsync(long id, long version, BreakerState from, BreakerRow after, string? reason, DateTimeOffset now,
+        CancellationToken ct)
     {
         await using var c = await db.OpenConnectionAsync(ct);
         await using var cmd = Counts(c.CreateCommand(), BreakerCounts.Of(after))
@@ -147,10 +148,11 @@ public sealed class ReservationStore
     }
 
     /// <summary>
-    /// Writes the charged chip and records the grant; returns the chip as stored now (its new version) and the record, or null when the row moved on since <paramref name="version"/> (then
-    /// nothing was written).
+    /// Writes the charged chip and records the grant; returns the chip as stored now (its new version) and the record, or null when the row moved on since
+    /// <paramref name="version"/> (then nothing was written).
     /// </summary>
-    public Task<(ChipCopy Copy, GrantRecord Record)?> ChargeAsync(ChipSummary charged, BreakerCounts counts, long version, string requestId, bool trial, Grant grant,
+    public Task<(ChipCopy Copy, GrantRecord Record)?> ChargeAsync(ChipSummary charged, BreakerCounts counts, long version, string requestId, bool trial,
+        Grant grant,
                                                                 DateTimeOffset now, CancellationToken ct) =>
         _charges.WriteAsync(new ChargeItem(charged, counts, version, requestId, trial, grant, now), ct);
 
@@ -175,7 +177,8 @@ public sealed class ReservationStore
             {
                 if (i > 0) await r.NextResultAsync();
                 if (!await r.ReadAsync()) continue;
-                results[i] = (new ChipCopy(items[i].Charged, items[i].Counts, r.Get<long>("version")), new GrantRecord(r.Get<long>("selection_id"), r.Get<string>("reason"),
+                results[i] = (new ChipCopy(items[i].Charged, items[i].Counts, r.Get<long>("version")),
+                    new GrantRecord(r.Get<long>("selection_id"), r.Get<string>("reason"),
                     r.Get<long>("conversation_id"), r.Opt<long>("previous_chip"), r.Get<bool>("announcement_pending")));
             }
         }
@@ -188,18 +191,22 @@ public sealed class ReservationStore
         var (charged, grant) = (item.Charged, item.Grant);
         return Counts(new NpgsqlCommand(), item.Counts)
             .P("id", charged.Id).P("version", item.Version)
-            .P("sent_this_hour", charged.SentThisHour).P("hour_bucket", charged.HourBucket).P("sent_today", charged.SentToday).P("day_bucket", charged.DayBucket)
+            .P("sent_this_hour", charged.SentThisHour).P("hour_bucket", charged.HourBucket).P("sent_today", charged.SentToday)
+                .P("day_bucket", charged.DayBucket)
             .P("now", item.Now).P("breaker", ChipRow.ToWire(charged.Breaker)).P("breaker_until", charged.BreakerUntil)
             .P("request", item.RequestId).P("trial", item.Trial)
             .P("contact", grant.Contact).P("kind", grant.Kind.ToWire()).P("affinity", grant.Affinity).P("candidates", grant.CandidateCount)
-            .Json("excluded", JsonSerializer.Serialize(grant.Excluded)).P("fallback", grant.Fallback).P("node", grant.Node).Text("migration_reason", grant.MigrationReason)
+            .Json("excluded", JsonSerializer.Serialize(grant.Excluded)).P("fallback", grant.Fallback).P("node", grant.Node)
+                .Text("migration_reason", grant.MigrationReason)
             .Positional(Charge);
     }
 
     static NpgsqlCommand Counts(NpgsqlCommand cmd, BreakerCounts b) =>
-        cmd.P("open", b.OpenSeconds).P("consecutive", b.ConsecutiveFailures).P("window_start", b.WindowStartedAt).P("sends", b.WindowSends).P("failures", b.WindowFailures);
+        cmd.P("open", b.OpenSeconds).P("consecutive", b.ConsecutiveFailures).P("window_start", b.WindowStartedAt).P("sends", b.WindowSends)
+            .P("failures", b.WindowFailures);
 
-    /// <summary>What chip <paramref name="chipId"/> recorded when it granted <paramref name="requestId"/> (made at <paramref name="asked"/> for <paramref name="contact"/>), if it did.</summary>
+    /// <summary>What chip <paramref name="chipId"/> recorded when it granted <paramref name="requestId"/> (made at <paramref name="asked"/> for
+    /// <paramref name="contact"/>), if it did.</summary>
     public async Task<GrantRecord?> RecordedAsync(long chipId, string requestId, string contact, DateTimeOffset asked, CancellationToken ct)
     {
         await using var c = await db.OpenConnectionAsync(ct);

@@ -21,7 +21,8 @@ public sealed class ConnectionStore(NpgsqlDataSource db)
     {
         await using var c = await db.OpenConnectionAsync(ct);
         await using var cmd = c.Cmd(Monitored);
-        return await cmd.ListAsync(r => new MonitoredChip(r.Get<long>("id"), r.Get<string>("instance"), r.OptString("instance_token"), r.Get<bool>("connected")), ct);
+        return await cmd.ListAsync(r => new MonitoredChip(r.Get<long>("id"), r.Get<string>("instance"), r.OptString("instance_token"),
+            r.Get<bool>("connected")), ct);
     }
 
     /// <summary>The chip's connected flag now (null: gone), read again just before a correction.</summary>

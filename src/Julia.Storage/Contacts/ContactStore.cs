@@ -9,7 +9,8 @@ public sealed record Contact(string Phone, int? Ddd, string? Name, string? Lawfu
 
 public sealed class ContactStore(NpgsqlDataSource db)
 {
-    const string Columns = "phone, ddd, name, lawful_basis, lawful_basis_source, lawful_basis_at, opted_out_at, opted_out_source, opted_in_at, last_inbound_at, created_at, updated_at";
+    const string Columns = "phone, ddd, name, lawful_basis, lawful_basis_source, lawful_basis_at, opted_out_at, opted_out_source, opted_in_at, "
+        + "last_inbound_at, created_at, updated_at";
 
     const string Get = $"SELECT {Columns} FROM contacts WHERE phone = @phone";
 
@@ -48,8 +49,10 @@ public sealed class ContactStore(NpgsqlDataSource db)
         return await cmd.FirstAsync(Read, ct);
     }
 
-    public Task<Contact> PutBasisAsync(string phone, int? ddd, string? name, string basis, string source, string actor, DateTimeOffset now, CancellationToken ct) =>
-        InTransactionAsync((c, tx) => WriteAsync(c, tx, PutBasis, cmd => cmd.P("phone", phone).P("ddd", (short?)ddd).Text("name", name).P("basis", basis).P("source", source).P("now", now),
+    public Task<Contact> PutBasisAsync(string phone, int? ddd, string? name, string basis, string source, string actor, DateTimeOffset now,
+        CancellationToken ct) =>
+        InTransactionAsync((c, tx) => WriteAsync(c, tx, PutBasis, cmd => cmd.P("phone", phone).P("ddd", (short?)ddd).Text("name", name).P("basis", basis)
+            .P("source", source).P("now", now),
             new NewOperation(actor, "lawful_basis_recorded", Contact: phone, Reason: $"{basis}: {source}"), now, ct), ct)!;
 
     public Task<Contact> OptOutAsync(string phone, int? ddd, string source, string? text, string actor, DateTimeOffset now, CancellationToken ct) =>
@@ -79,7 +82,8 @@ public sealed class ContactStore(NpgsqlDataSource db)
         return contact;
     }
 
-    static async Task<Contact?> WriteAsync(NpgsqlConnection c, NpgsqlTransaction tx, string sql, Action<NpgsqlCommand> bind, NewOperation op, DateTimeOffset now,
+    static async Task<Contact?> WriteAsync(NpgsqlConnection c, NpgsqlTransaction tx, string sql, Action<NpgsqlCommand> bind, NewOperation op,
+        DateTimeOffset now,
                                            CancellationToken ct)
     {
         Contact? contact;

@@ -52,7 +52,8 @@ public sealed class ConversationStore(NpgsqlDataSource db)
     public async Task AnnouncedAsync(string contact, long chipId, CancellationToken ct)
     {
         await using var c = await db.OpenConnectionAsync(ct);
-        await using var cmd = c.Cmd("UPDATE conversations SET announcement_pending = false WHERE contact = @contact AND chip_id = @chip AND announcement_pending")
+        await using var cmd = c.Cmd(
+                "UPDATE conversations SET announcement_pending = false WHERE contact = @contact AND chip_id = @chip AND announcement_pending")
             .P("contact", contact).P("chip", chipId);
         await cmd.ExecuteNonQueryAsync(ct);
     }
@@ -79,7 +80,8 @@ public sealed class ConversationStore(NpgsqlDataSource db)
         var at = r.Get<DateTimeOffset[]>("business_sent");
         var kinds = r.Get<string[]>("business_kinds");
         var sent = at.Select((t, i) => new BusinessMessage(t, MessageKinds.TryParse(kinds[i], out var k) ? k : MessageKind.Followup)).ToList();
-        return new ContactState(r.Get<bool>("exists"), r.Get<bool>("has_basis"), r.Opt<DateTimeOffset>("opted_out_at"), r.Opt<DateTimeOffset>("last_inbound_at"),
+        return new ContactState(r.Get<bool>("exists"), r.Get<bool>("has_basis"), r.Opt<DateTimeOffset>("opted_out_at"),
+            r.Opt<DateTimeOffset>("last_inbound_at"),
             r.Opt<long>("conversation_id"), r.Opt<long>("chip_id"), sent, ReadOverrides(r.Get<string>("overrides")));
     }
 

@@ -76,7 +76,8 @@ public static class DemoSeed
         }
         await using (var cmd = c.Cmd(InsertContacts, tx).P("now", now).P("n", ContactCount)) await cmd.ExecuteNonQueryAsync(ct);
         // The demo's pool refills its buffer by itself: numbers are bought from the provider simulator.
-        await using (var cmd = c.Cmd("UPDATE pool_config SET config = jsonb_set(config, '{targets}', coalesce(config->'targets', '{}') || '{\"autoProvision\": true}'), updated_by = 'demo', updated_at = @now", tx).P("now", now))
+        await using (var cmd = c.Cmd("UPDATE pool_config SET config = jsonb_set(config, '{targets}', coalesce(config->'targets', '{}') || "
+            + "'{\"autoProvision\": true}'), updated_by = 'demo', updated_at = @now", tx).P("now", now))
             await cmd.ExecuteNonQueryAsync(ct);
         await tx.CommitAsync(ct);
         return true;

@@ -66,7 +66,8 @@ public sealed class InboundStore(NpgsqlDataSource db)
                          .Text("text", m.Text).P("intent", keyword.IntentName).P("sent", m.SentAt).P("now", now).P("forward", forward))
             id = (long?)await cmd.ExecuteScalarAsync(ct);
         if (id is null) return null; // the same message again
-        await using (var cmd = c.Cmd(TouchContact, tx).P("contact", m.Contact).P("ddd", (short?)m.Ddd).Text("push", m.PushName).P("sent", m.SentAt).P("now", now))
+        await using (var cmd = c.Cmd(TouchContact, tx).P("contact", m.Contact).P("ddd", (short?)m.Ddd).Text("push", m.PushName).P("sent", m.SentAt)
+            .P("now", now))
             await cmd.ExecuteNonQueryAsync(ct);
         long conversation;
         bool moved;
@@ -77,7 +78,8 @@ public sealed class InboundStore(NpgsqlDataSource db)
             (conversation, moved) = (r.Get<long>("id"), r.Get<bool>("moved"));
         }
         if (moved)
-            await OperationStore.AddAsync(c, tx, new NewOperation("inbox", "conversation_migrated", m.ChipId, m.Contact, Reason: "the contact wrote to this number"), now, ct);
+            await OperationStore.AddAsync(c, tx, new NewOperation("inbox", "conversation_migrated", m.ChipId, m.Contact,
+                Reason: "the contact wrote to this number"), now, ct);
 
         // The contact's own word: the actor is the contact, the source the number they wrote to.
         Contact? contact = null;

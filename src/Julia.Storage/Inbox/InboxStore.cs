@@ -6,8 +6,10 @@ namespace Julia.Storage.Inbox;
 /// <summary>A webhook to keep: <paramref name="Ignored"/> says why we will not act on it (null: to apply).</summary>
 public sealed record NewInboxEvent(string DedupeKey, string Source, string Event, long? ChipId, string Payload, DateTimeOffset ReceivedAt, string? Ignored);
 
-public sealed record InboxItem(long Id, string Source, string Event, long? ChipId, JsonElement Payload, int Attempts, Guid ClaimToken, DateTimeOffset ReceivedAt);
-public sealed record StoredEvent(long Id, string Source, string Event, long? ChipId, DateTimeOffset ReceivedAt, int Attempts, string? Error, JsonElement Payload);
+public sealed record InboxItem(long Id, string Source, string Event, long? ChipId, JsonElement Payload, int Attempts, Guid ClaimToken,
+    DateTimeOffset ReceivedAt);
+public sealed record StoredEvent(long Id, string Source, string Event, long? ChipId, DateTimeOffset ReceivedAt, int Attempts, string? Error,
+    JsonElement Payload);
 
 /// <summary>
 /// The webhook inbox. A webhook is answered only after its row is committed; the dedupe key makes a
@@ -30,7 +32,8 @@ public sealed class InboxStore
     static readonly PositionalSql InsertMany = new("""
         INSERT INTO inbox (dedupe_key, source, event, chip_id, payload, received_at, status, next_attempt_at, error)
         SELECT k, s, e, c, p::jsonb, n, CASE WHEN i IS NULL THEN 'pending' ELSE 'ignored' END, n, i
-        FROM unnest(@keys::text[], @sources::text[], @events::text[], @chips::bigint[], @payloads::text[], @at::timestamptz[], @ignored::text[]) AS t(k, s, e, c, p, n, i)
+        FROM unnest(@keys::text[], @sources::text[], @events::text[], @chips::bigint[], @payloads::text[], @at::timestamptz[], @ignored::text[])
+             AS t(k, s, e, c, p, n, i)
         ON CONFLICT (dedupe_key) DO NOTHING
         RETURNING dedupe_key
         """);
@@ -166,10 +169,12 @@ public sealed class InboxStore
     public async Task<List<StoredEvent>> ListAsync(string status, int limit, CancellationToken ct)
     {
         await using var c = await db.OpenConnectionAsync(ct);
-        await using var cmd = c.Cmd("SELECT id, source, event, chip_id, received_at, attempts, error, payload::text AS payload FROM inbox WHERE status = @status ORDER BY id DESC LIMIT @limit")
+        await using var cmd = c.Cmd("SELECT id, source, event, chip_id, received_at, attempts, error, payload::text AS payload FROM inbox "
+                + "WHERE status = @status ORDER BY id DESC LIMIT @limit")
             .P("status", status).P("limit", limit);
         return await cmd.ListAsync(r => new StoredEvent(r.Get<long>("id"), r.Get<string>("source"), r.Get<string>("event"), r.Opt<long>("chip_id"),
-            r.Get<DateTimeOffset>("received_at"), r.Get<int>("attempts"), r.OptString("error"), JsonDocument.Parse(r.Get<string>("payload")).RootElement.Clone()), ct);
+            r.Get<DateTimeOffset>("received_at"), r.Get<int>("attempts"), r.OptString("error"),
+            JsonDocument.Parse(r.Get<string>("payload")).RootElement.Clone()), ct);
     }
 
     /// <summary>True when a dead event was put back in the queue; null when there is no such event at all.</summary>

@@ -63,7 +63,8 @@ public sealed class LocalPostgres : IAsyncDisposable
         if (Directory.Exists(libRoot))
         {
             var best = Directory.GetDirectories(libRoot)
-                .Select(d => (dir: Path.Combine(d, "bin"), version: double.TryParse(Path.GetFileName(d), System.Globalization.CultureInfo.InvariantCulture, out var v) ? v : 0))
+                .Select(d => (dir: Path.Combine(d, "bin"),
+                    version: double.TryParse(Path.GetFileName(d), System.Globalization.CultureInfo.InvariantCulture, out var v) ? v : 0))
                 .Where(x => File.Exists(Path.Combine(x.dir, "initdb")) && File.Exists(Path.Combine(x.dir, "pg_ctl")))
                 .OrderByDescending(x => x.version)
                 .FirstOrDefault();

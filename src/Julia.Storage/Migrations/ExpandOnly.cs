@@ -50,7 +50,8 @@ public static partial class ExpandOnly
             if (line.Length == 0 || line.StartsWith('#')) continue;
             var parts = line.Split('|', 3, StringSplitOptions.TrimEntries);
             if (parts.Length != 3 || parts[2].Length == 0 || !Rules.Any(r => r.Rule == parts[1]))
-                throw new MigrationException($"expand-only exception \"{line}\" must read: NNNN_name.sql | {string.Join("/", Rules.Select(r => r.Rule))} | reason");
+                throw new MigrationException(
+                    $"expand-only exception \"{line}\" must read: NNNN_name.sql | {string.Join("/", Rules.Select(r => r.Rule))} | reason");
             list.Add(new ExpandOnlyExemption(parts[0], parts[1], parts[2]));
         }
         return list;

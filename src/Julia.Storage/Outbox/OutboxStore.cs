@@ -130,7 +130,8 @@ public sealed class OutboxStore
             WHERE id = @id AND status = 'sending' AND lease_token = @token
             RETURNING id
         ), ev AS (
-            INSERT INTO message_events (message_id, at, status, chip_id, detail) SELECT id, @now, 'queued', @exclude_chip, coalesce(@detail, @error) FROM m WHERE @log
+            INSERT INTO message_events (message_id, at, status, chip_id, detail) SELECT id, @now, 'queued', @exclude_chip, coalesce(@detail, @error) FROM m
+                WHERE @log
         )
         SELECT count(*) FROM m
         """;
@@ -171,7 +172,8 @@ public sealed class OutboxStore
             UPDATE messages SET status = 'failed', last_error = coalesce(@error, 'gateway reported ERROR'), updated_at = @now
             WHERE chip_id = @chip AND (provider_message_id = @pid OR id = @ours) AND status = 'sent'
             RETURNING id
-        ), ev AS (INSERT INTO message_events (message_id, at, status, chip_id, detail) SELECT id, @at, 'failed', @chip, coalesce(@error, 'ERROR receipt') FROM m)
+        ), ev AS (INSERT INTO message_events (message_id, at, status, chip_id, detail)
+            SELECT id, @at, 'failed', @chip, coalesce(@error, 'ERROR receipt') FROM m)
         SELECT (SELECT count(*) FROM m) AS moved,
                EXISTS (SELECT 1 FROM messages WHERE chip_id = @chip AND (provider_message_id = @pid OR (id = @ours AND status <> 'sending'))) AS known
         """;
@@ -216,9 +218,12 @@ public sealed class OutboxStore
     {
         await using var c = await db.OpenConnectionAsync(ct);
         await using var ev = c.Cmd("SELECT at, status, chip_id, detail FROM message_events WHERE message_id = @id ORDER BY id").P("id", id);
-        var timeline = await ev.ListAsync(r => new TimelineEntry(r.Get<DateTimeOffset>("at"), r.Get<string>("status"), r.Opt<long>("chip_id"), r.OptString("detail")), ct);
-        await using var at = c.Cmd("SELECT chip_id, started_at, finished_at, outcome, detail FROM message_attempts WHERE message_id = @id ORDER BY id").P("id", id);
-        var attempts = await at.ListAsync(r => new AttemptEntry(r.Get<long>("chip_id"), r.Get<DateTimeOffset>("started_at"), r.Get<DateTimeOffset>("finished_at"),
+        var timeline = await ev.ListAsync(r => new TimelineEntry(r.Get<DateTimeOffset>("at"), r.Get<string>("status"), r.Opt<long>("chip_id"),
+            r.OptString("detail")), ct);
+        await using var at = c.Cmd("SELECT chip_id, started_at, finished_at, outcome, detail FROM message_attempts WHERE message_id = @id ORDER BY id")
+            .P("id", id);
+        var attempts = await at.ListAsync(r => new AttemptEntry(r.Get<long>("chip_id"), r.Get<DateTimeOffset>("started_at"),
+            r.Get<DateTimeOffset>("finished_at"),
             r.Get<string>("outcome"), r.OptString("detail")), ct);
         return (timeline, attempts);
     }
@@ -313,7 +318,8 @@ public sealed class OutboxStore
         await using var c = await db.OpenConnectionAsync(ct);
         await using var cmd = status == "failed"
             ? c.Cmd(ErrorReceipt).P("chip", chipId).P("pid", providerId).Long("ours", ours).Text("error", error).P("at", at).P("now", now)
-            : c.Cmd(Receipt).P("chip", chipId).P("pid", providerId).Long("ours", ours).P("status", status).P("rank", MessageStatus.Rank(status)).P("at", at).P("now", now);
+            : c.Cmd(Receipt).P("chip", chipId).P("pid", providerId).Long("ours", ours).P("status", status).P("rank", MessageStatus.Rank(status)).P("at", at)
+                .P("now", now);
         await using var r = await cmd.ExecuteReaderAsync(ct);
         await r.ReadAsync(ct);
         return (r.Get<long>("moved") > 0, r.Get<bool>("known"));
@@ -323,6 +329,7 @@ public sealed class OutboxStore
         r.Get<long>("id"), r.Get<string>("idempotency_key"), r.Get<string>("contact"), r.Get<string>("kind"), r.Get<string>("text"),
         r.Get<string>("status"), r.Opt<long>("chip_id"), r.OptString("provider_message_id"), r.Get<long[]>("tried_chips"),
         r.Get<int>("attempts"), r.Get<DateTimeOffset>("next_attempt_at"), r.Opt<DateTimeOffset>("not_before"), r.Get<DateTimeOffset>("expires_at"),
-        r.Opt<Guid>("lease_token"), r.Opt<DateTimeOffset>("lease_expires_at"), r.OptString("last_error"), r.Get<DateTimeOffset>("created_at"), r.Get<DateTimeOffset>("updated_at"),
+        r.Opt<Guid>("lease_token"), r.Opt<DateTimeOffset>("lease_expires_at"), r.OptString("last_error"), r.Get<DateTimeOffset>("created_at"),
+        r.Get<DateTimeOffset>("updated_at"),
         r.Opt<DateTimeOffset>("sent_at"), r.Opt<DateTimeOffset>("delivered_at"), r.Opt<DateTimeOffset>("read_at"));
 }

@@ -34,7 +34,8 @@ public sealed class ManagerStore(NpgsqlDataSource db)
 
     // Opted-out contacts stay where they are: migration never moves them.
     const string StrandedOn = """
-        SELECT v.contact, coalesce(k.ddd, CASE WHEN v.contact LIKE '+55%' THEN substr(v.contact, 4, 2)::smallint END) AS ddd, v.chip_id FROM conversations v LEFT JOIN contacts k ON k.phone = v.contact
+        SELECT v.contact, coalesce(k.ddd, CASE WHEN v.contact LIKE '+55%' THEN substr(v.contact, 4, 2)::smallint END) AS ddd, v.chip_id FROM conversations v
+            LEFT JOIN contacts k ON k.phone = v.contact
         WHERE v.chip_id = ANY(@chips) AND k.opted_out_at IS NULL
         ORDER BY v.updated_at DESC LIMIT @limit
         """;
@@ -105,12 +106,14 @@ public sealed class ManagerStore(NpgsqlDataSource db)
         bool moved = false;
         if (next != chip.Stage)
         {
-            await using var u = c.Cmd("UPDATE chips SET rampup_stage = @next, updated_at = @now WHERE id = @chip AND status = 'rampup' AND rampup_stage = @stage", tx)
+            await using var u = c.Cmd(
+                    "UPDATE chips SET rampup_stage = @next, updated_at = @now WHERE id = @chip AND status = 'rampup' AND rampup_stage = @stage", tx)
                 .P("chip", chip.ChipId).P("next", (short)next).P("stage", (short)chip.Stage).P("now", now);
             moved = await u.ExecuteNonQueryAsync(ct) == 1;
             if (moved)
             {
-                var why = chip.Spam ? "spam or restriction signal: back to R1" : $"stage clean ({chip.Delivered}/{chip.Sent} delivered, {chip.Blocks} blocks or opt-outs)";
+                var why = chip.Spam ? "spam or restriction signal: back to R1"
+                    : $"stage clean ({chip.Delivered}/{chip.Sent} delivered, {chip.Blocks} blocks or opt-outs)";
                 await OperationStore.AddAsync(c, tx, new NewOperation(actor, "chip_stage_changed", chip.ChipId, Reason: why,
                     Details: new { from = StageName(chip.Stage), to = StageName(next) }), now, ct);
                 await Julia.Storage.Chips.ChipStore.NotifyAsync(c, tx, ct);
@@ -127,6 +130,10 @@ public sealed class ManagerStore(NpgsqlDataSource db)
     {
         await using var c = await db.OpenConnectionAsync(ct);
         await OperationStore.AddAsync(c, null, new NewOperation("pool-manager", "conversations_migrated", fromChip, Reason: reason,
-            Details: new { moved = to.Values.Sum(), to = to.ToDictionary(kv => kv.Key.ToString(System.Globalization.CultureInfo.InvariantCulture), kv => kv.Value) }), now, ct);
+            Details: new
+            {
+                moved = to.Values.Sum(),
+                to = to.ToDictionary(kv => kv.Key.ToString(System.Globalization.CultureInfo.InvariantCulture), kv => kv.Value),
+            }), now, ct);
     }
 }

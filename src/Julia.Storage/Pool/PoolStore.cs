@@ -15,7 +15,8 @@ public sealed class PoolStore(NpgsqlDataSource db, JsonSerializerOptions json)
 {
     public const string ChangedChannel = "pool_changed";
 
-    const string GetSettings = "SELECT (SELECT config::text FROM pool_config WHERE id = 1) AS config, (SELECT gate_tripped FROM pool_state WHERE id = 1) AS tripped";
+    const string GetSettings =
+        "SELECT (SELECT config::text FROM pool_config WHERE id = 1) AS config, (SELECT gate_tripped FROM pool_state WHERE id = 1) AS tripped";
     const string PutConfig = "UPDATE pool_config SET config = @config, updated_at = @now, updated_by = @actor WHERE id = 1";
     const string GetGate = "SELECT gate_tripped, tripped_at, tripped_reason, resumed_at, resumed_by, resumed_reason FROM pool_state WHERE id = 1";
     const string Counts = "SELECT status, count(*)::int AS n, count(*) FILTER (WHERE connected)::int AS connected FROM chips GROUP BY status";

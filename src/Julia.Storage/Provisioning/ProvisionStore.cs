@@ -199,7 +199,8 @@ public sealed class ProvisionStore(NpgsqlDataSource db, AlertPolicy alerts)
     {
         await using var c = await db.OpenConnectionAsync(ct);
         await using var cmd = c.Cmd(List).Long("before", before).P("limit", limit);
-        return await cmd.ListAsync(r => new ProvisionRequest(r.Get<long>("id"), r.Get<DateOnly>("day"), r.Get<int>("seq"), r.Get<DateTimeOffset>("requested_at"),
+        return await cmd.ListAsync(r => new ProvisionRequest(r.Get<long>("id"), r.Get<DateOnly>("day"), r.Get<int>("seq"),
+            r.Get<DateTimeOffset>("requested_at"),
             r.Get<string>("requested_by"), r.Get<string>("reason"), r.Opt<short>("ddd"), r.Get<string>("status"), r.Get<int>("attempts"),
             r.Get<DateTimeOffset>("next_attempt_at"), r.OptString("last_error"), r.Opt<long>("chip_id"), r.OptString("phone_masked"),
             r.Opt<DateTimeOffset>("finished_at")), ct);

@@ -56,7 +56,8 @@ public sealed class SignalStore(NpgsqlDataSource db, AlertPolicy alerts)
         await using (var p = c.Cmd(PauseChip, tx).P("id", chipId).P("reason", "restriction: " + detail).P("now", now))
             from = (string?)await p.ExecuteScalarAsync(ct);
         if (from is not null)
-            await OperationStore.AddAsync(c, tx, new NewOperation("gateway", "chip_paused_by_signal", chipId, FromStatus: from, ToStatus: "paused", Reason: detail), now, ct);
+            await OperationStore.AddAsync(c, tx, new NewOperation("gateway", "chip_paused_by_signal", chipId, FromStatus: from, ToStatus: "paused",
+                Reason: detail), now, ct);
         await Pool.PoolStore.TripAsync(c, tx, "gate", $"spam/restriction signal on chip {chipId}: {detail}", alerts, now, ct);
         await AlertStore.RaiseAsync(c, tx, EventAlerts.ChipRestricted(chipId, detail), alerts.Cooldown, now, ct);
         await ChipStore.NotifyAsync(c, tx, ct);
@@ -70,7 +71,8 @@ public sealed class SignalStore(NpgsqlDataSource db, AlertPolicy alerts)
         WHERE id = @id AND status = 'pending' RETURNING 1
         """;
 
-    /// <summary>connection.update: connected flag; open on a pending chip → rampup (paired); logged out (401) → pending for a new QR; 403 → restriction.</summary>
+    /// <summary>connection.update: connected flag; open on a pending chip → rampup (paired); logged out (401) → pending for a new QR; 403 →
+    /// restriction.</summary>
     public async Task ConnectionAsync(long chipId, string state, int? statusReason, DateTimeOffset now, CancellationToken ct)
     {
         if (state == "close" && statusReason == 403)
@@ -99,7 +101,8 @@ public sealed class SignalStore(NpgsqlDataSource db, AlertPolicy alerts)
                 WHERE id = @id AND status IN ('rampup', 'ready', 'active', 'degraded') RETURNING 1
                 """, tx).P("id", chipId).P("now", now);
             if (await p.ExecuteScalarAsync(ct) is not null)
-                await OperationStore.AddAsync(c, tx, new NewOperation("gateway", "chip_logged_out", chipId, ToStatus: "pending", Reason: "connection closed with 401"), now, ct);
+                await OperationStore.AddAsync(c, tx, new NewOperation("gateway", "chip_logged_out", chipId, ToStatus: "pending",
+                    Reason: "connection closed with 401"), now, ct);
             await AddSignalAsync(c, tx, chipId, "logged_out", "401", now, ct);
             await AlertStore.RaiseAsync(c, tx, EventAlerts.ChipLoggedOut(chipId), alerts.Cooldown, now, ct);
         }
@@ -112,11 +115,13 @@ public sealed class SignalStore(NpgsqlDataSource db, AlertPolicy alerts)
     async Task SetConnectedAsync(long chipId, bool on, DateTimeOffset now, CancellationToken ct)
     {
         await using var c = await db.OpenConnectionAsync(ct);
-        await using var u = c.Cmd("UPDATE chips SET connected = @on, connection_changed_at = @now, updated_at = @now WHERE id = @id").P("id", chipId).P("on", on).P("now", now);
+        await using var u = c.Cmd("UPDATE chips SET connected = @on, connection_changed_at = @now, updated_at = @now WHERE id = @id").P("id", chipId)
+            .P("on", on).P("now", now);
         await u.ExecuteNonQueryAsync(ct);
     }
 
-    static async Task AddSignalAsync(NpgsqlConnection c, NpgsqlTransaction tx, long chipId, string kind, string? detail, DateTimeOffset now, CancellationToken ct)
+    static async Task AddSignalAsync(NpgsqlConnection c, NpgsqlTransaction tx, long chipId, string kind, string? detail, DateTimeOffset now,
+        CancellationToken ct)
     {
         await using var s = c.Cmd(Signal, tx).P("id", chipId).P("now", now).P("kind", kind).Text("detail", detail);
         await s.ExecuteNonQueryAsync(ct);

@@ -20,7 +20,8 @@ public sealed class TrustStore(NpgsqlDataSource db)
         ), heard AS (
             SELECT i.chip_id, count(DISTINCT i.contact) AS repliers,
                    count(DISTINCT i.contact) FILTER (WHERE EXISTS (
-                       SELECT 1 FROM messages m WHERE m.chip_id = i.chip_id AND m.contact = i.contact AND m.sent_at > @now - interval '7 days')) AS bidirectional
+                       SELECT 1 FROM messages m WHERE m.chip_id = i.chip_id AND m.contact = i.contact
+                                                      AND m.sent_at > @now - interval '7 days')) AS bidirectional
             FROM inbound i WHERE i.received_at > @now - interval '7 days' AND i.chip_id IN (SELECT id FROM c) GROUP BY i.chip_id
         ), errors AS (
             SELECT chip_id, count(*) FILTER (WHERE finished_at > @now - interval '24 hours') AS errors24, max(finished_at) AS last_error
@@ -42,7 +43,10 @@ public sealed class TrustStore(NpgsqlDataSource db)
     {
         await using var c = await db.OpenConnectionAsync(ct);
         await using var cmd = c.Cmd(Inputs).P("now", now);
-        cmd.Parameters.Add(new NpgsqlParameter("ids", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Bigint) { Value = (object?)chipIds ?? DBNull.Value });
+        cmd.Parameters.Add(new NpgsqlParameter("ids", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Bigint)
+        {
+            Value = (object?)chipIds ?? DBNull.Value,
+        });
         return await cmd.ListAsync(r =>
         {
             var age = (now - r.Get<DateTimeOffset>("account_created_at")).TotalDays;

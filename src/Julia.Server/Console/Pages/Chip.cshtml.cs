@@ -11,7 +11,8 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace Julia.Server.ConsoleWeb.Pages;
 
-/// <summary>One chip: its state as the API shows it, trust history, recent operations and gateway calls, its QR while pending, and the life-cycle actions.</summary>
+/// <summary>One chip: its state as the API shows it, trust history, recent operations and gateway calls, its QR while pending, and the life-cycle
+/// actions.</summary>
 public sealed class ChipModel(ChipStore chips, PoolSettings settings, OperationStore operations, QrStore qrs, ConsoleQueries queries,
                               ManagerStore manager, IGrainFactory grains, Clock time) : ConsolePage
 {

@@ -7,7 +7,8 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace Julia.Server.ConsoleWeb.Pages;
 
-/// <summary>A contact by phone: facts, sticky chip and migration, latest messages both ways; opt-out and opt-in through the contact's grain as the API does.</summary>
+/// <summary>A contact by phone: facts, sticky chip and migration, latest messages both ways; opt-out and opt-in through the contact's grain as the API
+/// does.</summary>
 public sealed class ConversationModel(ContactStore contacts, ConversationStore conversations, ConsoleQueries queries, IGrainFactory grains,
                                       OverrideStore overrides, Julia.Grains.Pool.PoolSettings settings,
                                       Julia.Grains.Clock time) : ConsolePage
@@ -32,7 +33,8 @@ public sealed class ConversationModel(ContactStore contacts, ConversationStore c
         Contact = await contacts.GetAsync(p.E164, ct);
         Conversation = await conversations.GetAsync(p.E164, ct);
         Messages = await queries.ContactMessagesAsync(p.E164, 50, ct);
-        if (CanAct) Overrides = (await OverridesApi.List(p.E164, overrides, time, ct)).Result is Microsoft.AspNetCore.Http.HttpResults.Ok<List<OverrideJson>> ok ? ok.Value! : [];
+        if (CanAct) Overrides = (await OverridesApi.List(p.E164, overrides, time, ct)).Result is Microsoft.AspNetCore.Http.HttpResults.Ok<List<OverrideJson>> ok
+            ? ok.Value! : [];
     }
 
     /// <summary>Lift the frequency cap or the daily limit for this contact, as <c>POST /v1/contacts/{phone}/overrides</c>.</summary>
