@@ -33,6 +33,11 @@ status=0
 # deploy/: Dockerfile lint, compose validation, Kubernetes manifests rendered and schema-checked (offline, seconds).
 bash deploy/lint || { echo "deploy/lint failed"; status=1; }
 dotnet test Julia.Grains.sln -c Release "${filter[@]}" 2>&1 | tee "$log" || status=$?
+# The house style (.editorconfig): whitespace, code style and analyzers, offline (the restore above is reused).
+if [ "${1:-}" != "--fast" ]; then
+  if dotnet format Julia.Grains.sln --verify-no-changes --no-restore -v q; then echo "dotnet format: no changes needed"
+  else echo "dotnet format found code not in the house style (run: dotnet format Julia.Grains.sln)"; status=1; fi
+fi
 
 # Phones are logged masked (+55 11 ****-4321); the tests' instance tokens, webhook and signing secrets, the
 # simulators' Slack path, Telegram token and provider key never appear.

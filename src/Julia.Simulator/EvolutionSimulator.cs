@@ -132,8 +132,13 @@ public sealed class EvolutionSimulator : IAsyncDisposable
         _created.Enqueue(body.InstanceName);
         return Results.Json(new
         {
-            instance = new { instanceName = body.InstanceName, instanceId = Guid.NewGuid().ToString(), integration = "WHATSAPP-BAILEYS",
-                status = "connecting" },
+            instance = new
+            {
+                instanceName = body.InstanceName,
+                instanceId = Guid.NewGuid().ToString(),
+                integration = "WHATSAPP-BAILEYS",
+                status = "connecting"
+            },
             hash = token,
             qrcode = body.Qrcode == true ? new { pairingCode = (string?)null, code = NewQrCode(), base64 = QrImage, count = 1 } : null,
         }, statusCode: 201);
@@ -166,8 +171,12 @@ public sealed class EvolutionSimulator : IAsyncDisposable
 
     async Task<IResult> SendTextAsync(string instance, SendTextBody body, HttpRequest req, CancellationToken ct)
     {
-        if (!_instances.TryGetValue(instance, out var spec)) return Results.Json(new { status = 404, error = "Not Found",
-            response = new { message = $"The \"{instance}\" instance does not exist" } }, statusCode: 404);
+        if (!_instances.TryGetValue(instance, out var spec)) return Results.Json(new
+        {
+            status = 404,
+            error = "Not Found",
+            response = new { message = $"The \"{instance}\" instance does not exist" }
+        }, statusCode: 404);
         if (!Authorized(instance, req)) return Results.Json(new { status = 401, error = "Unauthorized" }, statusCode: 401);
         if (string.IsNullOrEmpty(body.Number) || string.IsNullOrEmpty(body.Text)) return Results.Json(new { status = 400, error = "Bad Request" },
             statusCode: 400);
@@ -180,8 +189,12 @@ public sealed class EvolutionSimulator : IAsyncDisposable
             await Task.Delay(TimeSpan.FromSeconds(60), ct); // the client gives up first
             return Results.StatusCode(504);
         }
-        if (f.Banned) return Results.Json(new { status = 403, error = "Forbidden",
-            response = new { message = "account banned: this number is restricted for spam" } }, statusCode: 403);
+        if (f.Banned) return Results.Json(new
+        {
+            status = 403,
+            error = "Forbidden",
+            response = new { message = "account banned: this number is restricted for spam" }
+        }, statusCode: 403);
         if (f.RateLimited) return Results.Json(new { status = 429, error = "rate-overlimit" }, statusCode: 429);
         if (f.Disconnected) return Results.Json(new { status = 500, error = "Connection Closed" }, statusCode: 500);
         if (f.ErrorRate > 0 && roll < f.ErrorRate) return Results.Json(new { status = 500, error = "Internal Server Error" }, statusCode: 500);

@@ -80,8 +80,10 @@ public sealed class MetaSimulator : IAsyncDisposable
         _lastInbound[(phoneNumberId, fromDigits)] = now;
         var message = new JsonObject
         {
-            ["from"] = fromDigits, ["id"] = NewWamId(), ["timestamp"] = now.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture),
-                ["type"] = "text",
+            ["from"] = fromDigits,
+            ["id"] = NewWamId(),
+            ["timestamp"] = now.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["type"] = "text",
             ["text"] = new JsonObject { ["body"] = text },
         };
         var value = Value(n);
@@ -145,14 +147,20 @@ public sealed class MetaSimulator : IAsyncDisposable
     {
         var s = new JsonObject
         {
-            ["id"] = wamid, ["status"] = status, ["timestamp"] = Options.Clock.GetUtcNow().ToUnixTimeSeconds()
-                .ToString(System.Globalization.CultureInfo.InvariantCulture), ["recipient_id"] = to,
+            ["id"] = wamid,
+            ["status"] = status,
+            ["timestamp"] = Options.Clock.GetUtcNow().ToUnixTimeSeconds()
+                .ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["recipient_id"] = to,
         };
         if (opaque is not null) s["biz_opaque_callback_data"] = opaque;
         if (error is { } e)
             s["errors"] = new JsonArray(new JsonObject
             {
-                ["code"] = e.Code, ["title"] = e.Title, ["message"] = e.Title, ["error_data"] = new JsonObject { ["details"] = e.Details },
+                ["code"] = e.Code,
+                ["title"] = e.Title,
+                ["message"] = e.Title,
+                ["error_data"] = new JsonObject { ["details"] = e.Details },
                 ["href"] = "/documentation/business-messaging/whatsapp/support/error-codes",
             });
         var value = Value(n);
@@ -175,7 +183,8 @@ public sealed class MetaSimulator : IAsyncDisposable
             ["object"] = "whatsapp_business_account",
             ["entry"] = new JsonArray(new JsonObject
             {
-                ["id"] = n.WabaId, ["changes"] = new JsonArray(new JsonObject { ["value"] = value, ["field"] = "messages" }),
+                ["id"] = n.WabaId,
+                ["changes"] = new JsonArray(new JsonObject { ["value"] = value, ["field"] = "messages" }),
             }),
         });
         var bytes = Encoding.UTF8.GetBytes(body);
@@ -202,8 +211,14 @@ public sealed class MetaSimulator : IAsyncDisposable
     /// <summary>Meta's error envelope with the HTTP status Meta documents for the code (spec §3.2).</summary>
     static IResult Error(int code, string message) => Results.Json(new
     {
-        error = new { message = $"(#{code}) {message}", type = "OAuthException", code, error_data = new { messaging_product = "whatsapp", details = message },
-            fbtrace_id = "Asim" + code },
+        error = new
+        {
+            message = $"(#{code}) {message}",
+            type = "OAuthException",
+            code,
+            error_data = new { messaging_product = "whatsapp", details = message },
+            fbtrace_id = "Asim" + code
+        },
     }, statusCode: HttpFor(code));
 
     public static int HttpFor(int code) => code switch

@@ -62,8 +62,13 @@ public sealed class ConversationGrain(Selector selector, ConversationStore conve
         if (stored is not { } a) return new MessageApplied(null, effect.IntentName, false, false, false);
         // The contact spoke (the reply window and the frequency cap restart) and is answered from the number they wrote to.
         if (_state is { } s)
-            _state = s with { Exists = true, LastInboundAt = s.LastInboundAt > now ? s.LastInboundAt : now, ConversationId = a.ConversationId,
-                ChipId = m.ChipId };
+            _state = s with
+            {
+                Exists = true,
+                LastInboundAt = s.LastInboundAt > now ? s.LastInboundAt : now,
+                ConversationId = a.ConversationId,
+                ChipId = m.ChipId
+            };
         Apply(a.Contact); // what the keyword changed, as the row now says
         return new MessageApplied(a.Id, effect.IntentName, effect.OptOut, effect.OptIn && a.Contact is not null, a.ReplyQueued);
     });
@@ -105,8 +110,13 @@ public sealed class ConversationGrain(Selector selector, ConversationStore conve
     bool Apply(Contact? c)
     {
         if (c is null) return false;
-        if (_state is { } s) _state = s with { Exists = true, HasBasis = c.LawfulBasis is not null, OptedOutAt = c.OptedOutAt,
-            LastInboundAt = c.LastInboundAt };
+        if (_state is { } s) _state = s with
+        {
+            Exists = true,
+            HasBasis = c.LawfulBasis is not null,
+            OptedOutAt = c.OptedOutAt,
+            LastInboundAt = c.LastInboundAt
+        };
         return true;
     }
 

@@ -45,6 +45,12 @@ public sealed class PoolSettings(PoolStore store)
 
     /// <summary>Sections sent as null mean "use the defaults".</summary>
     public static PoolConfig Normalise(PoolConfig c) =>
-        c with { Targets = c.Targets ?? new(), Window = c.Window ?? new(), Caps = c.Caps ?? new(), Contacts = c.Contacts ?? new(),
-            Announcement = c.Announcement ?? new PoolConfig().Announcement };
+        c with
+        {
+            Targets = c.Targets ?? new(),
+            Window = c.Window ?? new(),
+            Caps = c.Caps ?? new(),
+            Contacts = c.Contacts ?? new(),
+            Announcement = c.Announcement ?? new PoolConfig().Announcement
+        };
 }

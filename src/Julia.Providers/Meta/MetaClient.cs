@@ -84,8 +84,11 @@ public sealed class MetaClient(HttpClient http, TimeSpan attemptTimeout) : IMess
             timeout.CancelAfter(attemptTimeout);
             try
             {
-                using var req = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(json.ToJsonString(), Encoding.UTF8,
-                    "application/json") };
+                using var req = new HttpRequestMessage(HttpMethod.Post, path)
+                {
+                    Content = new StringContent(json.ToJsonString(), Encoding.UTF8,
+                    "application/json")
+                };
                 req.Headers.Authorization = new AuthenticationHeaderValue("Bearer", from.Token);
                 using var res = await http.SendAsync(req, timeout.Token);
                 return ((int)res.StatusCode, await res.Content.ReadAsStringAsync(timeout.Token), null);

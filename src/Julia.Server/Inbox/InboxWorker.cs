@@ -19,8 +19,11 @@ public sealed class InboxWorker(InboxStore inbox, InboxRouter router, Clock time
         var items = await inbox.ClaimAsync(o.BatchSize, o.Lease, time.GetUtcNow(), ct);
         // Events of one chip are applied in arrival order (ids; the claim returns rows in no set order);
         // different chips in parallel.
-        await Parallel.ForEachAsync(items.OrderBy(i => i.Id).GroupBy(i => i.ChipId), new ParallelOptions { MaxDegreeOfParallelism = o.Parallelism,
-            CancellationToken = ct },
+        await Parallel.ForEachAsync(items.OrderBy(i => i.Id).GroupBy(i => i.ChipId), new ParallelOptions
+        {
+            MaxDegreeOfParallelism = o.Parallelism,
+            CancellationToken = ct
+        },
             async (group, token) =>
             {
                 foreach (var item in group) await ApplyOneAsync(item, token);

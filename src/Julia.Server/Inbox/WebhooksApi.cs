@@ -63,8 +63,11 @@ public static class WebhooksApi
         }
         // One answer per body: ignored when nothing in it is to be applied, stored when something new is, else a duplicate.
         if (intake.Items.All(i => i.Ignored is not null))
-            return Count(gateway.Source, intake.Event, "ignored", TypedResults.Ok(new { status = "ignored",
-                reason = (intake.Items.Count > 0 ? intake.Items[0].Ignored : null) }));
+            return Count(gateway.Source, intake.Event, "ignored", TypedResults.Ok(new
+            {
+                status = "ignored",
+                reason = (intake.Items.Count > 0 ? intake.Items[0].Ignored : null)
+            }));
         bool any = intake.Items.Where((i, n) => i.Ignored is null && stored[n]).Any();
         if (any) worker.Wake();
         return Count(gateway.Source, intake.Event, any ? "stored" : "duplicate", TypedResults.Ok(new { status = any ? "stored" : "duplicate" }));

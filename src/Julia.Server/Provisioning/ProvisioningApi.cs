@@ -45,7 +45,8 @@ public static class ProvisioningApi
             return Problems.Conflict("provision_daily_cap", $"The pool's daily provisioning cap ({max}) is reached for {day:yyyy-MM-dd}.",
                 new Dictionary<string, object?>
                 {
-                    ["dailyMax"] = max, ["day"] = day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+                    ["dailyMax"] = max,
+                    ["day"] = day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
                 });
         worker.Wake();
         return TypedResults.Created($"/v1/provisioning/{id}", new ProvisionCreated(id.Value, day, max));

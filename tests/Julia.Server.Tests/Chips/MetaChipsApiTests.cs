@@ -34,7 +34,10 @@ public class MetaChipsApiTests(SendingFixture f, ITestOutputHelper output) : ICl
         var (phone, pnid, waba) = Next();
         var (status, chip) = await RegisterAsync(new
         {
-            phone, provider = "meta", instanceToken = "EAAG-system-user-token", status = "active",
+            phone,
+            provider = "meta",
+            instanceToken = "EAAG-system-user-token",
+            status = "active",
             meta = new { phoneNumberId = pnid, wabaId = waba, portfolioId = "120000000000001", appSecret = "chip-app-secret" },
         });
         Assert.Equal(201, status);
@@ -49,7 +52,7 @@ public class MetaChipsApiTests(SendingFixture f, ITestOutputHelper output) : ICl
         // Its webhooks route to it at once, signed with its own app secret.
         var body = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Payloads", "meta", "v24-messages.text.json"))
             .Replace("__PNID__", pnid).Replace("__DISPLAY__", phone[1..]).Replace("__WABA__", waba).Replace("__UID__", "REG" + pnid);
-        var res = await f.Host.Http().SendAsync(MetaPayloadReplayTests.Post(body, secret: "chip-app-secret"));
+        var res = await f.Host.Http().SendAsync(Inbox.MetaPayloadReplayTests.Post(body, secret: "chip-app-secret"));
         Assert.Equal(200, (int)res.StatusCode);
         var id = chip.GetProperty("id").GetInt64();
         await Eventually.True(async () => await f.Scalar<long>("SELECT count(*) FROM inbound WHERE chip_id = @c", ("c", id)) == 1);

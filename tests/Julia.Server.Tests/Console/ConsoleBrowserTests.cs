@@ -114,12 +114,15 @@ public class ConsoleBrowserTests(ConsoleFixture f, ITestOutputHelper output) : I
         var token = ConsoleFixture.Token(await viewer.GetStringAsync($"console/chips/{id}"));
         var forged = await viewer.PostAsync($"console/chips/{id}?handler=Act", new FormUrlEncodedContent(new Dictionary<string, string>
         {
-            ["__RequestVerificationToken"] = token, ["action"] = "pause", ["reason"] = "forjado",
+            ["__RequestVerificationToken"] = token,
+            ["action"] = "pause",
+            ["reason"] = "forjado",
         }));
         Assert.Equal(HttpStatusCode.Forbidden, forged.StatusCode);
         var gateForged = await viewer.PostAsync("console?handler=Pause", new FormUrlEncodedContent(new Dictionary<string, string>
         {
-            ["__RequestVerificationToken"] = token, ["reason"] = "forjado",
+            ["__RequestVerificationToken"] = token,
+            ["reason"] = "forjado",
         }));
         Assert.Equal(HttpStatusCode.Forbidden, gateForged.StatusCode);
         Assert.Equal("active", (await S.Operator.GetChipAsync(id)).Status);
@@ -135,7 +138,8 @@ public class ConsoleBrowserTests(ConsoleFixture f, ITestOutputHelper output) : I
         using var op = await f.CookieClientAsync(ConsoleFixture.Operator);
         var post = await op.PostAsync($"console/chips/{id}?handler=Act", new FormUrlEncodedContent(new Dictionary<string, string>
         {
-            ["action"] = "pause", ["reason"] = "sem token",
+            ["action"] = "pause",
+            ["reason"] = "sem token",
         }));
         Assert.Equal(HttpStatusCode.BadRequest, post.StatusCode);
         Assert.Equal("active", (await S.Operator.GetChipAsync(id)).Status);
@@ -155,8 +159,11 @@ public class ConsoleBrowserTests(ConsoleFixture f, ITestOutputHelper output) : I
         using var op = await f.CookieClientAsync(ConsoleFixture.Operator);
         Assert.Equal(HttpStatusCode.Forbidden, (await op.GetAsync("console/cluster/")).StatusCode);
         using var keyed = S.Host.Http(S.AdminKey);
-        Assert.NotEqual(HttpStatusCode.OK, (await new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = f.Base,
-            DefaultRequestHeaders = { Authorization = new("Bearer", S.AdminKey) } }.GetAsync("console")).StatusCode);
+        Assert.NotEqual(HttpStatusCode.OK, (await new HttpClient(new HttpClientHandler { AllowAutoRedirect = false })
+        {
+            BaseAddress = f.Base,
+            DefaultRequestHeaders = { Authorization = new("Bearer", S.AdminKey) }
+        }.GetAsync("console")).StatusCode);
 
         // The console is not part of the API's description.
         var openapi = await S.Host.Http().GetStringAsync("openapi/v1.json");

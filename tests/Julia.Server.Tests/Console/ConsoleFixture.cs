@@ -104,7 +104,9 @@ public sealed partial class ConsoleFixture : IAsyncLifetime
         var token = Token(await http.GetStringAsync("console/login"));
         var signIn = await http.PostAsync("console/login", new FormUrlEncodedContent(new Dictionary<string, string>
         {
-            ["Email"] = email, ["Password"] = Password, ["__RequestVerificationToken"] = token,
+            ["Email"] = email,
+            ["Password"] = Password,
+            ["__RequestVerificationToken"] = token,
         }));
         if (signIn.StatusCode != HttpStatusCode.Redirect) throw new InvalidOperationException($"sign-in answered {signIn.StatusCode}");
         return http;

@@ -29,7 +29,8 @@ public class FrontDoorTests(ITestOutputHelper output)
         // The configured proxy is some other machine; this test's requests come from the machine's own outside address.
         await using var node = await TestHost.Builder().OnDatabase(cs).Set(new Dictionary<string, string?>
         {
-            ["urls"] = $"http://{outside}:0", ["Http:Proxies:Addresses:0"] = "192.0.2.10",
+            ["urls"] = $"http://{outside}:0",
+            ["Http:Proxies:Addresses:0"] = "192.0.2.10",
         }).Output(output).StartAsync();
         using var http = Client(node.BaseAddress);
         Assert.NotEqual(HttpStatusCode.OK, (await http.GetAsync("metrics")).StatusCode);
@@ -43,7 +44,8 @@ public class FrontDoorTests(ITestOutputHelper output)
         // The same request through a configured proxy is believed: the proxy vouches for the client and the TLS.
         await using var behind = await TestHost.Builder().OnDatabase(cs).Set(new Dictionary<string, string?>
         {
-            ["urls"] = $"http://{outside}:0", ["Http:Proxies:Addresses:0"] = outside.ToString(),
+            ["urls"] = $"http://{outside}:0",
+            ["Http:Proxies:Addresses:0"] = outside.ToString(),
         }).Output(output).StartAsync();
         using var viaProxy = Client(behind.BaseAddress);
         var forwarded = new HttpRequestMessage(HttpMethod.Get, "metrics");
@@ -107,7 +109,7 @@ public class FrontDoorTests(ITestOutputHelper output)
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
         // A form rendered by node B posts to node A: the antiforgery token is signed with the shared keys too.
         var signOut = await onA.PostAsync("console/logout", new FormUrlEncodedContent(new Dictionary<string, string>
-            { ["__RequestVerificationToken"] = ConsoleFixture.Token(await page.Content.ReadAsStringAsync()) }));
+        { ["__RequestVerificationToken"] = ConsoleFixture.Token(await page.Content.ReadAsStringAsync()) }));
         Assert.Equal(HttpStatusCode.Redirect, signOut.StatusCode);
 
         await using var db = NpgsqlDataSource.Create(cs);
@@ -115,7 +117,7 @@ public class FrontDoorTests(ITestOutputHelper output)
     }
 
     static FormUrlEncodedContent Form(string token) => new(new Dictionary<string, string>
-        { ["Email"] = "ops@test.local", ["Password"] = Password, ["__RequestVerificationToken"] = token });
+    { ["Email"] = "ops@test.local", ["Password"] = Password, ["__RequestVerificationToken"] = token });
 
     static async Task<HttpClient> SignedIn(Uri baseAddress)
     {

@@ -40,7 +40,8 @@ public class PostgresOptionsTests(ITestOutputHelper output)
         }
         await using var pooled = await TestHost.Builder().OnDatabase(cs).Set(new Dictionary<string, string?>
         {
-            ["Postgres:StartupOptions"] = "false", ["Postgres:AutoPrepare"] = "false",
+            ["Postgres:StartupOptions"] = "false",
+            ["Postgres:AutoPrepare"] = "false",
         }).Output(output).StartAsync();
         var source = pooled.Get<Julia.Server.Database.Database>().DataSource;
         var built = new NpgsqlConnectionStringBuilder(source.ConnectionString);

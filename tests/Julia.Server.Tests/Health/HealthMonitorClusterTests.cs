@@ -76,7 +76,9 @@ public class HealthMonitorClusterTests(ITestOutputHelper output)
         // (next Thursday, 00:00:05 UTC) does not fall within this test, whose passes are asked for weeks ahead.
         var settings = new Dictionary<string, string>
         {
-            ["ConnectionStrings:Postgres"] = cs, ["Trust:Enabled"] = "false", ["Evolution:BaseUrl"] = sim.BaseAddress.ToString(),
+            ["ConnectionStrings:Postgres"] = cs,
+            ["Trust:Enabled"] = "false",
+            ["Evolution:BaseUrl"] = sim.BaseAddress.ToString(),
             ["HealthMonitor:Period"] = "7.00:00:00",
         };
         using var a = ServerProcess.Start(new Dictionary<string, string>(settings) { ["Julia:NodeId"] = "node-a" });

@@ -206,7 +206,9 @@ public class MetaPayloadReplayTests(SendingFixture f, ITestOutputHelper output) 
         var chip = await f.MetaChipAsync();
         await using var sim = await Julia.Simulator.MetaSimulator.StartAsync(new Julia.Simulator.MetaSimulatorOptions
         {
-            Clock = f.Clock, AppSecret = SendingFixture.MetaAppSecret, WebhookUrl = f.Host.BaseAddress + "webhooks/meta",
+            Clock = f.Clock,
+            AppSecret = SendingFixture.MetaAppSecret,
+            WebhookUrl = f.Host.BaseAddress + "webhooks/meta",
         });
         sim.AddNumber(new Julia.Simulator.MetaNumber(chip.PhoneNumberId, "token", chip.Display, chip.Waba));
         Assert.Equal(200, await sim.DoctorSaysAsync(chip.PhoneNumberId, "5531988887777", "Tenho interesse no plantão de sábado 👍", "Ana Souza"));

@@ -22,7 +22,10 @@ public class WebhookShapeTests(SendingFixture f, ITestOutputHelper output) : ICl
 
     static object Upsert(SendingFixture.TestChip chip, object key, string text) => new
     {
-        @event = "messages.upsert", instance = chip.Instance, apikey = chip.Token, sender = chip.Phone[1..] + "@s.whatsapp.net",
+        @event = "messages.upsert",
+        instance = chip.Instance,
+        apikey = chip.Token,
+        sender = chip.Phone[1..] + "@s.whatsapp.net",
         data = new { key, pushName = "Dra. Lid", message = new { conversation = text }, messageType = "conversation", messageTimestamp = 1_764_000_000 },
     };
 
@@ -73,7 +76,9 @@ public class WebhookShapeTests(SendingFixture f, ITestOutputHelper output) : ICl
         // What Evolution sends for an edited or deleted message: no status.
         var (status, body) = await Post(chip, new
         {
-            @event = "messages.update", instance = chip.Instance, apikey = chip.Token,
+            @event = "messages.update",
+            instance = chip.Instance,
+            apikey = chip.Token,
             data = new { keyId = "EDIT1", remoteJid = f.NewContact()[1..] + "@s.whatsapp.net", fromMe = false, messageId = "cm0000001", instanceId = "00000000-0000-0000-0000-000000000001" },
         });
         Assert.Equal(200, status);
@@ -93,7 +98,9 @@ public class WebhookShapeTests(SendingFixture f, ITestOutputHelper output) : ICl
         // Evolution v1.x: data.id (not keyId) and a millisecond datetime.
         var (status, _) = await Post(chip, new
         {
-            @event = "messages.update", instance = chip.Instance, apikey = chip.Token,
+            @event = "messages.update",
+            instance = chip.Instance,
+            apikey = chip.Token,
             data = new { id = providerId, remoteJid = doctor[1..] + "@s.whatsapp.net", fromMe = true, status = "READ", datetime = 1_764_000_000_123L, owner = chip.Instance },
         });
         Assert.Equal(200, status);

@@ -107,8 +107,12 @@ public sealed class IlScan
                 case OperandType.InlineVar: i += 2; break;
                 case OperandType.InlineI8: case OperandType.InlineR: i += 8; break;
                 case OperandType.InlineSwitch: i += 4 + 4 * BitConverter.ToInt32(il, i); break;
-                case OperandType.InlineField: case OperandType.InlineMethod: case OperandType.InlineString: case OperandType.InlineTok:
-                case OperandType.InlineType: case OperandType.InlineSig:
+                case OperandType.InlineField:
+                case OperandType.InlineMethod:
+                case OperandType.InlineString:
+                case OperandType.InlineTok:
+                case OperandType.InlineType:
+                case OperandType.InlineSig:
                     token = BitConverter.ToInt32(il, i); i += 4; break;
                 default: i += 4; break; // InlineI, InlineBrTarget, ShortInlineR
             }

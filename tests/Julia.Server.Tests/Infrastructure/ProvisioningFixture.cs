@@ -28,25 +28,29 @@ public sealed class ProvisioningFixture : IAsyncLifetime
         _test = await TestHost.Builder().Database("prov").Clock(Clock)
             .Evolution(new SimulatorOptions
             {
-                Clock = Clock, ReplyProbability = 0, Receipts = false, WebhookRetryDelay = TimeSpan.FromMilliseconds(100), GlobalApiKey = "evo-global-key",
+                Clock = Clock,
+                ReplyProbability = 0,
+                Receipts = false,
+                WebhookRetryDelay = TimeSpan.FromMilliseconds(100),
+                GlobalApiKey = "evo-global-key",
             })
             .Salvy()
             .Set(new Dictionary<string, string?>
-        {
-            ["Evolution:ApiKey"] = "evo-global-key",
-            ["Evolution:AttemptTimeout"] = "00:00:02",
-            ["Evolution:Retries"] = "0",
-            ["Salvy:AttemptTimeout"] = "00:00:05",
-            ["Provisioning:Enabled"] = "false",
-            ["Provisioning:MaxAttempts"] = "5",
-            ["Provisioning:RetryBaseDelay"] = "00:01:00",
-            ["Provisioning:Lease"] = "00:05:00",
-            ["HealthMonitor:Enabled"] = "false",
-            ["HealthMonitor:CallTimeout"] = "00:00:02",
-            ["Inbox:PollInterval"] = "00:00:00.050",
-            ["Inbox:RetryBaseDelay"] = "00:00:00.100",
-            ["Trust:Enabled"] = "false",
-        }).StartAsync();
+            {
+                ["Evolution:ApiKey"] = "evo-global-key",
+                ["Evolution:AttemptTimeout"] = "00:00:02",
+                ["Evolution:Retries"] = "0",
+                ["Salvy:AttemptTimeout"] = "00:00:05",
+                ["Provisioning:Enabled"] = "false",
+                ["Provisioning:MaxAttempts"] = "5",
+                ["Provisioning:RetryBaseDelay"] = "00:01:00",
+                ["Provisioning:Lease"] = "00:05:00",
+                ["HealthMonitor:Enabled"] = "false",
+                ["HealthMonitor:CallTimeout"] = "00:00:02",
+                ["Inbox:PollInterval"] = "00:00:00.050",
+                ["Inbox:RetryBaseDelay"] = "00:00:00.100",
+                ["Trust:Enabled"] = "false",
+            }).StartAsync();
         (Host, Db, ConnectionString, Sim, Salvy) = (_test.Server, _test.Db, _test.ConnectionString, _test.Evolution!, _test.Salvy!);
         var webhooks = Host.BaseAddress + "webhooks/evolution";
         Host.Get<Microsoft.Extensions.Options.IOptions<Julia.Server.Provisioning.ProvisioningOptions>>().Value.WebhookUrl = webhooks;

@@ -29,25 +29,28 @@ public sealed class SendingFixture : IAsyncLifetime
         _test = await TestHost.Builder().Database("sending").Clock(Clock)
             .Evolution(new SimulatorOptions
             {
-                Clock = Clock, ReplyProbability = 0, ReceiptDelay = TimeSpan.FromMilliseconds(20), WebhookRetryDelay = TimeSpan.FromMilliseconds(100),
+                Clock = Clock,
+                ReplyProbability = 0,
+                ReceiptDelay = TimeSpan.FromMilliseconds(20),
+                WebhookRetryDelay = TimeSpan.FromMilliseconds(100),
             })
             .Meta(new MetaSimulatorOptions { Clock = Clock, AppSecret = MetaAppSecret })
             .Agent()
             .Set(new Dictionary<string, string?>
-        {
-            ["Evolution:AttemptTimeout"] = "00:00:01",
-            ["Evolution:Retries"] = "1",
-            ["Evolution:RetryBaseDelay"] = "00:00:00.050",
-            ["Outbox:Lease"] = "00:00:10",
-            ["Outbox:PollInterval"] = "00:00:00.050",
-            ["Outbox:RetryBaseDelay"] = "00:00:00.100",
-            ["Inbox:PollInterval"] = "00:00:00.050",
-            ["Inbox:RetryBaseDelay"] = "00:00:00.100",
-            ["Agent:RetryBaseDelay"] = "00:00:00.100",
-            ["Trust:Enabled"] = "false", // tests here pin trust scores; TrustTests covers recomputation
-            ["Meta:AppSecrets:0"] = MetaAppSecret,
-            ["Meta:VerifyToken"] = MetaVerifyToken,
-        }).StartAsync();
+            {
+                ["Evolution:AttemptTimeout"] = "00:00:01",
+                ["Evolution:Retries"] = "1",
+                ["Evolution:RetryBaseDelay"] = "00:00:00.050",
+                ["Outbox:Lease"] = "00:00:10",
+                ["Outbox:PollInterval"] = "00:00:00.050",
+                ["Outbox:RetryBaseDelay"] = "00:00:00.100",
+                ["Inbox:PollInterval"] = "00:00:00.050",
+                ["Inbox:RetryBaseDelay"] = "00:00:00.100",
+                ["Agent:RetryBaseDelay"] = "00:00:00.100",
+                ["Trust:Enabled"] = "false", // tests here pin trust scores; TrustTests covers recomputation
+                ["Meta:AppSecrets:0"] = MetaAppSecret,
+                ["Meta:VerifyToken"] = MetaVerifyToken,
+            }).StartAsync();
         (Host, Db, Sim, Agent, MetaSim) = (_test.Server, _test.Db, _test.Evolution!, _test.Agent!, _test.Meta!);
         AgentKey = await _test.KeyAsync("agent", "agent", DateTimeOffset.UtcNow);
         AgentApi = Host.Client(AgentKey);
