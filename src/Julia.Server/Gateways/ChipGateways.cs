@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
 using Julia.Providers;
 using Julia.Providers.Webhooks;
 using Julia.Storage.Chips;
@@ -12,27 +10,19 @@ namespace Julia.Server.Gateways;
 /// </summary>
 public sealed class ChipGateways(ChipStore chips, Julia.Storage.Meta.MetaChipStore metaChips) : IChipKeys
 {
-    static readonly TimeSpan Ttl = TimeSpan.FromSeconds(30);
-    readonly ConcurrentDictionary<long, (GatewayTarget? Target, long At)> _byId = new();
-    readonly ConcurrentDictionary<string, (ChipKeys? Chip, long At)> _byInstance = new();
+    readonly TtlCache<long, GatewayTarget?> _byId = new(TimeSpan.FromSeconds(30));
+    readonly TtlCache<string, ChipKeys?> _byInstance = new(TimeSpan.FromSeconds(30));
 
-    public async ValueTask<GatewayTarget?> TargetAsync(long chipId, CancellationToken ct)
+    public ValueTask<GatewayTarget?> TargetAsync(long chipId, CancellationToken ct) => _byId.GetAsync(chipId, async () =>
     {
-        if (_byId.TryGetValue(chipId, out var hit) && Stopwatch.GetElapsedTime(hit.At) < Ttl) return hit.Target;
         var g = await chips.GatewayAsync(chipId, ct);
         var target = g is { } x ? new GatewayTarget(x.Instance, x.Token, x.Provider) : null;
-        if (target is { Provider: "meta" }) target = target with { GraphVersion = (await metaChips.GetAsync(chipId, ct))?.GraphVersion };
-        _byId[chipId] = (target, Stopwatch.GetTimestamp());
-        return target;
-    }
+        return target is { Provider: "meta" } ? target with { GraphVersion = (await metaChips.GetAsync(chipId, ct))?.GraphVersion } : target;
+    });
 
-    public async ValueTask<ChipKeys?> ByInstanceAsync(string instance, CancellationToken ct)
-    {
-        if (_byInstance.TryGetValue(instance, out var hit) && Stopwatch.GetElapsedTime(hit.At) < Ttl) return hit.Chip;
-        var found = await chips.ByInstanceAsync(instance, ct) is { } f ? new ChipKeys(f.Id, f.Token, f.WebhookSecret) : null;
-        // Only hits are cached: a miss answered from cache would refuse (4xx, which Evolution does not
-        // retry) the webhooks of a chip registered a moment later.
-        if (found is not null) _byInstance[instance] = (found, Stopwatch.GetTimestamp());
-        return found;
-    }
+    // Only hits are kept (see TtlCache): a cached miss would refuse (4xx, which Evolution does not retry) the webhooks of a
+    // chip registered a moment later.
+    public ValueTask<ChipKeys?> ByInstanceAsync(string instance, CancellationToken ct) => _byInstance.GetAsync(instance,
+        async () => await chips.ByInstanceAsync(instance, ct) is { } f ? new ChipKeys(f.Id, f.Token, f.WebhookSecret) : null,
+        keep: found => found is not null);
 }

@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
 using Julia.Providers.Meta;
 using Julia.Storage.Meta;
 
@@ -11,8 +9,7 @@ namespace Julia.Server.Gateways;
 /// </summary>
 public sealed class MetaChipKeys(MetaChipStore store) : IMetaChips
 {
-    static readonly TimeSpan Ttl = TimeSpan.FromSeconds(30);
-    readonly ConcurrentDictionary<string, (IReadOnlyList<MetaChip> Chips, long At)> _cache = new();
+    readonly TtlCache<string, IReadOnlyList<MetaChip>> _cache = new(TimeSpan.FromSeconds(30));
 
     public async ValueTask<MetaChip?> ByPhoneNumberIdAsync(string phoneNumberId, CancellationToken ct) =>
         First(await CachedAsync("pnid:" + phoneNumberId, () => store.ByPhoneNumberIdAsync(phoneNumberId, ct)));
@@ -28,11 +25,8 @@ public sealed class MetaChipKeys(MetaChipStore store) : IMetaChips
     public ValueTask<IReadOnlyList<MetaChip>> ByPortfolioAsync(string portfolioId, CancellationToken ct) =>
         CachedAsync("portfolio:" + portfolioId, () => store.ByPortfolioAsync(portfolioId, ct));
 
-    async ValueTask<IReadOnlyList<MetaChip>> CachedAsync(string key, Func<Task<List<MetaChipRow>>> load)
-    {
-        if (_cache.TryGetValue(key, out var hit) && Stopwatch.GetElapsedTime(hit.At) < Ttl) return hit.Chips;
-        var found = (await load()).Select(r => new MetaChip(r.ChipId, r.PhoneNumberId, r.DisplayNumber, r.WabaId, r.PortfolioId, r.AppSecret)).ToList();
-        if (found.Count > 0) _cache[key] = (found, Stopwatch.GetTimestamp());
-        return found;
-    }
+    ValueTask<IReadOnlyList<MetaChip>> CachedAsync(string key, Func<Task<List<MetaChipRow>>> load) => _cache.GetAsync(key,
+        async () => (IReadOnlyList<MetaChip>)(await load())
+            .Select(r => new MetaChip(r.ChipId, r.PhoneNumberId, r.DisplayNumber, r.WabaId, r.PortfolioId, r.AppSecret)).ToList(),
+        keep: found => found.Count > 0);
 }
