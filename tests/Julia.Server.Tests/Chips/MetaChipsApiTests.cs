@@ -29,6 +29,21 @@ public class MetaChipsApiTests(SendingFixture f, ITestOutputHelper output) : ICl
     }
 
     [Fact]
+    public async Task The_client_registers_a_meta_chip_and_reads_its_keys_back_without_secrets()
+    {
+        var (phone, pnid, waba) = Next();
+        var chip = await f.Operator.RegisterChipAsync(Julia.Client.RegisterChip.ForMeta(phone, "EAAG-client-token",
+            new Julia.Client.MetaKeys(pnid, waba, "120000000000002", "client-app-secret", "v24.0"), status: "active"));
+        Assert.Equal(("meta", pnid, "active"), (chip.Provider, chip.Instance, chip.Status));
+        Assert.Equal(new Julia.Client.MetaChip(pnid, phone[1..], waba, "120000000000002", "v24.0", HasAppSecret: true), chip.Meta);
+        Assert.Equal(chip.Meta, (await f.Operator.GetChipAsync(chip.Id)).Meta);
+
+        var old = await Assert.ThrowsAsync<Julia.Client.JuliaApiException>(() => f.Operator.RegisterChipAsync(Julia.Client.RegisterChip.ForMeta(
+            Next().Phone, "t", new Julia.Client.MetaKeys(Next().Pnid, waba, GraphVersion: "v23.0"))));
+        Assert.Equal((422, "invalid_graph_version"), (old.Status, old.Code));
+    }
+
+    [Fact]
     public async Task A_meta_chip_is_registered_with_its_keys_and_no_secret_shown()
     {
         var (phone, pnid, waba) = Next();
