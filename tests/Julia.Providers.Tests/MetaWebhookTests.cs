@@ -110,6 +110,10 @@ public class MetaWebhookTests
                 Assert.True(first is ChipSignal { Kind: ChipSignalKind.Restricted }, why);
                 Assert.Equal(Chip.Id, read[0].Item.ChipId);
                 break;
+            case "number" when file.Contains("phone_number_quality_update"):
+                Assert.True(first is StandingReported, why);
+                Assert.Equal(Chip.Id, read[0].Item.ChipId);
+                break;
             case "number" when file.Contains("errors-130429"):
                 Assert.True(first is ChipSignal { Kind: ChipSignalKind.RateLimited }, why);
                 break;
