@@ -63,6 +63,11 @@ public sealed class MetaSimulator : IAsyncDisposable
     public long WebhooksDelivered => Interlocked.Read(ref _delivered);
     public long WebhooksFailed => Interlocked.Read(ref _failed);
 
+    readonly ConcurrentDictionary<int, int> _answered = new();
+
+    /// <summary>How many calls this simulator answered with Meta's error <paramref name="code"/> (131056, 130429, 368…).</summary>
+    public int Answered(int code) => _answered.GetValueOrDefault(code);
+
     MetaSimulator(MetaSimulatorOptions options, string url)
     {
         Options = options;
@@ -339,8 +344,14 @@ public sealed class MetaSimulator : IAsyncDisposable
         return status;
     }
 
-    /// <summary>Meta's error envelope with the HTTP status Meta documents for the code (spec §3.2).</summary>
-    static IResult Error(int code, string message) => Results.Json(new
+    /// <summary>Meta's error envelope with the HTTP status Meta documents for the code (spec §3.2), counted.</summary>
+    IResult Error(int code, string message)
+    {
+        _answered.AddOrUpdate(code, 1, (_, n) => n + 1);
+        return Envelope(code, message);
+    }
+
+    static IResult Envelope(int code, string message) => Results.Json(new
     {
         error = new
         {

@@ -50,6 +50,7 @@ public class StandingRulesTests
         var blocked = red with { Health = MetaHealth.Blocked };
         Assert.Equal(StandingEffect.Restrict, StandingRules.Change(red, blocked, 7).Effect);
         Assert.Equal(StandingEffect.None, StandingRules.Change(blocked, blocked, 7).Effect);
+        Assert.Equal(StandingEffect.None, StandingRules.Change(red, blocked, 7, stopped: true).Effect); // a restriction webhook stopped it first
         Assert.Equal(StandingEffect.None, StandingRules.Change(red, green, 7).Effect);
     }
 

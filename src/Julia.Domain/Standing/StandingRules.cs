@@ -32,9 +32,10 @@ public static class StandingRules
     public static bool Slowed(MetaStanding s) => s.Quality is QualityRating.Yellow or QualityRating.Red || s.Health is MetaHealth.Limited;
 
     /// <summary>What moving from <paramref name="before"/> to <paramref name="after"/> does to the chip.</summary>
-    public static StandingChange Change(MetaStanding before, MetaStanding after, long chip)
+    /// <param name="stopped">The chip is paused or retired already (a restriction webhook came first): blocked stops nothing more.</param>
+    public static StandingChange Change(MetaStanding before, MetaStanding after, long chip, bool stopped = false)
     {
-        if (after.Health == MetaHealth.Blocked && before.Health != MetaHealth.Blocked)
+        if (after.Health == MetaHealth.Blocked && before.Health != MetaHealth.Blocked && !stopped)
             return new(StandingEffect.Restrict, $"Meta health BLOCKED: the number cannot send ({after.HealthDetail ?? "no reason given"})");
         if (after.Quality == QualityRating.Red && before.Quality != QualityRating.Red)
             return new(StandingEffect.Alert, $"Meta quality RED on chip {chip}: prospecting and follow-ups stop on it; replies still go");

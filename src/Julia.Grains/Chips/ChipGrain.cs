@@ -208,7 +208,8 @@ public sealed partial class ChipGrain(ReservationStore store, ChipStore chips, S
         if (await standings.ReadAsync(id, CancellationToken.None) is not { } before) return null; // not a Meta chip
         var after = before.With(new MetaStanding(StandingWords.Quality(report.Quality), StandingWords.Health(report.Health), report.MessagingLimit,
             report.ThroughputPerSecond, report.HealthDetail));
-        var change = StandingRules.Change(before, after, id);
+        _copy ??= await ReadAsync(id);
+        var change = StandingRules.Change(before, after, id, stopped: _copy.Chip.Status is Julia.Domain.Chips.ChipStatus.Paused or Julia.Domain.Chips.ChipStatus.Retired);
         await standings.SaveAsync(id, before, after, change, report.Polled, report.PollSoon, report.Now, CancellationToken.None);
         (_standing, _standingRead) = (after, true);
         if (change.Effect == StandingEffect.Restrict) await ApplyRestrictionAsync(change.Detail!, report.Now);
