@@ -48,8 +48,11 @@ public sealed class MetaStandingFixture : IAsyncLifetime
         AgentApi = Host.Client(await _test.KeyAsync("agent", "agent", DateTimeOffset.UtcNow));
         Operator = Host.Client(await _test.KeyAsync("operator", "operator", DateTimeOffset.UtcNow));
         // Every chip may send back to back here: the Meta pair rate is the only pacing left to see.
-        await Operator.PutPoolConfigAsync(new { targets = new { activeMin = 0, activeMax = 10_000 },
-            caps = new { minGapScale = 0.0, operating = new { perHour = 10_000, perDay = 100_000 } } });
+        await Operator.PutPoolConfigAsync(new
+        {
+            targets = new { activeMin = 0, activeMax = 10_000 },
+            caps = new { minGapScale = 0.0, operating = new { perHour = 10_000, perDay = 100_000 } }
+        });
     }
 
     public sealed record Chip(long Id, string PhoneNumberId, string Display, string Waba);
