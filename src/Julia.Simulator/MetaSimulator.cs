@@ -82,7 +82,8 @@ public sealed class MetaSimulator : IAsyncDisposable
     MetaNumberState StateOf(string pnid) => _state.GetOrAdd(pnid, _ => new());
 
     /// <summary>The number's quality rating (GREEN, YELLOW, RED, UNKNOWN, NA); RED makes its phone entity LIMITED. No webhook: Julia must poll.</summary>
-    public void SetQuality(string phoneNumberId, string quality) => _state.AddOrUpdate(phoneNumberId, _ => new(quality), (_, s) => s with { Quality = quality });
+    public void SetQuality(string phoneNumberId, string quality) =>
+        _state.AddOrUpdate(phoneNumberId, _ => new(quality), (_, s) => s with { Quality = quality });
 
     /// <summary>The phone entity's <c>can_send_message</c> (AVAILABLE, LIMITED, BLOCKED); null: from the quality.</summary>
     public void SetHealth(string phoneNumberId, string? health) =>

@@ -209,7 +209,8 @@ public sealed partial class ChipGrain(ReservationStore store, ChipStore chips, S
         var after = before.With(new MetaStanding(StandingWords.Quality(report.Quality), StandingWords.Health(report.Health), report.MessagingLimit,
             report.ThroughputPerSecond, report.HealthDetail));
         _copy ??= await ReadAsync(id);
-        var change = StandingRules.Change(before, after, id, stopped: _copy.Chip.Status is Julia.Domain.Chips.ChipStatus.Paused or Julia.Domain.Chips.ChipStatus.Retired);
+        bool stopped = _copy.Chip.Status is ChipStatus.Paused or ChipStatus.Retired;
+        var change = StandingRules.Change(before, after, id, stopped);
         await standings.SaveAsync(id, before, after, change, report.Polled, report.PollSoon, report.Now, CancellationToken.None);
         (_standing, _standingRead) = (after, true);
         if (change.Effect == StandingEffect.Restrict) await ApplyRestrictionAsync(change.Detail!, report.Now);

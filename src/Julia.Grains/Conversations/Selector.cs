@@ -127,8 +127,8 @@ public sealed class Selector(SelectionStore store, ChipDirectory snapshot, PoolS
             if (standing is { Refusal: { } code })
             {
                 excluded[code] = excluded.GetValueOrDefault(code) + 1;
-                return await RefuseAsync(contact, kind, new Refusal(code, Julia.Domain.Standing.StandingRules.Explain(code, standing.RetryAt), standing.RetryAt),
-                    plan.Eligible, excluded, now, ct);
+                var why = Julia.Domain.Standing.StandingRules.Explain(code, standing.RetryAt);
+                return await RefuseAsync(contact, kind, new Refusal(code, why, standing.RetryAt), plan.Eligible, excluded, now, ct);
             }
             excluded["lost_race"] = tries.Count;
         }

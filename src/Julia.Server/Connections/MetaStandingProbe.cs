@@ -35,11 +35,15 @@ public sealed class MetaStandingProbe(MetaStandingStore store, MetaClient meta, 
             try
             {
                 var s = await meta.GetStandingAsync(new MetaTarget(chip.PhoneNumberId, chip.Token, chip.GraphVersion), call.Token);
-                answers.Add(new PolledStanding(chip.ChipId,
-                    new StandingReport(s.Quality, s.Health, s.MessagingLimit, s.ThroughputPerSecond, s.HealthDetail, Polled: true, PollSoon: false, now), null));
+                var report = new StandingReport(s.Quality, s.Health, s.MessagingLimit, s.ThroughputPerSecond, s.HealthDetail, Polled: true, PollSoon: false,
+                    now);
+                answers.Add(new PolledStanding(chip.ChipId, report, null));
             }
             catch (ProviderException e) { answers.Add(new PolledStanding(chip.ChipId, null, e.Message)); }
-            catch (OperationCanceledException) when (!token.IsCancellationRequested) { answers.Add(new PolledStanding(chip.ChipId, null, "no answer in time")); }
+            catch (OperationCanceledException) when (!token.IsCancellationRequested)
+            {
+                answers.Add(new PolledStanding(chip.ChipId, null, "no answer in time"));
+            }
         });
         return [.. answers.OrderBy(a => a.ChipId)];
     }

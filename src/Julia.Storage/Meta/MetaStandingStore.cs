@@ -40,8 +40,8 @@ public sealed class MetaStandingStore(NpgsqlDataSource db, AlertPolicy alerts)
     {
         await using var c = await db.OpenConnectionAsync(ct);
         await using var cmd = c.Cmd(Read).P("id", chipId);
-        return await cmd.FirstAsync(r => new MetaStanding(StandingWords.Quality(r.OptString("quality_rating")), StandingWords.Health(r.OptString("health_status")),
-            r.OptString("messaging_limit"), r.Opt<int>("throughput_per_s")), ct);
+        return await cmd.FirstAsync(r => new MetaStanding(StandingWords.Quality(r.OptString("quality_rating")),
+            StandingWords.Health(r.OptString("health_status")), r.OptString("messaging_limit"), r.Opt<int>("throughput_per_s")), ct);
     }
 
     /// <summary>
