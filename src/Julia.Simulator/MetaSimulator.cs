@@ -26,6 +26,10 @@ public sealed class MetaSimulatorOptions
     public int PairBurst { get; set; } = 45;
     /// <summary>Messages per second per number (sliding second), else 130429; Meta's default is 80 (20 in coexistence mode).</summary>
     public int ThroughputPerSecond { get; set; } = 80;
+    /// <summary>At RED, the chance a business-initiated send (outside the doctor's window) fails 131048 (spec §7.3); 0 by default.</summary>
+    public double RedSpamProbability { get; set; }
+    /// <summary>Seed of the simulator's random draws, so a test's run repeats.</summary>
+    public int Seed { get; set; } = 22;
     public TimeSpan Window { get; set; } = TimeSpan.FromHours(24);
 }
 
@@ -38,8 +42,11 @@ public sealed class MetaSimulatorOptions
 /// Meta escapes them. The number's standing (spec §7.3) is set by the test and read back on <c>GET /{version}/{phone-number-id}</c>:
 /// quality (RED makes the phone entity's health LIMITED), health, the messaging limit tier, the throughput level; an account
 /// restriction of a WABA is sent as a signed <c>account_update</c> webhook, blocks the WABA's health and answers 368 to its
-/// sends until it expires. Throughput is a sliding second per number (130429). Not yet: portfolio budgets, quality computed
-/// from blocks, templates' states, disorder and duplicates.
+/// sends until it expires; a disabled WABA answers 131031; at RED a business-initiated send fails 131048 with a set
+/// probability. Throughput is a sliding second per number (130429), with an upgrade mode (131057 for a minute, then HIGH
+/// and its THROUGHPUT_UPGRADE webhook); the pair rate a token bucket (45, one back per 6 s). Faults: <see cref="Inject"/>
+/// (131000, 131016, 2…) and <see cref="ExpireToken"/> (190). Not yet: portfolio budgets, quality computed from blocks,
+/// templates' states, disorder and duplicates.
 /// </summary>
 public sealed class MetaSimulator : IAsyncDisposable
 {
@@ -54,6 +61,8 @@ public sealed class MetaSimulator : IAsyncDisposable
     readonly ConcurrentDictionary<(string, string), (double Tokens, DateTimeOffset At)> _pairs = new();
     readonly ConcurrentDictionary<string, Queue<DateTimeOffset>> _lastSecond = new();
     readonly Lock _limits = new();
+    readonly ConcurrentDictionary<string, DateTimeOffset> _upgrading = new(), _disabledWabas = new();
+    Random _random = null!;
     readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(10) };
     long _seq, _delivered, _failed;
 
@@ -120,6 +129,34 @@ public sealed class MetaSimulator : IAsyncDisposable
         return PostAsync(any, value, "account_update", Options.Clock.GetUtcNow().ToUnixTimeSeconds());
     }
 
+    /// <summary>
+    /// The number's throughput is upgraded (spec §2.5): for 60 s its sends answer 131057 (maintenance), its level is HIGH, and a
+    /// signed <c>phone_number_quality_update</c> THROUGHPUT_UPGRADE goes out (sent at once here, not after the minute).
+    /// </summary>
+    public Task<int> UpgradeThroughputAsync(string phoneNumberId)
+    {
+        var n = _numbers[phoneNumberId];
+        _upgrading[phoneNumberId] = Options.Clock.GetUtcNow().AddSeconds(60);
+        SetThroughput(phoneNumberId, "HIGH");
+        return PostAsync(n, new JsonObject { ["display_phone_number"] = n.DisplayNumber, ["event"] = "THROUGHPUT_UPGRADE" }, "phone_number_quality_update",
+            Options.Clock.GetUtcNow().ToUnixTimeSeconds());
+    }
+
+    /// <summary>Meta disables the WABA: a signed <c>account_update</c> DISABLED_UPDATE (DISABLE) goes out and its numbers' sends answer 131031.</summary>
+    public Task<int> DisableWabaAsync(string wabaId)
+    {
+        var now = Options.Clock.GetUtcNow();
+        _disabledWabas[wabaId] = now;
+        var value = new JsonObject
+        {
+            ["event"] = "DISABLED_UPDATE",
+            ["ban_info"] = new JsonObject { ["waba_ban_state"] = "DISABLE", ["waba_ban_date"] = now.ToString("MMMM d, yyyy",
+                System.Globalization.CultureInfo.InvariantCulture) },
+        };
+        var any = _numbers.Values.FirstOrDefault(n => n.WabaId == wabaId) ?? new MetaNumber("", "", "", wabaId);
+        return PostAsync(any, value, "account_update", now.ToUnixTimeSeconds());
+    }
+
     bool Restricted(MetaNumber n) => _restrictedWabas.TryGetValue(n.WabaId, out var until) && Options.Clock.GetUtcNow() < until;
 
     /// <summary><c>GET /{version}/{phone-number-id}?fields=…</c>: the §2.7 fields (all of them when none are named) and the legacy tier.</summary>
@@ -130,7 +167,7 @@ public sealed class MetaSimulator : IAsyncDisposable
         var fields = ctx.Request.Query["fields"].ToString().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet();
         bool Wants(string f) => fields.Count == 0 || fields.Contains(f);
         var phoneHealth = st.Health ?? (st.Quality == "RED" ? "LIMITED" : "AVAILABLE");
-        var wabaHealth = Restricted(number!) ? "BLOCKED" : "AVAILABLE";
+        var wabaHealth = Restricted(number!) || _disabledWabas.ContainsKey(number!.WabaId) ? "BLOCKED" : "AVAILABLE";
         var json = new JsonObject { ["id"] = pnid };
         if (Wants("display_phone_number")) json["display_phone_number"] = "+" + number!.DisplayNumber;
         if (Wants("quality_rating")) json["quality_rating"] = st.Quality;
@@ -199,6 +236,7 @@ public sealed class MetaSimulator : IAsyncDisposable
     public static async Task<MetaSimulator> StartAsync(MetaSimulatorOptions? options = null, string url = "http://127.0.0.1:0")
     {
         var sim = new MetaSimulator(options ?? new(), url);
+        sim._random = new Random(sim.Options.Seed);
         sim.BaseAddress = await Loopback.StartAsync(sim._app);
         return sim;
     }
@@ -252,9 +290,13 @@ public sealed class MetaSimulator : IAsyncDisposable
 
         var now = Options.Clock.GetUtcNow();
         var pair = (pnid, to);
+        bool businessInitiated = !(_lastInbound.TryGetValue(pair, out var wrote) && now - wrote < Options.Window);
+        if (_disabledWabas.ContainsKey(number.WabaId)) return Error(131031, "Business Account locked");
+        if (_upgrading.TryGetValue(pnid, out var upgrading) && now < upgrading) return Error(131057, "Business Account is in maintenance mode");
         // A restricted WABA sends nothing business-initiated: outside the window every send is (368, spec §7.3).
-        if (Restricted(number) && !(_lastInbound.TryGetValue(pair, out var wrote) && now - wrote < Options.Window))
-            return Error(368, "Temporarily blocked for policies violations");
+        if (Restricted(number) && businessInitiated) return Error(368, "Temporarily blocked for policies violations");
+        if (businessInitiated && StateOf(pnid).Quality == "RED" && Options.RedSpamProbability > 0 && Draw() < Options.RedSpamProbability)
+            return Error(131048, "Spam rate limit hit");
         switch (Limit(pnid, to, now))
         {
             case 130429: return Error(130429, "Rate limit hit: the number's throughput was exceeded");
@@ -373,6 +415,11 @@ public sealed class MetaSimulator : IAsyncDisposable
         2 or 133004 => 503,
         _ => 400,
     };
+
+    double Draw()
+    {
+        lock (_limits) return _random.NextDouble();
+    }
 
     string NewWamId() => "wamid." + Convert.ToBase64String(Encoding.ASCII.GetBytes($"SIM{Interlocked.Increment(ref _seq):D12}"));
 

@@ -162,4 +162,27 @@ public sealed class MetaStandingTests : IAsyncLifetime
         Assert.Null((await _client.SendAsync(From, new MetaOutgoing("+5531988880000", 201, Text: "later"), default)).Code);
         Assert.Equal("131056", (await _client.SendAsync(From, new MetaOutgoing("+5531988880000", 202, Text: "too soon"), default)).Code);
     }
+
+    [Fact]
+    public async Task Red_upgrade_and_disable_answer_as_meta_does()
+    {
+        // RED with p = 1: a business-initiated send (no window open) fails 131048; a reply inside the window goes.
+        _sim.Options.RedSpamProbability = 1;
+        _sim.SetQuality(Number.PhoneNumberId, "RED");
+        Assert.Equal("131048", (await _client.SendAsync(From, new MetaOutgoing("+5531988887777", 1, Text: "oferta"), default)).Code);
+        await _sim.DoctorSaysAsync(Number.PhoneNumberId, "5531988886666", "oi"); // no webhook URL: the window alone
+        Assert.Null((await _client.SendAsync(From, new MetaOutgoing("+5531988886666", 2, Text: "resposta"), default)).Code);
+
+        // A throughput upgrade: 131057 for a minute, then HIGH.
+        await _sim.UpgradeThroughputAsync(Number.PhoneNumberId);
+        Assert.Equal("131057", (await _client.SendAsync(From, new MetaOutgoing("+5531988886666", 3, Text: "x"), default)).Code);
+        _clock.Now = _clock.Now.AddSeconds(60);
+        Assert.Null((await _client.SendAsync(From, new MetaOutgoing("+5531988886666", 4, Text: "y"), default)).Code);
+        Assert.Equal(1000, (await _client.GetStandingAsync(From, default)).ThroughputPerSecond);
+
+        // A disabled WABA: 131031 on every send, health BLOCKED.
+        await _sim.DisableWabaAsync(Number.WabaId);
+        Assert.Equal("131031", (await _client.SendAsync(From, new MetaOutgoing("+5531988886666", 5, Text: "z"), default)).Code);
+        Assert.Equal("BLOCKED", (await _client.GetStandingAsync(From, default)).Health);
+    }
 }
