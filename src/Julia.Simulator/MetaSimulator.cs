@@ -150,8 +150,12 @@ public sealed class MetaSimulator : IAsyncDisposable
         var value = new JsonObject
         {
             ["event"] = "DISABLED_UPDATE",
-            ["ban_info"] = new JsonObject { ["waba_ban_state"] = "DISABLE", ["waba_ban_date"] = now.ToString("MMMM d, yyyy",
-                System.Globalization.CultureInfo.InvariantCulture) },
+            ["ban_info"] = new JsonObject
+            {
+                ["waba_ban_state"] = "DISABLE",
+                ["waba_ban_date"] = now.ToString("MMMM d, yyyy",
+                System.Globalization.CultureInfo.InvariantCulture)
+            },
         };
         var any = _numbers.Values.FirstOrDefault(n => n.WabaId == wabaId) ?? new MetaNumber("", "", "", wabaId);
         return PostAsync(any, value, "account_update", now.ToUnixTimeSeconds());
