@@ -49,6 +49,8 @@ public static class GrainServices
         // The chip grain keeps the pairing QR and applies the health pass's corrections.
         services.TryAddSingleton(new Julia.Storage.Provisioning.QrStore(db));
         services.TryAddSingleton(new Julia.Storage.Connections.ConnectionStore(db));
+        // A Meta chip's standing (quality, health, limits): read once per activation, written on Meta's reports.
+        services.TryAddSingleton(sp => new Julia.Storage.Meta.MetaStandingStore(db, sp.GetRequiredService<AlertPolicy>()));
         services.AddSingleton<Manager>();
         services.AddSingleton(new AlertStore(db));
         services.AddSingleton(new MonitorQueries(db));

@@ -108,6 +108,7 @@ public static class Extensions
         services.AddSingleton<IGatewayWebhooks, EvolutionWebhooks>();
         services.AddSingleton<Julia.Storage.Meta.MetaChipStore>();
         services.AddSingleton<IMetaChips, MetaChipKeys>();
+        services.AddSingleton<Julia.Grains.Connections.IMetaStandingProbe, Connections.MetaStandingProbe>();
         services.AddSingleton<IGatewayWebhooks, MetaWebhooks>();
         services.AddSingleton<InboxRouter>();
         services.AddSingleton<InboxWorker>();

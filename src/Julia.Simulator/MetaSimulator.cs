@@ -20,8 +20,16 @@ public sealed class MetaSimulatorOptions
     public string? WebhookUrl { get; set; }
     /// <summary>Graph versions below this answer code 100.</summary>
     public int MinimumVersion { get; set; } = 24;
-    /// <summary>One message per this long per (number, doctor), else 131056.</summary>
+    /// <summary>Pair rate (spec §7.2): a token bucket per (number, doctor) refilled one per this long, else 131056.</summary>
     public TimeSpan PairInterval { get; set; } = TimeSpan.FromSeconds(6);
+    /// <summary>The pair bucket's capacity: Meta lets a burst of up to 45 borrow future quota. 1 is a strict one per <see cref="PairInterval"/>.</summary>
+    public int PairBurst { get; set; } = 45;
+    /// <summary>Messages per second per number (sliding second), else 130429; Meta's default is 80 (20 in coexistence mode).</summary>
+    public int ThroughputPerSecond { get; set; } = 80;
+    /// <summary>At RED, the chance a business-initiated send (outside the doctor's window) fails 131048 (spec §7.3); 0 by default.</summary>
+    public double RedSpamProbability { get; set; }
+    /// <summary>Seed of the simulator's random draws, so a test's run repeats.</summary>
+    public int Seed { get; set; } = 22;
     public TimeSpan Window { get; set; } = TimeSpan.FromHours(24);
 }
 
@@ -31,15 +39,30 @@ public sealed class MetaSimulatorOptions
 /// mark-as-read. It keeps the 24-hour window per (number, doctor) from the doctor's messages (free text outside it is
 /// accepted, then fails 131047 by webhook, as Meta does), the pair rate (131056), and injected error codes answered with
 /// Meta's HTTP status for each (rate limits as 400, transient errors as 500). Webhooks are signed over bytes escaped as
-/// Meta escapes them. Not yet: throughput, portfolio tiers, quality, templates' states, disorder and duplicates.
+/// Meta escapes them. The number's standing (spec §7.3) is set by the test and read back on <c>GET /{version}/{phone-number-id}</c>:
+/// quality (RED makes the phone entity's health LIMITED), health, the messaging limit tier, the throughput level; an account
+/// restriction of a WABA is sent as a signed <c>account_update</c> webhook, blocks the WABA's health and answers 368 to its
+/// sends until it expires; a disabled WABA answers 131031; at RED a business-initiated send fails 131048 with a set
+/// probability. Throughput is a sliding second per number (130429), with an upgrade mode (131057 for a minute, then HIGH
+/// and its THROUGHPUT_UPGRADE webhook); the pair rate a token bucket (45, one back per 6 s). Faults: <see cref="Inject"/>
+/// (131000, 131016, 2…) and <see cref="ExpireToken"/> (190). Not yet: portfolio budgets, quality computed from blocks,
+/// templates' states, disorder and duplicates.
 /// </summary>
 public sealed class MetaSimulator : IAsyncDisposable
 {
     readonly WebApplication _app;
     readonly ConcurrentDictionary<string, MetaNumber> _numbers = new();
-    readonly ConcurrentDictionary<(string, string), DateTimeOffset> _lastInbound = new(), _lastSend = new();
+    readonly ConcurrentDictionary<(string, string), DateTimeOffset> _lastInbound = new();
     readonly ConcurrentDictionary<string, ConcurrentQueue<int>> _faults = new();
     readonly ConcurrentQueue<MetaSent> _sent = new();
+    readonly ConcurrentDictionary<string, MetaNumberState> _state = new();
+    readonly ConcurrentDictionary<string, DateTimeOffset> _restrictedWabas = new();
+    readonly ConcurrentDictionary<string, bool> _expiredTokens = new();
+    readonly ConcurrentDictionary<(string, string), (double Tokens, DateTimeOffset At)> _pairs = new();
+    readonly ConcurrentDictionary<string, Queue<DateTimeOffset>> _lastSecond = new();
+    readonly Lock _limits = new();
+    readonly ConcurrentDictionary<string, DateTimeOffset> _upgrading = new(), _disabledWabas = new();
+    Random _random = null!;
     readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(10) };
     long _seq, _delivered, _failed;
 
@@ -49,16 +72,175 @@ public sealed class MetaSimulator : IAsyncDisposable
     public long WebhooksDelivered => Interlocked.Read(ref _delivered);
     public long WebhooksFailed => Interlocked.Read(ref _failed);
 
+    readonly ConcurrentDictionary<int, int> _answered = new();
+
+    /// <summary>How many calls this simulator answered with Meta's error <paramref name="code"/> (131056, 130429, 368…).</summary>
+    public int Answered(int code) => _answered.GetValueOrDefault(code);
+
     MetaSimulator(MetaSimulatorOptions options, string url)
     {
         Options = options;
         _app = Loopback.Build(url);
         _app.MapPost("/{version}/{pnid}/messages", Messages);
+        _app.MapGet("/{version}/{pnid}", PhoneNumber);
+    }
+
+    /// <summary>A number's standing as the test set it (spec §7.3).</summary>
+    sealed record MetaNumberState(string Quality = "GREEN", string? Health = null, string Tier = "TIER_250", string Throughput = "STANDARD");
+
+    MetaNumberState StateOf(string pnid) => _state.GetOrAdd(pnid, _ => new());
+
+    /// <summary>The number's quality rating (GREEN, YELLOW, RED, UNKNOWN, NA); RED makes its phone entity LIMITED. No webhook: Julia must poll.</summary>
+    public void SetQuality(string phoneNumberId, string quality) =>
+        _state.AddOrUpdate(phoneNumberId, _ => new(quality), (_, s) => s with { Quality = quality });
+
+    /// <summary>The phone entity's <c>can_send_message</c> (AVAILABLE, LIMITED, BLOCKED); null: from the quality.</summary>
+    public void SetHealth(string phoneNumberId, string? health) =>
+        _state.AddOrUpdate(phoneNumberId, _ => new(Health: health), (_, s) => s with { Health = health });
+
+    /// <summary>The messaging limit tier the GET reports (TIER_250, TIER_2K, TIER_10K, TIER_100K, TIER_UNLIMITED).</summary>
+    public void SetTier(string phoneNumberId, string tier) => _state.AddOrUpdate(phoneNumberId, _ => new(Tier: tier), (_, s) => s with { Tier = tier });
+
+    /// <summary>The throughput level the GET reports (STANDARD, HIGH).</summary>
+    public void SetThroughput(string phoneNumberId, string level) =>
+        _state.AddOrUpdate(phoneNumberId, _ => new(Throughput: level), (_, s) => s with { Throughput = level });
+
+    /// <summary>The number's token is revoked: every call with it answers 401 code 190.</summary>
+    public void ExpireToken(string phoneNumberId) => _expiredTokens[_numbers[phoneNumberId].Token] = true;
+
+    /// <summary>
+    /// Meta restricts the WABA's business-initiated messaging until <paramref name="until"/>: a signed <c>account_update</c>
+    /// ACCOUNT_RESTRICTION (RESTRICTED_BIZ_INITIATED_MESSAGING) goes out, the WABA's health is BLOCKED and its numbers' sends
+    /// answer 368 until then. Returns the webhook's HTTP status.
+    /// </summary>
+    public Task<int> RestrictWabaAsync(string wabaId, DateTimeOffset until)
+    {
+        _restrictedWabas[wabaId] = until;
+        var value = new JsonObject
+        {
+            ["event"] = "ACCOUNT_RESTRICTION",
+            ["restriction_info"] = new JsonArray(new JsonObject
+            {
+                ["restriction_type"] = "RESTRICTED_BIZ_INITIATED_MESSAGING",
+                ["expiration"] = until.ToUnixTimeSeconds(),
+            }),
+        };
+        var any = _numbers.Values.FirstOrDefault(n => n.WabaId == wabaId) ?? new MetaNumber("", "", "", wabaId);
+        return PostAsync(any, value, "account_update", Options.Clock.GetUtcNow().ToUnixTimeSeconds());
+    }
+
+    /// <summary>
+    /// The number's throughput is upgraded (spec §2.5): for 60 s its sends answer 131057 (maintenance), its level is HIGH, and a
+    /// signed <c>phone_number_quality_update</c> THROUGHPUT_UPGRADE goes out (sent at once here, not after the minute).
+    /// </summary>
+    public Task<int> UpgradeThroughputAsync(string phoneNumberId)
+    {
+        var n = _numbers[phoneNumberId];
+        _upgrading[phoneNumberId] = Options.Clock.GetUtcNow().AddSeconds(60);
+        SetThroughput(phoneNumberId, "HIGH");
+        return PostAsync(n, new JsonObject { ["display_phone_number"] = n.DisplayNumber, ["event"] = "THROUGHPUT_UPGRADE" }, "phone_number_quality_update",
+            Options.Clock.GetUtcNow().ToUnixTimeSeconds());
+    }
+
+    /// <summary>Meta disables the WABA: a signed <c>account_update</c> DISABLED_UPDATE (DISABLE) goes out and its numbers' sends answer 131031.</summary>
+    public Task<int> DisableWabaAsync(string wabaId)
+    {
+        var now = Options.Clock.GetUtcNow();
+        _disabledWabas[wabaId] = now;
+        var value = new JsonObject
+        {
+            ["event"] = "DISABLED_UPDATE",
+            ["ban_info"] = new JsonObject
+            {
+                ["waba_ban_state"] = "DISABLE",
+                ["waba_ban_date"] = now.ToString("MMMM d, yyyy",
+                System.Globalization.CultureInfo.InvariantCulture)
+            },
+        };
+        var any = _numbers.Values.FirstOrDefault(n => n.WabaId == wabaId) ?? new MetaNumber("", "", "", wabaId);
+        return PostAsync(any, value, "account_update", now.ToUnixTimeSeconds());
+    }
+
+    bool Restricted(MetaNumber n) => _restrictedWabas.TryGetValue(n.WabaId, out var until) && Options.Clock.GetUtcNow() < until;
+
+    /// <summary><c>GET /{version}/{phone-number-id}?fields=…</c>: the §2.7 fields (all of them when none are named) and the legacy tier.</summary>
+    IResult PhoneNumber(string version, string pnid, HttpContext ctx)
+    {
+        if (Refused(version, pnid, ctx, out var number) is { } refused) return refused;
+        var st = StateOf(pnid);
+        var fields = ctx.Request.Query["fields"].ToString().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet();
+        bool Wants(string f) => fields.Count == 0 || fields.Contains(f);
+        var phoneHealth = st.Health ?? (st.Quality == "RED" ? "LIMITED" : "AVAILABLE");
+        var wabaHealth = Restricted(number!) || _disabledWabas.ContainsKey(number!.WabaId) ? "BLOCKED" : "AVAILABLE";
+        var json = new JsonObject { ["id"] = pnid };
+        if (Wants("display_phone_number")) json["display_phone_number"] = "+" + number!.DisplayNumber;
+        if (Wants("quality_rating")) json["quality_rating"] = st.Quality;
+        if (Wants("status")) json["status"] = wabaHealth == "BLOCKED" ? "RESTRICTED" : "CONNECTED";
+        if (Wants("name_status")) json["name_status"] = "APPROVED";
+        if (Wants("throughput")) json["throughput"] = new JsonObject { ["level"] = st.Throughput };
+        if (Wants("whatsapp_business_manager_messaging_limit")) json["whatsapp_business_manager_messaging_limit"] = st.Tier;
+        if (Wants("messaging_limit_tier")) json["messaging_limit_tier"] = st.Tier.Replace("2K", "1K", StringComparison.Ordinal);
+        if (Wants("health_status"))
+        {
+            static JsonObject Entity(string type, string id, string can)
+            {
+                var e = new JsonObject { ["entity_type"] = type, ["id"] = id, ["can_send_message"] = can };
+                if (can == "LIMITED") e["additional_info"] = new JsonArray("Your phone number's quality is low: business-initiated messaging is limited.");
+                if (can == "BLOCKED")
+                    e["errors"] = new JsonArray(new JsonObject
+                    {
+                        ["error_code"] = 141010,
+                        ["error_description"] = "The WhatsApp Business Account is restricted from business-initiated messaging.",
+                        ["possible_solution"] = "Review the account's policy status in WhatsApp Manager.",
+                    });
+                return e;
+            }
+            var overall = phoneHealth == "BLOCKED" || wabaHealth == "BLOCKED" ? "BLOCKED" : phoneHealth == "LIMITED" ? "LIMITED" : "AVAILABLE";
+            json["health_status"] = new JsonObject
+            {
+                ["can_send_message"] = overall,
+                ["entities"] = new JsonArray(Entity("PHONE_NUMBER", pnid, phoneHealth), Entity("WABA", number!.WabaId, wabaHealth),
+                    Entity("BUSINESS", "3" + number.WabaId, "AVAILABLE"), Entity("APP", "4" + number.WabaId, "AVAILABLE")),
+            };
+        }
+        return Results.Json(json);
+    }
+
+    /// <summary>The version and bearer checks every call makes: null when they pass.</summary>
+    IResult? Refused(string version, string pnid, HttpContext ctx, out MetaNumber? number)
+    {
+        number = null;
+        if (!int.TryParse(version.TrimStart('v').Split('.')[0], out var major) || major < Options.MinimumVersion)
+            return Error(100, $"Unsupported version {version}");
+        var auth = ctx.Request.Headers.Authorization.ToString();
+        var token = auth.StartsWith("Bearer ", StringComparison.Ordinal) ? auth[7..] : null;
+        if (token is null || _expiredTokens.ContainsKey(token) || !_numbers.Values.Any(n => n.Token == token)) return Error(190, "Invalid OAuth access token");
+        if (!_numbers.TryGetValue(pnid, out number) || number.Token != token) return Error(200, "Permission denied for this phone number");
+        return null;
+    }
+
+    /// <summary>Pair bucket and throughput, checked and charged together: null when the send may go, else Meta's code.</summary>
+    int? Limit(string pnid, string to, DateTimeOffset now)
+    {
+        lock (_limits)
+        {
+            var second = _lastSecond.GetOrAdd(pnid, _ => new());
+            while (second.Count > 0 && now - second.Peek() >= TimeSpan.FromSeconds(1)) second.Dequeue();
+            if (second.Count >= Options.ThroughputPerSecond) return 130429;
+            var cap = Math.Max(1, Options.PairBurst);
+            var (tokens, at) = _pairs.TryGetValue((pnid, to), out var b) ? b : (cap, now);
+            if (now > at) tokens = Math.Min(cap, tokens + (now - at) / Options.PairInterval);
+            if (tokens < 1) return 131056;
+            _pairs[(pnid, to)] = (tokens - 1, now > at ? now : at);
+            second.Enqueue(now);
+            return null;
+        }
     }
 
     public static async Task<MetaSimulator> StartAsync(MetaSimulatorOptions? options = null, string url = "http://127.0.0.1:0")
     {
         var sim = new MetaSimulator(options ?? new(), url);
+        sim._random = new Random(sim.Options.Seed);
         sim.BaseAddress = await Loopback.StartAsync(sim._app);
         return sim;
     }
@@ -94,12 +276,8 @@ public sealed class MetaSimulator : IAsyncDisposable
 
     async Task<IResult> Messages(string version, string pnid, HttpContext ctx)
     {
-        if (!int.TryParse(version.TrimStart('v').Split('.')[0], out var major) || major < Options.MinimumVersion)
-            return Error(100, $"Unsupported version {version}");
-        var auth = ctx.Request.Headers.Authorization.ToString();
-        var token = auth.StartsWith("Bearer ", StringComparison.Ordinal) ? auth[7..] : null;
-        if (token is null || !_numbers.Values.Any(n => n.Token == token)) return Error(190, "Invalid OAuth access token");
-        if (!_numbers.TryGetValue(pnid, out var number) || number.Token != token) return Error(200, "Permission denied for this phone number");
+        if (Refused(version, pnid, ctx, out var found) is { } refused) return refused;
+        var number = found!;
         JsonObject body;
         try { body = (await JsonNode.ParseAsync(ctx.Request.Body))!.AsObject(); }
         catch (Exception e) when (e is JsonException or InvalidOperationException) { return Error(100, "Invalid JSON"); }
@@ -116,9 +294,18 @@ public sealed class MetaSimulator : IAsyncDisposable
 
         var now = Options.Clock.GetUtcNow();
         var pair = (pnid, to);
-        if (_lastSend.TryGetValue(pair, out var last) && now - last < Options.PairInterval)
-            return Error(131056, "(Business Account, Consumer Account) pair rate limit hit");
-        _lastSend[pair] = now;
+        bool businessInitiated = !(_lastInbound.TryGetValue(pair, out var wrote) && now - wrote < Options.Window);
+        if (_disabledWabas.ContainsKey(number.WabaId)) return Error(131031, "Business Account locked");
+        if (_upgrading.TryGetValue(pnid, out var upgrading) && now < upgrading) return Error(131057, "Business Account is in maintenance mode");
+        // A restricted WABA sends nothing business-initiated: outside the window every send is (368, spec §7.3).
+        if (Restricted(number) && businessInitiated) return Error(368, "Temporarily blocked for policies violations");
+        if (businessInitiated && StateOf(pnid).Quality == "RED" && Options.RedSpamProbability > 0 && Draw() < Options.RedSpamProbability)
+            return Error(131048, "Spam rate limit hit");
+        switch (Limit(pnid, to, now))
+        {
+            case 130429: return Error(130429, "Rate limit hit: the number's throughput was exceeded");
+            case 131056: return Error(131056, "(Business Account, Consumer Account) pair rate limit hit");
+        }
 
         var wamid = NewWamId();
         _sent.Enqueue(new MetaSent(pnid, to, wamid, body, now));
@@ -175,18 +362,14 @@ public sealed class MetaSimulator : IAsyncDisposable
     };
 
     /// <summary>Posts one change, escaped and signed as Meta does; retried a few times on anything but 200. Returns the last HTTP status.</summary>
-    async Task<int> PostAsync(MetaNumber n, JsonObject value)
+    /// <param name="time">Management fields carry <c>entry.time</c> (an integer); <c>messages</c> does not.</param>
+    async Task<int> PostAsync(MetaNumber n, JsonObject value, string field = "messages", long? time = null)
     {
         if (Options.WebhookUrl is not { } url) return 0;
-        var body = MetaEscaping.Write(new JsonObject
-        {
-            ["object"] = "whatsapp_business_account",
-            ["entry"] = new JsonArray(new JsonObject
-            {
-                ["id"] = n.WabaId,
-                ["changes"] = new JsonArray(new JsonObject { ["value"] = value, ["field"] = "messages" }),
-            }),
-        });
+        var entry = new JsonObject { ["id"] = n.WabaId };
+        if (time is { } t) entry["time"] = t;
+        entry["changes"] = new JsonArray(new JsonObject { ["value"] = value, ["field"] = field });
+        var body = MetaEscaping.Write(new JsonObject { ["object"] = "whatsapp_business_account", ["entry"] = new JsonArray(entry) });
         var bytes = Encoding.UTF8.GetBytes(body);
         var signature = "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(Options.AppSecret), bytes));
         int status = 0;
@@ -208,8 +391,14 @@ public sealed class MetaSimulator : IAsyncDisposable
         return status;
     }
 
-    /// <summary>Meta's error envelope with the HTTP status Meta documents for the code (spec §3.2).</summary>
-    static IResult Error(int code, string message) => Results.Json(new
+    /// <summary>Meta's error envelope with the HTTP status Meta documents for the code (spec §3.2), counted.</summary>
+    IResult Error(int code, string message)
+    {
+        _answered.AddOrUpdate(code, 1, (_, n) => n + 1);
+        return Envelope(code, message);
+    }
+
+    static IResult Envelope(int code, string message) => Results.Json(new
     {
         error = new
         {
@@ -230,6 +419,11 @@ public sealed class MetaSimulator : IAsyncDisposable
         2 or 133004 => 503,
         _ => 400,
     };
+
+    double Draw()
+    {
+        lock (_limits) return _random.NextDouble();
+    }
 
     string NewWamId() => "wamid." + Convert.ToBase64String(Encoding.ASCII.GetBytes($"SIM{Interlocked.Increment(ref _seq):D12}"));
 

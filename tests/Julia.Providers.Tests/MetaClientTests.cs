@@ -31,7 +31,7 @@ public sealed class MetaClientTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _sim = await MetaSimulator.StartAsync(new MetaSimulatorOptions { Clock = _clock });
+        _sim = await MetaSimulator.StartAsync(new MetaSimulatorOptions { Clock = _clock, PairBurst = 1 }); // strict pair rate: one per 6 s
         _sim.AddNumber(Number);
         _client = new MetaClient(new HttpClient { BaseAddress = _sim.BaseAddress }, TimeSpan.FromSeconds(5));
     }

@@ -110,6 +110,10 @@ public class MetaWebhookTests
                 Assert.True(first is ChipSignal { Kind: ChipSignalKind.Restricted }, why);
                 Assert.Equal(Chip.Id, read[0].Item.ChipId);
                 break;
+            case "number" when file.Contains("phone_number_quality_update"):
+                Assert.True(first is StandingReported, why);
+                Assert.Equal(Chip.Id, read[0].Item.ChipId);
+                break;
             case "number" when file.Contains("errors-130429"):
                 Assert.True(first is ChipSignal { Kind: ChipSignalKind.RateLimited }, why);
                 break;
@@ -170,6 +174,8 @@ public class MetaWebhookTests
         Assert.Equal("read", r.Status);
     }
 
+    static readonly JsonSerializerOptions Relaxed = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     [Fact]
     public async Task The_signature_is_over_the_raw_bytes_as_meta_escapes_them()
     {
@@ -177,8 +183,7 @@ public class MetaWebhookTests
         Assert.Contains("\\u00", body);
         Assert.Null((await ReceiveAsync(Hooks(Secret), body, MetaWebhooks.Sign(body, Secret))).Refusal);
         // The same JSON re-serialised (accents as UTF-8, no \/) no longer matches the signature Meta sent.
-        var reserialised = JsonSerializer.Serialize(JsonDocument.Parse(body).RootElement,
-            new JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        var reserialised = JsonSerializer.Serialize(JsonDocument.Parse(body).RootElement, Relaxed);
         Assert.NotEqual(body, reserialised);
         Assert.Equal("invalid_signature", (await ReceiveAsync(Hooks(Secret), reserialised, MetaWebhooks.Sign(body, Secret))).Refusal?.Code);
     }

@@ -22,6 +22,8 @@ public static class AlertKinds
     // Raised when a chip is paused (not for a restriction, which has its own) or retired, by anyone.
     public const string ChipPaused = "chip_paused";
     public const string ChipRetired = "chip_retired";
+    // Raised when a Meta number's polled quality turns RED (its business-initiated sends stop); resolved by a person.
+    public const string MetaQualityRed = "meta_quality_red";
 
     // Raised and resolved by the delivery worker.
     public const string NotifierFailing = "notifier_failing";

@@ -13,6 +13,11 @@ public static class EventAlerts
     public static AlertCondition ChipRestricted(long chip, string? detail) =>
         new(AlertKinds.ChipRestricted, AlertKinds.Chip(chip), "critical", $"chip {chip} pausado após sinal de spam/restrição ({AlertText.Scrub(detail)})");
 
+    /// <summary>A Meta number's quality turned RED: prospecting and follow-ups stop on it (replies still go) until it recovers.</summary>
+    public static AlertCondition MetaQualityRed(long chip) =>
+        new(AlertKinds.MetaQualityRed, AlertKinds.Chip(chip), "warning",
+            $"chip {chip} (Meta) com qualidade VERMELHA: prospecção e follow-ups parados nele; respostas seguem");
+
     public static AlertCondition ChipLoggedOut(long chip) =>
         new(AlertKinds.ChipLoggedOut, AlertKinds.Chip(chip), "warning", $"chip {chip} deslogado do WhatsApp; precisa parear de novo pelo QR");
 

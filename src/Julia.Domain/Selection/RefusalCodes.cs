@@ -16,10 +16,17 @@ public static class RefusalCodes
     public const string DailyLimit = "contact_daily_limit";
     public const string ChipBusy = "chip_busy";
     public const string NoEligibleChip = "no_eligible_chip";
+    /// <summary>A Meta number's quality is RED (or its health BLOCKED): business-initiated messages wait on it, never moved to another.</summary>
+    public const string QualityRed = "meta_quality_red";
+    /// <summary>Meta's pair rate: one message per 6 s from one number to one doctor (with the time it may go).</summary>
+    public const string PairRate = "pair_rate";
+    /// <summary>A Meta number's throughput (messages per second) is used up this second (with the time it may go).</summary>
+    public const string Throughput = "throughput";
 
     /// <summary>Every code, the contact's guardrails first and in the order they are checked.</summary>
     public static readonly IReadOnlyList<string> All =
-        [OptedOut, Abroad, NoLawfulBasis, ProspectingPaused, FrequencyCap, OutsideWindow, DailyLimit, ChipBusy, NoEligibleChip];
+        [OptedOut, Abroad, NoLawfulBasis, ProspectingPaused, FrequencyCap, OutsideWindow, DailyLimit, ChipBusy, NoEligibleChip, QualityRed, PairRate,
+         Throughput];
 
     /// <summary>The refusals about the contact.</summary>
     public static readonly IReadOnlyList<string> AboutContact = [OptedOut, Abroad, NoLawfulBasis];
@@ -28,4 +35,7 @@ public static class RefusalCodes
     public static readonly IReadOnlyList<string> AboutPoolOrClock = [.. All.Except(AboutContact)];
 
     public static bool IsAboutContact(string code) => code is OptedOut or Abroad or NoLawfulBasis;
+
+    /// <summary>A chip's own refusal that is about its standing or budgets: the contact's chip is waited for, never replaced.</summary>
+    public static bool IsChipStanding(string? code) => code is QualityRed or PairRate or Throughput;
 }

@@ -51,6 +51,14 @@ public interface IChipGrain : IGrainWithIntegerKey
     [Alias("24A6B029")]
     Task ApplyRestrictionAsync(string detail, DateTimeOffset now);
 
+    /// <summary>
+    /// Meta's report of a Meta chip's standing (the poll, or a quality webhook): recorded, and applied by the standing rules
+    /// (RED stops business-initiated sends on the chip and alerts; BLOCKED stops the chip like a restriction). The change
+    /// made, in words, or null. A chip that is not on Meta ignores it.
+    /// </summary>
+    [Alias("ApplyStandingAsync")]
+    Task<string?> ApplyStandingAsync(StandingReport report);
+
     /// <summary>The gateway's connection.update (open, connecting, close with its status reason).</summary>
     [Alias("0E65BE46")]
     Task ApplyConnectionAsync(string state, int? statusReason, DateTimeOffset now);

@@ -6,7 +6,9 @@ namespace Julia.Grains.Connections;
 /// <param name="Period">The start of the period the pass belongs to (on a grid from the Unix epoch).</param>
 /// <param name="Silo">The node that ran it.</param>
 /// <param name="FinishedAt">When it ended, by the service clock.</param>
+/// <param name="MetaPolled">Meta chips whose standing was polled.</param>
 [GenerateSerializer, Immutable, Alias("julia.HealthPass")]
 public sealed record HealthPass(
     [property: Id(0)] bool Ran, [property: Id(1)] int Checked, [property: Id(2)] int Corrected, [property: Id(3)] int Unknown,
-    [property: Id(4)] DateTimeOffset Period, [property: Id(5)] string? Silo = null, [property: Id(6)] DateTimeOffset? FinishedAt = null);
+    [property: Id(4)] DateTimeOffset Period, [property: Id(5)] string? Silo = null, [property: Id(6)] DateTimeOffset? FinishedAt = null,
+    [property: Id(7)] int MetaPolled = 0);

@@ -1,6 +1,7 @@
 using Julia.Domain.Chips;
 using Julia.Domain.Selection;
 using Julia.Domain.Sending;
+using Julia.Domain.Standing;
 using Julia.Domain.Trust;
 using Julia.Storage.Chips;
 using Julia.Storage.Selection;
@@ -23,10 +24,15 @@ namespace Julia.Grains.Chips;
 /// </summary>
 public sealed partial class ChipGrain(ReservationStore store, ChipStore chips, SignalStore signals, TrustStore trust, SendPolicy sending,
                               Julia.Storage.Provisioning.QrStore qrs, Julia.Storage.Pool.ManagerStore rampup,
-                              Julia.Storage.Connections.ConnectionStore connections,
+                              Julia.Storage.Connections.ConnectionStore connections, Julia.Storage.Meta.MetaStandingStore standings,
                               Clock time) : Grain, IChipGrain
 {
     ChipCopy? _copy;
+    // A Meta chip's standing (null for any other chip), read once per activation and kept current by ApplyStandingAsync,
+    // and its pair-rate and throughput budgets: memory only, so selection's warm path reads nothing more for them.
+    MetaStanding? _standing;
+    bool _standingRead;
+    readonly SendBudget _budget = new();
     // Successes counted by a closed breaker since the row was last written: they ride on the next write (a
     // charge, which every send needs anyway) instead of costing one of their own. A crash loses at most
     // these, which only makes the 5-minute failure ratio look worse for a moment, never better.
@@ -61,6 +67,15 @@ public sealed partial class ChipGrain(ReservationStore store, ChipStore chips, S
 
         var planned = r.Planned.ToSummary();
         var limits = new ChipLimits(r.PerHour, r.PerDay, r.MinGap);
+        if (!MessageKinds.TryParse(r.Decision.Kind, out var kind)) throw new ArgumentException($"unknown kind {r.Decision.Kind}");
+        if (await StandingAsync(id) is { } standing)
+        {
+            // Meta's view of the number slows or stops it here, where the caps are kept: never routed around.
+            if (StandingRules.Refusal(standing, kind) is { } stopped) return new(false, stopped, _copy.Chip.ToView());
+            if (_budget.Check(r.Decision.Contact, r.Now, standing.ThroughputPerSecond) is { } wait)
+                return new(false, wait.Code, _copy.Chip.ToView(), RetryAt: wait.RetryAt);
+            limits = StandingRules.Limits(limits, standing);
+        }
         for (int attempt = 0; attempt < 4; attempt++)
         {
             var chip = _copy.Chip;
@@ -72,13 +87,13 @@ public sealed partial class ChipGrain(ReservationStore store, ChipStore chips, S
             {
                 var charged = Reservations.Charge(chip, r.Now, r.Day);
                 var d = r.Decision;
-                var grant = new Grant(d.Contact, MessageKinds.TryParse(d.Kind, out var kind) ? kind : throw new ArgumentException($"unknown kind {d.Kind}"),
-                    id, d.Affinity, d.Candidates, d.Excluded, d.Fallback, d.MigrationReason, d.Node);
+                var grant = new Grant(d.Contact, kind, id, d.Affinity, d.Candidates, d.Excluded, d.Fallback, d.MigrationReason, d.Node);
                 if (await store.ChargeAsync(charged, _copy.Counts, _copy.Version, r.RequestId, chip.Breaker != BreakerState.Closed, grant, r.Now,
                     CancellationToken.None) is { } done)
                 {
                     _copy = done.Copy;
                     _unsavedCounts = false;
+                    if (_standing is not null) _budget.Record(d.Contact, r.Now);
                     Remember(r.RequestId, done.Record);
                     return new(true, null, charged.ToView(), ToWire(done.Record));
                 }
@@ -184,6 +199,32 @@ public sealed partial class ChipGrain(ReservationStore store, ChipStore chips, S
     {
         await Changing(() => signals.RestrictAsync(this.GetPrimaryKeyLong(), detail, now, CancellationToken.None));
         NudgePool();
+    }
+
+    public Task<string?> ApplyStandingAsync(StandingReport report) => Stored.Guard(async () =>
+    {
+        var id = this.GetPrimaryKeyLong();
+        // Read from the row, not memory: the write below must build on what is stored.
+        if (await standings.ReadAsync(id, CancellationToken.None) is not { } before) return null; // not a Meta chip
+        var after = before.With(new MetaStanding(StandingWords.Quality(report.Quality), StandingWords.Health(report.Health), report.MessagingLimit,
+            report.ThroughputPerSecond, report.HealthDetail));
+        _copy ??= await ReadAsync(id);
+        bool stopped = _copy.Chip.Status is ChipStatus.Paused or ChipStatus.Retired;
+        var change = StandingRules.Change(before, after, id, stopped);
+        await standings.SaveAsync(id, before, after, change, report.Polled, report.PollSoon, report.Now, CancellationToken.None);
+        (_standing, _standingRead) = (after, true);
+        if (change.Effect == StandingEffect.Restrict) await ApplyRestrictionAsync(change.Detail!, report.Now);
+        else if (before != after) NudgePool();
+        return change.Detail;
+    });
+
+    /// <summary>The chip's Meta standing (null: not a Meta chip), read on first need in this activation.</summary>
+    async Task<MetaStanding?> StandingAsync(long id)
+    {
+        if (_standingRead) return _standing;
+        _standing = await standings.ReadAsync(id, CancellationToken.None);
+        _standingRead = true;
+        return _standing;
     }
 
     public async Task ApplyConnectionAsync(string state, int? statusReason, DateTimeOffset now)

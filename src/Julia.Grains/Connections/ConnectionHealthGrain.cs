@@ -11,11 +11,12 @@ namespace Julia.Grains.Connections;
 /// The node's probe does the gateway I/O; each chip whose flag disagrees with the gateway's answer goes to its
 /// chip grain, which reads the flag again and corrects it only if it still disagrees (a webhook may have come
 /// meanwhile). A chip the gateway cannot answer for keeps its flag: unknown is not closed. Migrating after 10
-/// minutes and retiring after 30 days stay the pool manager's; this only keeps connected and its time true.
+/// minutes and retiring after 30 days stay the pool manager's; this only keeps connected and its time true. The same
+/// pass polls Meta numbers' standing (<see cref="MetaStandingPass"/>), each chip once per <c>Meta:StandingPollPeriod</c>.
 /// </summary>
 public sealed class ConnectionHealthGrain(
     [PersistentState(Names.ConnectionHealthState, Names.Storage)] IPersistentState<ConnectionHealthState> state,
-    IConnectionProbe probe, IOptions<HealthMonitorOptions> options, Clock time, ILocalSiloDetails silo,
+    IConnectionProbe probe, IEnumerable<IMetaStandingProbe> metaProbes, IOptions<HealthMonitorOptions> options, Clock time, ILocalSiloDetails silo,
     ILogger<ConnectionHealthGrain> log) : Grain, IConnectionHealthGrain, IRemindable
 {
     public const string Reminder = "connection-health";
@@ -73,7 +74,22 @@ public sealed class ConnectionHealthGrain(
             log.LogWarning("Connection health: the gateway gave no state for {Count} of {Total} chip(s), left as they were (first: {Error})",
                 asked.Failures.Count, asked.Checked, asked.Failures[0]);
         if (corrected > 0) log.LogInformation("Connection health: corrected {Count} chip(s) to the gateway's state", corrected);
-        var pass = new HealthPass(true, asked.Checked, corrected, asked.Failures.Count, period, silo.Name, time.GetUtcNow());
+        // Meta numbers: their standing (quality, health, limits) is polled here too, each chip every Meta:StandingPollPeriod.
+        int metaPolled = 0;
+        foreach (var meta in metaProbes)
+        {
+            try
+            {
+                var polled = await MetaStandingPass.RunAsync(GrainFactory, meta, time.GetUtcNow(), CancellationToken.None);
+                metaPolled += polled.Polled;
+                if (polled.Failures.Count > 0)
+                    log.LogWarning("Meta standing: no answer for {Count} of {Total} chip(s), left as they were (first: {Error})",
+                        polled.Failures.Count, polled.Polled, polled.Failures[0]);
+                if (polled.Changed > 0) log.LogInformation("Meta standing: {Count} chip(s) changed what they may send", polled.Changed);
+            }
+            catch (Exception e) when (e is not OperationCanceledException) { log.LogWarning("Meta standing poll failed: {Error}", e.Message); }
+        }
+        var pass = new HealthPass(true, asked.Checked, corrected, asked.Failures.Count, period, silo.Name, time.GetUtcNow(), metaPolled);
         await WriteAsync(state.State with { LastPass = pass });
         return pass;
     }

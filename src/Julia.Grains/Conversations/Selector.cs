@@ -72,6 +72,7 @@ public sealed class Selector(SelectionStore store, ChipDirectory snapshot, PoolS
         var requestId = Guid.NewGuid().ToString("N");
         SelectionPlan plan = null!;
         var excluded = new Dictionary<string, int>();
+        ReserveAnswer? standing = null; // a chip refused for its Meta standing or budgets (pair rate, throughput)
         // Two rounds: a try that loses to a concurrent reservation re-plans once on the healed snapshot.
         for (int round = 0; round < 2; round++)
         {
@@ -105,7 +106,14 @@ public sealed class Selector(SelectionStore store, ChipDirectory snapshot, PoolS
                 var answer = await ReserveAsync(candidate, ChipLimits.For(candidate.Stage, candidate.TrustScore, config.Caps), requestId, now, day, decision);
                 var chip = answer.Current.ToSummary();
                 snapshot.Update(chip);
-                if (answer.Recorded is not { } grant) continue;
+                if (answer.Recorded is not { } grant)
+                {
+                    // The contact's own chip is waited for, never replaced (a doctor is not moved to go around Meta's limits).
+                    if (RefusalCodes.IsChipStanding(answer.Refusal) && (plan.AffinityFirst || standing is null || answer.RetryAt < standing.RetryAt))
+                        standing = answer;
+                    if (plan.AffinityFirst && standing is not null) break;
+                    continue;
+                }
 
                 long? migratedFrom = grant.PreviousChipId is { } prev && prev != chip.Id ? prev : null;
                 Observability.JuliaMetrics.Reserved(chip.Id);
@@ -115,6 +123,12 @@ public sealed class Selector(SelectionStore store, ChipDirectory snapshot, PoolS
                         contact.Masked, migratedFrom, chip.Id, plan.AffinityExclusion);
                 return new SelectOutcome(new Selected(grant.SelectionId, grant.ConversationId, answer.Current, grant.Reason, migratedFrom,
                     grant.AnnouncementPending), used);
+            }
+            if (standing is { Refusal: { } code })
+            {
+                excluded[code] = excluded.GetValueOrDefault(code) + 1;
+                var why = Julia.Domain.Standing.StandingRules.Explain(code, standing.RetryAt);
+                return await RefuseAsync(contact, kind, new Refusal(code, why, standing.RetryAt), plan.Eligible, excluded, now, ct);
             }
             excluded["lost_race"] = tries.Count;
         }

@@ -48,6 +48,43 @@ public sealed class MetaClient(HttpClient http, TimeSpan attemptTimeout) : IMess
         return MetaErrors.Classify(code, detail, status);
     }
 
+    /// <summary>
+    /// The number's standing: <c>GET /{version}/{phone-number-id}?fields=</c><see cref="MetaStandingJson.Fields"/> (spec §2.7),
+    /// read into <see cref="MetaPhoneStanding"/>. No answer in time, a network error or an error answer is a
+    /// <see cref="ProviderException"/> (with Meta's code): the standing stays as it was.
+    /// </summary>
+    public async Task<MetaPhoneStanding> GetStandingAsync(MetaTarget from, CancellationToken ct)
+    {
+        var path = $"{Uri.EscapeDataString(from.GraphVersion)}/{Uri.EscapeDataString(from.PhoneNumberId)}?fields={MetaStandingJson.Fields}";
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(attemptTimeout);
+        string body;
+        int status;
+        try
+        {
+            using var req = new HttpRequestMessage(HttpMethod.Get, path);
+            req.Headers.Authorization = new AuthenticationHeaderValue("Bearer", from.Token);
+            using var res = await http.SendAsync(req, timeout.Token);
+            (status, body) = ((int)res.StatusCode, await res.Content.ReadAsStringAsync(timeout.Token));
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            throw new ProviderException("Graph API: no answer in time for the number's standing", permanent: false);
+        }
+        catch (HttpRequestException e)
+        {
+            throw new ProviderException("Graph API unreachable: " + e.Message, permanent: false);
+        }
+        if (status is < 200 or >= 300)
+        {
+            var (code, detail) = Error(body);
+            throw new ProviderException($"Graph API {status} code {code?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}: {detail}",
+                permanent: status is >= 400 and < 500 and not 429, status);
+        }
+        try { return MetaStandingJson.Parse(body); }
+        catch (JsonException) { throw new ProviderException("Graph API answered the standing with a body that is not JSON", permanent: false, status); }
+    }
+
     /// <summary>The JSON Meta takes (spec §2.1–2.2): <c>to</c> with <c>+</c>, our id in <c>biz_opaque_callback_data</c>.</summary>
     public static JsonObject Body(MetaOutgoing m)
     {

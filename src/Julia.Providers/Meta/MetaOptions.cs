@@ -17,6 +17,12 @@ public sealed class MetaOptions
     /// <summary>Limit for one send; a slower answer is a timeout, and the send is not posted again (Meta has no idempotency key).</summary>
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How often each Meta number's standing (quality, health, messaging limit, throughput) is polled; Meta pushes no colour
+    /// (spec §2.7: every 5–15 min). The poll runs in the connection health pass, so it is at least HealthMonitor:Period.
+    /// </summary>
+    public TimeSpan StandingPollPeriod { get; set; } = TimeSpan.FromMinutes(10);
+
     /// <summary>The token Meta's subscription check (<c>GET /webhooks/meta?hub.verify_token=</c>) must present. A secret.</summary>
     public string? VerifyToken { get; set; }
 }

@@ -19,6 +19,7 @@ public static class MetaPayload
         MetaIntake.Errors => Signal(MetaJson.FirstError(payload), "value.errors"),
         MetaIntake.Preference => Preference(payload.GetProperty("preference")),
         "account_update" => MetaAccount.Read(payload.GetProperty("value")),
+        "phone_number_quality_update" => MetaStandingJson.QualityUpdate(payload.GetProperty("value")),
         _ => MetaAccount.Recorded(evt, payload.GetProperty("value")),
     };
 

@@ -55,6 +55,10 @@ public sealed class InboxRouter(IEnumerable<IGatewayWebhooks> gateways, IGrainFa
             case ChipSignal { Kind: ChipSignalKind.RateLimited } s:
                 await grains.GetGrain<IChipGrain>(chipId).ApplyRateLimitAsync(s.Detail, now);
                 return null;
+            case StandingReported s:
+                await grains.GetGrain<IChipGrain>(chipId).ApplyStandingAsync(new StandingReport(s.Quality, s.Health, s.MessagingLimit,
+                    s.ThroughputPerSecond, s.HealthDetail, Polled: false, s.PollSoon, now));
+                return null;
             case QrCodeUpdated q:
                 // The newest pairing QR of a chip waiting for one; a chip already paired (or a QR without content) has nothing to keep.
                 if (q.Code is not null || q.Image is not null) await grains.GetGrain<IChipGrain>(chipId).KeepQrAsync(new PairingQr(q.Code, q.Image, now));

@@ -105,6 +105,12 @@ public class MetaPayloadReplayTests(SendingFixture f, ITestOutputHelper output) 
                 Assert.Equal("paused", await f.Scalar<string>("SELECT status FROM chips WHERE id = @c", ("c", chipId)));
                 Assert.True(await f.Scalar<bool>("SELECT gate_tripped FROM pool_state"));
                 break;
+            case "number" when row.Event == "phone_number_quality_update":
+                // The standing the webhook says (a tier, a throughput, legacy FLAGGED as RED) is recorded on the chip by its grain.
+                Assert.Equal("applied", row.Status);
+                Assert.True(await f.Scalar<bool>("SELECT coalesce(quality_rating, messaging_limit, throughput_per_s::text) IS NOT NULL FROM meta_chips WHERE chip_id = @c",
+                    ("c", chipId)), file);
+                break;
             case "number" when row.Event == "errors":
                 Assert.Equal("applied", row.Status);
                 Assert.True(await f.Scalar<bool>("SELECT cooldown_until IS NOT NULL FROM chips WHERE id = @c", ("c", chipId)));
