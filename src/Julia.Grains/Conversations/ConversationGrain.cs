@@ -27,10 +27,10 @@ public sealed class ConversationGrain(Selector selector, ConversationStore conve
 
     Phone Contact => _contact ??= Phone.Parse(this.GetPrimaryKeyString());
 
-    public async Task<SelectAnswer> SelectAsync(string kind, IReadOnlyList<long> excludeChips)
+    public Task<SelectAnswer> SelectAsync(string kind, IReadOnlyList<long> excludeChips)
     {
-        if (!MessageKinds.TryParse(kind, out var k)) throw new ArgumentException($"unknown message kind '{kind}'", nameof(kind));
-        return await Changing(async () =>
+        if (!MessageKinds.TryParse(kind, out var k)) return Task.FromException<SelectAnswer>(new ArgumentException($"unknown message kind '{kind}'", nameof(kind)));
+        return Changing(async () =>
         {
             var state = await StateAsync();
             var (answer, used) = await selector.DecideAsync(Contact, k, excludeChips.ToHashSet(), state, CancellationToken.None);
@@ -121,9 +121,16 @@ public sealed class ConversationGrain(Selector selector, ConversationStore conve
     }
 
     /// <summary>A change whose outcome is unknown when it fails (it may have been written): the copy is read again next time.</summary>
+    /// <remarks>One async frame with <see cref="Stored.Guard{T}"/>'s translation inside it: each frame that waits costs a selection
+    /// its own continuation on the grain's scheduler.</remarks>
     async Task<T> Changing<T>(Func<Task<T>> change)
     {
-        try { return await Stored.Guard(change); }
+        try { return await change(); }
+        catch (Npgsql.NpgsqlException e)
+        {
+            _state = null;
+            throw Stored.Crossing(e);
+        }
         catch
         {
             _state = null;
