@@ -187,7 +187,7 @@ public static class ScaleBench
     }
 
     /// <summary>A pool in use: chips over five DDDs, contacts with a lawful basis, half in a conversation, two months of decisions.</summary>
-    static async Task SeedAsync(NpgsqlDataSource db, int chips, int contacts)
+    internal static async Task SeedAsync(NpgsqlDataSource db, int chips, int contacts)
     {
         await using var cmd = db.CreateCommand($"""
             INSERT INTO chips (phone, ddd, instance, status, connected, trust_score, rampup_stage, account_created_at, created_at, updated_at)

@@ -168,7 +168,7 @@ public sealed class ReservationStore
         await using var c = await db.OpenConnectionAsync();
         await using var tx = items.Count > 1 ? await c.BeginTransactionAsync() : null;
         await using var batch = new NpgsqlBatch(c, tx);
-        statements.Fill(batch, items);
+        for (int i = 0; i < items.Count; i++) batch.BatchCommands.Add(statements.Keep(i, ChargeCommand(statements.Next(i, items[i]))));
         var results = new (ChipCopy, GrantRecord)?[items.Count];
         await using (var r = await batch.ExecuteReaderAsync())
         {
@@ -212,30 +212,29 @@ public sealed class ReservationStore
             ["node"] = NpgsqlTypes.NpgsqlDbType.Text, ["request"] = NpgsqlTypes.NpgsqlDbType.Text,
         };
 
-        static readonly Dictionary<string, int> Position = Charge.Names.Select((n, i) => (n, i)).ToDictionary(x => x.n, x => x.i);
+        static readonly IReadOnlyList<string> Names = Charge.Names;
+        static readonly Dictionary<string, int> Position = Names.Select((n, i) => (n, i)).ToDictionary(x => x.n, x => x.i);
 
         readonly List<NpgsqlParameter[]> _parameters = [];
         readonly List<NpgsqlBatchCommand> _last = [];
 
-        public void Fill(NpgsqlBatch batch, IReadOnlyList<ChargeItem> items)
+        /// <summary>The parameters of the batch's <paramref name="i"/>th charge, freed from its last statement and filled with <paramref name="item"/>.</summary>
+        public NpgsqlParameter[] Next(int i, ChargeItem item)
         {
-            for (int i = 0; i < items.Count; i++)
+            if (i == _parameters.Count)
             {
-                if (i == _parameters.Count)
-                {
-                    _parameters.Add(New());
-                    _last.Add(new NpgsqlBatchCommand());
-                }
-                _last[i].Parameters.Clear(); // frees them for the new statement
-                var cmd = new NpgsqlBatchCommand(Charge.Text);
-                foreach (var p in _parameters[i]) cmd.Parameters.Add(p);
-                Fill(_parameters[i], items[i]);
-                _last[i] = cmd;
-                batch.BatchCommands.Add(cmd);
+                _parameters.Add(New());
+                _last.Add(new NpgsqlBatchCommand());
             }
+            _last[i].Parameters.Clear(); // a parameter belongs to one statement at a time
+            Fill(_parameters[i], item);
+            return _parameters[i];
         }
 
-        static NpgsqlParameter[] New() => [.. Charge.Names.Select(name => new NpgsqlParameter { NpgsqlDbType = Types[name] })];
+        /// <summary>The statement that now holds the <paramref name="i"/>th parameters.</summary>
+        public NpgsqlBatchCommand Keep(int i, NpgsqlBatchCommand statement) => _last[i] = statement;
+
+        static NpgsqlParameter[] New() => [.. Names.Select(name => new NpgsqlParameter { NpgsqlDbType = Types[name] })];
         static void Fill(NpgsqlParameter[] p, ChargeItem item)
         {
             var (charged, grant, b) = (item.Charged, item.Grant, item.Counts);
@@ -266,6 +265,14 @@ public sealed class ReservationStore
         }
 
         static void Set(NpgsqlParameter[] p, string name, object? value) => p[Position[name]].Value = Sql.Utc(value) ?? DBNull.Value;
+    }
+
+    /// <summary>The charge statement over a set of its parameters (kept by <see cref="ChargeStatements"/>).</summary>
+    static NpgsqlBatchCommand ChargeCommand(NpgsqlParameter[] parameters)
+    {
+        var cmd = new NpgsqlBatchCommand(Charge.Text);
+        foreach (var p in parameters) cmd.Parameters.Add(p);
+        return cmd;
     }
 
     static NpgsqlCommand Counts(NpgsqlCommand cmd, BreakerCounts b) =>
