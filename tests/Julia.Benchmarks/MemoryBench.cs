@@ -84,7 +84,9 @@ public static class MemoryBench
             var port = LocalPorts.Next();
             var psi = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "Julia.Server.dll")])
             {
-                UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true,
+                UseShellExecute = false,
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
             };
             psi.Environment["urls"] = $"http://127.0.0.1:{port}";
             psi.Environment["Julia__LogLevel"] = "Warning";
