@@ -83,7 +83,12 @@ public sealed class JuliaClient
     async Task<T> Send<T>(HttpMethod method, string path, object? body, CancellationToken ct)
     {
         using var req = new HttpRequestMessage(method, path);
-        if (body is not null) req.Content = JsonContent.Create(body, options: Json);
+        // Serialized first, so the request carries a Content-Length: a streamed JsonContent goes out chunked, which the
+        // server decodes through a pipe of its own for each request.
+        if (body is not null) req.Content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(body, body.GetType(), Json))
+        {
+            Headers = { ContentType = new MediaTypeHeaderValue("application/json", "utf-8") },
+        };
         using var res = await _http.SendAsync(req, ct);
         return await Read<T>(res, ct);
     }

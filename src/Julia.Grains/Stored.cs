@@ -6,11 +6,12 @@ static class Stored
     public static async Task<T> Guard<T>(Func<Task<T>> work)
     {
         try { return await work(); }
-        catch (Npgsql.NpgsqlException e)
-        {
-            throw new StoreException(e.Message, (e as Npgsql.PostgresException)?.SqlState, e.IsTransient || e.InnerException is TimeoutException);
-        }
+        catch (Npgsql.NpgsqlException e) { throw Crossing(e); }
     }
+
+    /// <summary>Npgsql's failure as a <see cref="StoreException"/>, which crosses nodes (for a grain that catches it in its own frame).</summary>
+    public static StoreException Crossing(Npgsql.NpgsqlException e) =>
+        new(e.Message, (e as Npgsql.PostgresException)?.SqlState, e.IsTransient || e.InnerException is TimeoutException);
 
     /// <summary>
     /// Makes <paramref name="next"/> the grain's state, durable before anything else happens; if storage refuses, memory

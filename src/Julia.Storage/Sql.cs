@@ -52,16 +52,24 @@ internal static class Sql
     /// </summary>
     public static NpgsqlCommand Positional(this NpgsqlCommand cmd, PositionalSql sql)
     {
-        var byName = cmd.Parameters.ToDictionary(p => p.ParameterName);
+        // A handful of parameters: found by a scan, not through a dictionary built for each statement.
+        var named = new NpgsqlParameter[cmd.Parameters.Count];
+        cmd.Parameters.CopyTo(named, 0);
         cmd.Parameters.Clear();
         foreach (var name in sql.Names)
         {
-            var p = byName[name];
+            var p = Named(named, name);
             p.ParameterName = "";
             cmd.Parameters.Add(p);
         }
         cmd.CommandText = sql.Text;
         return cmd;
+    }
+
+    static NpgsqlParameter Named(NpgsqlParameter[] named, string name)
+    {
+        foreach (var p in named) if (p.ParameterName == name) return p;
+        throw new KeyNotFoundException($"parameter @{name} is not bound");
     }
 
     /// <summary>The command's statement and parameters as one statement of an <see cref="NpgsqlBatch"/> (the parameters move).</summary>

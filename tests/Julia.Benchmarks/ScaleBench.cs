@@ -25,7 +25,8 @@ public static class ScaleBench
         report.Line(warmup + " (on a pool of its own, before the four below)");
         report.Line($"The two pool sizes of one contact count run side by side, each on its own database and node, and take turns in {Slices} slices of each pass (A B B A …),");
         report.Line("so the machine's drift over minutes falls on both alike. CPU per selection is this process's and PostgreSQL's during the pool's own slices;");
-        report.Line("memory is the process's with that node alone in it, restarted on its database after the passes, its chips and 2 s of warm contacts active.");
+        report.Line("memory is this benchmark process's (the load generator and the node together, after every earlier pool of the run), restarted on its database after");
+        report.Line("the passes, its chips and 2 s of warm contacts active: it tells the trend, not the node's own size, which `-- memory` measures in a process of its own.");
         report.Line("| chips | contacts | pass | selections/s | p50 ms | p99 ms | granted % | CPU ms per selection: node / PostgreSQL | contacts touched | RSS MiB | managed MiB |");
         report.Line("| ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         foreach (var contacts in new[] { 100_000, 1_000_000 })
@@ -187,7 +188,7 @@ public static class ScaleBench
     }
 
     /// <summary>A pool in use: chips over five DDDs, contacts with a lawful basis, half in a conversation, two months of decisions.</summary>
-    static async Task SeedAsync(NpgsqlDataSource db, int chips, int contacts)
+    internal static async Task SeedAsync(NpgsqlDataSource db, int chips, int contacts)
     {
         await using var cmd = db.CreateCommand($"""
             INSERT INTO chips (phone, ddd, instance, status, connected, trust_score, rampup_stage, account_created_at, created_at, updated_at)

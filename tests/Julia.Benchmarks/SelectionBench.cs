@@ -18,6 +18,9 @@ namespace Julia.Benchmarks;
 /// </summary>
 public static class SelectionBench
 {
+    /// <summary>Set by <c>--alloc-profile</c>: each timed run also says which types its bytes went to.</summary>
+    public static AllocationProfile? Profile { get; set; }
+
     /// <param name="only">Run just these client counts and this path (for profiling), or everything when null.</param>
     public static async Task RunAsync(BenchEnvironment env, Report report, int seconds, (int[] Clients, string? Path)? only = null)
     {
@@ -76,12 +79,19 @@ public static class SelectionBench
             {
                 before = CpuSample.Now();
                 var allocated = GC.GetTotalAllocatedBytes(false);
+                Profile?.Start();
                 var m = await MeasureAsync(select, clock, clients, seconds);
                 allocated = GC.GetTotalAllocatedBytes(false) - allocated;
+                var top = Profile?.Top(m.All).ToList();
                 var cpu = CpuSample.Now() - before;
                 report.Line($"| {name} | {clients} | {m.Rate:F0} | {m.P50:F2} | {m.P99:F2} | {m.Reserved:P0} | " +
                             $"{cpu.Self.TotalMilliseconds / m.All:F3} | {cpu.Postgres.TotalMilliseconds / m.All:F3} | {allocated / m.All:N0} B | {tps:F0} | " +
                             $"{pgbench.P50:F2} / {pgbench.P99:F2} | {pgbenchCpu:F3} | {m.Rate / tps:F2} |");
+                if (top is not null)
+                {
+                    report.Line($"allocated by type ({name}, {clients} clients; sampled, per selection; load generator included):");
+                    foreach (var t in top) report.Line(t);
+                }
             }
         }
         await using (var mix = db.CreateCommand("""

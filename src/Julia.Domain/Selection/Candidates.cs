@@ -14,7 +14,7 @@ public static class Candidates
     {
         public readonly long Now = now.UtcTicks, Hour = HourOf(now).UtcTicks;
         public readonly int Day = day.DayNumber;
-        public readonly LimitsTable Limits = new(caps);
+        public readonly LimitsTable Limits = LimitsTable.For(caps);
     }
 
     /// <summary>Why a chip cannot take this message now, or null when it can; the chip's limits are given back for ranking.</summary>

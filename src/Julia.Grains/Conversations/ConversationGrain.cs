@@ -22,18 +22,24 @@ public sealed class ConversationGrain(Selector selector, ConversationStore conve
                                       Clock time) : Grain, IConversationGrain
 {
     static readonly TimeSpan CapWindow = TimeSpan.FromDays(ContactLimits.MaxDays);
+    static readonly IReadOnlySet<long> NoChips = System.Collections.Frozen.FrozenSet<long>.Empty;
     ContactState? _state;
     Phone? _contact;
 
     Phone Contact => _contact ??= Phone.Parse(this.GetPrimaryKeyString());
 
+    /// <remarks>
+    /// <see cref="Changing{T}"/> written out in place: the hottest call keeps one async frame (each frame that waits costs a
+    /// continuation, a delegate and a task on the grain's scheduler).
+    /// </remarks>
     public async Task<SelectAnswer> SelectAsync(string kind, IReadOnlyList<long> excludeChips)
     {
         if (!MessageKinds.TryParse(kind, out var k)) throw new ArgumentException($"unknown message kind '{kind}'", nameof(kind));
-        return await Changing(async () =>
+        try
         {
             var state = await StateAsync();
-            var (answer, used) = await selector.DecideAsync(Contact, k, excludeChips.ToHashSet(), state, CancellationToken.None);
+            var (answer, used) = await selector.DecideAsync(Contact, k, excludeChips.Count == 0 ? NoChips : excludeChips.ToHashSet(), state,
+                CancellationToken.None);
             if (answer.Selected is { } s)
             {
                 var now = time.GetUtcNow();
@@ -41,11 +47,22 @@ public sealed class ConversationGrain(Selector selector, ConversationStore conve
                     : state.BusinessSent;
                 // The overrides it used are counted (the audit row names them, so a new activation counts the same);
                 // those past their end are dropped.
-                var kept = state.Overrides.Select(o => used.Contains(o.Id) ? o with { Used = o.Used + 1 } : o).Where(o => o.Until > now).ToList();
+                var kept = state.Overrides.Count == 0 ? state.Overrides
+                    : state.Overrides.Select(o => used.Contains(o.Id) ? o with { Used = o.Used + 1 } : o).Where(o => o.Until > now).ToList();
                 _state = state with { ConversationId = s.ConversationId, ChipId = s.Chip.Id, BusinessSent = sent, Overrides = kept };
             }
             return answer;
-        });
+        }
+        catch (Npgsql.NpgsqlException e)
+        {
+            _state = null;
+            throw Stored.Crossing(e);
+        }
+        catch
+        {
+            _state = null;
+            throw;
+        }
     }
 
     public Task<MessageApplied> ReceiveAsync(ContactMessage m) => Changing(async () =>
@@ -121,9 +138,16 @@ public sealed class ConversationGrain(Selector selector, ConversationStore conve
     }
 
     /// <summary>A change whose outcome is unknown when it fails (it may have been written): the copy is read again next time.</summary>
+    /// <remarks>One async frame with <see cref="Stored.Guard{T}"/>'s translation inside it: each frame that waits costs a selection
+    /// its own continuation on the grain's scheduler.</remarks>
     async Task<T> Changing<T>(Func<Task<T>> change)
     {
-        try { return await Stored.Guard(change); }
+        try { return await change(); }
+        catch (Npgsql.NpgsqlException e)
+        {
+            _state = null;
+            throw Stored.Crossing(e);
+        }
         catch
         {
             _state = null;

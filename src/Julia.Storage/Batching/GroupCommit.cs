@@ -20,14 +20,14 @@ public sealed class GroupCommit<TItem, TResult>(Func<IReadOnlyList<TItem>, Task<
     readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>();
     int _started;
 
-    public async Task<TResult> WriteAsync(TItem item, CancellationToken ct)
+    public Task<TResult> WriteAsync(TItem item, CancellationToken ct)
     {
         // The writers start with the first item and then wait on the queue for the life of the process.
         if (Interlocked.Exchange(ref _started, 1) == 0)
             for (int i = 0; i < writers; i++) _ = Task.Run(LoopAsync, CancellationToken.None);
         var pending = new Pending(item, new TaskCompletionSource<TResult>(TaskCreationOptions.RunContinuationsAsynchronously));
         _queue.Writer.TryWrite(pending);
-        return await pending.Done.Task.WaitAsync(ct);
+        return pending.Done.Task.WaitAsync(ct); // no async frame of its own: the caller awaits the item's result directly
     }
 
     async Task LoopAsync()

@@ -162,14 +162,13 @@ public sealed class ReservationStore
     // its answer only after the commit.
     async Task<(ChipCopy, GrantRecord)?[]> ChargeManyAsync(IReadOnlyList<ChargeItem> items)
     {
+        // The statements and their 24 parameters are kept and refilled (one set per writer in flight): built anew they
+        // were a sixth of the bytes a selection allocates.
+        var statements = _spare.TryTake(out var kept) ? kept : new ChargeStatements();
         await using var c = await db.OpenConnectionAsync();
         await using var tx = items.Count > 1 ? await c.BeginTransactionAsync() : null;
         await using var batch = new NpgsqlBatch(c, tx);
-        foreach (var item in items)
-        {
-            await using var cmd = ChargeCommand(item);
-            batch.BatchCommands.Add(cmd.ToBatchCommand());
-        }
+        for (int i = 0; i < items.Count; i++) batch.BatchCommands.Add(statements.Keep(i, ChargeCommand(statements.Next(i, items[i]))));
         var results = new (ChipCopy, GrantRecord)?[items.Count];
         await using (var r = await batch.ExecuteReaderAsync())
         {
@@ -183,22 +182,109 @@ public sealed class ReservationStore
             }
         }
         if (tx is not null) await tx.CommitAsync();
+        _spare.Add(statements); // only after a batch that went through: a failed one is dropped with whatever state it has
         return results;
     }
 
-    static NpgsqlCommand ChargeCommand(ChargeItem item)
+    readonly System.Collections.Concurrent.ConcurrentBag<ChargeStatements> _spare = [];
+
+    /// <summary>
+    /// The parameters of one batch's charge statements, refilled for each batch (the statements are new each time: Npgsql
+    /// keeps a statement's preparation on the statement, for the connection it ran on). Every parameter has its type fixed,
+    /// so a null (a chip without a breaker time, a first charge of the day) reaches PostgreSQL with the same types as a value:
+    /// the prepared statement is the same one every time.
+    /// </summary>
+    sealed class ChargeStatements
     {
-        var (charged, grant) = (item.Charged, item.Grant);
-        return Counts(new NpgsqlCommand(), item.Counts)
-            .P("id", charged.Id).P("version", item.Version)
-            .P("sent_this_hour", charged.SentThisHour).P("hour_bucket", charged.HourBucket).P("sent_today", charged.SentToday)
-                .P("day_bucket", charged.DayBucket)
-            .P("now", item.Now).P("breaker", ChipRow.ToWire(charged.Breaker)).P("breaker_until", charged.BreakerUntil)
-            .P("request", item.RequestId).P("trial", item.Trial)
-            .P("contact", grant.Contact).P("kind", grant.Kind.ToWire()).P("affinity", grant.Affinity).P("candidates", grant.CandidateCount)
-            .Json("excluded", JsonSerializer.Serialize(grant.Excluded)).P("fallback", grant.Fallback).P("node", grant.Node)
-                .Text("migration_reason", grant.MigrationReason)
-            .Positional(Charge);
+        static readonly Dictionary<string, NpgsqlTypes.NpgsqlDbType> Types = new()
+        {
+            ["id"] = NpgsqlTypes.NpgsqlDbType.Bigint,
+            ["version"] = NpgsqlTypes.NpgsqlDbType.Bigint,
+            ["sent_this_hour"] = NpgsqlTypes.NpgsqlDbType.Integer,
+            ["hour_bucket"] = NpgsqlTypes.NpgsqlDbType.TimestampTz,
+            ["sent_today"] = NpgsqlTypes.NpgsqlDbType.Integer,
+            ["day_bucket"] = NpgsqlTypes.NpgsqlDbType.Date,
+            ["now"] = NpgsqlTypes.NpgsqlDbType.TimestampTz,
+            ["breaker"] = NpgsqlTypes.NpgsqlDbType.Text,
+            ["breaker_until"] = NpgsqlTypes.NpgsqlDbType.TimestampTz,
+            ["open"] = NpgsqlTypes.NpgsqlDbType.Integer,
+            ["consecutive"] = NpgsqlTypes.NpgsqlDbType.Integer,
+            ["window_start"] = NpgsqlTypes.NpgsqlDbType.TimestampTz,
+            ["sends"] = NpgsqlTypes.NpgsqlDbType.Integer,
+            ["failures"] = NpgsqlTypes.NpgsqlDbType.Integer,
+            ["trial"] = NpgsqlTypes.NpgsqlDbType.Boolean,
+            ["contact"] = NpgsqlTypes.NpgsqlDbType.Text,
+            ["kind"] = NpgsqlTypes.NpgsqlDbType.Text,
+            ["affinity"] = NpgsqlTypes.NpgsqlDbType.Boolean,
+            ["migration_reason"] = NpgsqlTypes.NpgsqlDbType.Text,
+            ["candidates"] = NpgsqlTypes.NpgsqlDbType.Integer,
+            ["excluded"] = NpgsqlTypes.NpgsqlDbType.Jsonb,
+            ["fallback"] = NpgsqlTypes.NpgsqlDbType.Boolean,
+            ["node"] = NpgsqlTypes.NpgsqlDbType.Text,
+            ["request"] = NpgsqlTypes.NpgsqlDbType.Text,
+        };
+
+        static readonly IReadOnlyList<string> Names = Charge.Names;
+        static readonly Dictionary<string, int> Position = Names.Select((n, i) => (n, i)).ToDictionary(x => x.n, x => x.i);
+
+        readonly List<NpgsqlParameter[]> _parameters = [];
+        readonly List<NpgsqlBatchCommand> _last = [];
+
+        /// <summary>The parameters of the batch's <paramref name="i"/>th charge, freed from its last statement and filled with <paramref name="item"/>.</summary>
+        public NpgsqlParameter[] Next(int i, ChargeItem item)
+        {
+            if (i == _parameters.Count)
+            {
+                _parameters.Add(New());
+                _last.Add(new NpgsqlBatchCommand());
+            }
+            _last[i].Parameters.Clear(); // a parameter belongs to one statement at a time
+            Fill(_parameters[i], item);
+            return _parameters[i];
+        }
+
+        /// <summary>The statement that now holds the <paramref name="i"/>th parameters.</summary>
+        public NpgsqlBatchCommand Keep(int i, NpgsqlBatchCommand statement) => _last[i] = statement;
+
+        static NpgsqlParameter[] New() => [.. Names.Select(name => new NpgsqlParameter { NpgsqlDbType = Types[name] })];
+        static void Fill(NpgsqlParameter[] p, ChargeItem item)
+        {
+            var (charged, grant, b) = (item.Charged, item.Grant, item.Counts);
+            Set(p, "id", charged.Id);
+            Set(p, "version", item.Version);
+            Set(p, "sent_this_hour", charged.SentThisHour);
+            Set(p, "hour_bucket", charged.HourBucket);
+            Set(p, "sent_today", charged.SentToday);
+            Set(p, "day_bucket", charged.DayBucket);
+            Set(p, "now", item.Now);
+            Set(p, "breaker", ChipRow.ToWire(charged.Breaker));
+            Set(p, "breaker_until", charged.BreakerUntil);
+            Set(p, "open", b.OpenSeconds);
+            Set(p, "consecutive", b.ConsecutiveFailures);
+            Set(p, "window_start", b.WindowStartedAt);
+            Set(p, "sends", b.WindowSends);
+            Set(p, "failures", b.WindowFailures);
+            Set(p, "request", item.RequestId);
+            Set(p, "trial", item.Trial);
+            Set(p, "contact", grant.Contact);
+            Set(p, "kind", grant.Kind.ToWire());
+            Set(p, "affinity", grant.Affinity);
+            Set(p, "candidates", grant.CandidateCount);
+            Set(p, "excluded", JsonSerializer.Serialize(grant.Excluded));
+            Set(p, "fallback", grant.Fallback);
+            Set(p, "node", grant.Node);
+            Set(p, "migration_reason", grant.MigrationReason);
+        }
+
+        static void Set(NpgsqlParameter[] p, string name, object? value) => p[Position[name]].Value = Sql.Utc(value) ?? DBNull.Value;
+    }
+
+    /// <summary>The charge statement over a set of its parameters (kept by <see cref="ChargeStatements"/>).</summary>
+    static NpgsqlBatchCommand ChargeCommand(NpgsqlParameter[] parameters)
+    {
+        var cmd = new NpgsqlBatchCommand(Charge.Text);
+        foreach (var p in parameters) cmd.Parameters.Add(p);
+        return cmd;
     }
 
     static NpgsqlCommand Counts(NpgsqlCommand cmd, BreakerCounts b) =>
