@@ -50,8 +50,8 @@ public static class JuliaApp
         var boot = BootOptions.Read(builder.Configuration);
         boot.Validate();
         var options = boot.Get<JuliaOptions>();
-        if (boot.Get<Providers.Evolution.EvolutionOptions>().BaseUrl is null)
-            logger.Warning("Sending and connection checks are off: set Evolution:BaseUrl to the Evolution API server");
+        if (!Configuration.OptionsSetup.AnyGateway(boot.Get<Providers.Evolution.EvolutionOptions>(), boot.Get<Providers.Meta.MetaOptions>()))
+            logger.Warning("Sending and connection checks are off: set Evolution:BaseUrl to the Evolution API server, or Meta's webhook keys");
 
         using var bootLogs = LoggerFactory.Create(l => l.AddSerilog(logger));
         var db = await Database.Database.OpenAsync(builder.Configuration, boot, bootLogs, ct);

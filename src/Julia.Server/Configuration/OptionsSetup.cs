@@ -51,18 +51,25 @@ public static class OptionsSetup
         Add<ConsoleOptions, ConsoleOptionsValidator>(services, ConsoleOptions.Section);
         Add<ProxySettings, ProxySettingsValidator>(services, ProxySettings.Section);
 
-        // Without a gateway there is nothing to send through and no connection state to ask for: the outbox and
-        // the connection health monitor are off (the monitor would fail every pass).
-        services.AddOptions<OutboxOptions>().PostConfigure<IOptions<EvolutionOptions>>((o, gateway) =>
+        // Without a gateway there is nothing to send through and no connection state or standing to ask for: the
+        // outbox and the connection health monitor (which also polls Meta numbers' standing) are off.
+        services.AddOptions<OutboxOptions>().PostConfigure<IOptions<EvolutionOptions>, IOptions<Providers.Meta.MetaOptions>>((o, evolution, meta) =>
         {
-            if (gateway.Value.BaseUrl is null) o.Enabled = false;
+            if (!AnyGateway(evolution.Value, meta.Value)) o.Enabled = false;
         });
-        services.AddOptions<HealthMonitorOptions>().PostConfigure<IOptions<EvolutionOptions>>((o, gateway) =>
+        services.AddOptions<HealthMonitorOptions>().PostConfigure<IOptions<EvolutionOptions>, IOptions<Providers.Meta.MetaOptions>>((o, evolution, meta) =>
         {
-            if (gateway.Value.BaseUrl is null) o.Enabled = false;
+            if (!AnyGateway(evolution.Value, meta.Value)) o.Enabled = false;
         });
         return services;
     }
+
+    /// <summary>
+    /// A gateway is configured: Evolution's server address, or Meta's webhook keys (a verify token or an app secret, which a
+    /// deployment with Meta numbers sets to subscribe its webhooks; Meta's Graph address has a default, so it says nothing).
+    /// </summary>
+    public static bool AnyGateway(EvolutionOptions evolution, Providers.Meta.MetaOptions meta) =>
+        evolution.BaseUrl is not null || meta.VerifyToken is not null || meta.AppSecrets.Count > 0;
 
     static void Add<T>(IServiceCollection services, string section) where T : class =>
         services.AddOptions<T>().BindConfiguration(section).ValidateOnStart();

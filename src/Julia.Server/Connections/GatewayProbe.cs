@@ -11,15 +11,18 @@ namespace Julia.Server.Connections;
 /// The connection health pass's gateway I/O, run for the <see cref="IConnectionHealthGrain"/> on the node that
 /// hosts it: every Evolution chip past provisioned is asked for its state, <see cref="HealthMonitorOptions.Concurrency"/>
 /// at a time, each within <see cref="HealthMonitorOptions.CallTimeout"/>. No answer (down, timeout, error) is a
-/// failure line, never a state.
+/// failure line, never a state. Without <c>Evolution:BaseUrl</c> there is no one to ask and nothing is asked.
 /// </summary>
-public sealed class GatewayProbe(ConnectionStore store, EvolutionClient evolution, IOptions<HealthMonitorOptions> options) : IConnectionProbe
+public sealed class GatewayProbe(ConnectionStore store, EvolutionClient evolution, IOptions<EvolutionOptions> gateway, IOptions<HealthMonitorOptions> options)
+    : IConnectionProbe
 {
     // Off the calling grain's scheduler: this is gateway I/O only, and its parallel calls should not queue on one grain's turn.
     public Task<ProbeResult> AskAsync(CancellationToken ct) => Task.Run(() => AskAllAsync(ct), ct);
 
     async Task<ProbeResult> AskAllAsync(CancellationToken ct)
     {
+        // A deployment with Meta numbers only has no Evolution server to ask (the pass still polls Meta's standing).
+        if (gateway.Value.BaseUrl is null) return new ProbeResult(0, [], []);
         var chips = await store.MonitoredAsync(ct);
         var answers = new ConcurrentBag<ProbedChip>();
         var failures = new ConcurrentBag<string>();

@@ -63,7 +63,7 @@ public class OptionsStartupTests
     }
 
     [Fact]
-    public void Without_a_gateway_the_outbox_and_the_health_monitor_are_off()
+    public void Without_a_gateway_the_outbox_and_the_health_monitor_are_off_and_Meta_alone_is_a_gateway()
     {
         var none = BootOptions.Read(Config(("Outbox:Enabled", "true")));
         Assert.False(none.Get<OutboxOptions>().Enabled);
@@ -71,6 +71,15 @@ public class OptionsStartupTests
         var gateway = BootOptions.Read(Config(("Evolution:BaseUrl", "http://127.0.0.1:1")));
         Assert.True(gateway.Get<OutboxOptions>().Enabled);
         Assert.True(gateway.Get<HealthMonitorOptions>().Enabled);
+        // Meta numbers only: no Evolution server, but Meta's webhook keys say a gateway is in use (sending and the
+        // standing poll must run); Meta's Graph address alone has a default and says nothing.
+        foreach (var meta in new[] { ("Meta:VerifyToken", "verify-me"), ("Meta:AppSecrets:0", "app-secret") })
+        {
+            var metaOnly = BootOptions.Read(Config(meta));
+            Assert.True(metaOnly.Get<OutboxOptions>().Enabled, meta.Item1);
+            Assert.True(metaOnly.Get<HealthMonitorOptions>().Enabled, meta.Item1);
+        }
+        Assert.False(BootOptions.Read(Config(("Meta:GraphBaseUrl", "http://127.0.0.1:1/"))).Get<OutboxOptions>().Enabled);
     }
 
     [Fact]
