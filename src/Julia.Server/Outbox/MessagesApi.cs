@@ -58,7 +58,8 @@ public static class MessagesApi
         {
             CancelOutcome.Cancelled => TypedResults.Ok(new MessageAccepted(id, "cancelled")),
             CancelOutcome.NotFound => Problems.NotFound("message_not_found", $"No message with id {id}."),
-            CancelOutcome.InFlight => Problems.Conflict("message_in_flight", "The message is being sent right now; it can no longer be cancelled."),
+            CancelOutcome.InFlight => Problems.Conflict("message_in_flight",
+                "The message is being sent, or may have been sent (in doubt); it can no longer be cancelled."),
             _ => Problems.Conflict("message_final", $"The message is already {status}.", new Dictionary<string, object?> { ["status"] = status }),
         };
     }
