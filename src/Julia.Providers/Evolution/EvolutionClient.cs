@@ -22,13 +22,15 @@ public sealed class EvolutionClient : IMessageGateway
     readonly EvolutionOptions _options;
     readonly TimeProvider _time;
 
-    public EvolutionClient(HttpClient http, EvolutionOptions options, TimeProvider? time = null)
+    /// <param name="time">Polly's timers and delays.</param>
+    /// <param name="clock">The service's clock, which the gateway's message times are compared with (tests move both).</param>
+    public EvolutionClient(HttpClient http, EvolutionOptions options, TimeProvider? time = null, TimeProvider? clock = null)
     {
         _http = http;
         _options = options;
-        _time = time ?? TimeProvider.System;
-        _pipeline = Pipeline(options, _time, retryTimeouts: true);
-        _sendPipeline = Pipeline(options, _time, retryTimeouts: false);
+        _time = clock ?? time ?? TimeProvider.System;
+        _pipeline = Pipeline(options, time ?? TimeProvider.System, retryTimeouts: true);
+        _sendPipeline = Pipeline(options, time ?? TimeProvider.System, retryTimeouts: false);
     }
 
     static ResiliencePipeline<HttpResponseMessage> Pipeline(EvolutionOptions options, TimeProvider time, bool retryTimeouts)
