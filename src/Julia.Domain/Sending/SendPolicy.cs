@@ -104,7 +104,8 @@ public sealed record SendPolicy
                     return SendVerdict.StopWith("failed", $"{InDoubtCode}: validity ended before the gateway said whether it was sent; not sent again");
                 var reason = $"{InDoubtCode}: {answer.Detail ?? "the gateway cannot say"}";
                 var at = Capped(now + InDoubtWait, m);
-                return SendVerdict.InDoubtUntil(at, reason, $"still in doubt ({answer.Detail}); asking the gateway again at {at.ToUniversalTime():yyyy-MM-ddTHH:mm:ssZ}",
+                var note = $"still in doubt ({answer.Detail}); asking the gateway again at {at.ToUniversalTime():yyyy-MM-ddTHH:mm:ssZ}";
+                return SendVerdict.InDoubtUntil(at, reason, note,
                     logged: m.LastError != reason);
         }
     }

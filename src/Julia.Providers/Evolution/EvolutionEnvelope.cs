@@ -76,7 +76,8 @@ public sealed record EvolutionEnvelope(string Event, string Instance, JsonElemen
                 if (d.TryGetProperty("fromMe", out var mine) && mine.ValueKind == JsonValueKind.False) return "a receipt for the contact's own message";
                 return null;
             case Send:
-                if (!d.TryGetProperty("key", out var sk) || sk.ValueKind != JsonValueKind.Object || !Filled(sk, "id")) return "data.key.id must be a non-empty string";
+                if (!d.TryGetProperty("key", out var sk) || sk.ValueKind != JsonValueKind.Object || !Filled(sk, "id"))
+                    return "data.key.id must be a non-empty string";
                 var to = EvolutionJson.Str(sk, "remoteJid");
                 if (to is null || to.EndsWith("@g.us", StringComparison.Ordinal) || to.EndsWith("@broadcast", StringComparison.Ordinal)
                     || to.EndsWith("@newsletter", StringComparison.Ordinal)) return "not a message to one contact";
