@@ -81,8 +81,8 @@ public sealed class OutboxStore
     // The claim: rows whose lease ran out (a crashed or stalled node) first, then due queued rows, oldest
     // first, then messages in doubt whose wait is over (claimed to ask the gateway about them: not an attempt, and
     // in_doubt_since stays set so the worker knows). A queued row never carries it on (a node of the previous release,
-    // which does not know the column, may have requeued one it rescued). Each part walks its own partial index in order and stops at @n (the queued part is read only
-    // as far as the rescued leave room), so a claim costs the same with a backlog of ten rows or a million:
+    // which does not know the column, may have requeued one it rescued). Each part walks its own partial index in order
+    // and stops at @n (the later parts are read only as far as the earlier leave room), so a claim costs the same with a backlog of ten rows or a million:
     // one predicate over both (status = 'queued' ... OR status = 'sending' ...) had to fetch every due row
     // and sort them to find the oldest @n (10 ms a claim with 10,000 waiting).
     const string Claim = $"""
@@ -96,7 +96,8 @@ public sealed class OutboxStore
             SELECT id FROM messages WHERE status = 'in_doubt' AND next_attempt_at <= @now
             ORDER BY next_attempt_at LIMIT @n FOR UPDATE SKIP LOCKED
         ), due AS (
-            (SELECT id, true AS rescued FROM rescued UNION ALL SELECT id, false FROM queued UNION ALL SELECT id, false FROM doubted) LIMIT @n
+            (SELECT id, true AS rescued FROM rescued UNION ALL SELECT id, false FROM queued
+             UNION ALL SELECT id, false FROM doubted) LIMIT @n
         )
         UPDATE messages m SET status = 'sending', lease_owner = @node, lease_token = gen_random_uuid(),
                lease_expires_at = @now + @lease, updated_at = @now,
