@@ -17,4 +17,11 @@ public sealed record GatewayTarget(string Instance, string? Token, string Provid
 public interface IMessageGateway
 {
     Task<SendResult> SendTextAsync(GatewayTarget from, string toE164, string text, CancellationToken ct);
+
+    /// <summary>
+    /// Was <paramref name="text"/> sent from this number to <paramref name="toE164"/> since <paramref name="since"/>? Asked about a
+    /// send in doubt (it timed out). Never throws: a gateway that cannot say (or has no such lookup) answers
+    /// <see cref="LookupAnswer.Unknown"/>, and the message stays in doubt.
+    /// </summary>
+    Task<SendLookup> FindSentAsync(GatewayTarget from, string toE164, string text, DateTimeOffset since, CancellationToken ct);
 }

@@ -99,7 +99,8 @@ public static class Extensions
             sp.GetRequiredService<IOptions<MetaOptions>>().Value.AttemptTimeout));
         services.AddSingleton<IMessageGateway, ProviderGateways>();
         services.AddSingleton<EvolutionClient>(sp => new EvolutionClient(
-            sp.GetRequiredService<IHttpClientFactory>().CreateClient("evolution"), sp.GetRequiredService<IOptions<EvolutionOptions>>().Value));
+            sp.GetRequiredService<IHttpClientFactory>().CreateClient("evolution"), sp.GetRequiredService<IOptions<EvolutionOptions>>().Value,
+            clock: sp.GetRequiredService<Clock>()));
         services.AddSingleton<OutboxWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<OutboxWorker>());
         // Each gateway's webhooks plug in here; the webhook endpoint and the inbox worker take them all.

@@ -4,7 +4,8 @@ using System.Security.Cryptography;
 namespace Julia.Simulator;
 
 /// <summary>
-/// A fake Evolution API v2 on 127.0.0.1 for N instances: sends texts, reports connection state, and
+/// A fake Evolution API v2 on 127.0.0.1 for N instances: sends texts, finds the texts it sent (<c>chat/findMessages</c>),
+/// reports connection state, and
 /// sends Evolution-shaped webhooks (send.message, messages.update receipts, connection.update,
 /// qrcode.updated, and messages.upsert when a simulated doctor answers). Faults are injected per
 /// instance. It only talks to loopback addresses.
@@ -89,6 +90,7 @@ public sealed class EvolutionSimulator : IAsyncDisposable
     void Map(WebApplication app)
     {
         app.MapPost("/message/sendText/{instance}", SendTextAsync);
+        app.MapPost("/chat/findMessages/{instance}", FindMessages);
         app.MapGet("/instance/connectionState/{instance}", (string instance, HttpRequest req) =>
             Down ? Results.Json(new { status = 503, error = "Service Unavailable" }, statusCode: 503)
             : !Authorized(instance, req) ? Results.Json(new { status = 401, error = "Unauthorized" }, statusCode: 401)
@@ -205,6 +207,12 @@ public sealed class EvolutionSimulator : IAsyncDisposable
         _sent.Enqueue(new SentText(instance, body.Number, body.Text, id, now));
         _lastInstanceFor[body.Number.TrimStart('+')] = instance;
         if (Options.Receipts || Options.ReplyProbability > 0) Track(AfterSendAsync(spec, jid, id, body.Text, f));
+        if (f.AnswerLate)
+        {
+            // Carried out, and never answered in time: the client gives up (its token ends this wait) and is in doubt.
+            try { await Task.Delay(TimeSpan.FromSeconds(60), ct); } catch (OperationCanceledException) { }
+            return Results.StatusCode(504);
+        }
         return Results.Ok(new
         {
             key = new { remoteJid = jid, fromMe = true, id },
@@ -215,6 +223,45 @@ public sealed class EvolutionSimulator : IAsyncDisposable
             messageTimestamp = now.ToUnixTimeSeconds(),
         });
     }
+
+    public sealed record FindMessagesBody(FindWhere? Where, int? Page, int? Offset);
+    public sealed record FindWhere(FindKey? Key, FindTimestamp? MessageTimestamp);
+    public sealed record FindKey(string? RemoteJid, bool? FromMe, string? Id);
+    public sealed record FindTimestamp(DateTimeOffset? Gte, DateTimeOffset? Lte);
+
+    /// <summary>
+    /// Evolution v2's <c>POST /chat/findMessages/{instance}</c> over the texts this instance sent (every one fromMe): the
+    /// key filters, the timestamp filter (only with both gte and lte, as Evolution), newest first, <c>offset</c> per page.
+    /// </summary>
+    IResult FindMessages(string instance, FindMessagesBody body, HttpRequest req)
+    {
+        if (Down || FaultsOf(instance).LookupDown) return Error(503, "Service Unavailable");
+        if (!_instances.ContainsKey(instance)) return Error(404, "Not Found", $"The \"{instance}\" instance does not exist");
+        if (!Authorized(instance, req)) return Error(401, "Unauthorized");
+        var key = body.Where?.Key;
+        var ts = body.Where?.MessageTimestamp;
+        var all = _sent.Where(s => s.Instance == instance && key?.FromMe != false
+                                   && (key?.Id is null || s.MessageId == key.Id)
+                                   && (key?.RemoteJid is null || Jid(s.Number) == key.RemoteJid)
+                                   && (ts?.Gte is not { } gte || ts.Lte is not { } lte
+                                       || (s.At.ToUnixTimeSeconds() >= gte.ToUnixTimeSeconds() && s.At.ToUnixTimeSeconds() <= lte.ToUnixTimeSeconds())))
+            .OrderByDescending(s => s.At).ToList();
+        int size = body.Offset is > 0 and var o ? o : 50, page = body.Page is > 0 and var p ? p : 1;
+        var records = all.Skip(size * (page - 1)).Take(size).Select(s => new
+        {
+            id = s.MessageId,
+            key = new { remoteJid = Jid(s.Number), fromMe = true, id = s.MessageId },
+            pushName = "Você",
+            messageType = "conversation",
+            message = new { conversation = s.Text },
+            messageTimestamp = s.At.ToUnixTimeSeconds(),
+            instanceId = instance,
+            source = "web",
+        });
+        return Results.Ok(new { messages = new { total = all.Count, pages = (all.Count + size - 1) / size, currentPage = page, records } });
+    }
+
+    static string Jid(string number) => number.TrimStart('+') + "@s.whatsapp.net";
 
     async Task AfterSendAsync(InstanceSpec spec, string jid, string id, string text, Faults f)
     {

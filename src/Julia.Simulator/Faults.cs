@@ -7,8 +7,18 @@ public sealed record Faults
     public double ErrorRate { get; init; }
     /// <summary>Extra latency on every send.</summary>
     public int LatencyMs { get; init; }
-    /// <summary>Fraction of sends that hang until the client gives up.</summary>
+    /// <summary>
+    /// Fraction of sends that hang until the client gives up, never carried out (a request lost before it was processed):
+    /// <c>findMessages</c> does not know them.
+    /// </summary>
     public double TimeoutRate { get; init; }
+    /// <summary>
+    /// Sends are carried out (recorded, echoed by webhook, receipts) but answered only after the client has given up: a
+    /// gateway frozen mid-request that resumes (deploy/check's <c>docker pause</c>).
+    /// </summary>
+    public bool AnswerLate { get; init; }
+    /// <summary><c>POST /chat/findMessages</c> answers 503: the gateway cannot say what it sent.</summary>
+    public bool LookupDown { get; init; }
     /// <summary>Sends answered 429.</summary>
     public bool RateLimited { get; init; }
     /// <summary>The number is disconnected: sends fail, connection state is close.</summary>

@@ -247,6 +247,12 @@ public sealed class MetaSimulator : IAsyncDisposable
 
     public void AddNumber(MetaNumber n) => _numbers[n.PhoneNumberId] = n;
 
+    /// <summary>
+    /// Sends are carried out (statuses by webhook) but answered only after the client has given up: the sender is in doubt,
+    /// and the status naming its <c>biz_opaque_callback_data</c> is the only word on it.
+    /// </summary>
+    public bool AnswerLate { get; set; }
+
     /// <summary>The next sends from this number fail with these codes, in order (the HTTP status is Meta's for each).</summary>
     public void Inject(string phoneNumberId, params int[] codes)
     {
@@ -316,6 +322,11 @@ public sealed class MetaSimulator : IAsyncDisposable
             ? StatusAsync(number, wamid, to, "failed", opaque, (131047, "Re-engagement message",
                 "Message failed to send because more than 24 hours have passed since the customer last replied to this number."))
             : SentThenDeliveredAsync(number, wamid, to, opaque);
+        if (AnswerLate)
+        {
+            try { await Task.Delay(TimeSpan.FromSeconds(60), ctx.RequestAborted); } catch (OperationCanceledException) { }
+            return Results.StatusCode(504);
+        }
         return Results.Json(new
         {
             messaging_product = "whatsapp",

@@ -27,10 +27,8 @@ public class SendPolicyTests
     [InlineData(SendOutcome.Permanent, SendConcern.Chip, 2, SendStep.Stop, "failed", "failed on 3 chips; last: detail", null, ChipEffect.BreakerFailure)]
     [InlineData(SendOutcome.Transient, SendConcern.Chip, 0, SendStep.AnotherChip, null, "detail", 1, ChipEffect.BreakerFailure)]
     [InlineData(SendOutcome.Transient, SendConcern.Chip, 1, SendStep.AnotherChip, null, "detail", 2, ChipEffect.BreakerFailure)]
-    // On the last chip a transient error or a timeout waits for the gateway (attempt 1 + 1: 2 s × 2 × ½), not as a tried chip.
+    // On the last chip a transient error waits for the gateway (attempt 1 + 1: 2 s × 2 × ½), not as a tried chip.
     [InlineData(SendOutcome.Transient, SendConcern.Chip, 2, SendStep.Wait, null, "detail", 2, ChipEffect.BreakerFailure)]
-    [InlineData(SendOutcome.Timeout, SendConcern.Chip, 0, SendStep.AnotherChip, null, "detail", 1, ChipEffect.BreakerNeutral)]
-    [InlineData(SendOutcome.Timeout, SendConcern.Chip, 2, SendStep.Wait, null, "detail", 2, ChipEffect.BreakerNeutral)]
     // A result about the contact or the message leaves the chip as it is, whatever its class.
     [InlineData(SendOutcome.Transient, SendConcern.Message, 0, SendStep.AnotherChip, null, "detail", 1, ChipEffect.None)]
     [InlineData(SendOutcome.RateLimited, SendConcern.Contact, 0, SendStep.Wait, null, "detail", 600, ChipEffect.None)]
@@ -74,16 +72,67 @@ public class SendPolicyTests
              one.OnResult(new SendResult(SendOutcome.Permanent, SendConcern.Chip, Detail: "x"), Message(), Now, 0).Reason));
     }
 
-    [Theory]
-    [InlineData(SendOutcome.Transient)]
-    [InlineData(SendOutcome.Timeout)]
-    public void A_gateway_outage_on_the_last_chip_waits_no_longer_than_the_message_is_valid(SendOutcome outcome)
+    [Fact]
+    public void A_gateway_outage_on_the_last_chip_waits_no_longer_than_the_message_is_valid()
     {
+        var outcome = SendOutcome.Transient;
         // Attempt 9: 2 s × 2^8 would be 512 s, capped at two minutes; the message is valid for one more minute.
         var v = Policy.OnResult(new SendResult(outcome, SendConcern.Chip, Detail: "x"), Message(chipsTried: 2, attempts: 9, validHours: 1.0 / 60), Now, 0.999);
         Assert.Equal((SendStep.Wait, Now.AddMinutes(1)), (v.Step, v.At));
         var longer = Policy.OnResult(new SendResult(outcome, SendConcern.Chip, Detail: "x"), Message(chipsTried: 2, attempts: 9), Now, 0.999);
         Assert.True(longer.At <= Now.AddMinutes(2) && longer.At > Now.AddMinutes(1), $"{longer.At}");
+    }
+
+    // Issue 23: a frozen gateway carried out sends the policy had already moved to another chip (137 sent twice). A timeout
+    // is in doubt: sent nowhere, on any chip, until the gateway says; the breaker does not count it.
+    [Theory]
+    [InlineData(0)]
+    [InlineData(2)] // on the last chip too: no wait-and-resend
+    public void A_timeout_is_in_doubt_on_no_chip_until_the_wait_ends(int chipsTried)
+    {
+        var v = Judge(SendOutcome.Timeout, SendConcern.Chip, chipsTried);
+        Assert.Equal((SendStep.InDoubt, (DateTimeOffset?)Now.AddMinutes(10), "in_doubt: detail", (string?)null), (v.Step, v.At, v.Reason, v.Status));
+        Assert.Equal(("in doubt: the gateway did not answer; waiting for its confirmation before any new attempt", true), (v.Note, v.Logged));
+        Assert.Equal(ChipEffect.BreakerNeutral, SendPolicy.EffectOn(new SendResult(SendOutcome.Timeout, SendConcern.Chip)));
+    }
+
+    [Fact]
+    public void The_in_doubt_wait_is_configurable_and_never_past_the_validity()
+    {
+        var policy = new SendPolicy { InDoubtWait = TimeSpan.FromMinutes(3) };
+        var timeout = new SendResult(SendOutcome.Timeout, SendConcern.Chip, Detail: "x");
+        Assert.Equal(Now.AddMinutes(3), policy.OnResult(timeout, Message(), Now, 0).At);
+        Assert.Equal(Now.AddMinutes(1), policy.OnResult(timeout, Message(validHours: 1.0 / 60), Now, 0).At);
+    }
+
+    // The gateway asked about a message in doubt: answer, chips tried before, minutes past the end of its validity → step, status, due in seconds.
+    [Theory]
+    [InlineData(LookupAnswer.Sent, 0, -60, SendStep.Done, null, null)]
+    [InlineData(LookupAnswer.Sent, 0, 5, SendStep.Done, null, null)] // it went: settled even past its validity
+    [InlineData(LookupAnswer.NotSent, 0, -60, SendStep.AnotherChip, null, 1)] // a failed attempt: another chip after a backoff
+    [InlineData(LookupAnswer.NotSent, 2, -60, SendStep.Wait, null, 2)] // on the last chip, wait for the gateway
+    [InlineData(LookupAnswer.NotSent, 0, 0, SendStep.Stop, "expired", null)] // never went, and too late to go
+    [InlineData(LookupAnswer.Unknown, 0, -60, SendStep.InDoubt, null, 600)] // asked again after another wait
+    [InlineData(LookupAnswer.Unknown, 0, -3, SendStep.InDoubt, null, 180)] // …never past the validity
+    [InlineData(LookupAnswer.Unknown, 0, 0, SendStep.Stop, "failed", null)] // the validity ended in doubt: an explicit failure
+    public void The_gateways_answer_settles_a_message_in_doubt(LookupAnswer answer, int chipsTried, int minutesPastEnd, SendStep step, string? status,
+                                                               int? dueInSeconds)
+    {
+        var m = new MessageFacts(1, chipsTried, Now.AddMinutes(-minutesPastEnd), "in_doubt: no answer in time");
+        var lookup = answer switch { LookupAnswer.Sent => SendLookup.Sent("3EB0"), LookupAnswer.NotSent => SendLookup.NotSent, _ => SendLookup.Unknown("503") };
+        var v = Policy.OnLookup(lookup, m, Now, 0);
+        Assert.Equal((step, status), (v.Step, v.Status));
+        Assert.Equal(dueInSeconds is { } s ? Now.AddSeconds(s) : (DateTimeOffset?)null, v.At);
+        if (status == "failed") Assert.StartsWith("in_doubt: ", v.Reason);
+    }
+
+    [Fact]
+    public void A_gateway_that_still_cannot_say_is_noted_once_per_reason()
+    {
+        var first = Policy.OnLookup(SendLookup.Unknown("find messages answered 503"), Message(lastError: "in_doubt: no answer in time"), Now, 0);
+        Assert.Equal(("in_doubt: find messages answered 503", true), (first.Reason, first.Logged));
+        Assert.StartsWith("still in doubt (find messages answered 503); asking the gateway again at ", first.Note);
+        Assert.False(Policy.OnLookup(SendLookup.Unknown("find messages answered 503"), Message(lastError: first.Reason), Now, 0).Logged);
     }
 
     [Theory]

@@ -49,6 +49,59 @@ public class EvolutionClientTests : IAsyncLifetime
         Assert.Equal(SendOutcome.Timeout, r.Outcome);
     }
 
+    // Issue 23: a send that timed out was posted again (Evolution:Retries) and the gateway, once it answered, carried out both.
+    [Fact]
+    public async Task A_send_that_timed_out_is_not_posted_again()
+    {
+        _sim.SetFaults("chip-1", new Faults { AnswerLate = true });
+        var r = await _client.SendTextAsync(Chip, "+5511988887777", "só uma vez", default);
+        Assert.Equal(SendOutcome.Timeout, r.Outcome);
+        Assert.Single(_sim.Sent);
+    }
+
+    [Fact]
+    public async Task The_gateway_says_whether_a_text_went_to_a_contact_since_a_time()
+    {
+        var since = DateTimeOffset.UtcNow.AddSeconds(-5);
+        var sent = await _client.SendTextAsync(Chip, "+5511988887777", "Olá, Dra.", default);
+        Assert.Equal(LookupAnswer.Sent, (await _client.FindSentAsync(Chip, "+5511988887777", "Olá, Dra.", since, default)).Answer);
+        Assert.Equal(sent.MessageId, (await _client.FindSentAsync(Chip, "+5511988887777", "Olá, Dra.", since, default)).MessageId);
+        Assert.Equal(LookupAnswer.NotSent, (await _client.FindSentAsync(Chip, "+5511988887777", "outro texto", since, default)).Answer);
+        Assert.Equal(LookupAnswer.NotSent, (await _client.FindSentAsync(Chip, "+5511977776666", "Olá, Dra.", since, default)).Answer);
+        Assert.Equal(LookupAnswer.NotSent, (await _client.FindSentAsync(Chip, "+5511988887777", "Olá, Dra.", since.AddMinutes(10), default)).Answer);
+
+        _sim.SetFaults("chip-1", new Faults { LookupDown = true });
+        var down = await _client.FindSentAsync(Chip, "+5511988887777", "Olá, Dra.", since, default);
+        Assert.Equal((LookupAnswer.Unknown, "find messages answered 503"), (down.Answer, down.Detail));
+    }
+
+    [Fact]
+    public async Task A_send_lost_before_the_gateway_processed_it_is_not_found()
+    {
+        _sim.SetFaults("chip-1", new Faults { TimeoutRate = 1.0 });
+        var since = DateTimeOffset.UtcNow.AddSeconds(-5);
+        Assert.Equal(SendOutcome.Timeout, (await _client.SendTextAsync(Chip, "+5511988887777", "perdida", default)).Outcome);
+        Assert.Equal(LookupAnswer.NotSent, (await _client.FindSentAsync(Chip, "+5511988887777", "perdida", since, default)).Answer);
+    }
+
+    // WhatsApp may address a Brazilian mobile without its ninth digit, or by LID with the phone beside it: still the contact.
+    [Theory]
+    [InlineData("551188887777@s.whatsapp.net", null, LookupAnswer.Sent)]
+    [InlineData("61829374650192@lid", "5511988887777@s.whatsapp.net", LookupAnswer.Sent)]
+    [InlineData("5511988887777@s.whatsapp.net", null, LookupAnswer.Sent)]
+    [InlineData("5511977776666@s.whatsapp.net", null, LookupAnswer.NotSent)]
+    public void The_contact_is_matched_however_WhatsApp_addressed_it(string remoteJid, string? remoteJidAlt, LookupAnswer answer)
+    {
+        var since = DateTimeOffset.FromUnixTimeSeconds(1_768_482_000);
+        var alt = remoteJidAlt is null ? "" : $",\"remoteJidAlt\":\"{remoteJidAlt}\"";
+        var body = $$$"""
+            {"messages":{"total":1,"pages":1,"currentPage":1,"records":[{"id":"x","key":{"remoteJid":"{{{remoteJid}}}"{{{alt}}},"fromMe":true,"id":"3EB0AA"},
+             "message":{"conversation":"Olá, Dra."},"messageTimestamp":1768482900}]}}
+            """;
+        Assert.Equal(answer, EvolutionLookup.Read(body, "+5511988887777", "Olá, Dra.", since, 1)!.Answer);
+        Assert.Equal(LookupAnswer.Unknown, EvolutionLookup.Read("{}", "+5511988887777", "Olá, Dra.", since, 1)!.Answer);
+    }
+
     [Fact]
     public async Task Wrong_token_is_a_permanent_chip_problem()
     {

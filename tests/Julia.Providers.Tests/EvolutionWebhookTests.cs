@@ -78,6 +78,12 @@ public class EvolutionWebhookTests
             case "stored":
                 Assert.True(read is NoChange or QrCodeUpdated, $"{file}: {read}");
                 break;
+            case "own":
+                var own = Assert.IsType<EvolutionOwnMessage>(read);
+                Assert.True(Phone.TryParseWhatsApp(own.To.PhoneDigits, out _), $"{file}: to {own.To}");
+                Assert.Contains(Uid, own.MessageId);
+                Assert.False(string.IsNullOrWhiteSpace(own.Text), file);
+                break;
             case "ignored":
                 Assert.True(ignored is not null || read is Ignored, $"{file}: read as {read}");
                 break;
@@ -158,11 +164,24 @@ public class EvolutionWebhookTests
         var qr = Assert.IsType<QrCodeUpdated>(Read("v2.3.7-qrcode.updated.json").Event);
         Assert.StartsWith("2@", qr.Code);
         Assert.StartsWith("data:image/png;base64,", qr.Image);
-        Assert.IsType<NoChange>(Read("v2.3.7-send.message.json").Event);
+    }
+
+    // Issue 23: our own send echoed back is the gateway's word that it went; it settles a send in doubt. It used to be read
+    // as nothing to apply (send.message) or ignored (messages.upsert with fromMe).
+    [Theory]
+    [InlineData("v2.3.7-send.message.json", "5511987654301@s.whatsapp.net",
+        "Olá Dra. Ana, aqui é a Julia. Segue a escala de fevereiro em anexo na próxima mensagem.")]
+    [InlineData("v1.8.2-send.message-long-timestamp.json", "5511987654302@s.whatsapp.net",
+        "Olá Dr. Bruno, aqui é a Julia. Temos um plantão noturno no sábado, 19h às 7h. Tem interesse?")]
+    [InlineData("v2.3.7-messages.upsert-fromMe.json", "5511987654301@s.whatsapp.net", "Perfeito, Dra. Ana. Te envio a escala ainda hoje.")]
+    public void Our_own_sends_echoed_back_name_the_contact_the_id_and_the_text(string file, string to, string text)
+    {
+        var own = Assert.IsType<EvolutionOwnMessage>(Read(file).Event);
+        Assert.Equal((to, text), (own.To.PhoneJid, own.Text));
+        Assert.Contains(Uid, own.MessageId);
     }
 
     [Theory]
-    [InlineData("v2.3.7-messages.upsert-fromMe.json", "our own message")]
     [InlineData("v2.3.7-messages.upsert-group-participantAlt.json", "group, broadcast or channel")]
     [InlineData("v2.2.3-messages.update-edit-no-status.json", "no status: an edit or a deletion, not a receipt")]
     [InlineData("v2.3.4-messages.update-edit-DELETED.json", "DELETED: an edit or a deletion, not a receipt")]

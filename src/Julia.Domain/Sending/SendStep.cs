@@ -11,4 +11,9 @@ public enum SendStep
     AnotherChip,
     /// <summary>Final, with a status (failed, blocked, expired) and a reason.</summary>
     Stop,
+    /// <summary>
+    /// The gateway may or may not have sent it (it did not answer): kept with its chip and text, sent nowhere, until the gateway's
+    /// own word settles it or, at a time, the gateway is asked. Sending it again could reach the doctor twice.
+    /// </summary>
+    InDoubt,
 }

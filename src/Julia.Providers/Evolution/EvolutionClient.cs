@@ -11,41 +11,56 @@ namespace Julia.Providers.Evolution;
 /// <summary>
 /// Evolution API v2: <c>POST /message/sendText/{instance}</c> with the instance token in <c>apikey</c>.
 /// Each call runs through a Polly pipeline (per-attempt timeout, a few jittered retries for 5xx,
-/// network errors and timeouts, none for 4xx), and every failure ends classified.
+/// network errors and timeouts, none for 4xx), and every failure ends classified. A send is not retried after a
+/// timeout: the gateway may be carrying it out (a frozen gateway did, 137 times twice), and it takes no idempotency key,
+/// so a timed-out send is answered as a timeout, in doubt, for the send policy and <see cref="FindSentAsync"/>.
 /// </summary>
 public sealed class EvolutionClient : IMessageGateway
 {
     readonly HttpClient _http;
-    readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
+    readonly ResiliencePipeline<HttpResponseMessage> _pipeline, _sendPipeline;
     readonly EvolutionOptions _options;
+    readonly TimeProvider _time;
 
-    public EvolutionClient(HttpClient http, EvolutionOptions options, TimeProvider? time = null)
+    /// <param name="time">Polly's timers and delays.</param>
+    /// <param name="clock">The service's clock, which the gateway's message times are compared with (tests move both).</param>
+    public EvolutionClient(HttpClient http, EvolutionOptions options, TimeProvider? time = null, TimeProvider? clock = null)
     {
         _http = http;
         _options = options;
-        var pipeline = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = time ?? TimeProvider.System };
+        _time = clock ?? time ?? TimeProvider.System;
+        _pipeline = Pipeline(options, time ?? TimeProvider.System, retryTimeouts: true);
+        _sendPipeline = Pipeline(options, time ?? TimeProvider.System, retryTimeouts: false);
+    }
+
+    static ResiliencePipeline<HttpResponseMessage> Pipeline(EvolutionOptions options, TimeProvider time, bool retryTimeouts)
+    {
+        var pipeline = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = time };
         if (options.Retries > 0)
+        {
+            // Transient only: network errors, 5xx, and timeouts where asking twice is harmless. A 4xx will not change on retry.
+            var handle = new PredicateBuilder<HttpResponseMessage>()
+                .Handle<HttpRequestException>()
+                .HandleResult(r => (int)r.StatusCode >= 500 || r.StatusCode == HttpStatusCode.RequestTimeout);
+            if (retryTimeouts) handle = handle.Handle<TimeoutRejectedException>();
             pipeline.AddRetry(new RetryStrategyOptions<HttpResponseMessage>
             {
                 MaxRetryAttempts = options.Retries,
                 Delay = options.RetryBaseDelay,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
-                // Transient only: network errors, timeouts, 5xx. A 4xx will not change on retry.
-                ShouldHandle = new PredicateBuilder<HttpResponseMessage>()
-                    .Handle<HttpRequestException>()
-                    .Handle<TimeoutRejectedException>()
-                    .HandleResult(r => (int)r.StatusCode >= 500 || r.StatusCode == HttpStatusCode.RequestTimeout),
+                ShouldHandle = handle,
                 OnRetry = a => { a.Outcome.Result?.Dispose(); return default; },
             });
-        _pipeline = pipeline.AddTimeout(options.AttemptTimeout).Build();
+        }
+        return pipeline.AddTimeout(options.AttemptTimeout).Build();
     }
 
     public async Task<SendResult> SendTextAsync(GatewayTarget from, string toE164, string text, CancellationToken ct)
     {
         try
         {
-            using var res = await _pipeline.ExecuteAsync(async token =>
+            using var res = await _sendPipeline.ExecuteAsync(async token =>
             {
                 using var req = new HttpRequestMessage(HttpMethod.Post, $"message/sendText/{Uri.EscapeDataString(from.Instance)}")
                 {
@@ -72,6 +87,29 @@ public sealed class EvolutionClient : IMessageGateway
         {
             return new SendResult(SendOutcome.Transient, SendConcern.Chip, Detail: "network: " + e.Message);
         }
+    }
+
+    /// <summary>
+    /// Whether <paramref name="text"/> went from this instance to <paramref name="toE164"/> since <paramref name="since"/>, by
+    /// the gateway's own record of its messages (<see cref="EvolutionLookup"/>). Unknown when the gateway does not answer or
+    /// the answer cannot be read, or when there are more messages than a few pages hold: only the gateway's word settles it.
+    /// </summary>
+    public async Task<SendLookup> FindSentAsync(GatewayTarget from, string toE164, string text, DateTimeOffset since, CancellationToken ct)
+    {
+        const int MaxPages = 20;
+        var now = _time.GetUtcNow();
+        try
+        {
+            for (int page = 1; page <= MaxPages; page++)
+            {
+                var (status, body) = await CallAsync(HttpMethod.Post, $"chat/findMessages/{Uri.EscapeDataString(from.Instance)}", from.Token,
+                    EvolutionLookup.Query(since, now, page), "find messages", ct);
+                if (status is < 200 or >= 300) return SendLookup.Unknown($"find messages answered {status}");
+                if (EvolutionLookup.Read(body, toE164, text, since, page) is { } answer) return answer;
+            }
+            return SendLookup.Unknown($"more than {MaxPages * EvolutionLookup.PageSize} messages sent since; not looked through");
+        }
+        catch (ProviderException e) { return SendLookup.Unknown(e.Message); }
     }
 
     /// <summary>

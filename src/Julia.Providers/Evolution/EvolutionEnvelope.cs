@@ -39,8 +39,8 @@ public sealed record EvolutionEnvelope(string Event, string Instance, JsonElemen
 
     /// <summary>
     /// Why a stored event will not be acted on (null when it will): an event we do not use, a group or
-    /// broadcast, our own message echoed back, an edit or deletion, or a field we need missing or of
-    /// the wrong type. Such events are still answered 200 and kept as ignored with this reason: the
+    /// broadcast, an edit or deletion, or a field we need missing or of the wrong type. Our own message echoed back is
+    /// read (it settles a send in doubt). Such events are still answered 200 and kept as ignored with this reason: the
     /// body is valid and authentic, so Evolution must not retry it, and an operator can see it.
     /// </summary>
     public string? IgnoreReason()
@@ -61,7 +61,6 @@ public sealed record EvolutionEnvelope(string Event, string Instance, JsonElemen
                 if (d.TryGetProperty("message", out var msg)
                     && msg.ValueKind is not (JsonValueKind.Object or JsonValueKind.Null)) return "data.message must be an object";
                 var jid = EvolutionJson.Str(key, "remoteJid")!;
-                if (fm.GetBoolean()) return "our own message";
                 if (jid.EndsWith("@g.us", StringComparison.Ordinal) || jid.EndsWith("@broadcast", StringComparison.Ordinal)
                     || jid.EndsWith("@newsletter", StringComparison.Ordinal)) return "group, broadcast or channel";
                 return null;
@@ -77,7 +76,12 @@ public sealed record EvolutionEnvelope(string Event, string Instance, JsonElemen
                 if (d.TryGetProperty("fromMe", out var mine) && mine.ValueKind == JsonValueKind.False) return "a receipt for the contact's own message";
                 return null;
             case Send:
-                return d.TryGetProperty("key", out var sk) && Filled(sk, "id") ? null : "data.key.id must be a non-empty string";
+                if (!d.TryGetProperty("key", out var sk) || sk.ValueKind != JsonValueKind.Object || !Filled(sk, "id"))
+                    return "data.key.id must be a non-empty string";
+                var to = EvolutionJson.Str(sk, "remoteJid");
+                if (to is null || to.EndsWith("@g.us", StringComparison.Ordinal) || to.EndsWith("@broadcast", StringComparison.Ordinal)
+                    || to.EndsWith("@newsletter", StringComparison.Ordinal)) return "not a message to one contact";
+                return null;
             case Connection:
                 var state = EvolutionJson.Str(d, "state");
                 if (state is not ("open" or "connecting" or "close" or "refused")) return "data.state must be open, connecting, close or refused";

@@ -14,7 +14,7 @@ public sealed class EvolutionOptions
     /// <summary>Limit for one HTTP call; a slower answer is a timeout.</summary>
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>Retries after a transient failure or timeout (never after a 4xx).</summary>
+    /// <summary>Retries after a transient failure or timeout (never after a 4xx; a send never after a timeout, which leaves it in doubt).</summary>
     public int Retries { get; set; } = 2;
 
     public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromMilliseconds(200);

@@ -5,7 +5,8 @@ namespace Julia.Providers.Evolution;
 
 /// <summary>
 /// What a stored Evolution event says, read without I/O. A doctor's message comes back as an
-/// <see cref="EvolutionMessage"/>, addressed as Evolution addressed it; everything else as its final event.
+/// <see cref="EvolutionMessage"/> and our own echoed back as an <see cref="EvolutionOwnMessage"/>, addressed as Evolution addressed
+/// them; everything else as its final event.
 /// Stored events passed <see cref="EvolutionEnvelope.IgnoreReason"/>, so the fields read here are there.
 /// </summary>
 public static class EvolutionPayload
@@ -18,7 +19,7 @@ public static class EvolutionPayload
         switch (evt)
         {
             case EvolutionEnvelope.Upsert:
-                return Message(data);
+                return Mine(data) ? Own(data) : Message(data);
             case EvolutionEnvelope.Update:
                 return EvolutionReceipts.Ours(EvolutionReceipts.Status(data)) is { } status
                     ? new DeliveryReceipt(EvolutionReceipts.Id(data)!, status)
@@ -31,24 +32,42 @@ public static class EvolutionPayload
                 var qr = data.TryGetProperty("qrcode", out var q) && q.ValueKind == JsonValueKind.Object ? q : data;
                 return new QrCodeUpdated(EvolutionJson.Str(qr, "code"), EvolutionJson.Str(qr, "base64"));
             case EvolutionEnvelope.Send:
-                return new NoChange("our own send, reported back");
+                return Own(data);
             default:
                 return new Ignored("event not used");
         }
     }
 
+    static bool Mine(JsonElement data) =>
+        data.TryGetProperty("key", out var key) && key.TryGetProperty("fromMe", out var fm) && fm.ValueKind == JsonValueKind.True;
+
     static EvolutionMessage Message(JsonElement data)
     {
         var key = data.GetProperty("key");
-        var sender = EvolutionSender.From(EvolutionJson.Str(key, "remoteJid")!, EvolutionJson.Str(key, "remoteJidAlt"),
+        var text = Text(data);
+        return new EvolutionMessage(Addressed(data, key), EvolutionJson.Str(key, "id")!, EvolutionJson.Str(data, "pushName"), text,
+            Kind(EvolutionJson.Str(data, "messageType"), text), DateTimeOffset.FromUnixTimeSeconds(EvolutionJson.Timestamp(data)!.Value));
+    }
+
+    /// <summary>Our own message echoed back: to whom (addressed as a doctor's message is), the gateway's id and the text.</summary>
+    static EvolutionOwnMessage Own(JsonElement data)
+    {
+        var key = data.GetProperty("key");
+        return new EvolutionOwnMessage(Addressed(data, key), EvolutionJson.Str(key, "id")!, Text(data));
+    }
+
+    static EvolutionSender Addressed(JsonElement data, JsonElement key) =>
+        EvolutionSender.From(EvolutionJson.Str(key, "remoteJid") ?? "", EvolutionJson.Str(key, "remoteJidAlt"),
             EvolutionJson.Str(key, "senderPn") ?? EvolutionJson.Str(data, "senderPn"), EvolutionJson.Str(key, "previousRemoteJid"));
+
+    /// <summary>A message's text, wherever this version put it; null for one without text.</summary>
+    public static string? Text(JsonElement data)
+    {
         var message = data.TryGetProperty("message", out var m) && m.ValueKind == JsonValueKind.Object ? m : default;
         // From 2.1 Evolution turns extendedTextMessage into conversation; 1.x and 2.0 send it as it is.
-        var text = EvolutionJson.Str(message, "conversation")
-                   ?? (message.ValueKind == JsonValueKind.Object && message.TryGetProperty("extendedTextMessage", out var ext)
-                       ? EvolutionJson.Str(ext, "text") : null);
-        return new EvolutionMessage(sender, EvolutionJson.Str(key, "id")!, EvolutionJson.Str(data, "pushName"), text,
-            Kind(EvolutionJson.Str(data, "messageType"), text), DateTimeOffset.FromUnixTimeSeconds(EvolutionJson.Timestamp(data)!.Value));
+        return EvolutionJson.Str(message, "conversation")
+               ?? (message.ValueKind == JsonValueKind.Object && message.TryGetProperty("extendedTextMessage", out var ext)
+                   ? EvolutionJson.Str(ext, "text") : null);
     }
 
     static DoctorMessageKind Kind(string? messageType, string? text) => messageType switch

@@ -50,8 +50,21 @@ public sealed class EvolutionWebhooks(IChipKeys chips, ILidBook lids, ILogger<Ev
         EvolutionPayload.Read(evt, payload) switch
         {
             EvolutionMessage m => await SenderAsync(m, now, ct),
+            EvolutionOwnMessage o => await RecipientAsync(o, ct),
             var other => other,
         };
+
+    /// <summary>
+    /// Whom our own message went to: the phone in the payload, or one this LID was seen with before. An echo whose contact
+    /// cannot be told changes nothing (it only ever settles a send in doubt, which the gateway is asked about later anyway).
+    /// </summary>
+    async Task<InboundEvent> RecipientAsync(EvolutionOwnMessage o, CancellationToken ct)
+    {
+        var digits = o.To.PhoneDigits ?? (o.To.Lid is { } lid && await lids.PhoneForAsync(lid, ct) is { } known ? known.TrimStart('+') : null);
+        return Phone.TryParseWhatsApp(digits, out var phone)
+            ? new OwnMessageSeen(phone, o.MessageId, o.Text)
+            : new NoChange("our own message, to a contact we cannot tell");
+    }
 
     /// <summary>
     /// The doctor's phone: contacts and affinity key on it. Failing one in the payload, a phone this LID was seen

@@ -20,6 +20,10 @@ public sealed class MetaClient(HttpClient http, TimeSpan attemptTimeout) : IMess
     public Task<SendResult> SendTextAsync(GatewayTarget from, string toE164, string text, CancellationToken ct) =>
         SendAsync(new MetaTarget(from.Instance, from.Token ?? ""), new MetaOutgoing(toE164, null, Text: text), ct);
 
+    /// <summary>Meta has no way to ask about a message: its status webhook, naming our id, is the only word on a send in doubt.</summary>
+    public Task<SendLookup> FindSentAsync(GatewayTarget from, string toE164, string text, DateTimeOffset since, CancellationToken ct) =>
+        Task.FromResult(SendLookup.Unknown("Meta has no lookup; waiting for its status webhook"));
+
     public async Task<SendResult> SendAsync(MetaTarget from, MetaOutgoing m, CancellationToken ct)
     {
         if ((m.Text is null) == (m.Template is null)) throw new ArgumentException("a message is either text or a template", nameof(m));

@@ -100,6 +100,7 @@ public static class Format
     {
         "queued" => "na fila",
         "sending" => "enviando",
+        "in_doubt" => "em dúvida (aguardando o gateway)",
         "sent" => "enviada",
         "delivered" => "entregue",
         "read" => "lida",

@@ -14,4 +14,10 @@ public sealed class ProviderGateways(EvolutionClient evolution, MetaClient meta)
             new MetaOutgoing(toE164, from.MessageId, Text: text), ct),
         _ => evolution.SendTextAsync(from, toE164, text, ct),
     };
+
+    public Task<SendLookup> FindSentAsync(GatewayTarget from, string toE164, string text, DateTimeOffset since, CancellationToken ct) => from.Provider switch
+    {
+        "meta" => meta.FindSentAsync(from, toE164, text, since, ct),
+        _ => evolution.FindSentAsync(from, toE164, text, since, ct),
+    };
 }

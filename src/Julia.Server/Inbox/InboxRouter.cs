@@ -14,7 +14,7 @@ namespace Julia.Server.Inbox;
 /// Routes each stored webhook event to what owns it: its gateway reads it into a typed event (<see cref="IGatewayWebhooks"/>,
 /// by the event's source), then a doctor's message goes to the contact's <see cref="IConversationGrain"/> (which applies
 /// it and its keyword once), a connection change or a platform signal to the chip's <see cref="IChipGrain"/>, a receipt
-/// to the outbox. It decides nothing itself. Every step is idempotent (unique inbound ids, forward-only receipts, guarded
+/// or the gateway's echo of our own send to the outbox. It decides nothing itself. Every step is idempotent (unique inbound ids, forward-only receipts, guarded
 /// state changes), because an event may be applied again after a crash between applying and marking it applied.
 /// </summary>
 public sealed class InboxRouter(IEnumerable<IGatewayWebhooks> gateways, IGrainFactory grains, OutboxStore outbox, OutboxWorker outboxWorker,
@@ -63,6 +63,13 @@ public sealed class InboxRouter(IEnumerable<IGatewayWebhooks> gateways, IGrainFa
                 // The newest pairing QR of a chip waiting for one; a chip already paired (or a QR without content) has nothing to keep.
                 if (q.Code is not null || q.Image is not null) await grains.GetGrain<IChipGrain>(chipId).KeepQrAsync(new PairingQr(q.Code, q.Image, now));
                 return null;
+            case OwnMessageSeen o:
+                // The gateway's echo of our own send settles a send in doubt. While a send to that contact is in flight,
+                // the echo may be ahead of its answer (or of its going in doubt): it waits a little, as a receipt does.
+                var echo = await outbox.EchoAsync(chipId, o.To.E164, o.MessageId, o.Text, now, ct);
+                if (echo == EchoOutcome.Confirmed) log.LogInformation("Message to {Contact} in doubt on chip {Chip}: confirmed by the gateway's echo",
+                    o.To.Masked, chipId);
+                return echo == EchoOutcome.InFlight && now - item.ReceivedAt < ReceiptPatience ? new TooEarly("a send to this contact is in flight") : null;
             case NoChange:
                 return null;
             case var notApplied when notApplied is Ignored or Held or TooEarly or Unusable:

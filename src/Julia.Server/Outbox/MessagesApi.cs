@@ -48,7 +48,8 @@ public static class MessagesApi
         if (await store.GetAsync(id, ct) is not { } m) return Problems.NotFound("message_not_found", $"No message with id {id}.");
         var (timeline, attempts) = await store.HistoryAsync(id, ct);
         return TypedResults.Ok(new MessageJson(m.Id, m.IdempotencyKey, m.Contact, m.Kind, m.Status, m.ChipId, m.Attempts, m.TriedChips, m.LastError,
-            m.CreatedAt, m.NotBefore, m.Status == "queued" ? m.NextAttemptAt : null, m.ExpiresAt, m.SentAt, m.DeliveredAt, m.ReadAt, timeline, attempts));
+            m.CreatedAt, m.NotBefore, m.Status is "queued" or "in_doubt" ? m.NextAttemptAt : null, m.ExpiresAt, m.SentAt, m.DeliveredAt, m.ReadAt,
+            timeline, attempts));
     }
 
     internal static async Task<Results<Ok<MessageAccepted>, ProblemHttpResult>> Cancel(long id, OutboxStore store, Clock time, CancellationToken ct)
@@ -58,7 +59,8 @@ public static class MessagesApi
         {
             CancelOutcome.Cancelled => TypedResults.Ok(new MessageAccepted(id, "cancelled")),
             CancelOutcome.NotFound => Problems.NotFound("message_not_found", $"No message with id {id}."),
-            CancelOutcome.InFlight => Problems.Conflict("message_in_flight", "The message is being sent right now; it can no longer be cancelled."),
+            CancelOutcome.InFlight => Problems.Conflict("message_in_flight",
+                "The message is being sent, or may have been sent (in doubt); it can no longer be cancelled."),
             _ => Problems.Conflict("message_final", $"The message is already {status}.", new Dictionary<string, object?> { ["status"] = status }),
         };
     }

@@ -22,8 +22,13 @@ public sealed class OutboxOptions
     /// <summary>Different chips one message may try before it fails.</summary>
     public int MaxChips { get; set; } = SendPolicy.DefaultMaxChips;
     public TimeSpan RetryBaseDelay { get; set; } = SendPolicy.DefaultRetryBaseDelay;
+    /// <summary>
+    /// How long a send in doubt (the gateway did not answer) waits for the gateway's own word before the gateway is asked,
+    /// and between two questions it could not answer. It is never sent again before.
+    /// </summary>
+    public TimeSpan InDoubtWait { get; set; } = SendPolicy.DefaultInDoubtWait;
     public bool Enabled { get; set; } = true;
 
     /// <summary>The send policy these settings make (the chip grains and the worker apply it).</summary>
-    public SendPolicy Policy => new() { MaxChips = MaxChips, RetryBaseDelay = RetryBaseDelay };
+    public SendPolicy Policy => new() { MaxChips = MaxChips, RetryBaseDelay = RetryBaseDelay, InDoubtWait = InDoubtWait };
 }

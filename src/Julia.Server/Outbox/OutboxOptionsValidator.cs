@@ -17,6 +17,9 @@ public sealed class OutboxOptionsValidator(IOptions<EvolutionOptions> gateway) :
             yield return $"Outbox:Lease ({o.Lease}) must exceed the gateway's total send time ({gateway.TotalTimeout}) by at least 5 s";
         if (o.BatchSize < 1 || o.Parallelism < 1) yield return "Outbox:BatchSize and Outbox:Parallelism must be positive";
         if (o.MaxChips < 1) yield return "Outbox:MaxChips must be at least 1";
+        // Shorter than a send's own time, the gateway would be asked before its echo could arrive.
+        if (o.InDoubtWait < gateway.TotalTimeout)
+            yield return $"Outbox:InDoubtWait ({o.InDoubtWait}) must be at least the gateway's total send time ({gateway.TotalTimeout})";
         if (o.PollInterval <= TimeSpan.Zero || o.PollInterval >= o.Lease) yield return "Outbox:PollInterval must be positive and shorter than the lease";
     }
 }

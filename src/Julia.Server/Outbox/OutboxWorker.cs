@@ -17,8 +17,11 @@ namespace Julia.Server.Outbox;
 /// guardrails are checked again at send time), calls the gateway, reports its provider-neutral result to the chip
 /// that sent (one grain call, which applies the chip-side effect and answers the send policy's verdict), and carries
 /// the verdict out fenced on the claim. What a result or a refusal means is <see cref="SendPolicy"/>'s to say, not
-/// this worker's. Delivery is at least once: a node that dies between the gateway's answer and its own commit leaves
-/// a message that is sent again when its lease expires.
+/// this worker's. A send the gateway did not answer is in doubt: it is sent nowhere until the gateway's echo settles it
+/// (<see cref="Inbox.InboxRouter"/>) or, claimed again after <see cref="OutboxOptions.InDoubtWait"/>, the gateway is asked
+/// about it here and the policy says what its answer means. Delivery is at least once only where the gateway answered:
+/// a node that dies between the gateway's answer and its own commit leaves a message that is sent again when its lease
+/// expires.
 /// </summary>
 public sealed class OutboxWorker(OutboxStore store, IGrainFactory grains, PoolSettings pool, Storage.Conversations.ConversationStore conversations,
     IMessageGateway gateway, ChipGateways targets,
@@ -82,6 +85,12 @@ public sealed class OutboxWorker(OutboxStore store, IGrainFactory grains, PoolSe
         var now = time.GetUtcNow();
         if (claimed.Rescued) log.LogInformation("Message {Id} reclaimed after an expired lease (attempt {Attempt})", m.Id, m.Attempts);
         var facts = new MessageFacts(m.Attempts, m.TriedChips.Length, m.ExpiresAt, m.LastError);
+        // In doubt it may have gone, even past its validity: only the gateway's word settles it.
+        if (m.InDoubt)
+        {
+            await AskAsync(m, facts, ct);
+            return;
+        }
         if (SendPolicy.BeforeSend(facts, now) is { } expired)
         {
             await CarryOutAsync(expired, m, null, null, now, ct);
@@ -118,18 +127,47 @@ public sealed class OutboxWorker(OutboxStore store, IGrainFactory grains, PoolSe
         trust.Touched(chip.Id);
         var (verdict, breaker) = await grains.ReportSendAsync(chip.Id, result, facts, policy, now);
         if (breaker is not null) log.LogWarning("Chip {Chip} breaker {Change}", chip.Id, breaker);
-        await CarryOutAsync(verdict, m, chip.Id, new Attempt(chip.Id, started, result.Outcome, result.Detail), now, ct, result.MessageId);
+        await CarryOutAsync(verdict, m, chip.Id, new Attempt(chip.Id, started, result.Outcome, result.Detail), now, ct, result.MessageId,
+            new Doubt(text, started));
+        // In doubt, the announcement is not marked as made: a later message may carry it again, which is better than none.
         if (verdict.Step == SendStep.Done && selected.AnnouncementPending) await conversations.AnnouncedAsync(m.Contact, chip.Id, ct);
     }
 
     /// <summary>
-    /// Writes the verdict, fenced on the claim. <paramref name="attempt"/>: the gateway call made (null when the message
-    /// waited or stopped before one), which the attempt log keeps and which counts as an attempt.
+    /// A message in doubt whose wait is over: asks its chip's gateway whether the text went, and carries out what the policy
+    /// makes of the answer. A chip gone from the gateways cannot be asked: the gateway cannot say.
     /// </summary>
-    Task CarryOutAsync(SendVerdict v, Message m, long? chipId, Attempt? attempt, DateTimeOffset now, CancellationToken ct, string? providerId = null) =>
+    async Task AskAsync(Message m, MessageFacts facts, CancellationToken ct)
+    {
+        var chipId = m.ChipId!.Value;
+        var target = await targets.TargetAsync(chipId, ct);
+        var answer = target is null
+            ? SendLookup.Unknown("the chip has no gateway to ask")
+            : await gateway.FindSentAsync(target with { MessageId = m.Id }, m.Contact, m.SentText!, m.InDoubtSince!.Value, ct);
+        var now = time.GetUtcNow();
+        log.LogInformation("Message {Id} in doubt since {Since}: the gateway says {Answer} {Detail}", m.Id, m.InDoubtSince, answer.Answer, answer.Detail);
+        await CarryOutAsync(policy.OnLookup(answer, facts, now, Random.Shared.NextDouble()), m, chipId, null, now, ct, answer.MessageId, lookup: true);
+    }
+
+    /// <summary>What a send in doubt is kept with: the text it went with and when it started.</summary>
+    sealed record Doubt(string Text, DateTimeOffset Since);
+
+    /// <summary>
+    /// Writes the verdict, fenced on the claim. <paramref name="attempt"/>: the gateway call made (null when the message
+    /// waited or stopped before one), which the attempt log keeps and which counts as an attempt. <paramref name="lookup"/>:
+    /// the verdict is on the gateway's answer about a message in doubt (its send was counted when it was made).
+    /// </summary>
+    Task CarryOutAsync(SendVerdict v, Message m, long? chipId, Attempt? attempt, DateTimeOffset now, CancellationToken ct, string? providerId = null,
+                       Doubt? doubt = null, bool lookup = false) =>
         Fenced(v.Step switch
         {
+            SendStep.Done when lookup => () => store.ConfirmAsync(m, providerId!, now, ct),
             SendStep.Done => () => store.SentAsync(m, chipId!.Value, providerId!, attempt!.StartedAt, now, ct),
+            SendStep.InDoubt => () => store.InDoubtAsync(m, chipId!.Value, doubt?.Text, doubt?.Since ?? m.InDoubtSince!.Value, v.At!.Value, v.Reason, attempt,
+                now, ct, log: v.Logged, detail: v.Note),
+            SendStep.AnotherChip when lookup => () => store.RequeueAsync(m, v.At!.Value, chipId, v.Reason, null, countAttempt: true, now, ct),
+            SendStep.Wait when lookup => () => store.RequeueAsync(m, v.At!.Value, null, v.Reason, null, countAttempt: true, now, ct, log: v.Logged,
+                detail: v.Note),
             SendStep.Wait => () => store.RequeueAsync(m, v.At!.Value, null, v.Reason, attempt, countAttempt: attempt is not null, now, ct,
                 log: v.Logged, detail: v.Note),
             SendStep.AnotherChip => () => store.RequeueAsync(m, v.At!.Value, chipId, v.Reason, attempt, countAttempt: true, now, ct),

@@ -9,7 +9,11 @@ public sealed record NewMessage(string IdempotencyKey, string Contact, MessageKi
 public sealed record Message(long Id, string IdempotencyKey, string Contact, string Kind, string Text, string Status, long? ChipId,
     string? ProviderMessageId, long[] TriedChips, int Attempts, DateTimeOffset NextAttemptAt, DateTimeOffset? NotBefore,
     DateTimeOffset ExpiresAt, Guid? LeaseToken, DateTimeOffset? LeaseExpiresAt, string? LastError, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt,
-    DateTimeOffset? SentAt, DateTimeOffset? DeliveredAt, DateTimeOffset? ReadAt);
+    DateTimeOffset? SentAt, DateTimeOffset? DeliveredAt, DateTimeOffset? ReadAt, string? SentText = null, DateTimeOffset? InDoubtSince = null)
+{
+    /// <summary>Claimed to ask the gateway whether its doubtful send went, not to send it.</summary>
+    public bool InDoubt => InDoubtSince is not null;
+}
 
 /// <summary>A message claimed by this node; <see cref="Rescued"/> when its previous lease had expired.</summary>
 public sealed record Claimed(Message Message, bool Rescued);
@@ -20,6 +24,17 @@ public sealed record AttemptEntry(long ChipId, DateTimeOffset StartedAt, DateTim
 public sealed record Attempt(long ChipId, DateTimeOffset StartedAt, SendOutcome Outcome, string? Detail);
 
 public enum CancelOutcome { Cancelled, NotFound, InFlight, Final }
+
+/// <summary>What an echo of our own send (<see cref="OutboxStore.EchoAsync"/>) did.</summary>
+public enum EchoOutcome
+{
+    /// <summary>It settled a message in doubt: sent.</summary>
+    Confirmed,
+    /// <summary>It names a send already recorded, or matches nothing waiting: nothing to do.</summary>
+    Nothing,
+    /// <summary>A send to that contact is in flight: its answer may not be recorded yet.</summary>
+    InFlight,
+}
 
 /// <summary>
 /// The outbound queue. Claims take due or lease-expired rows with SKIP LOCKED under a fresh lease
@@ -44,7 +59,7 @@ public sealed class OutboxStore
     const string Columns = """
         m.id, m.idempotency_key, m.contact, m.kind, m.text, m.status, m.chip_id, m.provider_message_id, m.tried_chips, m.attempts,
         m.next_attempt_at, m.not_before, m.expires_at, m.lease_token, m.lease_expires_at, m.last_error, m.created_at, m.updated_at, m.sent_at,
-        m.delivered_at, m.read_at
+        m.delivered_at, m.read_at, m.sent_text, m.in_doubt_since
         """;
 
     // Insert-or-return: a repeated idempotency key gets the original message, never a second one.
@@ -64,8 +79,10 @@ public sealed class OutboxStore
     const string ById = $"SELECT {Columns} FROM messages m WHERE id = @id";
 
     // The claim: rows whose lease ran out (a crashed or stalled node) first, then due queued rows, oldest
-    // first. Each part walks its own partial index in order and stops at @n (the queued part is read only
-    // as far as the rescued leave room), so a claim costs the same with a backlog of ten rows or a million:
+    // first, then messages in doubt whose wait is over (claimed to ask the gateway about them: not an attempt, and
+    // in_doubt_since stays set so the worker knows). A queued row never carries it on (a node of the previous release,
+    // which does not know the column, may have requeued one it rescued). Each part walks its own partial index in order
+    // and stops at @n (the later parts are read only as far as the earlier leave room), so a claim costs the same with a backlog of ten rows or a million:
     // one predicate over both (status = 'queued' ... OR status = 'sending' ...) had to fetch every due row
     // and sort them to find the oldest @n (10 ms a claim with 10,000 waiting).
     const string Claim = $"""
@@ -75,11 +92,17 @@ public sealed class OutboxStore
         ), queued AS MATERIALIZED (
             SELECT id FROM messages WHERE status = 'queued' AND next_attempt_at <= @now
             ORDER BY next_attempt_at LIMIT @n FOR UPDATE SKIP LOCKED
+        ), doubted AS MATERIALIZED (
+            SELECT id FROM messages WHERE status = 'in_doubt' AND next_attempt_at <= @now
+            ORDER BY next_attempt_at LIMIT @n FOR UPDATE SKIP LOCKED
         ), due AS (
-            (SELECT id, true AS rescued FROM rescued UNION ALL SELECT id, false FROM queued) LIMIT @n
+            (SELECT id, true AS rescued FROM rescued UNION ALL SELECT id, false FROM queued
+             UNION ALL SELECT id, false FROM doubted) LIMIT @n
         )
         UPDATE messages m SET status = 'sending', lease_owner = @node, lease_token = gen_random_uuid(),
-               lease_expires_at = @now + @lease, attempts = m.attempts + 1, updated_at = @now
+               lease_expires_at = @now + @lease, updated_at = @now,
+               attempts = m.attempts + CASE WHEN m.status = 'queued' OR m.in_doubt_since IS NULL THEN 1 ELSE 0 END,
+               in_doubt_since = CASE WHEN m.status = 'queued' THEN NULL ELSE m.in_doubt_since END
         FROM due WHERE m.id = due.id
         RETURNING due.rescued, {Columns}
         """;
@@ -89,7 +112,7 @@ public sealed class OutboxStore
     const string Finish = """
         WITH m AS (
             UPDATE messages SET status = @status, chip_id = coalesce(@chip, chip_id), provider_message_id = coalesce(@pid, provider_message_id),
-                   last_error = @error,
+                   last_error = @error, in_doubt_since = NULL,
                    lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL, updated_at = @now
             WHERE id = @id AND status = 'sending' AND lease_token = @token
             RETURNING id
@@ -125,7 +148,7 @@ public sealed class OutboxStore
         WITH m AS (
             UPDATE messages SET status = 'queued', next_attempt_at = @at, last_error = @error,
                    tried_chips = CASE WHEN @exclude_chip IS NULL THEN tried_chips ELSE array_append(tried_chips, @exclude_chip) END,
-                   attempts = CASE WHEN @count_attempt THEN attempts ELSE attempts - 1 END,
+                   attempts = CASE WHEN @count_attempt THEN attempts ELSE attempts - 1 END, in_doubt_since = NULL,
                    lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL, updated_at = @now
             WHERE id = @id AND status = 'sending' AND lease_token = @token
             RETURNING id
@@ -141,6 +164,61 @@ public sealed class OutboxStore
         VALUES (@id, @chip, @token, @started, @now, @outcome, @detail)
         """;
 
+    // A send the gateway did not answer: kept with the chip and the text it went with, claimable again (to ask the gateway)
+    // at @at. Asked and still unknown, it comes back here with its first in_doubt_since.
+    const string InDoubt = """
+        WITH m AS (
+            UPDATE messages SET status = 'in_doubt', chip_id = @chip, sent_text = coalesce(@text, sent_text),
+                   in_doubt_since = coalesce(in_doubt_since, @since), next_attempt_at = @at, last_error = @error,
+                   lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL, updated_at = @now
+            WHERE id = @id AND status = 'sending' AND lease_token = @token
+            RETURNING id
+        ), ev AS (
+            INSERT INTO message_events (message_id, at, status, chip_id, detail) SELECT id, @now, 'in_doubt', @chip, coalesce(@detail, @error) FROM m
+                WHERE @log
+        )
+        SELECT count(*) FROM m
+        """;
+
+    // The gateway, asked, names the send: sent when it was handed over, with the gateway's id (so later receipts apply). An id
+    // another message already holds (two alike in doubt, the other settled by this echo) is not taken twice: it stays without one.
+    const string Confirm = """
+        WITH m AS (
+            UPDATE messages SET status = 'sent', sent_at = coalesce(in_doubt_since, @now), in_doubt_since = NULL,
+                   provider_message_id = CASE WHEN EXISTS (SELECT 1 FROM messages o WHERE o.chip_id = messages.chip_id AND o.provider_message_id = @pid)
+                                              THEN NULL ELSE @pid END,
+                   last_error = NULL, lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL, updated_at = @now
+            WHERE id = @id AND status = 'sending' AND lease_token = @token
+            RETURNING id, chip_id
+        ), ev AS (
+            INSERT INTO message_events (message_id, at, status, chip_id, detail) SELECT id, @now, 'sent', chip_id, @detail FROM m
+        )
+        SELECT count(*) FROM m
+        """;
+
+    // The gateway's echo of a send from @chip to @contact: a message in doubt from that chip to that contact with that text
+    // (the oldest, if two) is sent. An id already recorded is our answered send echoed back (the common case), not this one's.
+    // Otherwise a send to that contact still in flight may be the one echoed, its answer not yet recorded: the caller waits.
+    const string Echo = """
+        WITH known AS (
+            SELECT EXISTS (SELECT 1 FROM messages WHERE chip_id = @chip AND provider_message_id = @pid) AS known
+        ), target AS (
+            SELECT id FROM messages, known
+            WHERE NOT known.known AND chip_id = @chip AND contact = @contact AND status = 'in_doubt' AND btrim(sent_text) = btrim(@text)
+            ORDER BY in_doubt_since, id LIMIT 1 FOR UPDATE OF messages SKIP LOCKED
+        ), m AS (
+            UPDATE messages SET status = 'sent', provider_message_id = @pid, sent_at = in_doubt_since, in_doubt_since = NULL, last_error = NULL,
+                   updated_at = @now
+            FROM target WHERE messages.id = target.id AND messages.status = 'in_doubt'
+            RETURNING messages.id
+        ), ev AS (
+            INSERT INTO message_events (message_id, at, status, chip_id, detail)
+            SELECT id, @now, 'sent', @chip, 'confirmed by the gateway''s echo of the send' FROM m
+        )
+        SELECT (SELECT count(*) FROM m) AS confirmed, (SELECT known FROM known) AS known,
+               EXISTS (SELECT 1 FROM messages WHERE contact = @contact AND status = 'sending') AS in_flight
+        """;
+
     const string Cancel = """
         WITH m AS (
             UPDATE messages SET status = 'cancelled', updated_at = @now WHERE id = @id AND status = 'queued' RETURNING id
@@ -151,15 +229,18 @@ public sealed class OutboxStore
     // Receipts only move a message forward (sent < delivered < read); read implies delivered.
     // A receipt names its send by the gateway's id, or (Meta) by our message id echoed back (@ours, null for Evolution), so a
     // status correlates even when the send's answer was lost. A send still in 'sending' is not known yet: the receipt waits.
+    // A message in doubt is settled by its receipt (Meta's status names our id): it went, so it takes the gateway's id and the
+    // time it was handed over.
     const string Receipt = """
         WITH m AS (
-            UPDATE messages SET status = @status,
+            UPDATE messages SET status = @status, provider_message_id = coalesce(provider_message_id, @pid),
+                   sent_at = coalesce(sent_at, in_doubt_since), in_doubt_since = NULL,
                    delivered_at = CASE WHEN @status IN ('delivered', 'read') THEN coalesce(delivered_at, @at) ELSE delivered_at END,
                    read_at = CASE WHEN @status = 'read' THEN coalesce(read_at, @at) ELSE read_at END,
                    updated_at = @now
             WHERE chip_id = @chip AND (provider_message_id = @pid OR id = @ours)
-              AND status IN ('sent', 'delivered', 'read')
-              AND (CASE status WHEN 'sent' THEN 1 WHEN 'delivered' THEN 2 WHEN 'read' THEN 3 END) < @rank
+              AND status IN ('in_doubt', 'sent', 'delivered', 'read')
+              AND (CASE status WHEN 'in_doubt' THEN 0 WHEN 'sent' THEN 1 WHEN 'delivered' THEN 2 WHEN 'read' THEN 3 END) < @rank
             RETURNING id
         ), ev AS (INSERT INTO message_events (message_id, at, status, chip_id) SELECT id, @at, @status, @chip FROM m)
         SELECT (SELECT count(*) FROM m) AS moved,
@@ -169,8 +250,8 @@ public sealed class OutboxStore
     // A gateway ERROR receipt fails a message that was not yet delivered, with the gateway's reason when it gives one.
     const string ErrorReceipt = """
         WITH m AS (
-            UPDATE messages SET status = 'failed', last_error = coalesce(@error, 'gateway reported ERROR'), updated_at = @now
-            WHERE chip_id = @chip AND (provider_message_id = @pid OR id = @ours) AND status = 'sent'
+            UPDATE messages SET status = 'failed', last_error = coalesce(@error, 'gateway reported ERROR'), in_doubt_since = NULL, updated_at = @now
+            WHERE chip_id = @chip AND (provider_message_id = @pid OR id = @ours) AND status IN ('in_doubt', 'sent')
             RETURNING id
         ), ev AS (INSERT INTO message_events (message_id, at, status, chip_id, detail)
             SELECT id, @at, 'failed', @chip, coalesce(@error, 'ERROR receipt') FROM m)
@@ -285,6 +366,47 @@ public sealed class OutboxStore
         return done;
     }
 
+    /// <summary>
+    /// In doubt until <paramref name="at"/>, kept with the chip and the text sent (<paramref name="sentText"/>; null keeps the
+    /// text of the first doubtful send) and the time it started; false when the lease was lost.
+    /// </summary>
+    public async Task<bool> InDoubtAsync(Message m, long chipId, string? sentText, DateTimeOffset since, DateTimeOffset at, string? error, Attempt? attempt,
+                                         DateTimeOffset now, CancellationToken ct, bool log = true, string? detail = null)
+    {
+        await using var c = await db.OpenConnectionAsync(ct);
+        await using var tx = await c.BeginTransactionAsync(ct);
+        if (attempt is not null) await AddAttemptAsync(c, tx, m, attempt, now, ct);
+        await using var cmd = c.Cmd(InDoubt, tx).P("id", m.Id).P("token", m.LeaseToken!.Value).P("chip", chipId).Text("text", sentText)
+            .P("since", since).P("at", at).Text("error", error).P("now", now).P("log", log).Text("detail", detail);
+        var done = (long)(await cmd.ExecuteScalarAsync(ct))! == 1;
+        await tx.CommitAsync(ct);
+        return done;
+    }
+
+    /// <summary>A message in doubt that the gateway, asked, names as sent (<paramref name="providerId"/>); false when the lease was lost.</summary>
+    public async Task<bool> ConfirmAsync(Message m, string providerId, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var c = await db.OpenConnectionAsync(ct);
+        await using var cmd = c.Cmd(Confirm).P("id", m.Id).P("token", m.LeaseToken!.Value).P("pid", providerId)
+            .P("detail", "confirmed by the gateway when asked").P("now", now);
+        return (long)(await cmd.ExecuteScalarAsync(ct))! == 1;
+    }
+
+    /// <summary>
+    /// The gateway's echo of a send of <paramref name="text"/> from chip <paramref name="chipId"/> to <paramref name="contact"/>,
+    /// with its id: settles the message in doubt it matches (<see cref="EchoOutcome.Confirmed"/>).
+    /// </summary>
+    public async Task<EchoOutcome> EchoAsync(long chipId, string contact, string providerId, string? text, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var c = await db.OpenConnectionAsync(ct);
+        await using var cmd = c.Cmd(Echo).P("chip", chipId).P("contact", contact).P("pid", providerId).P("text", text ?? "").P("now", now);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        await r.ReadAsync(ct);
+        return r.Get<long>("confirmed") > 0 ? EchoOutcome.Confirmed
+            : !r.Get<bool>("known") && r.Get<bool>("in_flight") ? EchoOutcome.InFlight
+            : EchoOutcome.Nothing;
+    }
+
     static async Task AddAttemptAsync(NpgsqlConnection c, NpgsqlTransaction tx, Message m, Attempt a, DateTimeOffset now, CancellationToken ct)
     {
         await using var cmd = c.Cmd(RecordAttempt, tx).P("id", m.Id).P("chip", a.ChipId).P("token", m.LeaseToken!.Value)
@@ -303,7 +425,8 @@ public sealed class OutboxStore
         return status switch
         {
             null => (CancelOutcome.NotFound, null),
-            "sending" => (CancelOutcome.InFlight, status),
+            // In doubt it may have gone: only the gateway's word settles it.
+            "sending" or "in_doubt" => (CancelOutcome.InFlight, status),
             _ => (CancelOutcome.Final, status),
         };
     }
@@ -331,5 +454,6 @@ public sealed class OutboxStore
         r.Get<int>("attempts"), r.Get<DateTimeOffset>("next_attempt_at"), r.Opt<DateTimeOffset>("not_before"), r.Get<DateTimeOffset>("expires_at"),
         r.Opt<Guid>("lease_token"), r.Opt<DateTimeOffset>("lease_expires_at"), r.OptString("last_error"), r.Get<DateTimeOffset>("created_at"),
         r.Get<DateTimeOffset>("updated_at"),
-        r.Opt<DateTimeOffset>("sent_at"), r.Opt<DateTimeOffset>("delivered_at"), r.Opt<DateTimeOffset>("read_at"));
+        r.Opt<DateTimeOffset>("sent_at"), r.Opt<DateTimeOffset>("delivered_at"), r.Opt<DateTimeOffset>("read_at"), r.OptString("sent_text"),
+        r.Opt<DateTimeOffset>("in_doubt_since"));
 }

@@ -39,7 +39,7 @@ public class FormatTests
     public void Message_kinds_and_statuses_are_shown_in_Portuguese()
     {
         Assert.Equal(["prospecção", "follow-up", "resposta"], new[] { "prospecting", "followup", "reply" }.Select(Format.Kind));
-        string[] statuses = ["queued", "sending", "sent", "delivered", "read", "failed", "expired", "cancelled", "blocked"];
+        string[] statuses = ["queued", "sending", "in_doubt", "sent", "delivered", "read", "failed", "expired", "cancelled", "blocked"];
         Assert.All(statuses, s => Assert.NotEqual(s, Format.MessageStatus(s)));
     }
 

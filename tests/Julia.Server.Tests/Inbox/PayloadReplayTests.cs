@@ -64,6 +64,7 @@ public class PayloadReplayTests(SendingFixture f, ITestOutputHelper output) : IC
                 break;
             case "connection":
             case "stored":
+            case "own": // our own send echoed back: it settles a send in doubt; this test sent none, so nothing changes
                 Assert.Equal("applied", status);
                 break;
             case "held":
