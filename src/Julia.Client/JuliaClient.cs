@@ -56,9 +56,9 @@ public sealed class JuliaClient
 
     // Messages and inbound
     public async Task<(MessageAccepted Message, bool Created)> SendMessageAsync(string contact, string kind, string text, string idempotencyKey,
-        DateTimeOffset? notBefore = null, DateTimeOffset? expiresAt = null, CancellationToken ct = default)
+        DateTimeOffset? notBefore = null, DateTimeOffset? expiresAt = null, CancellationToken ct = default, MessageTemplate? template = null)
     {
-        using var res = await _http.PostAsync("v1/messages", JsonContent.Create(new { contact, kind, text, idempotencyKey, notBefore, expiresAt },
+        using var res = await _http.PostAsync("v1/messages", JsonContent.Create(new { contact, kind, text, idempotencyKey, notBefore, expiresAt, template },
             options: Json), ct);
         var body = await Read<MessageAccepted>(res, ct);
         return (body, res.StatusCode == System.Net.HttpStatusCode.Accepted);

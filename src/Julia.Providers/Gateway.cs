@@ -17,4 +17,11 @@ public sealed record GatewayTarget(string Instance, string? Token, string Provid
 public interface IMessageGateway
 {
     Task<SendResult> SendTextAsync(GatewayTarget from, string toE164, string text, CancellationToken ct);
+
+    /// <summary>
+    /// Sends an approved template (Meta only: outside the doctor's 24-hour window nothing else goes). A gateway without templates
+    /// answers a permanent failure, never a send.
+    /// </summary>
+    Task<SendResult> SendTemplateAsync(GatewayTarget from, string toE164, Meta.MetaTemplate approved, CancellationToken ct) =>
+        Task.FromResult(new SendResult(SendOutcome.Permanent, SendConcern.Message, Detail: $"provider '{from.Provider}' sends no templates"));
 }

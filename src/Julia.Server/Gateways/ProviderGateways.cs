@@ -14,4 +14,11 @@ public sealed class ProviderGateways(EvolutionClient evolution, MetaClient meta)
             new MetaOutgoing(toE164, from.MessageId, Text: text), ct),
         _ => evolution.SendTextAsync(from, toE164, text, ct),
     };
+
+    public Task<SendResult> SendTemplateAsync(GatewayTarget from, string toE164, MetaTemplate approved, CancellationToken ct) => from.Provider switch
+    {
+        "meta" => meta.SendAsync(new MetaTarget(from.Instance, from.Token ?? "", from.GraphVersion ?? MetaGraphVersion.Default),
+            new MetaOutgoing(toE164, from.MessageId, Template: approved), ct),
+        _ => ((IMessageGateway)evolution).SendTemplateAsync(from, toE164, approved, ct),
+    };
 }
