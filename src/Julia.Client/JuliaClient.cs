@@ -56,7 +56,7 @@ public sealed class JuliaClient
 
     // Messages and inbound
     public async Task<(MessageAccepted Message, bool Created)> SendMessageAsync(string contact, string kind, string text, string idempotencyKey,
-        DateTimeOffset? notBefore = null, DateTimeOffset? expiresAt = null, CancellationToken ct = default, MessageTemplate? template = null)
+        DateTimeOffset? notBefore = null, DateTimeOffset? expiresAt = null, MessageTemplate? template = null, CancellationToken ct = default)
     {
         using var res = await _http.PostAsync("v1/messages", JsonContent.Create(new { contact, kind, text, idempotencyKey, notBefore, expiresAt, template },
             options: Json), ct);

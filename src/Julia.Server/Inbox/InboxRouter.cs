@@ -72,7 +72,8 @@ public sealed class InboxRouter(IEnumerable<IGatewayWebhooks> gateways, IGrainFa
     async Task DoctorWroteAsync(long chipId, DoctorMessage m)
     {
         var done = await grains.GetGrain<IConversationGrain>(m.From.E164)
-            .ReceiveAsync(new ContactMessage(chipId, m.MessageId, m.Name, m.Text, m.SentAt, Forward: agent.Value.InboundUrl is not null));
+            .ReceiveAsync(new ContactMessage(chipId, m.MessageId, m.Name, m.Text, m.SentAt, Forward: agent.Value.InboundUrl is not null,
+                OpensWindow: m.Kind != DoctorMessageKind.Reaction));
         if (done.InboundId is null) return; // seen before
         forwarder.Wake();
         if (done.ReplyQueued) outboxWorker.Wake();

@@ -8,9 +8,14 @@ public sealed record MetaChipPlace(long ChipId, string WabaId, string Portfolio)
 /// <summary>Every Meta chip's place, and the highest chip id when it was read (a chip above it was registered since).</summary>
 public sealed class MetaChipIndex(NpgsqlDataSource db)
 {
+    // By the chip's provider (written with the chip's row), so a Meta chip whose keys are not written yet is still a Meta chip
+    // (its budget is then its own, "chip:<id>", until they are).
     const string All = """
-        SELECT m.chip_id, m.waba_id, coalesce(m.portfolio_id, 'waba:' || m.waba_id) AS portfolio, (SELECT coalesce(max(id), 0) FROM chips) AS top
-        FROM (SELECT 1) one LEFT JOIN meta_chips m ON true
+        SELECT c.id AS chip_id, coalesce(m.waba_id, '') AS waba_id, coalesce(m.portfolio_id, 'waba:' || m.waba_id, 'chip:' || c.id) AS portfolio,
+               (SELECT coalesce(max(id), 0) FROM chips) AS top
+        FROM (SELECT 1) one
+        LEFT JOIN chips c ON c.provider = 'meta' AND c.status <> 'retired'
+        LEFT JOIN meta_chips m ON m.chip_id = c.id
         """;
 
     public async Task<(List<MetaChipPlace> Chips, long HighestChipId)> ReadAsync(CancellationToken ct)
