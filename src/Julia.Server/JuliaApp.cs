@@ -1,3 +1,4 @@
+using Julia.Server.Templates;
 using Julia.Server.Alerts;
 using Julia.Server.Chips;
 using Julia.Server.Cluster;
@@ -104,6 +105,7 @@ public static class JuliaApp
         app.MapPool();
         app.MapOperations();
         app.MapMessages();
+        app.MapTemplates();
         app.MapWebhooks();
         app.MapMetaVerification();
         app.MapInbound();

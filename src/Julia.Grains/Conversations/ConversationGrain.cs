@@ -124,7 +124,8 @@ public sealed class ConversationGrain(Selector selector, ConversationStore conve
     public Task SetMarketingOptOutAsync(bool stopped, string source, DateTimeOffset at) => Changing(async () =>
     {
         var now = time.GetUtcNow();
-        var inForce = await metaContacts.SetMarketingAsync(Contact.E164, Contact.Ddd, stopped, source, at > now ? now : at, now, CancellationToken.None);
+        var when = at > now || at <= DateTimeOffset.UnixEpoch ? now : at; // no time given, or the sender's clock ahead of ours
+        var inForce = await metaContacts.SetMarketingAsync(Contact.E164, Contact.Ddd, stopped, source, when, now, CancellationToken.None);
         if (_meta is { } meta) _meta = meta with { MarketingOptedOutAt = inForce };
         if (_state is { Exists: false } s) _state = s with { Exists = true };
         return true;

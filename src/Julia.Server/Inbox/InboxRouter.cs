@@ -20,7 +20,7 @@ namespace Julia.Server.Inbox;
 public sealed class InboxRouter(IEnumerable<IGatewayWebhooks> gateways, IGrainFactory grains, OutboxStore outbox, OutboxWorker outboxWorker,
     AgentForwarder forwarder,
                                 IOptions<AgentOptions> agent, Trust.TrustWorker trust, Clock time,
-                                ILogger<InboxRouter> log)
+                                ILogger<InboxRouter> log, Storage.Meta.MetaTemplateStore templates)
 {
     /// <summary>How long a receipt may wait for its send to be recorded before it is dropped as unknown.</summary>
     static readonly TimeSpan ReceiptPatience = TimeSpan.FromMinutes(2);
@@ -58,6 +58,19 @@ public sealed class InboxRouter(IEnumerable<IGatewayWebhooks> gateways, IGrainFa
             case QrCodeUpdated q:
                 // The newest pairing QR of a chip waiting for one; a chip already paired (or a QR without content) has nothing to keep.
                 if (q.Code is not null || q.Image is not null) await grains.GetGrain<IChipGrain>(chipId).KeepQrAsync(new PairingQr(q.Code, q.Image, now));
+                return null;
+            case TemplateStatusChanged t:
+                // Read at each template send: a pause stops the next one.
+                await templates.SetStatusAsync(t.WabaId, t.Name, t.Language, t.TemplateId, t.Status, t.Reason, t.Category, now, ct);
+                if (t.Status != Domain.Meta.TemplateCategories.Approved)
+                    log.LogWarning("Template {Name} ({Language}) of WABA {Waba} is {Status}: not sent until approved again", t.Name, t.Language, t.WabaId, t.Status);
+                return null;
+            case TemplateCategoryChanged t:
+                await templates.SetCategoryAsync(t.WabaId, t.TemplateId, t.Name, t.Language, t.Category, t.Pending, now, ct);
+                return null;
+            case MarketingPreference p:
+                await grains.GetGrain<IConversationGrain>(p.Contact.E164).SetMarketingOptOutAsync(p.Stop, p.Source, p.At);
+                log.LogInformation("Contact {Contact} {Change} promotions ({Source})", p.Contact.Masked, p.Stop ? "stopped" : "resumed", p.Source);
                 return null;
             case NoChange:
                 return null;

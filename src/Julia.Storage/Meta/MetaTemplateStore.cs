@@ -94,6 +94,19 @@ public sealed class MetaTemplateStore(NpgsqlDataSource db)
         return await cmd.ListAsync(Read, ct);
     }
 
+    /// <summary>Each WABA of a chip in service, with one of its chips' token and Graph version to read its templates with (a secret).</summary>
+    public async Task<List<(string WabaId, string Token, string GraphVersion)>> WabasAsync(CancellationToken ct)
+    {
+        await using var c = await db.OpenConnectionAsync(ct);
+        await using var cmd = c.Cmd("""
+            SELECT DISTINCT ON (m.waba_id) m.waba_id, c.instance_token, m.graph_version
+            FROM meta_chips m JOIN chips c ON c.id = m.chip_id
+            WHERE c.status <> 'retired' AND c.instance_token IS NOT NULL
+            ORDER BY m.waba_id, m.chip_id
+            """);
+        return await cmd.ListAsync(r => (r.Get<string>("waba_id"), r.Get<string>("instance_token"), r.Get<string>("graph_version")), ct);
+    }
+
     public async Task<List<MetaTemplateRow>> ListAsync(CancellationToken ct)
     {
         await using var c = await db.OpenConnectionAsync(ct);
