@@ -63,6 +63,8 @@ public sealed class JuliaClient
         var body = await Read<MessageAccepted>(res, ct);
         return (body, res.StatusCode == System.Net.HttpStatusCode.Accepted);
     }
+    public Task<List<Template>> ListTemplatesAsync(string? wabaId = null, CancellationToken ct = default) =>
+        Send<List<Template>>(HttpMethod.Get, "v1/templates" + (wabaId is null ? "" : "?waba=" + Uri.EscapeDataString(wabaId)), null, ct);
     public Task<Message> GetMessageAsync(long id, CancellationToken ct = default) => Send<Message>(HttpMethod.Get, $"v1/messages/{id}", null, ct);
     public Task<MessageAccepted> CancelMessageAsync(long id, CancellationToken ct = default) =>
         Send<MessageAccepted>(HttpMethod.Delete, $"v1/messages/{id}", null, ct);

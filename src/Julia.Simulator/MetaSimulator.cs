@@ -9,6 +9,9 @@ namespace Julia.Simulator;
 /// <summary>A number the Meta simulator serves: its phone number id, token, display number (digits) and WABA.</summary>
 public sealed record MetaNumber(string PhoneNumberId, string Token, string DisplayNumber, string WabaId);
 
+/// <summary>A template of a WABA in the simulator: its id, name, exact locale, category, status and body (with its {{n}} parameters).</summary>
+public sealed record MetaSimTemplate(string Id, string WabaId, string Name, string Language, string Category, string Status, string Body);
+
 /// <summary>One message the simulator accepted, as posted (the whole JSON) with the wamid it answered.</summary>
 public sealed record MetaSent(string PhoneNumberId, string To, string WamId, JsonObject Body, DateTimeOffset At);
 
@@ -31,7 +34,10 @@ public sealed class MetaSimulatorOptions
 /// mark-as-read. It keeps the 24-hour window per (number, doctor) from the doctor's messages (free text outside it is
 /// accepted, then fails 131047 by webhook, as Meta does), the pair rate (131056), and injected error codes answered with
 /// Meta's HTTP status for each (rate limits as 400, transient errors as 500). Webhooks are signed over bytes escaped as
-/// Meta escapes them. Not yet: throughput, portfolio tiers, quality, templates' states, disorder and duplicates.
+/// Meta escapes them. Templates per WABA (<c>GET /{waba}/message_templates</c> with paging; a status change emits
+/// <c>message_template_status_update</c>; a paused one answers 132015, a disabled one 132016, an unknown one 132001), and
+/// "stop promotions" (<c>user_preferences</c>; marketing to such a doctor fails 131050 after the 200). Not yet: throughput,
+/// portfolio tiers, quality, disorder and duplicates.
 /// </summary>
 public sealed class MetaSimulator : IAsyncDisposable
 {
@@ -40,6 +46,8 @@ public sealed class MetaSimulator : IAsyncDisposable
     readonly ConcurrentDictionary<(string, string), DateTimeOffset> _lastInbound = new(), _lastSend = new();
     readonly ConcurrentDictionary<string, ConcurrentQueue<int>> _faults = new();
     readonly ConcurrentQueue<MetaSent> _sent = new();
+    readonly ConcurrentDictionary<(string Waba, string Name, string Language), MetaSimTemplate> _templates = new();
+    readonly ConcurrentDictionary<string, bool> _stoppedMarketing = new();
     readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(10) };
     long _seq, _delivered, _failed;
 
@@ -54,6 +62,7 @@ public sealed class MetaSimulator : IAsyncDisposable
         Options = options;
         _app = Loopback.Build(url);
         _app.MapPost("/{version}/{pnid}/messages", Messages);
+        _app.MapGet("/{version}/{waba}/message_templates", ListTemplates);
     }
 
     public static async Task<MetaSimulator> StartAsync(MetaSimulatorOptions? options = null, string url = "http://127.0.0.1:0")
@@ -64,6 +73,84 @@ public sealed class MetaSimulator : IAsyncDisposable
     }
 
     public void AddNumber(MetaNumber n) => _numbers[n.PhoneNumberId] = n;
+
+    /// <summary>Adds (or replaces) a template of a WABA, as if Meta had reviewed it, without a webhook.</summary>
+    public MetaSimTemplate AddTemplate(string wabaId, string name, string category, string status = "APPROVED", string language = "pt_BR",
+                                      string body = "Olá {{1}}, temos uma novidade para você.")
+    {
+        var t = new MetaSimTemplate((1_870_000_000_000_000 + Interlocked.Increment(ref _seq)).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            wabaId, name, language, category, status, body);
+        _templates[(wabaId, name, language)] = t;
+        return t;
+    }
+
+    /// <summary>
+    /// Meta changes a template's status (PAUSED, DISABLED, APPROVED again…): sends with it answer as Meta does from now on, and a
+    /// signed <c>message_template_status_update</c> goes out. Returns the webhook's HTTP status.
+    /// </summary>
+    public Task<int> SetTemplateStatusAsync(string wabaId, string name, string status, string language = "pt_BR", string? title = null)
+    {
+        var t = _templates[(wabaId, name, language)] = _templates[(wabaId, name, language)] with { Status = status };
+        var value = new JsonObject
+        {
+            ["event"] = status,
+            ["message_template_id"] = long.Parse(t.Id, System.Globalization.CultureInfo.InvariantCulture),
+            ["message_template_name"] = name,
+            ["message_template_language"] = language,
+            ["reason"] = "NONE",
+            ["message_template_category"] = t.Category,
+        };
+        if (title is not null) value["other_info"] = new JsonObject { ["title"] = title, ["description"] = "simulated" };
+        return PostAsync(wabaId, "message_template_status_update", value);
+    }
+
+    /// <summary>
+    /// The doctor turns off "offers and announcements" for this number's business: a signed <c>user_preferences</c> stop goes out,
+    /// and from now on marketing templates to them are accepted, then fail 131050 (utility templates and free text still go).
+    /// </summary>
+    public Task<int> StopMarketingAsync(string phoneNumberId, string doctorDigits, bool stop = true)
+    {
+        var n = _numbers[phoneNumberId];
+        if (stop) _stoppedMarketing[doctorDigits] = true;
+        else _stoppedMarketing.TryRemove(doctorDigits, out _);
+        var value = Value(n);
+        value["contacts"] = new JsonArray(new JsonObject { ["wa_id"] = doctorDigits });
+        value["user_preferences"] = new JsonArray(new JsonObject
+        {
+            ["wa_id"] = doctorDigits,
+            ["detail"] = stop ? "User requested to stop marketing messages" : "User requested to resume marketing messages",
+            ["category"] = "marketing_messages",
+            ["value"] = stop ? "stop" : "resume",
+            ["timestamp"] = Options.Clock.GetUtcNow().ToUnixTimeSeconds(),
+        });
+        return PostAsync(n.WabaId, "user_preferences", value);
+    }
+
+    /// <summary>The WABA's templates, a page at a time (<c>limit</c>, <c>after</c>), with Meta's paging cursors.</summary>
+    IResult ListTemplates(string version, string waba, HttpContext ctx)
+    {
+        var auth = ctx.Request.Headers.Authorization.ToString();
+        var token = auth.StartsWith("Bearer ", StringComparison.Ordinal) ? auth[7..] : null;
+        if (token is null || !_numbers.Values.Any(n => n.Token == token)) return Error(190, "Invalid OAuth access token");
+        if (!_numbers.Values.Any(n => n.Token == token && n.WabaId == waba)) return Error(200, "Permission denied for this WABA");
+        int limit = int.TryParse(ctx.Request.Query["limit"], out var l) && l is > 0 and <= 100 ? l : 25;
+        int from = int.TryParse(ctx.Request.Query["after"], out var a) ? a : 0;
+        var all = _templates.Values.Where(t => t.WabaId == waba).OrderBy(t => t.Id, StringComparer.Ordinal).ToList();
+        var page = all.Skip(from).Take(limit).Select(t => new
+        {
+            id = t.Id,
+            name = t.Name,
+            language = t.Language,
+            category = t.Category,
+            status = t.Status,
+            components = new[] { new { type = "BODY", text = t.Body } },
+        }).ToList();
+        var after = (from + page.Count).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        object paging = from + page.Count < all.Count
+            ? new { cursors = new { before = from.ToString(System.Globalization.CultureInfo.InvariantCulture), after }, next = "https://graph.invalid/next" }
+            : new { cursors = new { before = from.ToString(System.Globalization.CultureInfo.InvariantCulture), after } };
+        return Results.Json(new { data = page, paging });
+    }
 
     /// <summary>The next sends from this number fail with these codes, in order (the HTTP status is Meta's for each).</summary>
     public void Inject(string phoneNumberId, params int[] codes)
@@ -89,7 +176,7 @@ public sealed class MetaSimulator : IAsyncDisposable
         var value = Value(n);
         value["contacts"] = new JsonArray(new JsonObject { ["profile"] = new JsonObject { ["name"] = name ?? "Doutora" }, ["wa_id"] = fromDigits });
         value["messages"] = new JsonArray(message);
-        return PostAsync(n, value);
+        return PostAsync(n.WabaId, "messages", value);
     }
 
     async Task<IResult> Messages(string version, string pnid, HttpContext ctx)
@@ -114,6 +201,17 @@ public sealed class MetaSimulator : IAsyncDisposable
             "text.body must be 1 to 4096 characters");
         if (type is not ("text" or "template")) return Error(131051, "Unsupported message type");
 
+        MetaSimTemplate? template = null;
+        if (type == "template")
+        {
+            var name = body["template"]?["name"]?.GetValue<string>() ?? "";
+            var language = body["template"]?["language"]?["code"]?.GetValue<string>() ?? "";
+            if (!_templates.TryGetValue((number.WabaId, name, language), out template)) return Error(132001, "Template name does not exist in the translation");
+            if (template.Status == "PAUSED") return Error(132015, "Template is paused");
+            if (template.Status == "DISABLED") return Error(132016, "Template is disabled");
+            if (template.Status != "APPROVED") return Error(132001, "Template is not approved");
+        }
+
         var now = Options.Clock.GetUtcNow();
         var pair = (pnid, to);
         if (_lastSend.TryGetValue(pair, out var last) && now - last < Options.PairInterval)
@@ -124,10 +222,14 @@ public sealed class MetaSimulator : IAsyncDisposable
         _sent.Enqueue(new MetaSent(pnid, to, wamid, body, now));
         var opaque = body["biz_opaque_callback_data"]?.GetValue<string>();
         bool inWindow = _lastInbound.TryGetValue(pair, out var inbound) && now - inbound < Options.Window;
-        // Free text outside the window is accepted, then fails by webhook (spec §2.4): the sender only learns it late.
+        // Free text outside the window is accepted, then fails by webhook (spec §2.4): the sender only learns it late. So does a
+        // marketing template to a doctor who stopped promotions (131050).
         _ = type == "text" && !inWindow
             ? StatusAsync(number, wamid, to, "failed", opaque, (131047, "Re-engagement message",
                 "Message failed to send because more than 24 hours have passed since the customer last replied to this number."))
+            : template is { Category: "MARKETING" } && _stoppedMarketing.ContainsKey(to)
+            ? StatusAsync(number, wamid, to, "failed", opaque, (131050, "Unable to deliver the message. This recipient has chosen to stop receiving marketing messages on WhatsApp from your business.",
+                "The user has stopped marketing messages from this business."))
             : SentThenDeliveredAsync(number, wamid, to, opaque);
         return Results.Json(new
         {
@@ -165,7 +267,7 @@ public sealed class MetaSimulator : IAsyncDisposable
             });
         var value = Value(n);
         value["statuses"] = new JsonArray(s);
-        return PostAsync(n, value);
+        return PostAsync(n.WabaId, "messages", value);
     }
 
     static JsonObject Value(MetaNumber n) => new()
@@ -175,7 +277,7 @@ public sealed class MetaSimulator : IAsyncDisposable
     };
 
     /// <summary>Posts one change, escaped and signed as Meta does; retried a few times on anything but 200. Returns the last HTTP status.</summary>
-    async Task<int> PostAsync(MetaNumber n, JsonObject value)
+    async Task<int> PostAsync(string wabaId, string field, JsonObject value)
     {
         if (Options.WebhookUrl is not { } url) return 0;
         var body = MetaEscaping.Write(new JsonObject
@@ -183,8 +285,9 @@ public sealed class MetaSimulator : IAsyncDisposable
             ["object"] = "whatsapp_business_account",
             ["entry"] = new JsonArray(new JsonObject
             {
-                ["id"] = n.WabaId,
-                ["changes"] = new JsonArray(new JsonObject { ["value"] = value, ["field"] = "messages" }),
+                ["id"] = wabaId,
+                ["time"] = Options.Clock.GetUtcNow().ToUnixTimeSeconds(),
+                ["changes"] = new JsonArray(new JsonObject { ["value"] = value, ["field"] = field }),
             }),
         });
         var bytes = Encoding.UTF8.GetBytes(body);
