@@ -1,4 +1,3 @@
-using Julia.Server.Templates;
 using Julia.Server.Alerts;
 using Julia.Server.Chips;
 using Julia.Server.Cluster;
@@ -17,6 +16,7 @@ using Julia.Server.Outbox;
 using Julia.Server.Pool;
 using Julia.Server.Provisioning;
 using Julia.Server.Selection;
+using Julia.Server.Templates;
 using Julia.Storage.Demo;
 using Serilog;
 

@@ -228,7 +228,8 @@ public sealed class MetaSimulator : IAsyncDisposable
             ? StatusAsync(number, wamid, to, "failed", opaque, (131047, "Re-engagement message",
                 "Message failed to send because more than 24 hours have passed since the customer last replied to this number."))
             : template is { Category: "MARKETING" } && _stoppedMarketing.ContainsKey(to)
-            ? StatusAsync(number, wamid, to, "failed", opaque, (131050, "Unable to deliver the message. This recipient has chosen to stop receiving marketing messages on WhatsApp from your business.",
+            ? StatusAsync(number, wamid, to, "failed", opaque, (131050,
+                "Unable to deliver the message. This recipient has chosen to stop receiving marketing messages on WhatsApp from your business.",
                 "The user has stopped marketing messages from this business."))
             : SentThenDeliveredAsync(number, wamid, to, opaque);
         return Results.Json(new

@@ -2,8 +2,8 @@ namespace Julia.Grains.Conversations;
 
 /// <summary>
 /// A message the contact wrote to chip <paramref name="ChipId"/> (gateway id <paramref name="ProviderMessageId"/>) at
-/// <paramref name="SentAt"/> by the gateway's clock; <paramref name="Forward"/>: it goes on to the agent; <paramref name="OpensWindow"/>: it opens the chip's 24-hour window (a
-/// reaction does not).
+/// <paramref name="SentAt"/> by the gateway's clock; <paramref name="Forward"/>: it goes on to the agent; <paramref name="OpensWindow"/>: it
+/// opens the chip's 24-hour window (a reaction does not).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("julia.ContactMessage")]
 public sealed record ContactMessage(

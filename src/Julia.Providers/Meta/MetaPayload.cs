@@ -83,7 +83,8 @@ public static class MetaPayload
     /// <summary>A marketing template failed 131050: the doctor stopped promotions (Meta applied it before we heard).</summary>
     static InboundEvent MarketingStopped(JsonElement s)
     {
-        if (!Phone.TryParseWhatsApp(MetaJson.Str(s, "recipient_id"), out var phone)) return new Unusable("statuses[].recipient_id is not a phone number we can read");
+        if (!Phone.TryParseWhatsApp(MetaJson.Str(s, "recipient_id"), out var phone))
+            return new Unusable("statuses[].recipient_id is not a phone number we can read");
         var at = MetaJson.Seconds(s, "timestamp") is { } t ? DateTimeOffset.FromUnixTimeSeconds(t) : DateTimeOffset.UnixEpoch;
         return new MarketingPreference(phone, Stop: true, at, "meta_131050");
     }

@@ -48,5 +48,6 @@ public sealed class MetaTemplates(HttpClient http)
 
     /// <summary>Body parameters: positional <c>{{1}}</c> or named <c>{{name}}</c>, each counted once.</summary>
     public static int Parameters(string? text) =>
-        text is null ? 0 : System.Text.RegularExpressions.Regex.Matches(text, @"\{\{\s*([A-Za-z0-9_]+)\s*\}\}").Select(m => m.Groups[1].Value).Distinct().Count();
+        text is null ? 0
+        : System.Text.RegularExpressions.Regex.Matches(text, @"\{\{\s*([A-Za-z0-9_]+)\s*\}\}").Select(m => m.Groups[1].Value).Distinct().Count();
 }

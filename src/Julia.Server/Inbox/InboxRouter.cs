@@ -63,7 +63,8 @@ public sealed class InboxRouter(IEnumerable<IGatewayWebhooks> gateways, IGrainFa
                 // Read at each template send: a pause stops the next one.
                 await templates.SetStatusAsync(t.WabaId, t.Name, t.Language, t.TemplateId, t.Status, t.Reason, t.Category, now, ct);
                 if (t.Status != Domain.Meta.TemplateCategories.Approved)
-                    log.LogWarning("Template {Name} ({Language}) of WABA {Waba} is {Status}: not sent until approved again", t.Name, t.Language, t.WabaId, t.Status);
+                    log.LogWarning("Template {Name} ({Language}) of WABA {Waba} is {Status}: not sent until approved again",
+                        t.Name, t.Language, t.WabaId, t.Status);
                 return null;
             case TemplateCategoryChanged t:
                 await templates.SetCategoryAsync(t.WabaId, t.TemplateId, t.Name, t.Language, t.Category, t.Pending, now, ct);

@@ -38,7 +38,8 @@ public static class MessagesApi
         if (expires <= now) return Problems.Invalid("invalid_expires_at", "expiresAt is in the past.");
         if (body.NotBefore is { } nb && nb >= expires) return Problems.Invalid("invalid_not_before", "notBefore must be before expiresAt.");
 
-        var (m, created) = await store.EnqueueAsync(new NewMessage(body.IdempotencyKey, contact.E164, kind, body.Text, body.NotBefore, expires, template), now, ct);
+        var (m, created) = await store.EnqueueAsync(
+            new NewMessage(body.IdempotencyKey, contact.E164, kind, body.Text, body.NotBefore, expires, template), now, ct);
         if (!created) return TypedResults.Ok(new MessageAccepted(m.Id, m.Status));
         worker.Wake();
         return TypedResults.Accepted($"/v1/messages/{m.Id}", new MessageAccepted(m.Id, m.Status));

@@ -339,7 +339,8 @@ public sealed class OutboxStore
         r.Get<DateTimeOffset>("updated_at"),
         r.Opt<DateTimeOffset>("sent_at"), r.Opt<DateTimeOffset>("delivered_at"), r.Opt<DateTimeOffset>("read_at"),
         r.OptString("template_name") is { } name
-            ? new MessageTemplate(name, r.Get<string>("template_language"), r.IsDBNull(r.GetOrdinal("template_parameters")) ? [] : r.Get<string[]>("template_parameters"))
+            ? new MessageTemplate(name, r.Get<string>("template_language"),
+                r.IsDBNull(r.GetOrdinal("template_parameters")) ? [] : r.Get<string[]>("template_parameters"))
             : null);
 }
 
