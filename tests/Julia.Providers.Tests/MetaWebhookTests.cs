@@ -72,6 +72,8 @@ public class MetaWebhookTests
     /// number state, marketing opt-outs, alerts, contact links) are kept as ignored with a reason that records what they
     /// said: this test pins that they are kept and read without error, never lost or dead-lettered.
     /// </summary>
+    static readonly JsonSerializerOptions Relaxed = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     [Theory, MemberData(nameof(Files))]
     public async Task Every_item_reads_as_its_outcome(string file)
     {
@@ -191,8 +193,7 @@ public class MetaWebhookTests
         Assert.Contains("\\u00", body);
         Assert.Null((await ReceiveAsync(Hooks(Secret), body, MetaWebhooks.Sign(body, Secret))).Refusal);
         // The same JSON re-serialised (accents as UTF-8, no \/) no longer matches the signature Meta sent.
-        var reserialised = JsonSerializer.Serialize(JsonDocument.Parse(body).RootElement,
-            new JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        var reserialised = JsonSerializer.Serialize(JsonDocument.Parse(body).RootElement, Relaxed);
         Assert.NotEqual(body, reserialised);
         Assert.Equal("invalid_signature", (await ReceiveAsync(Hooks(Secret), reserialised, MetaWebhooks.Sign(body, Secret))).Refusal?.Code);
     }

@@ -28,6 +28,7 @@ public class MetaWindowTests(SendingFixture f, ITestOutputHelper output) : IClas
         await f.FreshPoolAsync();
         var chip = await f.MetaChipAsync();
         var doctor = await f.ContactWithBasisAsync();
+        f.MetaSim.AddTemplate(chip.Waba, "retomada_plantao", "UTILITY");
         await ApprovedAsync(f, chip.Waba, "retomada_plantao", "UTILITY");
         Assert.Equal(200, await f.MetaSim.DoctorSaysAsync(chip.PhoneNumberId, doctor[1..], "Oi, tenho interesse"));
         await Eventually.True(async () => await f.Scalar<long>("SELECT count(*) FROM inbound WHERE chip_id = @c", ("c", chip.Id)) == 1);
