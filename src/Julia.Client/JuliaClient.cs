@@ -56,13 +56,15 @@ public sealed class JuliaClient
 
     // Messages and inbound
     public async Task<(MessageAccepted Message, bool Created)> SendMessageAsync(string contact, string kind, string text, string idempotencyKey,
-        DateTimeOffset? notBefore = null, DateTimeOffset? expiresAt = null, CancellationToken ct = default)
+        DateTimeOffset? notBefore = null, DateTimeOffset? expiresAt = null, MessageTemplate? template = null, CancellationToken ct = default)
     {
-        using var res = await _http.PostAsync("v1/messages", JsonContent.Create(new { contact, kind, text, idempotencyKey, notBefore, expiresAt },
+        using var res = await _http.PostAsync("v1/messages", JsonContent.Create(new { contact, kind, text, idempotencyKey, notBefore, expiresAt, template },
             options: Json), ct);
         var body = await Read<MessageAccepted>(res, ct);
         return (body, res.StatusCode == System.Net.HttpStatusCode.Accepted);
     }
+    public Task<List<Template>> ListTemplatesAsync(string? wabaId = null, CancellationToken ct = default) =>
+        Send<List<Template>>(HttpMethod.Get, "v1/templates" + (wabaId is null ? "" : "?waba=" + Uri.EscapeDataString(wabaId)), null, ct);
     public Task<Message> GetMessageAsync(long id, CancellationToken ct = default) => Send<Message>(HttpMethod.Get, $"v1/messages/{id}", null, ct);
     public Task<MessageAccepted> CancelMessageAsync(long id, CancellationToken ct = default) =>
         Send<MessageAccepted>(HttpMethod.Delete, $"v1/messages/{id}", null, ct);

@@ -58,6 +58,11 @@ public static class GrainServices
         services.AddSingleton<Alerts.AlertMonitor>();
         services.AddSingleton<Trust.TrustPass>();
         services.AddSingleton<ChipDirectory>();
+        services.TryAddSingleton(new Julia.Storage.Meta.MetaContactStore(db));
+        services.TryAddSingleton(new Julia.Storage.Meta.MetaChipIndex(db));
+        services.TryAddSingleton(new Julia.Storage.Meta.PortfolioReachStore(db));
+        services.TryAddSingleton(new Julia.Storage.Meta.MetaTemplateStore(db));
+        services.AddSingleton<Meta.MetaDirectory>();
         services.AddSingleton<PoolSettings>();
         services.AddSingleton<Selector>();
         return services;

@@ -24,4 +24,11 @@ public interface IMessageGateway
     /// <see cref="LookupAnswer.Unknown"/>, and the message stays in doubt.
     /// </summary>
     Task<SendLookup> FindSentAsync(GatewayTarget from, string toE164, string text, DateTimeOffset since, CancellationToken ct);
+
+    /// <summary>
+    /// Sends an approved template (Meta only: outside the doctor's 24-hour window nothing else goes). A gateway without templates
+    /// answers a permanent failure, never a send.
+    /// </summary>
+    Task<SendResult> SendTemplateAsync(GatewayTarget from, string toE164, Meta.MetaTemplate approved, CancellationToken ct) =>
+        Task.FromResult(new SendResult(SendOutcome.Permanent, SendConcern.Message, Detail: $"provider '{from.Provider}' sends no templates"));
 }

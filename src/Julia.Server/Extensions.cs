@@ -97,6 +97,9 @@ public static class Extensions
         });
         services.AddSingleton(sp => new MetaClient(sp.GetRequiredService<IHttpClientFactory>().CreateClient(MetaWebhooks.Name),
             sp.GetRequiredService<IOptions<MetaOptions>>().Value.AttemptTimeout));
+        services.AddSingleton(sp => new MetaTemplates(sp.GetRequiredService<IHttpClientFactory>().CreateClient(MetaWebhooks.Name)));
+        services.AddSingleton<Templates.TemplateSync>();
+        services.AddHostedService(sp => sp.GetRequiredService<Templates.TemplateSync>());
         services.AddSingleton<IMessageGateway, ProviderGateways>();
         services.AddSingleton<EvolutionClient>(sp => new EvolutionClient(
             sp.GetRequiredService<IHttpClientFactory>().CreateClient("evolution"), sp.GetRequiredService<IOptions<EvolutionOptions>>().Value,

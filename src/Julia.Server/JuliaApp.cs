@@ -16,6 +16,7 @@ using Julia.Server.Outbox;
 using Julia.Server.Pool;
 using Julia.Server.Provisioning;
 using Julia.Server.Selection;
+using Julia.Server.Templates;
 using Julia.Storage.Demo;
 using Serilog;
 
@@ -104,6 +105,7 @@ public static class JuliaApp
         app.MapPool();
         app.MapOperations();
         app.MapMessages();
+        app.MapTemplates();
         app.MapWebhooks();
         app.MapMetaVerification();
         app.MapInbound();

@@ -9,6 +9,9 @@ namespace Julia.Simulator;
 /// <summary>A number the Meta simulator serves: its phone number id, token, display number (digits) and WABA.</summary>
 public sealed record MetaNumber(string PhoneNumberId, string Token, string DisplayNumber, string WabaId);
 
+/// <summary>A template of a WABA in the simulator: its id, name, exact locale, category, status and body (with its {{n}} parameters).</summary>
+public sealed record MetaSimTemplate(string Id, string WabaId, string Name, string Language, string Category, string Status, string Body);
+
 /// <summary>One message the simulator accepted, as posted (the whole JSON) with the wamid it answered.</summary>
 public sealed record MetaSent(string PhoneNumberId, string To, string WamId, JsonObject Body, DateTimeOffset At);
 
@@ -44,9 +47,11 @@ public sealed class MetaSimulatorOptions
 /// restriction of a WABA is sent as a signed <c>account_update</c> webhook, blocks the WABA's health and answers 368 to its
 /// sends until it expires; a disabled WABA answers 131031; at RED a business-initiated send fails 131048 with a set
 /// probability. Throughput is a sliding second per number (130429), with an upgrade mode (131057 for a minute, then HIGH
-/// and its THROUGHPUT_UPGRADE webhook); the pair rate a token bucket (45, one back per 6 s). Faults: <see cref="Inject"/>
-/// (131000, 131016, 2…) and <see cref="ExpireToken"/> (190). Not yet: portfolio budgets, quality computed from blocks,
-/// templates' states, disorder and duplicates.
+/// and its THROUGHPUT_UPGRADE webhook); the pair rate a token bucket (45, one back per 6 s). Templates per WABA
+/// (<c>GET /{waba}/message_templates</c> with paging; a status change emits <c>message_template_status_update</c>; a paused
+/// one answers 132015, a disabled one 132016, an unknown one 132001), and "stop promotions" (<c>user_preferences</c>;
+/// marketing to such a doctor fails 131050 after the 200). Faults: <see cref="Inject"/> (131000, 131016, 2…) and
+/// <see cref="ExpireToken"/> (190). Not yet: portfolio budgets, quality computed from blocks, disorder and duplicates.
 /// </summary>
 public sealed class MetaSimulator : IAsyncDisposable
 {
@@ -63,6 +68,8 @@ public sealed class MetaSimulator : IAsyncDisposable
     readonly Lock _limits = new();
     readonly ConcurrentDictionary<string, DateTimeOffset> _upgrading = new(), _disabledWabas = new();
     Random _random = null!;
+    readonly ConcurrentDictionary<(string Waba, string Name, string Language), MetaSimTemplate> _templates = new();
+    readonly ConcurrentDictionary<string, bool> _stoppedMarketing = new();
     readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(10) };
     long _seq, _delivered, _failed;
 
@@ -82,6 +89,7 @@ public sealed class MetaSimulator : IAsyncDisposable
         Options = options;
         _app = Loopback.Build(url);
         _app.MapPost("/{version}/{pnid}/messages", Messages);
+        _app.MapGet("/{version}/{waba}/message_templates", ListTemplates);
         _app.MapGet("/{version}/{pnid}", PhoneNumber);
     }
 
@@ -253,6 +261,84 @@ public sealed class MetaSimulator : IAsyncDisposable
     /// </summary>
     public bool AnswerLate { get; set; }
 
+    /// <summary>Adds (or replaces) a template of a WABA, as if Meta had reviewed it, without a webhook.</summary>
+    public MetaSimTemplate AddTemplate(string wabaId, string name, string category, string status = "APPROVED", string language = "pt_BR",
+                                      string body = "Olá {{1}}, temos uma novidade para você.")
+    {
+        var t = new MetaSimTemplate((1_870_000_000_000_000 + Interlocked.Increment(ref _seq)).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            wabaId, name, language, category, status, body);
+        _templates[(wabaId, name, language)] = t;
+        return t;
+    }
+
+    /// <summary>
+    /// Meta changes a template's status (PAUSED, DISABLED, APPROVED again…): sends with it answer as Meta does from now on, and a
+    /// signed <c>message_template_status_update</c> goes out. Returns the webhook's HTTP status.
+    /// </summary>
+    public Task<int> SetTemplateStatusAsync(string wabaId, string name, string status, string language = "pt_BR", string? title = null)
+    {
+        var t = _templates[(wabaId, name, language)] = _templates[(wabaId, name, language)] with { Status = status };
+        var value = new JsonObject
+        {
+            ["event"] = status,
+            ["message_template_id"] = long.Parse(t.Id, System.Globalization.CultureInfo.InvariantCulture),
+            ["message_template_name"] = name,
+            ["message_template_language"] = language,
+            ["reason"] = "NONE",
+            ["message_template_category"] = t.Category,
+        };
+        if (title is not null) value["other_info"] = new JsonObject { ["title"] = title, ["description"] = "simulated" };
+        return PostAsync(wabaId, "message_template_status_update", value, Options.Clock.GetUtcNow().ToUnixTimeSeconds());
+    }
+
+    /// <summary>
+    /// The doctor turns off "offers and announcements" for this number's business: a signed <c>user_preferences</c> stop goes out,
+    /// and from now on marketing templates to them are accepted, then fail 131050 (utility templates and free text still go).
+    /// </summary>
+    public Task<int> StopMarketingAsync(string phoneNumberId, string doctorDigits, bool stop = true)
+    {
+        var n = _numbers[phoneNumberId];
+        if (stop) _stoppedMarketing[doctorDigits] = true;
+        else _stoppedMarketing.TryRemove(doctorDigits, out _);
+        var value = Value(n);
+        value["contacts"] = new JsonArray(new JsonObject { ["wa_id"] = doctorDigits });
+        value["user_preferences"] = new JsonArray(new JsonObject
+        {
+            ["wa_id"] = doctorDigits,
+            ["detail"] = stop ? "User requested to stop marketing messages" : "User requested to resume marketing messages",
+            ["category"] = "marketing_messages",
+            ["value"] = stop ? "stop" : "resume",
+            ["timestamp"] = Options.Clock.GetUtcNow().ToUnixTimeSeconds(),
+        });
+        return PostAsync(n.WabaId, "user_preferences", value);
+    }
+
+    /// <summary>The WABA's templates, a page at a time (<c>limit</c>, <c>after</c>), with Meta's paging cursors.</summary>
+    IResult ListTemplates(string version, string waba, HttpContext ctx)
+    {
+        var auth = ctx.Request.Headers.Authorization.ToString();
+        var token = auth.StartsWith("Bearer ", StringComparison.Ordinal) ? auth[7..] : null;
+        if (token is null || !_numbers.Values.Any(n => n.Token == token)) return Error(190, "Invalid OAuth access token");
+        if (!_numbers.Values.Any(n => n.Token == token && n.WabaId == waba)) return Error(200, "Permission denied for this WABA");
+        int limit = int.TryParse(ctx.Request.Query["limit"], out var l) && l is > 0 and <= 100 ? l : 25;
+        int from = int.TryParse(ctx.Request.Query["after"], out var a) ? a : 0;
+        var all = _templates.Values.Where(t => t.WabaId == waba).OrderBy(t => t.Id, StringComparer.Ordinal).ToList();
+        var page = all.Skip(from).Take(limit).Select(t => new
+        {
+            id = t.Id,
+            name = t.Name,
+            language = t.Language,
+            category = t.Category,
+            status = t.Status,
+            components = new[] { new { type = "BODY", text = t.Body } },
+        }).ToList();
+        var after = (from + page.Count).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        object paging = from + page.Count < all.Count
+            ? new { cursors = new { before = from.ToString(System.Globalization.CultureInfo.InvariantCulture), after }, next = "https://graph.invalid/next" }
+            : new { cursors = new { before = from.ToString(System.Globalization.CultureInfo.InvariantCulture), after } };
+        return Results.Json(new { data = page, paging });
+    }
+
     /// <summary>The next sends from this number fail with these codes, in order (the HTTP status is Meta's for each).</summary>
     public void Inject(string phoneNumberId, params int[] codes)
     {
@@ -277,7 +363,7 @@ public sealed class MetaSimulator : IAsyncDisposable
         var value = Value(n);
         value["contacts"] = new JsonArray(new JsonObject { ["profile"] = new JsonObject { ["name"] = name ?? "Doutora" }, ["wa_id"] = fromDigits });
         value["messages"] = new JsonArray(message);
-        return PostAsync(n, value);
+        return PostAsync(n.WabaId, "messages", value);
     }
 
     async Task<IResult> Messages(string version, string pnid, HttpContext ctx)
@@ -298,6 +384,17 @@ public sealed class MetaSimulator : IAsyncDisposable
             "text.body must be 1 to 4096 characters");
         if (type is not ("text" or "template")) return Error(131051, "Unsupported message type");
 
+        MetaSimTemplate? template = null;
+        if (type == "template")
+        {
+            var name = body["template"]?["name"]?.GetValue<string>() ?? "";
+            var language = body["template"]?["language"]?["code"]?.GetValue<string>() ?? "";
+            if (!_templates.TryGetValue((number.WabaId, name, language), out template)) return Error(132001, "Template name does not exist in the translation");
+            if (template.Status == "PAUSED") return Error(132015, "Template is paused");
+            if (template.Status == "DISABLED") return Error(132016, "Template is disabled");
+            if (template.Status != "APPROVED") return Error(132001, "Template is not approved");
+        }
+
         var now = Options.Clock.GetUtcNow();
         var pair = (pnid, to);
         bool businessInitiated = !(_lastInbound.TryGetValue(pair, out var wrote) && now - wrote < Options.Window);
@@ -317,10 +414,15 @@ public sealed class MetaSimulator : IAsyncDisposable
         _sent.Enqueue(new MetaSent(pnid, to, wamid, body, now));
         var opaque = body["biz_opaque_callback_data"]?.GetValue<string>();
         bool inWindow = _lastInbound.TryGetValue(pair, out var inbound) && now - inbound < Options.Window;
-        // Free text outside the window is accepted, then fails by webhook (spec §2.4): the sender only learns it late.
+        // Free text outside the window is accepted, then fails by webhook (spec §2.4): the sender only learns it late. So does a
+        // marketing template to a doctor who stopped promotions (131050).
         _ = type == "text" && !inWindow
             ? StatusAsync(number, wamid, to, "failed", opaque, (131047, "Re-engagement message",
                 "Message failed to send because more than 24 hours have passed since the customer last replied to this number."))
+            : template is { Category: "MARKETING" } && _stoppedMarketing.ContainsKey(to)
+            ? StatusAsync(number, wamid, to, "failed", opaque, (131050,
+                "Unable to deliver the message. This recipient has chosen to stop receiving marketing messages on WhatsApp from your business.",
+                "The user has stopped marketing messages from this business."))
             : SentThenDeliveredAsync(number, wamid, to, opaque);
         if (AnswerLate)
         {
@@ -363,7 +465,7 @@ public sealed class MetaSimulator : IAsyncDisposable
             });
         var value = Value(n);
         value["statuses"] = new JsonArray(s);
-        return PostAsync(n, value);
+        return PostAsync(n.WabaId, "messages", value);
     }
 
     static JsonObject Value(MetaNumber n) => new()
@@ -374,10 +476,13 @@ public sealed class MetaSimulator : IAsyncDisposable
 
     /// <summary>Posts one change, escaped and signed as Meta does; retried a few times on anything but 200. Returns the last HTTP status.</summary>
     /// <param name="time">Management fields carry <c>entry.time</c> (an integer); <c>messages</c> does not.</param>
-    async Task<int> PostAsync(MetaNumber n, JsonObject value, string field = "messages", long? time = null)
+    Task<int> PostAsync(MetaNumber n, JsonObject value, string field = "messages", long? time = null) => PostAsync(n.WabaId, field, value, time);
+
+    /// <summary>Posts one change of a WABA (see <see cref="PostAsync(MetaNumber, JsonObject, string, long?)"/>).</summary>
+    async Task<int> PostAsync(string wabaId, string field, JsonObject value, long? time = null)
     {
         if (Options.WebhookUrl is not { } url) return 0;
-        var entry = new JsonObject { ["id"] = n.WabaId };
+        var entry = new JsonObject { ["id"] = wabaId };
         if (time is { } t) entry["time"] = t;
         entry["changes"] = new JsonArray(new JsonObject { ["value"] = value, ["field"] = field });
         var body = MetaEscaping.Write(new JsonObject { ["object"] = "whatsapp_business_account", ["entry"] = new JsonArray(entry) });

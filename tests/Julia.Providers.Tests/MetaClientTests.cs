@@ -53,6 +53,7 @@ public sealed class MetaClientTests : IAsyncLifetime
     [Fact]
     public async Task A_template_carries_its_name_language_and_parameters()
     {
+        _sim.AddTemplate(Number.WabaId, "convite_plantao", "MARKETING");
         var r = await _client.SendAsync(From, new MetaOutgoing("+5531988887777", 10,
             Template: new MetaTemplate("convite_plantao", "pt_BR", ["Dra. Ana", "sábado 19h"])), default);
         Assert.Equal(SendOutcome.Sent, r.Outcome);

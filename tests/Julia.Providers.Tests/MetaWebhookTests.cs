@@ -72,6 +72,8 @@ public class MetaWebhookTests
     /// number state, marketing opt-outs, alerts, contact links) are kept as ignored with a reason that records what they
     /// said: this test pins that they are kept and read without error, never lost or dead-lettered.
     /// </summary>
+    static readonly JsonSerializerOptions Relaxed = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     [Theory, MemberData(nameof(Files))]
     public async Task Every_item_reads_as_its_outcome(string file)
     {
@@ -96,6 +98,20 @@ public class MetaWebhookTests
         {
             case "inbound":
                 Assert.True(first is DoctorMessage, why);
+                break;
+            case "marketing_opt_out" when file.Contains("status-failed-131050"):
+                // The receipt, and the doctor's "stop promotions" for every chip and provider.
+                Assert.True(first is DeliveryReceipt { Status: "failed" }, why);
+                Assert.True(read[1].Read is MarketingPreference { Stop: true, Source: "meta_131050" }, why);
+                break;
+            case "marketing_opt_out" or "marketing_opt_in" when read[0].Item.Event == "user_preference":
+                Assert.True(first is MarketingPreference p && p.Stop == (outcome == "marketing_opt_out"), why);
+                break;
+            case "template" when read[0].Item.Event == "message_template_status_update":
+                Assert.True(first is TemplateStatusChanged { Name.Length: > 0, Language.Length: > 0, Status.Length: > 0 }, why);
+                break;
+            case "template" when read[0].Item.Event == "template_category_update":
+                Assert.True(first is TemplateCategoryChanged { Category.Length: > 0 }, why);
                 break;
             case "receipt" or "marketing_opt_out" when file.Contains("status-failed"):
             case "template" or "number" when file.Contains("status-failed"):
@@ -173,8 +189,6 @@ public class MetaWebhookTests
         var r = Assert.IsType<DeliveryReceipt>((await ReadAllAsync("v23-messages.status-played.json"))[0].Read);
         Assert.Equal("read", r.Status);
     }
-
-    static readonly JsonSerializerOptions Relaxed = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     [Fact]
     public async Task The_signature_is_over_the_raw_bytes_as_meta_escapes_them()

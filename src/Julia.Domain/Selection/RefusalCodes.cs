@@ -22,19 +22,30 @@ public static class RefusalCodes
     public const string PairRate = "pair_rate";
     /// <summary>A Meta number's throughput (messages per second) is used up this second (with the time it may go).</summary>
     public const string Throughput = "throughput";
+    /// <summary>A business message to a Meta chip outside its 24-hour window, with no template (Meta would fail it with 131047).</summary>
+    public const string TemplateRequired = "template_required";
+    /// <summary>The message's template is not approved on the chip's WABA (pending, rejected, paused, disabled, unknown).</summary>
+    public const string TemplateNotApproved = "template_not_approved";
+    /// <summary>A marketing template to a doctor who asked to stop promotions (user_preferences stop, or 131050).</summary>
+    public const string MarketingOptedOut = "marketing_opted_out";
+    /// <summary>The Meta portfolio reached its messaging limit of unique doctors outside their window in 24 h: the message waits.</summary>
+    public const string PortfolioLimit = "portfolio_limit";
 
     /// <summary>Every code, the contact's guardrails first and in the order they are checked.</summary>
     public static readonly IReadOnlyList<string> All =
-        [OptedOut, Abroad, NoLawfulBasis, ProspectingPaused, FrequencyCap, OutsideWindow, DailyLimit, ChipBusy, NoEligibleChip, QualityRed, PairRate,
-         Throughput];
+        [
+            OptedOut, Abroad, NoLawfulBasis, MarketingOptedOut, TemplateRequired, TemplateNotApproved, ProspectingPaused, FrequencyCap, OutsideWindow,
+            DailyLimit, ChipBusy, PortfolioLimit, QualityRed, PairRate, Throughput, NoEligibleChip
+        ];
 
-    /// <summary>The refusals about the contact.</summary>
-    public static readonly IReadOnlyList<string> AboutContact = [OptedOut, Abroad, NoLawfulBasis];
+    /// <summary>The refusals about the contact, or about this message as it was asked (its template): the message can never go as it is.</summary>
+    public static readonly IReadOnlyList<string> AboutContact = [OptedOut, Abroad, NoLawfulBasis, MarketingOptedOut, TemplateRequired, TemplateNotApproved];
 
     /// <summary>The refusals about the pool or the clock.</summary>
     public static readonly IReadOnlyList<string> AboutPoolOrClock = [.. All.Except(AboutContact)];
 
-    public static bool IsAboutContact(string code) => code is OptedOut or Abroad or NoLawfulBasis;
+    public static bool IsAboutContact(string code) =>
+        code is OptedOut or Abroad or NoLawfulBasis or MarketingOptedOut or TemplateRequired or TemplateNotApproved;
 
     /// <summary>A chip's own refusal that is about its standing or budgets: the contact's chip is waited for, never replaced.</summary>
     public static bool IsChipStanding(string? code) => code is QualityRed or PairRate or Throughput;

@@ -21,6 +21,21 @@ public interface IConversationGrain : IGrainWithStringKey
     Task<SelectAnswer> SelectAsync(string kind, IReadOnlyList<long> excludeChips);
 
     /// <summary>
+    /// As <see cref="SelectAsync"/>, for a message that may carry a template: a Meta chip outside the doctor's 24-hour window
+    /// takes it only as its template (<see cref="Selected.AsTemplate"/>), and with no template the selection is refused
+    /// <c>template_required</c>; a marketing template to a doctor who stopped promotions is refused <c>marketing_opted_out</c>.
+    /// </summary>
+    [Alias("SelectMessageAsync")]
+    Task<SelectAnswer> SelectMessageAsync(string kind, IReadOnlyList<long> excludeChips, TemplateAsk? messageTemplate);
+
+    /// <summary>
+    /// The doctor stopped (or resumed) promotions (Meta's user_preferences, or a 131050 failure): marketing templates stop
+    /// on every chip and provider, replies and utility templates still go. PARE/SAIR are untouched.
+    /// </summary>
+    [Alias("SetMarketingOptOutAsync")]
+    Task SetMarketingOptOutAsync(bool stopped, string source, DateTimeOffset at);
+
+    /// <summary>
     /// A message from the contact, applied once by (chip, gateway id) with what its keyword does: opt-out, opt-in,
     /// the signal against the chip, the reply to queue. Reports what it did; nothing again for a message seen before.
     /// </summary>

@@ -1,9 +1,11 @@
 using Julia.Domain.Contacts;
+using Julia.Domain.Meta;
 using Julia.Domain.Phones;
 using Julia.Domain.Selection;
 using Julia.Storage.Contacts;
 using Julia.Storage.Conversations;
 using Julia.Storage.Inbox;
+using Julia.Storage.Meta;
 using Orleans.Placement;
 
 namespace Julia.Grains.Conversations;
@@ -19,27 +21,32 @@ namespace Julia.Grains.Conversations;
 /// </summary>
 [PreferLocalPlacement]
 public sealed class ConversationGrain(Selector selector, ConversationStore conversations, ContactStore contacts, InboundStore inbound, OverrideStore overrides,
-                                      Clock time) : Grain, IConversationGrain
+                                      MetaContactStore metaContacts, Clock time) : Grain, IConversationGrain
 {
     static readonly TimeSpan CapWindow = TimeSpan.FromDays(ContactLimits.MaxDays);
     static readonly IReadOnlySet<long> NoChips = System.Collections.Frozen.FrozenSet<long>.Empty;
     ContactState? _state;
+    // Meta: when the doctor last wrote to each chip (its 24-hour window) and whether they stopped promotions; read with the state.
+    MetaContactState? _meta;
     Phone? _contact;
 
     Phone Contact => _contact ??= Phone.Parse(this.GetPrimaryKeyString());
+
+    public Task<SelectAnswer> SelectAsync(string kind, IReadOnlyList<long> excludeChips) => SelectMessageAsync(kind, excludeChips, null);
 
     /// <remarks>
     /// <see cref="Changing{T}"/> written out in place: the hottest call keeps one async frame (each frame that waits costs a
     /// continuation, a delegate and a task on the grain's scheduler).
     /// </remarks>
-    public async Task<SelectAnswer> SelectAsync(string kind, IReadOnlyList<long> excludeChips)
+    public async Task<SelectAnswer> SelectMessageAsync(string kind, IReadOnlyList<long> excludeChips, TemplateAsk? messageTemplate)
     {
         if (!MessageKinds.TryParse(kind, out var k)) throw new ArgumentException($"unknown message kind '{kind}'", nameof(kind));
         try
         {
             var state = await StateAsync();
+            var meta = await MetaAsync();
             var (answer, used) = await selector.DecideAsync(Contact, k, excludeChips.Count == 0 ? NoChips : excludeChips.ToHashSet(), state,
-                CancellationToken.None);
+                CancellationToken.None, new MetaAsk(messageTemplate, meta.LastWrote, meta.MarketingOptedOutAt));
             if (answer.Selected is { } s)
             {
                 var now = time.GetUtcNow();
@@ -87,6 +94,14 @@ public sealed class ConversationGrain(Selector selector, ConversationStore conve
                 ChipId = m.ChipId
             };
         Apply(a.Contact); // what the keyword changed, as the row now says
+        // The doctor's message opens (or extends) the window of this chip, from the message's own time.
+        if (m.OpensWindow && _meta is { } meta)
+        {
+            var since = now - ServiceWindow.Length;
+            var windows = meta.LastWrote.Where(w => w.Value > since).ToDictionary();
+            windows[m.ChipId] = ServiceWindow.Latest(windows.TryGetValue(m.ChipId, out var was) ? was : null, sentAt);
+            _meta = meta with { LastWrote = windows };
+        }
         return new MessageApplied(a.Id, effect.IntentName, effect.OptOut, effect.OptIn && a.Contact is not null, a.ReplyQueued);
     });
 
@@ -122,6 +137,21 @@ public sealed class ConversationGrain(Selector selector, ConversationStore conve
         return true;
     });
 
+    public Task SetMarketingOptOutAsync(bool stopped, string source, DateTimeOffset at) => Changing(async () =>
+    {
+        var now = time.GetUtcNow();
+        var when = at > now || at <= DateTimeOffset.UnixEpoch ? now : at; // no time given, or the sender's clock ahead of ours
+        var inForce = await metaContacts.SetMarketingAsync(Contact.E164, Contact.Ddd, stopped, source, when, now, CancellationToken.None);
+        if (_meta is { } meta) _meta = meta with { MarketingOptedOutAt = inForce };
+        if (_state is { Exists: false } s) _state = s with { Exists = true };
+        return true;
+    });
+
+    // Once read, answered without a task (it is on the hottest call).
+    ValueTask<MetaContactState> MetaAsync() => _meta is { } known ? new(known) : new(LoadMetaAsync());
+
+    async Task<MetaContactState> LoadMetaAsync() => _meta = await metaContacts.StateAsync(Contact.E164, time.GetUtcNow(), CancellationToken.None);
+
     async Task<ContactState> StateAsync() => _state ??= await conversations.StateAsync(Contact.E164, time.GetUtcNow(), CancellationToken.None);
 
     bool Apply(Contact? c)
@@ -151,6 +181,7 @@ public sealed class ConversationGrain(Selector selector, ConversationStore conve
         catch
         {
             _state = null;
+            _meta = null;
             throw;
         }
     }

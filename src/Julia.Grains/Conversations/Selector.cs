@@ -1,8 +1,10 @@
 using Julia.Domain.Contacts;
+using Julia.Domain.Meta;
 using Julia.Domain.Phones;
 using Julia.Domain.Selection;
 using Julia.Domain.Trust;
 using Julia.Grains.Chips;
+using Julia.Grains.Meta;
 using Julia.Grains.Pool;
 using Julia.Grains.Selection;
 using Julia.Storage.Conversations;
@@ -18,20 +20,22 @@ namespace Julia.Grains.Conversations;
 /// authority, see <see cref="IChipGrain"/>). Every decision, granted or refused, is recorded in <c>selections</c>.
 /// </summary>
 public sealed class Selector(SelectionStore store, ChipDirectory snapshot, PoolSettings pool, IGrainFactory grains, Clock time,
-                             SelectionOptions options, ILogger<Selector> log)
+                             SelectionOptions options, ILogger<Selector> log, MetaDirectory metaChips)
 {
     /// <summary>
     /// Selects once, and once more if PostgreSQL aborted the reservation as a deadlock or serialization
     /// failure (each statement is its own transaction, so nothing of the first try remains). The outcome also
     /// says which overrides a granted selection used (the grain counts them).
     /// </summary>
-    public async Task<SelectOutcome> DecideAsync(Phone contact, MessageKind kind, IReadOnlySet<long> exclude, ContactState state, CancellationToken ct)
+    public async Task<SelectOutcome> DecideAsync(Phone contact, MessageKind kind, IReadOnlySet<long> exclude, ContactState state, CancellationToken ct,
+                                                 MetaAsk? meta = null)
     {
-        try { return await SelectOnceAsync(contact, kind, exclude, state, ct); }
+        meta ??= MetaAsk.None;
+        try { return await SelectOnceAsync(contact, kind, exclude, state, meta, ct); }
         catch (Exception e) when (SqlState(e) is Npgsql.PostgresErrorCodes.DeadlockDetected or Npgsql.PostgresErrorCodes.SerializationFailure)
         {
             log.LogWarning("Selection for {Contact} retried after {SqlState}: {Error}", contact.Masked, SqlState(e), e.Message);
-            return await SelectOnceAsync(contact, kind, exclude, state, ct);
+            return await SelectOnceAsync(contact, kind, exclude, state, meta, ct);
         }
     }
 
@@ -50,7 +54,8 @@ public sealed class Selector(SelectionStore store, ChipDirectory snapshot, PoolS
         new(s.Exists, s.HasBasis, s.OptedOutAt, s.LastInboundAt, BusinessMessages.Unanswered(s.BusinessSent, s.LastInboundAt, now, limits),
             BusinessMessages.WeightToday(s.BusinessSent, now, window, limits));
 
-    async Task<SelectOutcome> SelectOnceAsync(Phone contact, MessageKind kind, IReadOnlySet<long> exclude, ContactState state, CancellationToken ct)
+    async Task<SelectOutcome> SelectOnceAsync(Phone contact, MessageKind kind, IReadOnlySet<long> exclude, ContactState state, MetaAsk meta,
+                                              CancellationToken ct)
     {
         var now = time.GetUtcNow();
         var (config, gateTripped) = await pool.ViewAsync(ct);
@@ -61,24 +66,35 @@ public sealed class Selector(SelectionStore store, ChipDirectory snapshot, PoolS
             config.Contacts, overrides.Keys.ToHashSet());
         if (verdict.Refusal is { } refusal)
             return await RefuseAsync(contact, kind, refusal, 0, new Dictionary<string, int>(), now, ct);
+        if (MetaSendRule.MarketingRefusal(kind, meta.Template?.Category, meta.MarketingOptedOutAt) is { } marketing)
+            return await RefuseAsync(contact, kind, marketing, 0, new Dictionary<string, int>(), now, ct);
         // A selection that passes only thanks to an override says so in its audit row, naming the override.
         var used = verdict.Overridden.Select(rule => overrides[rule]).ToList();
         IReadOnlyDictionary<string, int> Audit(IReadOnlyDictionary<string, int> excluded) => used.Count == 0 ? excluded
             : new Dictionary<string, int>(excluded).Concat(verdict.Overridden.Select(rule => KeyValuePair.Create("override:" + rule, (int)overrides[rule])))
                 .ToDictionary();
 
-        var request = new SelectionRequest(kind, contact.Ddd ?? 0, state.ChipId, facts.LastInboundAt is not null, exclude);
         var day = config.Window.LocalDay(now);
         var requestId = Guid.NewGuid().ToString("N");
         SelectionPlan plan = null!;
         var excluded = new Dictionary<string, int>();
         ReserveAnswer? standing = null; // a chip refused for its Meta standing or budgets (pair rate, throughput)
+        DateTimeOffset? budgetFrees = null; // when the Meta portfolio's messaging limit has room again
         // Two rounds: a try that loses to a concurrent reservation re-plans once on the healed snapshot.
         for (int round = 0; round < 2; round++)
         {
             var chips = await snapshot.GetAsync(ct);
+            // Meta chips that cannot take this message (outside the doctor's window with no template) are left out like the
+            // request's own exclusions, and counted under their own reason.
+            var metas = await metaChips.GetAsync(chips, ct);
+            var noWindow = MetaWindow.Closed(metas, meta, now, exclude);
+            if (state.ChipId is { } mine && noWindow.Contains(mine))
+                // Failing over would move the doctor off the number whose window closed only to send what that number may not.
+                return await RefuseAsync(contact, kind, TemplateRequired(), 0, new Dictionary<string, int> { [RefusalCodes.TemplateRequired] = 1 }, now, ct);
+            var request = new SelectionRequest(kind, contact.Ddd ?? 0, state.ChipId, facts.LastInboundAt is not null,
+                noWindow.Count == 0 ? exclude : new HashSet<long>([.. exclude, .. noWindow]));
             plan = Candidates.Plan(chips, request, now, day, config.Caps, top: options.CandidatesPerTry + InFlightRoom);
-            excluded = new Dictionary<string, int>(plan.Excluded);
+            excluded = MetaWindow.Audit(plan.Excluded, noWindow.Count);
 
             if (Candidates.IsPacing(plan.AffinityExclusion) && state.ChipId is { } ownId && chips.Find(ownId) is { } own)
             {
@@ -92,7 +108,13 @@ public sealed class Selector(SelectionStore store, ChipDirectory snapshot, PoolS
                 // Migration never moves a contact who opted out.
                 return await RefuseAsync(contact, kind, new Refusal(RefusalCodes.OptedOut,
                     "The contact opted out and their number cannot send now; they are not moved to another number."), plan.Eligible, plan.Excluded, now, ct);
-            if (plan.Candidates.Count == 0) break;
+            if (plan.Candidates.Count == 0)
+            {
+                // Nothing else in the pool could have sent it: the message needs its template.
+                if (noWindow.Count > 0 && excluded.Where(e => e.Key != RefusalCodes.TemplateRequired).All(e => e.Key == "excluded_by_request"))
+                    return await RefuseAsync(contact, kind, TemplateRequired(), plan.Eligible, excluded, now, ct);
+                break;
+            }
 
             // The contact's own chip alone (its grain queues concurrent calls: it is waited for), else the
             // ranked chips in turn, those this node is reserving right now last.
@@ -101,6 +123,19 @@ public sealed class Selector(SelectionStore store, ChipDirectory snapshot, PoolS
                 failover ? $"affinity chip unavailable: {plan.AffinityExclusion}" : null, options.Node);
             foreach (var candidate in tries)
             {
+                // A template outside the window reaches the doctor "business-initiated": the portfolio's budget must have room.
+                bool asTemplate = metas.TryGetValue(candidate.Id, out var place)
+                    && MetaSendRule.On(meta: true, MetaWindow.LastWrote(meta, candidate.Id), meta.Template is not null, now) == SendForm.Template;
+                if (asTemplate)
+                {
+                    var reach = await grains.GetGrain<IPortfolioGrain>(place!.Portfolio).TryReachAsync(contact.E164, now);
+                    if (!reach.Allowed)
+                    {
+                        excluded[RefusalCodes.PortfolioLimit] = excluded.GetValueOrDefault(RefusalCodes.PortfolioLimit) + 1;
+                        budgetFrees = budgetFrees is { } b && b < reach.RetryAt ? b : reach.RetryAt;
+                        continue;
+                    }
+                }
                 // While this node asks the chip, its other selections rank it last (they spread over the next-best chips).
                 using var claim = snapshot.Claiming(candidate.Id);
                 var answer = await ReserveAsync(candidate, ChipLimits.For(candidate.Stage, candidate.TrustScore, config.Caps), requestId, now, day, decision);
@@ -122,7 +157,7 @@ public sealed class Selector(SelectionStore store, ChipDirectory snapshot, PoolS
                     log.LogInformation("Conversation with {Contact} moved from chip {From} to chip {To} ({Why})",
                         contact.Masked, migratedFrom, chip.Id, plan.AffinityExclusion);
                 return new SelectOutcome(new Selected(grant.SelectionId, grant.ConversationId, answer.Current, grant.Reason, migratedFrom,
-                    grant.AnnouncementPending), used);
+                    grant.AnnouncementPending, asTemplate), used);
             }
             if (standing is { Refusal: { } code })
             {
@@ -130,12 +165,20 @@ public sealed class Selector(SelectionStore store, ChipDirectory snapshot, PoolS
                 var why = Julia.Domain.Standing.StandingRules.Explain(code, standing.RetryAt);
                 return await RefuseAsync(contact, kind, new Refusal(code, why, standing.RetryAt), plan.Eligible, excluded, now, ct);
             }
-            excluded["lost_race"] = tries.Count;
+            int limited = excluded.GetValueOrDefault(RefusalCodes.PortfolioLimit);
+            if (limited == tries.Count)
+                return await RefuseAsync(contact, kind, new Refusal(RefusalCodes.PortfolioLimit,
+                    "The Meta portfolio reached its messaging limit of unique doctors outside their window in 24 h; the message waits for room.",
+                    budgetFrees), plan.Eligible, excluded, now, ct);
+            excluded["lost_race"] = tries.Count - limited;
         }
 
         return await RefuseAsync(contact, kind, new Refusal(RefusalCodes.NoEligibleChip,
             "No chip can send this message now; see excluded for why each chip was left out."), plan.Eligible, excluded, now, ct);
     }
+
+    static Refusal TemplateRequired() => new(RefusalCodes.TemplateRequired,
+        "The doctor's 24-hour window on this Meta number is closed (or never opened): only an approved template may go; the message has none.");
 
     /// <summary>Ranked candidates beyond those tried, so chips this node is reserving right now can go last and still leave enough to try.</summary>
     const int InFlightRoom = 16;

@@ -15,7 +15,8 @@ namespace Julia.Providers.Meta;
 /// </summary>
 internal sealed class MetaIntake(IMetaChips chips)
 {
-    public const string Message = "message", Status = "status", Errors = "errors", Failure = "failure", Preference = "user_preference";
+    public const string Message = "message", Status = "status", Errors = "errors", Failure = "failure", Preference = "user_preference",
+        MarketingStop = "marketing_stop";
 
     /// <summary>Fields applied to every chip of a WABA.</summary>
     static readonly HashSet<string> WabaFields =
@@ -151,6 +152,9 @@ internal sealed class MetaIntake(IMetaChips chips)
             if (why is null && status == "failed" && MetaJson.FirstError(s).Code is { } code
                 && MetaErrors.Rule(code) is { Action: MetaAction.CoolChip or MetaAction.PauseChip or MetaAction.TripPoolGate })
                 Add($"meta:failure:{chip.PhoneNumberId}:{id}", Failure, chip, payload, null);
+            // 131050: the doctor stopped promotions; it applies to the contact on every chip, like user_preferences.
+            if (why is null && status == "failed" && MetaJson.FirstError(s).Code == 131050)
+                Add($"meta:marketing_stop:{chip.PhoneNumberId}:{id}", MarketingStop, chip, payload, null);
         }
         if (items == 0)
             Add(Hash(Errors, entryId, time, value), Errors, chip, Wrap("messages", entryId, time, ("metadata", metadata), ("errors", Errs(value))),

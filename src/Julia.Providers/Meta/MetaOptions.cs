@@ -25,4 +25,7 @@ public sealed class MetaOptions
 
     /// <summary>The token Meta's subscription check (<c>GET /webhooks/meta?hub.verify_token=</c>) must present. A secret.</summary>
     public string? VerifyToken { get; set; }
+
+    /// <summary>How often every WABA's templates are read again from the Graph API (also once at start); webhooks keep them current between.</summary>
+    public TimeSpan TemplateSyncInterval { get; set; } = TimeSpan.FromMinutes(30);
 }

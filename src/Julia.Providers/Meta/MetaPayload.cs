@@ -18,8 +18,11 @@ public static class MetaPayload
         MetaIntake.Failure => Signal(MetaJson.FirstError(payload.GetProperty("status")), "failed status"),
         MetaIntake.Errors => Signal(MetaJson.FirstError(payload), "value.errors"),
         MetaIntake.Preference => Preference(payload.GetProperty("preference")),
+        MetaIntake.MarketingStop => MarketingStopped(payload.GetProperty("status")),
         "account_update" => MetaAccount.Read(payload.GetProperty("value")),
         "phone_number_quality_update" => MetaStandingJson.QualityUpdate(payload.GetProperty("value")),
+        "message_template_status_update" => MetaTemplateEvents.Status(Waba(payload), payload.GetProperty("value")),
+        "template_category_update" => MetaTemplateEvents.Category(Waba(payload), payload.GetProperty("value")),
         _ => MetaAccount.Recorded(evt, payload.GetProperty("value")),
     };
 
@@ -62,7 +65,28 @@ public static class MetaPayload
         };
     }
 
-    static InboundEvent Preference(JsonElement p) =>
-        new Ignored($"user preference recorded: {MetaJson.Str(p, "category")} {MetaJson.Str(p, "value")} for {Phone.Mask("+" + MetaJson.Str(p, "wa_id"))} " +
-                    "(marketing opt-outs are not applied yet)");
+    /// <summary>The WABA an item came from: <c>waba_info.waba_id</c> on partner events, else the entry's id.</summary>
+    static string Waba(JsonElement payload) =>
+        MetaJson.Id(MetaJson.Obj(MetaJson.Obj(payload, "value"), "waba_info"), "waba_id") ?? MetaJson.Str(payload, "entry") ?? "";
+
+    /// <summary>"Stop promotions" or "resume" (spec §5); other categories are recorded.</summary>
+    static InboundEvent Preference(JsonElement p)
+    {
+        var (category, value) = (MetaJson.Str(p, "category"), MetaJson.Str(p, "value"));
+        var who = MetaJson.Str(p, "wa_id");
+        if (category != "marketing_messages" || value is not ("stop" or "resume"))
+            return new Ignored($"user preference recorded: {category} {value} for {Phone.Mask("+" + who)} (only marketing_messages stop/resume is applied)");
+        if (!Phone.TryParseWhatsApp(who, out var phone)) return new Unusable("user_preferences[].wa_id is not a phone number we can read");
+        var at = MetaJson.Seconds(p, "timestamp") is { } s ? DateTimeOffset.FromUnixTimeSeconds(s) : DateTimeOffset.UnixEpoch;
+        return new MarketingPreference(phone, value == "stop", at, "meta_user_preferences");
+    }
+
+    /// <summary>A marketing template failed 131050: the doctor stopped promotions (Meta applied it before we heard).</summary>
+    static InboundEvent MarketingStopped(JsonElement s)
+    {
+        if (!Phone.TryParseWhatsApp(MetaJson.Str(s, "recipient_id"), out var phone))
+            return new Unusable("statuses[].recipient_id is not a phone number we can read");
+        var at = MetaJson.Seconds(s, "timestamp") is { } t ? DateTimeOffset.FromUnixTimeSeconds(t) : DateTimeOffset.UnixEpoch;
+        return new MarketingPreference(phone, Stop: true, at, "meta_131050");
+    }
 }

@@ -57,8 +57,10 @@ public static class DemoGateway
                 var now = time.GetUtcNow();
                 var contact = $"+55119{random.Next(1, 501):00000000}";
                 var kind = random.Next(3) == 0 ? MessageKind.Prospecting : MessageKind.Followup;
+                // With its template: a Meta number outside the doctor's 24-hour window sends that instead of the text.
                 await outbox.EnqueueAsync(new NewMessage($"demo:{Guid.NewGuid():N}", contact, kind,
-                    "Oi, Dr(a)! Aqui é a Julia. Temos plantões na sua região esta semana; posso te mandar os detalhes?", null, now.AddHours(4)), now, stop);
+                    "Oi, Dr(a)! Aqui é a Julia. Temos plantões na sua região esta semana; posso te mandar os detalhes?", null, now.AddHours(4),
+                    kind == MessageKind.Prospecting ? DemoTemplates.Invitation : DemoTemplates.FollowUp), now, stop);
                 foreach (var m in await inbound.AfterAsync(cursor, 100, stop))
                 {
                     cursor = m.Id;

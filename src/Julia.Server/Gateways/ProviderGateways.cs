@@ -20,4 +20,11 @@ public sealed class ProviderGateways(EvolutionClient evolution, MetaClient meta)
         "meta" => meta.FindSentAsync(from, toE164, text, since, ct),
         _ => evolution.FindSentAsync(from, toE164, text, since, ct),
     };
+
+    public Task<SendResult> SendTemplateAsync(GatewayTarget from, string toE164, MetaTemplate approved, CancellationToken ct) => from.Provider switch
+    {
+        "meta" => meta.SendAsync(new MetaTarget(from.Instance, from.Token ?? "", from.GraphVersion ?? MetaGraphVersion.Default),
+            new MetaOutgoing(toE164, from.MessageId, Template: approved), ct),
+        _ => ((IMessageGateway)evolution).SendTemplateAsync(from, toE164, approved, ct),
+    };
 }

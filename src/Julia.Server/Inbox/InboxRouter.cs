@@ -20,7 +20,7 @@ namespace Julia.Server.Inbox;
 public sealed class InboxRouter(IEnumerable<IGatewayWebhooks> gateways, IGrainFactory grains, OutboxStore outbox, OutboxWorker outboxWorker,
     AgentForwarder forwarder,
                                 IOptions<AgentOptions> agent, Trust.TrustWorker trust, Clock time,
-                                ILogger<InboxRouter> log)
+                                ILogger<InboxRouter> log, Storage.Meta.MetaTemplateStore templates)
 {
     /// <summary>How long a receipt may wait for its send to be recorded before it is dropped as unknown.</summary>
     static readonly TimeSpan ReceiptPatience = TimeSpan.FromMinutes(2);
@@ -70,6 +70,20 @@ public sealed class InboxRouter(IEnumerable<IGatewayWebhooks> gateways, IGrainFa
                 if (echo == EchoOutcome.Confirmed) log.LogInformation("Message to {Contact} in doubt on chip {Chip}: confirmed by the gateway's echo",
                     o.To.Masked, chipId);
                 return echo == EchoOutcome.InFlight && now - item.ReceivedAt < ReceiptPatience ? new TooEarly("a send to this contact is in flight") : null;
+            case TemplateStatusChanged t:
+                // Read at each template send: a pause stops the next one.
+                await templates.SetStatusAsync(t.WabaId, t.Name, t.Language, t.TemplateId, t.Status, t.Reason, t.Category, now, ct);
+                if (t.Status != Domain.Meta.TemplateCategories.Approved)
+                    log.LogWarning("Template {Name} ({Language}) of WABA {Waba} is {Status}: not sent until approved again",
+                        t.Name, t.Language, t.WabaId, t.Status);
+                return null;
+            case TemplateCategoryChanged t:
+                await templates.SetCategoryAsync(t.WabaId, t.TemplateId, t.Name, t.Language, t.Category, t.Pending, now, ct);
+                return null;
+            case MarketingPreference p:
+                await grains.GetGrain<IConversationGrain>(p.Contact.E164).SetMarketingOptOutAsync(p.Stop, p.Source, p.At);
+                log.LogInformation("Contact {Contact} {Change} promotions ({Source})", p.Contact.Masked, p.Stop ? "stopped" : "resumed", p.Source);
+                return null;
             case NoChange:
                 return null;
             case var notApplied when notApplied is Ignored or Held or TooEarly or Unusable:
@@ -83,7 +97,8 @@ public sealed class InboxRouter(IEnumerable<IGatewayWebhooks> gateways, IGrainFa
     async Task DoctorWroteAsync(long chipId, DoctorMessage m)
     {
         var done = await grains.GetGrain<IConversationGrain>(m.From.E164)
-            .ReceiveAsync(new ContactMessage(chipId, m.MessageId, m.Name, m.Text, m.SentAt, Forward: agent.Value.InboundUrl is not null));
+            .ReceiveAsync(new ContactMessage(chipId, m.MessageId, m.Name, m.Text, m.SentAt, Forward: agent.Value.InboundUrl is not null,
+                OpensWindow: m.Kind != DoctorMessageKind.Reaction));
         if (done.InboundId is null) return; // seen before
         forwarder.Wake();
         if (done.ReplyQueued) outboxWorker.Wake();

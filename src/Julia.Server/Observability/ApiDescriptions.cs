@@ -58,6 +58,8 @@ public static class ApiDescriptions
         ["GET /v1/messages/{id}"] = new("Read a message: status timeline and gateway attempts"),
         ["DELETE /v1/messages/{id}"] = new("Cancel a message that has not been sent"),
 
+        ["GET /v1/templates"] = new("List every WABA's WhatsApp templates with their status and category (only APPROVED ones are sent)"),
+
         ["GET /v1/inbound"] = new("Read doctors' messages after a cursor"),
 
         ["GET /v1/alerts"] = new("List alerts, open ones by default"),

@@ -32,15 +32,33 @@ public static class MessagesApi
         if (body.Text.Length > MaxText) return Problems.Invalid("text_too_long", $"text is at most {MaxText} characters.");
         if (string.IsNullOrWhiteSpace(body.IdempotencyKey) || body.IdempotencyKey.Length > 200)
             return Problems.Invalid("idempotency_key_required", "idempotencyKey (at most 200 characters) is required, so a retried request cannot send twice.");
+        if (TemplateOf(body.Template, out var template) is { } bad) return bad;
         var now = time.GetUtcNow();
         var expires = body.ExpiresAt ?? (body.NotBefore ?? now) + options.Value.DefaultValidity;
         if (expires <= now) return Problems.Invalid("invalid_expires_at", "expiresAt is in the past.");
         if (body.NotBefore is { } nb && nb >= expires) return Problems.Invalid("invalid_not_before", "notBefore must be before expiresAt.");
 
-        var (m, created) = await store.EnqueueAsync(new NewMessage(body.IdempotencyKey, contact.E164, kind, body.Text, body.NotBefore, expires), now, ct);
+        var (m, created) = await store.EnqueueAsync(
+            new NewMessage(body.IdempotencyKey, contact.E164, kind, body.Text, body.NotBefore, expires, template), now, ct);
         if (!created) return TypedResults.Ok(new MessageAccepted(m.Id, m.Status));
         worker.Wake();
         return TypedResults.Accepted($"/v1/messages/{m.Id}", new MessageAccepted(m.Id, m.Status));
+    }
+
+    /// <summary>Meta's rules for a template (spec §6): a lowercase name with underscores, a locale, at most 100 short parameters.</summary>
+    static ProblemHttpResult? TemplateOf(TemplateRequest? t, out MessageTemplate? template)
+    {
+        template = null;
+        if (t is null) return null;
+        if (string.IsNullOrWhiteSpace(t.Name) || t.Name.Length > 512 || !t.Name.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '_'))
+            return Problems.Invalid("invalid_template", "template.name is required: lowercase letters, digits and underscores, at most 512 characters.");
+        if (string.IsNullOrWhiteSpace(t.Language) || t.Language.Length is < 2 or > 15)
+            return Problems.Invalid("invalid_template", "template.language is required: the template's exact locale, such as pt_BR.");
+        var parameters = t.Parameters ?? [];
+        if (parameters.Count > 100 || parameters.Any(p => string.IsNullOrWhiteSpace(p) || p.Length > 1024))
+            return Problems.Invalid("invalid_template", "template.parameters: at most 100, each 1 to 1,024 characters.");
+        template = new MessageTemplate(t.Name, t.Language, [.. parameters]);
+        return null;
     }
 
     static async Task<Results<Ok<MessageJson>, ProblemHttpResult>> Get(long id, OutboxStore store, CancellationToken ct)

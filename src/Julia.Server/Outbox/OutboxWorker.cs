@@ -6,6 +6,7 @@ using Julia.Grains.Chips;
 using Julia.Grains.Conversations;
 using Julia.Grains.Pool;
 using Julia.Providers;
+using Julia.Providers.Meta;
 using Julia.Server.Gateways;
 using Julia.Storage.Outbox;
 using Microsoft.Extensions.Options;
@@ -26,7 +27,7 @@ namespace Julia.Server.Outbox;
 public sealed class OutboxWorker(OutboxStore store, IGrainFactory grains, PoolSettings pool, Storage.Conversations.ConversationStore conversations,
     IMessageGateway gateway, ChipGateways targets,
                                  Trust.TrustWorker trust, SendPolicy policy, Clock time, IOptions<OutboxOptions> options,
-                                 ILogger<OutboxWorker> log)
+                                 ILogger<OutboxWorker> log, Storage.Meta.MetaTemplateStore templates, Storage.Meta.MetaChipStore metaChips)
     : Workers.PollingWorker(log)
 {
     long _fencedOut;
@@ -102,7 +103,10 @@ public sealed class OutboxWorker(OutboxStore store, IGrainFactory grains, PoolSe
             return;
         }
 
-        var outcome = await grains.GetGrain<IConversationGrain>(contact.E164).SelectAsync(kind.ToWire(), m.TriedChips);
+        // A message with a template: its category (from the WABAs' templates) tells selection whether it is marketing.
+        var known = m.Template is { } t ? await templates.FindAsync(t.Name, t.Language, ct) : null;
+        var ask = m.Template is { } a ? new TemplateAsk(a.Name, a.Language, TemplateRules.Category(known!)) : null;
+        var outcome = await grains.GetGrain<IConversationGrain>(contact.E164).SelectMessageAsync(kind.ToWire(), m.TriedChips, ask);
         if (outcome.Refused is { Refusal: var r })
         {
             await CarryOutAsync(policy.OnRefusal(r.Code, r.RetryAt, facts, now, Random.Shared.NextDouble()), m, null, null, now, ct);
@@ -112,7 +116,7 @@ public sealed class OutboxWorker(OutboxStore store, IGrainFactory grains, PoolSe
         var chip = selected.Chip;
         // After a migration the doctor hears that this is Julia's new number before anything else from
         // it: the announcement leads the first message sent from the new number (one send, so in order).
-        var text = selected.AnnouncementPending ? (await pool.GetAsync(ct)).Announcement + "\n\n" + m.Text : m.Text;
+        var text = selected.AnnouncementPending && !selected.AsTemplate ? (await pool.GetAsync(ct)).Announcement + "\n\n" + m.Text : m.Text;
         var target = await targets.TargetAsync(chip.Id, ct);
         if (target is null)
         {
@@ -120,8 +124,23 @@ public sealed class OutboxWorker(OutboxStore store, IGrainFactory grains, PoolSe
             return;
         }
 
+        MetaTemplate? template = null;
+        if (selected.AsTemplate)
+        {
+            // Outside the doctor's window on this Meta number: only the template goes, and only if the chip's WABA has it approved
+            // now (read at each send, so a template paused a moment ago stops here).
+            var waba = (await metaChips.GetAsync(chip.Id, ct))?.WabaId;
+            if (TemplateRules.Refusal(known!, waba) is { } refused)
+            {
+                await CarryOutAsync(policy.OnRefusal(refused, null, facts, now, 0), m, chip.Id, null, now, ct);
+                return;
+            }
+            template = new MetaTemplate(m.Template!.Name, m.Template.Language, m.Template.Parameters);
+        }
+
         var started = time.GetUtcNow();
-        var result = await gateway.SendTextAsync(target with { MessageId = m.Id }, m.Contact, text, ct);
+        var result = template is null ? await gateway.SendTextAsync(target with { MessageId = m.Id }, m.Contact, text, ct)
+            : await gateway.SendTemplateAsync(target with { MessageId = m.Id }, m.Contact, template, ct);
         Julia.Grains.Observability.JuliaMetrics.Sent(result.Outcome.ToWire());
         now = time.GetUtcNow();
         trust.Touched(chip.Id);
@@ -130,7 +149,7 @@ public sealed class OutboxWorker(OutboxStore store, IGrainFactory grains, PoolSe
         await CarryOutAsync(verdict, m, chip.Id, new Attempt(chip.Id, started, result.Outcome, result.Detail), now, ct, result.MessageId,
             new Doubt(text, started));
         // In doubt, the announcement is not marked as made: a later message may carry it again, which is better than none.
-        if (verdict.Step == SendStep.Done && selected.AnnouncementPending) await conversations.AnnouncedAsync(m.Contact, chip.Id, ct);
+        if (verdict.Step == SendStep.Done && selected.AnnouncementPending && template is null) await conversations.AnnouncedAsync(m.Contact, chip.Id, ct);
     }
 
     /// <summary>

@@ -4,12 +4,17 @@ using Npgsql;
 
 namespace Julia.Storage.Outbox;
 
-public sealed record NewMessage(string IdempotencyKey, string Contact, MessageKind Kind, string Text, DateTimeOffset? NotBefore, DateTimeOffset ExpiresAt);
+public sealed record NewMessage(string IdempotencyKey, string Contact, MessageKind Kind, string Text, DateTimeOffset? NotBefore, DateTimeOffset ExpiresAt,
+                                MessageTemplate? Template = null);
+
+/// <summary>The template a message carries beside its text: sent instead of the text by a Meta chip outside the doctor's 24-hour window.</summary>
+public sealed record MessageTemplate(string Name, string Language, string[] Parameters);
 
 public sealed record Message(long Id, string IdempotencyKey, string Contact, string Kind, string Text, string Status, long? ChipId,
     string? ProviderMessageId, long[] TriedChips, int Attempts, DateTimeOffset NextAttemptAt, DateTimeOffset? NotBefore,
     DateTimeOffset ExpiresAt, Guid? LeaseToken, DateTimeOffset? LeaseExpiresAt, string? LastError, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt,
-    DateTimeOffset? SentAt, DateTimeOffset? DeliveredAt, DateTimeOffset? ReadAt, string? SentText = null, DateTimeOffset? InDoubtSince = null)
+    DateTimeOffset? SentAt, DateTimeOffset? DeliveredAt, DateTimeOffset? ReadAt, string? SentText = null, DateTimeOffset? InDoubtSince = null,
+    MessageTemplate? Template = null)
 {
     /// <summary>Claimed to ask the gateway whether its doubtful send went, not to send it.</summary>
     public bool InDoubt => InDoubtSince is not null;
@@ -59,14 +64,16 @@ public sealed class OutboxStore
     const string Columns = """
         m.id, m.idempotency_key, m.contact, m.kind, m.text, m.status, m.chip_id, m.provider_message_id, m.tried_chips, m.attempts,
         m.next_attempt_at, m.not_before, m.expires_at, m.lease_token, m.lease_expires_at, m.last_error, m.created_at, m.updated_at, m.sent_at,
-        m.delivered_at, m.read_at, m.sent_text, m.in_doubt_since
+        m.delivered_at, m.read_at, m.sent_text, m.in_doubt_since, m.template_name, m.template_language, m.template_parameters
         """;
 
     // Insert-or-return: a repeated idempotency key gets the original message, never a second one.
     const string Enqueue = $"""
         WITH ins AS (
-            INSERT INTO messages (idempotency_key, contact, kind, text, status, next_attempt_at, not_before, expires_at, created_at, updated_at)
-            VALUES (@key, @contact, @kind, @text, 'queued', greatest(@now, coalesce(@not_before, @now)), @not_before, @expires, @now, @now)
+            INSERT INTO messages (idempotency_key, contact, kind, text, status, next_attempt_at, not_before, expires_at, created_at, updated_at,
+                                  template_name, template_language, template_parameters)
+            VALUES (@key, @contact, @kind, @text, 'queued', greatest(@now, coalesce(@not_before, @now)), @not_before, @expires, @now, @now,
+                    @template_name, @template_language, @template_parameters)
             ON CONFLICT (idempotency_key) DO NOTHING
             RETURNING *
         ), ev AS (
@@ -265,7 +272,7 @@ public sealed class OutboxStore
         for (int i = 0; i < 3; i++)
         {
             await using (var cmd = c.Cmd(Enqueue).P("key", m.IdempotencyKey).P("contact", m.Contact).P("kind", m.Kind.ToWire()).P("text", m.Text)
-                             .P("now", now).P("not_before", m.NotBefore).P("expires", m.ExpiresAt))
+                             .P("now", now).P("not_before", m.NotBefore).P("expires", m.ExpiresAt).Template(m.Template))
             await using (var r = await cmd.ExecuteReaderAsync(ct))
                 if (await r.ReadAsync(ct)) return (Read(r), true);
             await using (var cmd = c.Cmd(ByKey).P("key", m.IdempotencyKey))
@@ -283,7 +290,7 @@ public sealed class OutboxStore
     internal static async Task<bool> EnqueueAsync(NpgsqlConnection c, NpgsqlTransaction tx, NewMessage m, DateTimeOffset now, CancellationToken ct)
     {
         await using var cmd = c.Cmd(Enqueue, tx).P("key", m.IdempotencyKey).P("contact", m.Contact).P("kind", m.Kind.ToWire()).P("text", m.Text)
-            .P("now", now).P("not_before", m.NotBefore).P("expires", m.ExpiresAt);
+            .P("now", now).P("not_before", m.NotBefore).P("expires", m.ExpiresAt).Template(m.Template);
         await using var r = await cmd.ExecuteReaderAsync(ct);
         return await r.ReadAsync(ct);
     }
@@ -455,5 +462,22 @@ public sealed class OutboxStore
         r.Opt<Guid>("lease_token"), r.Opt<DateTimeOffset>("lease_expires_at"), r.OptString("last_error"), r.Get<DateTimeOffset>("created_at"),
         r.Get<DateTimeOffset>("updated_at"),
         r.Opt<DateTimeOffset>("sent_at"), r.Opt<DateTimeOffset>("delivered_at"), r.Opt<DateTimeOffset>("read_at"), r.OptString("sent_text"),
-        r.Opt<DateTimeOffset>("in_doubt_since"));
+        r.Opt<DateTimeOffset>("in_doubt_since"),
+        r.OptString("template_name") is { } name
+            ? new MessageTemplate(name, r.Get<string>("template_language"),
+                r.IsDBNull(r.GetOrdinal("template_parameters")) ? [] : r.Get<string[]>("template_parameters"))
+            : null);
+}
+
+static class TemplateParameters
+{
+    public static NpgsqlCommand Template(this NpgsqlCommand cmd, MessageTemplate? t)
+    {
+        cmd.Text("template_name", t?.Name).Text("template_language", t?.Language);
+        cmd.Parameters.Add(new NpgsqlParameter("template_parameters", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text)
+        {
+            Value = (object?)t?.Parameters ?? DBNull.Value
+        });
+        return cmd;
+    }
 }

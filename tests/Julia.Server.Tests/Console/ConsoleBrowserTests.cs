@@ -241,7 +241,7 @@ public class ConsoleBrowserTests(ConsoleFixture f, ITestOutputHelper output) : I
             ("admin-chip", $"/console/chips/{chip}"), ("chip-pending", $"/console/chips/{pending}"), ("chip-rampup", $"/console/chips/{rampup}"),
             ("conversation-empty", $"/console/conversas?phone={Uri.EscapeDataString(phone)}"), ("queue", "/console/fila"),
             ("alerts", "/console/alertas?all=true"), ("selections", "/console/selecoes"), ("operations", "/console/operacoes"),
-            ("settings", "/console/configuracoes"),
+            ("settings", "/console/configuracoes"), ("templates", "/console/modelos"),
         };
         foreach (var (name, path) in pages)
         {

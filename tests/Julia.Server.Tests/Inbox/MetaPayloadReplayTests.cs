@@ -11,9 +11,9 @@ namespace Julia.Server.Tests.Inbox;
 /// Replays every Meta Cloud API webhook body in <c>Payloads/meta</c> (Graph v12 to v26 shapes, see its README) through
 /// <c>POST /webhooks/meta</c>, signed as Meta signs them, and checks what became of each item, as
 /// <c>Payloads/meta/expected.json</c> says: always 200, every entry, change and item stored before the answer. Outcomes
-/// whose owner is not built yet (the template registry, number state, marketing opt-outs, operator alerts, contact
-/// links) are checked as kept and recorded as ignored with a reason; gate, inbound, receipt, held and unknown are
-/// checked as applied.
+/// whose owner is not built yet (template quality, number state, operator alerts, contact
+/// links) are checked as kept and recorded as ignored with a reason; gate, inbound, receipt, held, unknown, template
+/// status and category changes and marketing opt-outs (user_preferences, 131050) are checked as applied.
 /// </summary>
 public class MetaPayloadReplayTests(SendingFixture f, ITestOutputHelper output) : IClassFixture<SendingFixture>
 {
@@ -81,6 +81,12 @@ public class MetaPayloadReplayTests(SendingFixture f, ITestOutputHelper output) 
             Assert.Equal(("failure", "applied"), (rows[1].Event, rows[1].Status));
             Assert.Equal("paused", await f.Scalar<string>("SELECT status FROM chips WHERE id = @c", ("c", chip.Id)));
         }
+        else if (file.Contains("status-failed-131050"))
+        {
+            // The doctor stopped promotions: the contact's marketing opt-out, on every chip and provider.
+            Assert.Equal(("marketing_stop", "applied"), (rows[1].Event, rows[1].Status));
+            Assert.True(await f.Scalar<bool>("SELECT marketing_opted_out_at IS NOT NULL FROM contacts WHERE phone = '+5531988887777'"));
+        }
         else Assert.All(rows, r => Assert.Equal(rows[0].Status, r.Status));
     }
 
@@ -117,6 +123,16 @@ public class MetaPayloadReplayTests(SendingFixture f, ITestOutputHelper output) 
                 break;
             case "held":
                 Assert.Equal("held", row.Status);
+                break;
+            case "template" when row.Event is "message_template_status_update" or "template_category_update":
+                Assert.Equal("applied", row.Status);
+                Assert.True(await f.Scalar<long>("SELECT count(*) FROM meta_templates WHERE waba_id = (SELECT waba_id FROM meta_chips WHERE chip_id = @c)",
+                    ("c", chipId)) > 0 || row.Event == "template_category_update");
+                break;
+            case "marketing_opt_out" or "marketing_opt_in" when row.Event == "user_preference":
+                Assert.Equal("applied", row.Status);
+                if (outcome == "marketing_opt_out")
+                    Assert.True(await f.Scalar<bool>("SELECT marketing_opted_out_at IS NOT NULL FROM contacts WHERE phone = '+5531988887777'"));
                 break;
             case "ignored" or "stored" or "template" or "number" or "alert" or "contact" or "marketing_opt_out" or "marketing_opt_in":
                 Assert.Equal("ignored", row.Status);

@@ -1,0 +1,55 @@
+using Julia.Client;
+using Julia.Server.Tests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace Julia.Server.Tests.Meta;
+
+/// <summary>
+/// Meta's 24-hour window end to end on the Meta simulator and the test clock: free text inside the window, and outside it
+/// only an approved template; a business message with no template is blocked <c>template_required</c>, never sent to fail.
+/// </summary>
+public class MetaWindowTests(SendingFixture f, ITestOutputHelper output) : IClassFixture<SendingFixture>
+{
+    readonly bool _logged = f.Attach(output);
+
+    Task<Message> Final(long id, string what) =>
+        Eventually.Until(() => f.AgentApi.GetMessageAsync(id), m => m.Status is "delivered" or "read" or "failed" or "blocked" or "expired", what: what);
+
+    internal static Task ApprovedAsync(SendingFixture f, string waba, string name, string category, string status = "APPROVED") =>
+        Sql.Exec(f.Db, """
+            INSERT INTO meta_templates (waba_id, name, language, category, status, parameter_count, updated_at)
+            VALUES (@w, @n, 'pt_BR', @c, @s, 1, now())
+            ON CONFLICT (waba_id, name, language) DO UPDATE SET category = EXCLUDED.category, status = EXCLUDED.status
+            """, ("w", waba), ("n", name), ("c", category), ("s", status));
+
+    [Fact]
+    public async Task Reply_goes_as_text_and_a_day_later_only_a_template_goes()
+    {
+        await f.FreshPoolAsync();
+        var chip = await f.MetaChipAsync();
+        var doctor = await f.ContactWithBasisAsync();
+        f.MetaSim.AddTemplate(chip.Waba, "retomada_plantao", "UTILITY");
+        await ApprovedAsync(f, chip.Waba, "retomada_plantao", "UTILITY");
+        Assert.Equal(200, await f.MetaSim.DoctorSaysAsync(chip.PhoneNumberId, doctor[1..], "Oi, tenho interesse"));
+        await Eventually.True(async () => await f.Scalar<long>("SELECT count(*) FROM inbound WHERE chip_id = @c", ("c", chip.Id)) == 1);
+
+        var (reply, _) = await f.AgentApi.SendMessageAsync(doctor, "reply", "Olá, Dra.! Plantão sábado 19h?", $"win-reply-{chip.Id}");
+        Assert.Equal("delivered", (await Final(reply.MessageId, "the reply")).Status);
+        Assert.Equal("text", f.MetaSim.Sent.Single(s => s.PhoneNumberId == chip.PhoneNumberId).Body["type"]!.GetValue<string>());
+
+        f.Clock.Advance(TimeSpan.FromHours(24));
+        // A selection says so too, and the queue ends the message blocked: nothing is sent for Meta to fail with 131047.
+        var refused = await Assert.ThrowsAsync<JuliaApiException>(() => f.AgentApi.SelectAsync(doctor, "followup"));
+        Assert.Equal((422, "template_required"), (refused.Status, refused.Code));
+        var (bare, _) = await f.AgentApi.SendMessageAsync(doctor, "followup", "Ainda tem interesse?", $"win-bare-{chip.Id}");
+        var blocked = await Final(bare.MessageId, "the follow-up without a template");
+        Assert.Equal(("blocked", "template_required"), (blocked.Status, blocked.LastError));
+
+        var (withTemplate, _) = await f.AgentApi.SendMessageAsync(doctor, "followup", "Ainda tem interesse?", $"win-tpl-{chip.Id}",
+            template: new MessageTemplate("retomada_plantao", "pt_BR", ["Dra. Ana"]));
+        Assert.Equal("delivered", (await Final(withTemplate.MessageId, "the follow-up with a template")).Status);
+        var sent = f.MetaSim.Sent.Where(s => s.PhoneNumberId == chip.PhoneNumberId).ToList();
+        Assert.Equal(2, sent.Count);
+        Assert.Equal(("template", "retomada_plantao"), (sent[1].Body["type"]!.GetValue<string>(), sent[1].Body["template"]!["name"]!.GetValue<string>()));
+    }
+}
