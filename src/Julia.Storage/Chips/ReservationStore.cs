@@ -230,7 +230,9 @@ public sealed class ReservationStore
         readonly List<NpgsqlParameter[]> _parameters = [];
         readonly List<NpgsqlBatchCommand> _last = [];
 
-        /// <summary>The parameters of the batch's <paramref name="i"/>th charge, freed from its last statement and filled with <paramref name="item"/>.</summary>
+        /// <summary>
+        /// The parameters of the batch's <paramref name="i"/>th charge, freed from its last statement and filled with <paramref name="item"/>.
+        /// </summary>
         public NpgsqlParameter[] Next(int i, ChargeItem item)
         {
             if (i == _parameters.Count)

@@ -37,12 +37,14 @@ public class MetaStandingTests(MetaStandingFixture f, ITestOutputHelper output) 
         Assert.Equal(1, await f.Scalar<long>("SELECT count(*) FROM alerts WHERE kind = 'meta_quality_red' AND chip_id = @c", ("c", chip.Id)));
         Assert.Equal(0, (await f.PollAsync()).Polled); // polled a moment ago: not due
 
-        // A follow-up to the doctor on this chip, and prospecting a new doctor (this is the pool's only chip): refused, not moved.
+        // A follow-up to the doctor on this chip (inside the window the doctor opened): refused for the colour, not moved.
         var followup = await Assert.ThrowsAsync<JuliaApiException>(() => f.AgentApi.SelectAsync(doctor, "followup"));
         Assert.Equal((409, "meta_quality_red"), (followup.Status, followup.Code));
+        // A new doctor has no open window on any Meta number: without a template that message could not go even at GREEN,
+        // and the window's answer comes first (a selection through the API carries no template).
         var stranger = await f.ContactAsync();
         var prospecting = await Assert.ThrowsAsync<JuliaApiException>(() => f.AgentApi.SelectAsync(stranger, "prospecting"));
-        Assert.Equal((409, "meta_quality_red"), (prospecting.Status, prospecting.Code));
+        Assert.Equal((422, "template_required"), (prospecting.Status, prospecting.Code));
 
         // The doctor's reply still goes, on the same chip.
         var (reply, _) = await f.AgentApi.SendMessageAsync(doctor, "reply", "Olá, Dra.! Plantão sábado 19h?", "red-reply-" + chip.Id);
