@@ -1,28 +1,45 @@
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
+using Julia.Client;
+using Julia.Storage.Auth;
+using Npgsql;
 
 namespace Julia.Benchmarks;
 
 /// <summary>
-/// Webhook ingest: authenticated Evolution messages.upsert events POSTed to /webhooks/evolution and
-/// answered 200 only once stored (durable PostgreSQL, fsync on). Processing is switched off so the
-/// figure is ingest alone. Baseline: pgbench single-row INSERTs at the same concurrency.
+/// Webhook ingest, answered 200 only once stored (durable PostgreSQL, fsync on), processing switched off so the figure is
+/// ingest alone: authenticated Evolution messages.upsert events POSTed to /webhooks/evolution, and signed Meta bodies
+/// (one status or one doctor's message each) POSTed to /webhooks/meta for Meta chips registered through the API. At each
+/// client count the two take turns in slices (Evolution, Meta, Meta, Evolution) so the machine's drift falls on both alike.
+/// Baseline: pgbench single-row INSERTs at the same concurrency. Then one Meta POST of 1,000 statuses, as Meta batches
+/// them: the time until its 200, and that all 1,000 are in the inbox.
 /// </summary>
 public static class IngestBench
 {
+    const int Chips = 20, BatchItems = 1_000;
+
     const string PgbenchInsert = """
         \set aid random(1, 1000000)
         INSERT INTO pgbench_history (tid, bid, aid, delta, mtime) VALUES (1, 1, :aid, 0, now());
         """;
 
+    sealed record Gateway(string Name, Func<long, HttpRequestMessage> Request);
+
+    sealed class Tally
+    {
+        public long Stored;
+        public readonly List<double> Latencies = [];
+        public CpuSample Cpu;
+    }
+
     public static async Task RunAsync(BenchEnvironment env, Report report, int seconds)
     {
         await using var db = await env.FreshDatabaseAsync("ingest");
-        await using (var cmd = db.CreateCommand("""
+        await using (var cmd = db.CreateCommand($"""
             INSERT INTO chips (phone, ddd, instance, instance_token, webhook_secret, status, connected, trust_score, rampup_stage, account_created_at, created_at, updated_at)
             SELECT '+551196' || lpad(i::text, 7, '0'), 11, 'ingest-' || i, 'tok-' || i, 'sec-' || i, 'active', true, 90, 5, now(), now(), now()
-            FROM generate_series(1, 20) AS i
+            FROM generate_series(1, {Chips}) AS i
             """)) await cmd.ExecuteNonQueryAsync();
         var (app, url) = await Harness.StartServerAsync(new Dictionary<string, string?>
         {
@@ -30,61 +47,132 @@ public static class IngestBench
             ["Inbox:Enabled"] = "false",
             ["Trust:Enabled"] = "false",
         });
+        var meta = await RegisterMetaChipsAsync(db, url);
+        Gateway[] gateways = [new("Evolution", Evolution), new("Meta", n => meta[(int)(n % Chips)].One(n))];
 
-        report.Line("");
-        report.Line("## webhook ingest: messages.upsert, authenticated, stored before 200 (processing off)");
-        report.Line("| clients | events/s stored | p50 ms | p99 ms | CPU ms per event: node + load / PostgreSQL | pgbench insert TPS | ratio |");
-        report.Line("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
-        long seq = 0;
-        // The first round (8 clients, 2 s) warms the JIT and the connection pools, and is not reported.
-        foreach (var (clients, length, reported) in new[] { (8, 2, false), (8, seconds, true), (32, seconds, true) })
+        var warmup = await Warmup.UntilJitSettlesAsync(async _ =>
         {
-            using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = clients }) { BaseAddress = new Uri(url + "/") };
-            var lat = new List<double>[clients];
-            long stored = 0;
-            var cpu = CpuSample.Now();
-            var end = Stopwatch.GetTimestamp() + Stopwatch.Frequency * length;
-            await Task.WhenAll(Enumerable.Range(0, clients).Select(async c =>
-            {
-                lat[c] = [];
-                while (Stopwatch.GetTimestamp() < end)
-                {
-                    var n = Interlocked.Increment(ref seq);
-                    int chip = (int)(n % 20) + 1;
-                    var body = JsonSerializer.Serialize(new
-                    {
-                        @event = "messages.upsert",
-                        instance = $"ingest-{chip}",
-                        data = new
-                        {
-                            key = new { remoteJid = $"55119{n % 100000 + 10000000:00000000}@s.whatsapp.net", fromMe = false, id = $"3EB0{n:X16}" },
-                            pushName = "Dra. Bench",
-                            message = new { conversation = "Oi, tenho interesse no plantão" },
-                            messageType = "conversation",
-                            messageTimestamp = 1_732_240_000 + n,
-                        },
-                        date_time = "2026-11-22T10:00:00.000Z",
-                        sender = "5511960000001@s.whatsapp.net",
-                        apikey = $"tok-{chip}",
-                    });
-                    using var req = new HttpRequestMessage(HttpMethod.Post, "webhooks/evolution") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
-                    req.Headers.Add("X-Webhook-Secret", $"sec-{chip}");
-                    var t0 = Stopwatch.GetTimestamp();
-                    using var res = await http.SendAsync(req);
-                    lat[c].Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
-                    if (res.IsSuccessStatusCode) Interlocked.Increment(ref stored);
-                }
-            }));
-            var used = CpuSample.Now() - cpu;
-            if (!reported) continue;
-            var all = lat.SelectMany(x => x).Order().ToList();
-            var rate = stored / (double)seconds;
+            foreach (var g in gateways) await MeasureAsync(url, g, 8, TimeSpan.FromSeconds(1), new Tally());
+        }, maxRounds: 4);
+        report.Line("");
+        report.Line("## webhook ingest: Evolution messages.upsert and Meta messages (one status or one message per body), authenticated, stored before 200 (processing off)");
+        report.Line(warmup);
+        report.Line($"Each gateway runs {seconds} s per client count, in slices of {seconds / 2.0:0.#} s taken in turns (Evolution, Meta, Meta, Evolution).");
+        report.Line("| gateway | clients | events/s stored | p50 ms | p99 ms | CPU ms per event: node + load / PostgreSQL | pgbench insert TPS | ratio |");
+        report.Line("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        var ratios = new List<string>();
+        foreach (var clients in new[] { 8, 32 })
+        {
+            var tallies = gateways.ToDictionary(g => g, _ => new Tally());
+            foreach (var g in new[] { gateways[0], gateways[1], gateways[1], gateways[0] })
+                await MeasureAsync(url, g, clients, TimeSpan.FromSeconds(seconds / 2.0), tallies[g]);
             var tps = (await env.PgbenchScriptAsync(PgbenchInsert, clients, seconds)).Tps;
-            report.Line($"| {clients} | {rate:F0} | {Report.Percentile(all, 0.5):F2} | {Report.Percentile(all, 0.99):F2} | {used.Self.TotalMilliseconds / stored:F3} / {used.Postgres.TotalMilliseconds / stored:F3} | {tps:F0} | {rate / tps:F2} |");
+            foreach (var (g, t) in tallies)
+            {
+                var all = t.Latencies.Order().ToList();
+                var rate = t.Stored / (double)seconds;
+                report.Line($"| {g.Name} | {clients} | {rate:F0} | {Report.Percentile(all, 0.5):F2} | {Report.Percentile(all, 0.99):F2} | " +
+                            $"{t.Cpu.Self.TotalMilliseconds / t.Stored:F3} / {t.Cpu.Postgres.TotalMilliseconds / t.Stored:F3} | {tps:F0} | {rate / tps:F2} |");
+            }
+            ratios.Add($"{clients} clients {tallies[gateways[1]].Stored / (double)tallies[gateways[0]].Stored:F2}");
         }
-        await using (var check = db.CreateCommand("SELECT count(*) FROM inbox"))
-            report.Line($"inbox rows stored: {(long)(await check.ExecuteScalarAsync())!}");
+        report.Line($"Meta / Evolution events/s: {string.Join(", ", ratios)}");
+        await using (var check = db.CreateCommand("SELECT string_agg(source || ' ' || n, ', ' ORDER BY source) FROM (SELECT source, count(*) AS n FROM inbox GROUP BY 1) x"))
+            report.Line($"inbox rows stored: {(string)(await check.ExecuteScalarAsync())!}");
+
+        await BatchAsync(db, url, meta[0], report);
         await app.StopAsync();
         await app.DisposeAsync();
+    }
+
+    /// <summary>Meta chips registered as an operator registers them (provider meta, each with its own app secret), all in one WABA.</summary>
+    static async Task<MetaBenchChip[]> RegisterMetaChipsAsync(NpgsqlDataSource db, string url)
+    {
+        var key = await new ApiKeyStore(db).CreateAsync("bench", ["operator"], DateTimeOffset.UtcNow, default);
+        var client = new JuliaClient(new HttpClient { BaseAddress = new Uri(url + "/") }, key);
+        var chips = new MetaBenchChip[Chips];
+        for (int i = 0; i < Chips; i++)
+        {
+            var chip = new MetaBenchChip($"1065400000{i + 1:00000}", $"551197{i + 1:0000000}", "102290000000001", $"app-secret-{i + 1}");
+            await client.RegisterChipAsync(RegisterChip.ForMeta("+" + chip.Display, $"EAAG-bench-{i + 1}",
+                new MetaKeys(chip.PhoneNumberId, chip.Waba, "120000000000001", chip.AppSecret), status: "active"));
+            chips[i] = chip;
+        }
+        return chips;
+    }
+
+    static long _seq;
+
+    static HttpRequestMessage Evolution(long n)
+    {
+        int chip = (int)(n % Chips) + 1;
+        var body = JsonSerializer.Serialize(new
+        {
+            @event = "messages.upsert",
+            instance = $"ingest-{chip}",
+            data = new
+            {
+                key = new { remoteJid = $"55119{n % 100000 + 10000000:00000000}@s.whatsapp.net", fromMe = false, id = $"3EB0{n:X16}" },
+                pushName = "Dra. Bench",
+                message = new { conversation = "Oi, tenho interesse no plantão" },
+                messageType = "conversation",
+                messageTimestamp = 1_732_240_000 + n,
+            },
+            date_time = "2026-11-22T10:00:00.000Z",
+            sender = "5511960000001@s.whatsapp.net",
+            apikey = $"tok-{chip}",
+        });
+        var req = new HttpRequestMessage(HttpMethod.Post, "webhooks/evolution") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        req.Headers.Add("X-Webhook-Secret", $"sec-{chip}");
+        return req;
+    }
+
+    /// <summary>Posts the gateway's bodies from <paramref name="clients"/> clients for <paramref name="length"/>; adds to <paramref name="tally"/>.</summary>
+    static async Task MeasureAsync(string url, Gateway gateway, int clients, TimeSpan length, Tally tally)
+    {
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = clients }) { BaseAddress = new Uri(url + "/") };
+        var lat = new List<double>[clients];
+        long stored = 0;
+        var cpu = CpuSample.Now();
+        var end = Stopwatch.GetTimestamp() + (long)(Stopwatch.Frequency * length.TotalSeconds);
+        await Task.WhenAll(Enumerable.Range(0, clients).Select(async c =>
+        {
+            lat[c] = [];
+            while (Stopwatch.GetTimestamp() < end)
+            {
+                using var req = gateway.Request(Interlocked.Increment(ref _seq));
+                var t0 = Stopwatch.GetTimestamp();
+                using var res = await http.SendAsync(req);
+                lat[c].Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
+                if (res.IsSuccessStatusCode) Interlocked.Increment(ref stored);
+            }
+        }));
+        tally.Cpu += CpuSample.Now() - cpu;
+        tally.Stored += stored;
+        foreach (var l in lat) tally.Latencies.AddRange(l);
+    }
+
+    /// <summary>One POST of 1,000 statuses (one entry, one change, as Meta batches them), three times: the time to its 200 and the rows kept.</summary>
+    static async Task BatchAsync(NpgsqlDataSource db, string url, MetaBenchChip chip, Report report)
+    {
+        using var http = new HttpClient { BaseAddress = new Uri(url + "/"), Timeout = TimeSpan.FromSeconds(60) };
+        report.Line("");
+        report.Line($"## Meta: one POST of {BatchItems:N0} statuses (one entry, one change), stored before 200");
+        report.Line("| post | body bytes | ms to answer | answer | statuses in the inbox |");
+        report.Line("| ---: | ---: | ---: | --- | ---: |");
+        for (int i = 1; i <= 3; i++)
+        {
+            var tag = $"BATCH{i}X";
+            using var req = chip.Batch(tag, BatchItems);
+            var bytes = (await req.Content!.ReadAsByteArrayAsync()).Length;
+            var t0 = Stopwatch.GetTimestamp();
+            using var res = await http.SendAsync(req);
+            var answer = await res.Content.ReadAsStringAsync();
+            var ms = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
+            await using var check = db.CreateCommand("SELECT count(*) FROM inbox WHERE source = 'meta' AND starts_with(dedupe_key, $1)");
+            check.Parameters.Add(new NpgsqlParameter { Value = chip.BatchKeyPrefix(tag) });
+            var kept = (long)(await check.ExecuteScalarAsync())!;
+            report.Line($"| {i} | {bytes:N0} | {ms:F0} | {(int)res.StatusCode} {answer} | {kept:N0} |");
+        }
     }
 }

@@ -30,23 +30,33 @@ public sealed class MetaWebhooks(IMetaChips chips, IOptions<MetaOptions> options
         catch (JsonException e) { return WebhookIntake.Refused(400, "malformed_json", "The webhook body is not JSON.", e.Message); }
         using (doc)
         {
-            var intake = new MetaIntake(chips);
+            using var intake = new MetaIntake(chips);
             if (await intake.ReadAsync(doc.RootElement, ct) is { } error)
                 return WebhookIntake.Refused(400, "invalid_payload", "The webhook is not a WhatsApp Cloud API event.", error);
 
+            // Loops, not LINQ: this runs for every webhook, and a body names one chip far more often than several.
             var configured = options.Value.AppSecrets.Where(s => !string.IsNullOrEmpty(s)).ToList();
-            var secrets = configured.Concat(intake.Items.Select(i => i.Chip?.AppSecret).OfType<string>().Where(s => s.Length > 0)).Distinct().ToList();
+            var secrets = new List<string>(configured);
+            foreach (var i in intake.Items)
+                if (i.Chip?.AppSecret is { Length: > 0 } s && !secrets.Contains(s)) secrets.Add(s);
             if (secrets.Count == 0) return WebhookIntake.Refused(401, "no_app_secret",
                 "No app secret is configured for these numbers: Meta webhooks are refused.");
             if (MetaSignature.SignedBy(request.Body, signature, secrets) is not { } signer)
                 return WebhookIntake.Refused(401, "invalid_signature", "The signature does not match the body for any app secret of these numbers.");
             // A chip's own secret vouches for that chip's events only: a body that also names other numbers (or none of ours)
             // must be signed by an app secret configured for all of them.
-            if (!configured.Contains(signer) && intake.Items.Any(i => i.Chip?.AppSecret != signer))
+            if (!configured.Contains(signer) && intake.Items.Exists(i => i.Chip?.AppSecret != signer))
                 return WebhookIntake.Refused(401, "invalid_signature", "The body names numbers of another app than the one that signed it.");
 
-            var items = intake.Items.Select(i => new WebhookItem(i.DedupeKey, i.Event, i.Chip?.Id, i.Payload, i.Ignored)).ToArray();
-            var evt = items.Select(i => i.Event).Distinct().Count() == 1 ? items[0].Event : items.Length == 0 ? "empty" : "batch";
+            var items = new WebhookItem[intake.Items.Count];
+            string? evt = null;
+            for (int n = 0; n < items.Length; n++)
+            {
+                var i = intake.Items[n];
+                items[n] = new WebhookItem(i.DedupeKey, i.Event, i.Chip?.Id, i.Payload, i.Ignored);
+                evt = evt is null || evt == i.Event ? i.Event : "batch";
+            }
+            evt ??= "empty";
             return WebhookIntake.Accepted(evt, items);
         }
     }
