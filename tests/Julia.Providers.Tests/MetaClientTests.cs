@@ -15,35 +15,19 @@ namespace Julia.Providers.Tests;
 /// come back classified by code, that a timeout is never posted again, and that the simulator's webhooks are escaped and
 /// signed as Meta's so <see cref="MetaWebhooks"/> takes them.
 /// </summary>
-public sealed class MetaClientTests : IAsyncLifetime
+/// <remarks>
+/// The simulator keeps a strict pair rate here (one message per 6 s, no burst).
+/// </remarks>
+public sealed class MetaClientTests() : MetaSimTests(Number, clock => new MetaSimulatorOptions { Clock = clock, PairBurst = 1 })
 {
-    sealed class StepClock : TimeProvider
-    {
-        public DateTimeOffset Now = DateTimeOffset.Parse("2026-12-07T12:00:00Z");
-        public override DateTimeOffset GetUtcNow() => Now;
-    }
-
-    readonly StepClock _clock = new();
-    MetaSimulator _sim = null!;
-    MetaClient _client = null!;
     static readonly MetaNumber Number = new("106540352242922", "EAAG-token", "5531900000001", "102290129340398");
-    static readonly MetaTarget From = new(Number.PhoneNumberId, Number.Token);
-
-    public async Task InitializeAsync()
-    {
-        _sim = await MetaSimulator.StartAsync(new MetaSimulatorOptions { Clock = _clock, PairBurst = 1 }); // strict pair rate: one per 6 s
-        _sim.AddNumber(Number);
-        _client = new MetaClient(new HttpClient { BaseAddress = _sim.BaseAddress }, TimeSpan.FromSeconds(5));
-    }
-
-    public async Task DisposeAsync() => await _sim.DisposeAsync();
 
     [Fact]
     public async Task A_reply_goes_as_meta_takes_it_with_our_id()
     {
-        var r = await _client.SendAsync(From, new MetaOutgoing("+5531988887777", 9, Text: "Olá, Dra. Ana! Plantão sábado?", ReplyTo: "wamid.IN_1"), default);
+        var r = await Client.SendAsync(From, new MetaOutgoing("+5531988887777", 9, Text: "Olá, Dra. Ana! Plantão sábado?", ReplyTo: "wamid.IN_1"), default);
         Assert.Equal(SendOutcome.Sent, r.Outcome);
-        var sent = Assert.Single(_sim.Sent);
+        var sent = Assert.Single(Sim.Sent);
         Assert.Equal(r.MessageId, sent.WamId);
         Assert.Equal(("+5531988887777", "text", "Olá, Dra. Ana! Plantão sábado?", "wamid.IN_1", "outbox:9"),
             (sent.Body["to"]!.GetValue<string>(), sent.Body["type"]!.GetValue<string>(), sent.Body["text"]!["body"]!.GetValue<string>(),
@@ -53,11 +37,11 @@ public sealed class MetaClientTests : IAsyncLifetime
     [Fact]
     public async Task A_template_carries_its_name_language_and_parameters()
     {
-        _sim.AddTemplate(Number.WabaId, "convite_plantao", "MARKETING");
-        var r = await _client.SendAsync(From, new MetaOutgoing("+5531988887777", 10,
+        Sim.AddTemplate(Number.WabaId, "convite_plantao", "MARKETING");
+        var r = await Client.SendAsync(From, new MetaOutgoing("+5531988887777", 10,
             Template: new MetaTemplate("convite_plantao", "pt_BR", ["Dra. Ana", "sábado 19h"])), default);
         Assert.Equal(SendOutcome.Sent, r.Outcome);
-        var t = Assert.Single(_sim.Sent).Body["template"]!;
+        var t = Assert.Single(Sim.Sent).Body["template"]!;
         Assert.Equal(("convite_plantao", "pt_BR"), (t["name"]!.GetValue<string>(), t["language"]!["code"]!.GetValue<string>()));
         Assert.Equal(["Dra. Ana", "sábado 19h"], t["components"]![0]!["parameters"]!.AsArray().Select(p => p!["text"]!.GetValue<string>()));
     }
@@ -65,12 +49,12 @@ public sealed class MetaClientTests : IAsyncLifetime
     [Fact]
     public async Task The_pair_rate_is_about_the_doctor_and_passes_after_six_seconds()
     {
-        Assert.Equal(SendOutcome.Sent, (await _client.SendAsync(From, new MetaOutgoing("+5531988887777", 1, Text: "um"), default)).Outcome);
-        var again = await _client.SendAsync(From, new MetaOutgoing("+5531988887777", 2, Text: "dois"), default);
+        Assert.Equal(SendOutcome.Sent, (await Client.SendAsync(From, new MetaOutgoing("+5531988887777", 1, Text: "um"), default)).Outcome);
+        var again = await Client.SendAsync(From, new MetaOutgoing("+5531988887777", 2, Text: "dois"), default);
         Assert.Equal((SendOutcome.RateLimited, SendConcern.Contact, "131056"), (again.Outcome, again.Concerns, again.Code));
-        Assert.Equal(SendOutcome.Sent, (await _client.SendAsync(From, new MetaOutgoing("+5521999990000", 3, Text: "outra"), default)).Outcome);
-        _clock.Now += TimeSpan.FromSeconds(6);
-        Assert.Equal(SendOutcome.Sent, (await _client.SendAsync(From, new MetaOutgoing("+5531988887777", 2, Text: "dois"), default)).Outcome);
+        Assert.Equal(SendOutcome.Sent, (await Client.SendAsync(From, new MetaOutgoing("+5521999990000", 3, Text: "outra"), default)).Outcome);
+        Clock.Now += TimeSpan.FromSeconds(6);
+        Assert.Equal(SendOutcome.Sent, (await Client.SendAsync(From, new MetaOutgoing("+5531988887777", 2, Text: "dois"), default)).Outcome);
     }
 
     [Theory]
@@ -83,8 +67,8 @@ public sealed class MetaClientTests : IAsyncLifetime
     [InlineData(132001, SendOutcome.Permanent, SendConcern.Message)]
     public async Task Meta_s_errors_come_back_by_code_whatever_their_http_status(int code, SendOutcome outcome, SendConcern concern)
     {
-        _sim.Inject(Number.PhoneNumberId, code);
-        var r = await _client.SendAsync(From, new MetaOutgoing("+5531988887777", 1, Text: "x"), default);
+        Sim.Inject(Number.PhoneNumberId, code);
+        var r = await Client.SendAsync(From, new MetaOutgoing("+5531988887777", 1, Text: "x"), default);
         Assert.Equal((outcome, concern, code.ToString()), (r.Outcome, r.Concerns, r.Code));
         Assert.Contains("fbtrace_id", r.Detail);
     }
@@ -92,9 +76,9 @@ public sealed class MetaClientTests : IAsyncLifetime
     [Fact]
     public async Task A_graph_version_below_v24_and_a_wrong_token_are_refused_by_code()
     {
-        var old = await _client.SendAsync(From with { GraphVersion = "v21.0" }, new MetaOutgoing("+5531988887777", 1, Text: "x"), default);
+        var old = await Client.SendAsync(From with { GraphVersion = "v21.0" }, new MetaOutgoing("+5531988887777", 1, Text: "x"), default);
         Assert.Equal(("100", SendConcern.Message), (old.Code, old.Concerns));
-        var token = await _client.SendAsync(From with { Token = "expired" }, new MetaOutgoing("+5531988887777", 1, Text: "x"), default);
+        var token = await Client.SendAsync(From with { Token = "expired" }, new MetaOutgoing("+5531988887777", 1, Text: "x"), default);
         Assert.Equal(("190", SendOutcome.Permanent, SendConcern.Chip), (token.Code, token.Outcome, token.Concerns));
     }
 
@@ -108,12 +92,12 @@ public sealed class MetaClientTests : IAsyncLifetime
             var v = JsonDocument.Parse(body).RootElement.GetProperty("entry")[0].GetProperty("changes")[0].GetProperty("value");
             if (v.TryGetProperty("statuses", out var s)) lock (statuses) { statuses.Add(s[0].Clone()); if (statuses.Count >= 2) got.TrySetResult(); }
         });
-        _sim.Options.WebhookUrl = listener.Urls.First() + "/hook";
+        Sim.Options.WebhookUrl = listener.Urls.First() + "/hook";
         // No message from this doctor yet: the text is accepted (200), and fails by webhook.
-        var outside = await _client.SendAsync(From, new MetaOutgoing("+5531988887777", 21, Text: "oi"), default);
+        var outside = await Client.SendAsync(From, new MetaOutgoing("+5531988887777", 21, Text: "oi"), default);
         Assert.Equal(SendOutcome.Sent, outside.Outcome);
-        await _sim.DoctorSaysAsync(Number.PhoneNumberId, "5521999990000", "oi");
-        var inside = await _client.SendAsync(From, new MetaOutgoing("+5521999990000", 22, Text: "olá"), default);
+        await Sim.DoctorSaysAsync(Number.PhoneNumberId, "5521999990000", "oi");
+        var inside = await Client.SendAsync(From, new MetaOutgoing("+5521999990000", 22, Text: "olá"), default);
         await got.Task.WaitAsync(TimeSpan.FromSeconds(10));
         lock (statuses)
         {
@@ -143,7 +127,7 @@ public sealed class MetaClientTests : IAsyncLifetime
     [Fact]
     public async Task Mark_as_read_with_typing()
     {
-        Assert.Equal(SendOutcome.Sent, (await _client.MarkReadAsync(From, "wamid.IN_1", typing: true, default)).Outcome);
+        Assert.Equal(SendOutcome.Sent, (await Client.MarkReadAsync(From, "wamid.IN_1", typing: true, default)).Outcome);
     }
 
     sealed class Silent : HttpMessageHandler
@@ -189,12 +173,12 @@ public sealed class MetaClientTests : IAsyncLifetime
             return Microsoft.AspNetCore.Http.Results.Ok();
         });
         await listener.StartAsync();
-        _sim.Options.WebhookUrl = listener.Urls.First() + "/hook";
-        await _sim.DoctorSaysAsync(Number.PhoneNumberId, "5531988887777", "Tenho interesse no plantão 👍", "Ana Souza");
+        Sim.Options.WebhookUrl = listener.Urls.First() + "/hook";
+        await Sim.DoctorSaysAsync(Number.PhoneNumberId, "5531988887777", "Tenho interesse no plantão 👍", "Ana Souza");
         var (bytes, signature) = await received.Task.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Contains("\\u00e3", Encoding.UTF8.GetString(bytes));
 
-        var chip = new MetaChip(1, Number.PhoneNumberId, Number.DisplayNumber, Number.WabaId, null, _sim.Options.AppSecret);
+        var chip = new MetaChip(1, Number.PhoneNumberId, Number.DisplayNumber, Number.WabaId, null, Sim.Options.AppSecret);
         var hooks = new MetaWebhooks(new MetaWebhookTests.Chips(chip), Microsoft.Extensions.Options.Options.Create(new MetaOptions()));
         var intake = await hooks.ReceiveAsync(new WebhookRequest(bytes, null, n => n == MetaSignature.Header ? signature : null), default, default);
         Assert.Null(intake.Refusal);

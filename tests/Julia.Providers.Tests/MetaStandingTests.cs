@@ -9,28 +9,9 @@ namespace Julia.Providers.Tests;
 /// A Meta number's standing read across Graph versions' shapes (the poll's GET and the quality webhook), and the simulator's
 /// phone number GET, throughput, pair bucket and WABA restriction as the client sees them.
 /// </summary>
-public sealed class MetaStandingTests : IAsyncLifetime
+public sealed class MetaStandingTests() : MetaSimTests(Number, clock => new MetaSimulatorOptions { Clock = clock, ThroughputPerSecond = 50 })
 {
-    sealed class StepClock : TimeProvider
-    {
-        public DateTimeOffset Now = DateTimeOffset.Parse("2026-12-07T12:00:00Z");
-        public override DateTimeOffset GetUtcNow() => Now;
-    }
-
-    readonly StepClock _clock = new();
-    MetaSimulator _sim = null!;
-    MetaClient _client = null!;
     static readonly MetaNumber Number = new("106540352242923", "EAAG-token-2", "5531900000002", "102290129340399");
-    static readonly MetaTarget From = new(Number.PhoneNumberId, Number.Token);
-
-    public async Task InitializeAsync()
-    {
-        _sim = await MetaSimulator.StartAsync(new MetaSimulatorOptions { Clock = _clock, ThroughputPerSecond = 50 });
-        _sim.AddNumber(Number);
-        _client = new MetaClient(new HttpClient { BaseAddress = _sim.BaseAddress }, TimeSpan.FromSeconds(5));
-    }
-
-    public async Task DisposeAsync() => await _sim.DisposeAsync();
 
     public static TheoryData<string, string, MetaPhoneStanding> Shapes => new()
     {
@@ -120,28 +101,28 @@ public sealed class MetaStandingTests : IAsyncLifetime
     [Fact]
     public async Task The_simulator_s_number_reports_what_the_test_set()
     {
-        var s = await _client.GetStandingAsync(From, default);
+        var s = await Client.GetStandingAsync(From, default);
         Assert.Equal(new MetaPhoneStanding("GREEN", "AVAILABLE", null, "TIER_250", 80, "CONNECTED"), s);
-        _sim.SetQuality(Number.PhoneNumberId, "RED");
-        _sim.SetTier(Number.PhoneNumberId, "TIER_10K");
-        _sim.SetThroughput(Number.PhoneNumberId, "HIGH");
-        s = await _client.GetStandingAsync(From, default);
+        Sim.SetQuality(Number.PhoneNumberId, "RED");
+        Sim.SetTier(Number.PhoneNumberId, "TIER_10K");
+        Sim.SetThroughput(Number.PhoneNumberId, "HIGH");
+        s = await Client.GetStandingAsync(From, default);
         Assert.Equal(("RED", "LIMITED", "TIER_10K", 1000), (s.Quality, s.Health, s.MessagingLimit, s.ThroughputPerSecond));
-        await _sim.RestrictWabaAsync(Number.WabaId, _clock.Now.AddHours(24)); // no webhook URL here: the state alone
-        s = await _client.GetStandingAsync(From, default);
+        await Sim.RestrictWabaAsync(Number.WabaId, Clock.Now.AddHours(24)); // no webhook URL here: the state alone
+        s = await Client.GetStandingAsync(From, default);
         Assert.Equal("BLOCKED", s.Health);
         Assert.StartsWith("WABA BLOCKED", s.HealthDetail, StringComparison.Ordinal);
-        var refused = await _client.SendAsync(From, new MetaOutgoing("+5531988887777", 1, Text: "oi"), default);
+        var refused = await Client.SendAsync(From, new MetaOutgoing("+5531988887777", 1, Text: "oi"), default);
         Assert.Equal("368", refused.Code);
-        _clock.Now = _clock.Now.AddHours(24);
-        Assert.Equal("LIMITED", (await _client.GetStandingAsync(From, default)).Health); // the restriction is over; quality is still RED
+        Clock.Now = Clock.Now.AddHours(24);
+        Assert.Equal("LIMITED", (await Client.GetStandingAsync(From, default)).Health); // the restriction is over; quality is still RED
     }
 
     [Fact]
     public async Task A_revoked_token_is_190_on_the_standing_too()
     {
-        _sim.ExpireToken(Number.PhoneNumberId);
-        var e = await Assert.ThrowsAsync<ProviderException>(() => _client.GetStandingAsync(From, default));
+        Sim.ExpireToken(Number.PhoneNumberId);
+        var e = await Assert.ThrowsAsync<ProviderException>(() => Client.GetStandingAsync(From, default));
         Assert.Equal((401, true), (e.Status, e.Permanent));
         Assert.Contains("code 190", e.Message, StringComparison.Ordinal);
     }
@@ -151,38 +132,38 @@ public sealed class MetaStandingTests : IAsyncLifetime
     {
         // Throughput of 50 per second in this simulator: the 51st in the same second is 130429.
         for (int i = 0; i < 50; i++)
-            Assert.Null((await _client.SendAsync(From, new MetaOutgoing($"+55319888{i:D5}", i, Text: "m"), default)).Code);
-        Assert.Equal("130429", (await _client.SendAsync(From, new MetaOutgoing("+5531988881111", 99, Text: "x"), default)).Code);
+            Assert.Null((await Client.SendAsync(From, new MetaOutgoing($"+55319888{i:D5}", i, Text: "m"), default)).Code);
+        Assert.Equal("130429", (await Client.SendAsync(From, new MetaOutgoing("+5531988881111", 99, Text: "x"), default)).Code);
         // The next second: a burst of 45 to one doctor borrows the pair bucket; the 46th is 131056 until one refills (6 s).
-        _clock.Now = _clock.Now.AddSeconds(1);
+        Clock.Now = Clock.Now.AddSeconds(1);
         for (int i = 0; i < 45; i++)
-            Assert.Null((await _client.SendAsync(From, new MetaOutgoing("+5531988880000", 100 + i, Text: "m"), default)).Code);
-        Assert.Equal("131056", (await _client.SendAsync(From, new MetaOutgoing("+5531988880000", 200, Text: "again"), default)).Code);
-        _clock.Now = _clock.Now.AddSeconds(6);
-        Assert.Null((await _client.SendAsync(From, new MetaOutgoing("+5531988880000", 201, Text: "later"), default)).Code);
-        Assert.Equal("131056", (await _client.SendAsync(From, new MetaOutgoing("+5531988880000", 202, Text: "too soon"), default)).Code);
+            Assert.Null((await Client.SendAsync(From, new MetaOutgoing("+5531988880000", 100 + i, Text: "m"), default)).Code);
+        Assert.Equal("131056", (await Client.SendAsync(From, new MetaOutgoing("+5531988880000", 200, Text: "again"), default)).Code);
+        Clock.Now = Clock.Now.AddSeconds(6);
+        Assert.Null((await Client.SendAsync(From, new MetaOutgoing("+5531988880000", 201, Text: "later"), default)).Code);
+        Assert.Equal("131056", (await Client.SendAsync(From, new MetaOutgoing("+5531988880000", 202, Text: "too soon"), default)).Code);
     }
 
     [Fact]
     public async Task Red_upgrade_and_disable_answer_as_meta_does()
     {
         // RED with p = 1: a business-initiated send (no window open) fails 131048; a reply inside the window goes.
-        _sim.Options.RedSpamProbability = 1;
-        _sim.SetQuality(Number.PhoneNumberId, "RED");
-        Assert.Equal("131048", (await _client.SendAsync(From, new MetaOutgoing("+5531988887777", 1, Text: "oferta"), default)).Code);
-        await _sim.DoctorSaysAsync(Number.PhoneNumberId, "5531988886666", "oi"); // no webhook URL: the window alone
-        Assert.Null((await _client.SendAsync(From, new MetaOutgoing("+5531988886666", 2, Text: "resposta"), default)).Code);
+        Sim.Options.RedSpamProbability = 1;
+        Sim.SetQuality(Number.PhoneNumberId, "RED");
+        Assert.Equal("131048", (await Client.SendAsync(From, new MetaOutgoing("+5531988887777", 1, Text: "oferta"), default)).Code);
+        await Sim.DoctorSaysAsync(Number.PhoneNumberId, "5531988886666", "oi"); // no webhook URL: the window alone
+        Assert.Null((await Client.SendAsync(From, new MetaOutgoing("+5531988886666", 2, Text: "resposta"), default)).Code);
 
         // A throughput upgrade: 131057 for a minute, then HIGH.
-        await _sim.UpgradeThroughputAsync(Number.PhoneNumberId);
-        Assert.Equal("131057", (await _client.SendAsync(From, new MetaOutgoing("+5531988886666", 3, Text: "x"), default)).Code);
-        _clock.Now = _clock.Now.AddSeconds(60);
-        Assert.Null((await _client.SendAsync(From, new MetaOutgoing("+5531988886666", 4, Text: "y"), default)).Code);
-        Assert.Equal(1000, (await _client.GetStandingAsync(From, default)).ThroughputPerSecond);
+        await Sim.UpgradeThroughputAsync(Number.PhoneNumberId);
+        Assert.Equal("131057", (await Client.SendAsync(From, new MetaOutgoing("+5531988886666", 3, Text: "x"), default)).Code);
+        Clock.Now = Clock.Now.AddSeconds(60);
+        Assert.Null((await Client.SendAsync(From, new MetaOutgoing("+5531988886666", 4, Text: "y"), default)).Code);
+        Assert.Equal(1000, (await Client.GetStandingAsync(From, default)).ThroughputPerSecond);
 
         // A disabled WABA: 131031 on every send, health BLOCKED.
-        await _sim.DisableWabaAsync(Number.WabaId);
-        Assert.Equal("131031", (await _client.SendAsync(From, new MetaOutgoing("+5531988886666", 5, Text: "z"), default)).Code);
-        Assert.Equal("BLOCKED", (await _client.GetStandingAsync(From, default)).Health);
+        await Sim.DisableWabaAsync(Number.WabaId);
+        Assert.Equal("131031", (await Client.SendAsync(From, new MetaOutgoing("+5531988886666", 5, Text: "z"), default)).Code);
+        Assert.Equal("BLOCKED", (await Client.GetStandingAsync(From, default)).Health);
     }
 }

@@ -30,17 +30,9 @@ public sealed class MetaStandingFixture : IAsyncLifetime
             .Evolution(new SimulatorOptions { Clock = Clock, ReplyProbability = 0, ReceiptDelay = TimeSpan.FromMilliseconds(20) })
             .Meta(new MetaSimulatorOptions { Clock = Clock, AppSecret = MetaAppSecret, PairBurst = 1 })
             .AlertChannels()
+            .Set(SendingFixture.FastSending)
             .Set(new Dictionary<string, string?>
             {
-                ["Evolution:AttemptTimeout"] = "00:00:01",
-                ["Evolution:Retries"] = "1",
-                ["Evolution:RetryBaseDelay"] = "00:00:00.050",
-                ["Outbox:Lease"] = "00:00:10",
-                ["Outbox:PollInterval"] = "00:00:00.050",
-                ["Outbox:RetryBaseDelay"] = "00:00:00.100",
-                ["Inbox:PollInterval"] = "00:00:00.050",
-                ["Inbox:RetryBaseDelay"] = "00:00:00.100",
-                ["Trust:Enabled"] = "false",
                 ["Alerts:RetryBaseDelay"] = "00:00:01",
                 ["Meta:AppSecrets:0"] = MetaAppSecret,
             }).StartAsync();
@@ -48,11 +40,7 @@ public sealed class MetaStandingFixture : IAsyncLifetime
         AgentApi = Host.Client(await _test.KeyAsync("agent", "agent", DateTimeOffset.UtcNow));
         Operator = Host.Client(await _test.KeyAsync("operator", "operator", DateTimeOffset.UtcNow));
         // Every chip may send back to back here: the Meta pair rate is the only pacing left to see.
-        await Operator.PutPoolConfigAsync(new
-        {
-            targets = new { activeMin = 0, activeMax = 10_000 },
-            caps = new { minGapScale = 0.0, operating = new { perHour = 10_000, perDay = 100_000 } }
-        });
+        await Operator.PutPoolConfigAsync(SendingFixture.NoPacing);
     }
 
     public sealed record Chip(long Id, string PhoneNumberId, string Display, string Waba);

@@ -24,6 +24,30 @@ public sealed class SendingFixture : IAsyncLifetime
 
     TestHost _test = null!;
 
+    /// <summary>
+    /// Workers that poll, retry and give up fast (a test waits milliseconds, not seconds), with trust not recomputed: tests
+    /// that send pin trust scores; TrustTests covers recomputation.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string?> FastSending = new Dictionary<string, string?>
+    {
+        ["Evolution:AttemptTimeout"] = "00:00:01",
+        ["Evolution:Retries"] = "1",
+        ["Evolution:RetryBaseDelay"] = "00:00:00.050",
+        ["Outbox:Lease"] = "00:00:10",
+        ["Outbox:PollInterval"] = "00:00:00.050",
+        ["Outbox:RetryBaseDelay"] = "00:00:00.100",
+        ["Inbox:PollInterval"] = "00:00:00.050",
+        ["Inbox:RetryBaseDelay"] = "00:00:00.100",
+        ["Trust:Enabled"] = "false",
+    };
+
+    /// <summary>A pool where every chip may send back to back and the pool manager keeps every active number a test makes.</summary>
+    public static readonly object NoPacing = new
+    {
+        targets = new { activeMin = 0, activeMax = 10_000 },
+        caps = new { minGapScale = 0.0, operating = new { perHour = 10_000, perDay = 100_000 } },
+    };
+
     public async Task InitializeAsync()
     {
         _test = await TestHost.Builder().Database("sending").Clock(Clock)
@@ -36,18 +60,10 @@ public sealed class SendingFixture : IAsyncLifetime
             })
             .Meta(new MetaSimulatorOptions { Clock = Clock, AppSecret = MetaAppSecret })
             .Agent()
+            .Set(FastSending)
             .Set(new Dictionary<string, string?>
             {
-                ["Evolution:AttemptTimeout"] = "00:00:01",
-                ["Evolution:Retries"] = "1",
-                ["Evolution:RetryBaseDelay"] = "00:00:00.050",
-                ["Outbox:Lease"] = "00:00:10",
-                ["Outbox:PollInterval"] = "00:00:00.050",
-                ["Outbox:RetryBaseDelay"] = "00:00:00.100",
-                ["Inbox:PollInterval"] = "00:00:00.050",
-                ["Inbox:RetryBaseDelay"] = "00:00:00.100",
                 ["Agent:RetryBaseDelay"] = "00:00:00.100",
-                ["Trust:Enabled"] = "false", // tests here pin trust scores; TrustTests covers recomputation
                 ["Meta:AppSecrets:0"] = MetaAppSecret,
                 ["Meta:VerifyToken"] = MetaVerifyToken,
             }).StartAsync();
@@ -57,7 +73,7 @@ public sealed class SendingFixture : IAsyncLifetime
         Operator = Host.Client(await _test.KeyAsync("operator", "operator", DateTimeOffset.UtcNow));
         // Pacing is tested elsewhere; here every chip may send back to back. The pool manager keeps every active
         // number the tests make (ReplacementTests sets its own targets).
-        await Operator.PutPoolConfigAsync(new { targets = new { activeMin = 0, activeMax = 10_000 }, caps = new { minGapScale = 0.0, operating = new { perHour = 10_000, perDay = 100_000 } } });
+        await Operator.PutPoolConfigAsync(NoPacing);
     }
 
     public sealed record TestChip(long Id, string Instance, string Token, string Secret, string Phone);
