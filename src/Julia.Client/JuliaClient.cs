@@ -58,8 +58,7 @@ public sealed class JuliaClient
     public async Task<(MessageAccepted Message, bool Created)> SendMessageAsync(string contact, string kind, string text, string idempotencyKey,
         DateTimeOffset? notBefore = null, DateTimeOffset? expiresAt = null, MessageTemplate? template = null, CancellationToken ct = default)
     {
-        using var res = await _http.PostAsync("v1/messages", JsonContent.Create(new { contact, kind, text, idempotencyKey, notBefore, expiresAt, template },
-            options: Json), ct);
+        using var res = await _http.PostAsync("v1/messages", JsonBody(new { contact, kind, text, idempotencyKey, notBefore, expiresAt, template }), ct);
         var body = await Read<MessageAccepted>(res, ct);
         return (body, res.StatusCode == System.Net.HttpStatusCode.Accepted);
     }
@@ -85,15 +84,17 @@ public sealed class JuliaClient
     async Task<T> Send<T>(HttpMethod method, string path, object? body, CancellationToken ct)
     {
         using var req = new HttpRequestMessage(method, path);
-        // Serialized first, so the request carries a Content-Length: a streamed JsonContent goes out chunked, which the
-        // server decodes through a pipe of its own for each request.
-        if (body is not null) req.Content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(body, body.GetType(), Json))
-        {
-            Headers = { ContentType = new MediaTypeHeaderValue("application/json", "utf-8") },
-        };
+        if (body is not null) req.Content = JsonBody(body);
         using var res = await _http.SendAsync(req, ct);
         return await Read<T>(res, ct);
     }
+
+    // Serialized first, so the request carries a Content-Length: a streamed JsonContent goes out chunked, which the
+    // server decodes through a pipe of its own for each request.
+    static ByteArrayContent JsonBody(object body) => new(JsonSerializer.SerializeToUtf8Bytes(body, body.GetType(), Json))
+    {
+        Headers = { ContentType = new MediaTypeHeaderValue("application/json", "utf-8") },
+    };
 
     static async Task<T> Read<T>(HttpResponseMessage res, CancellationToken ct)
     {

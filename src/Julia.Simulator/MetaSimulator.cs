@@ -133,8 +133,7 @@ public sealed class MetaSimulator : IAsyncDisposable
                 ["expiration"] = until.ToUnixTimeSeconds(),
             }),
         };
-        var any = _numbers.Values.FirstOrDefault(n => n.WabaId == wabaId) ?? new MetaNumber("", "", "", wabaId);
-        return PostAsync(any, value, "account_update", Options.Clock.GetUtcNow().ToUnixTimeSeconds());
+        return PostAsync(wabaId, "account_update", value, Options.Clock.GetUtcNow().ToUnixTimeSeconds());
     }
 
     /// <summary>
@@ -146,8 +145,8 @@ public sealed class MetaSimulator : IAsyncDisposable
         var n = _numbers[phoneNumberId];
         _upgrading[phoneNumberId] = Options.Clock.GetUtcNow().AddSeconds(60);
         SetThroughput(phoneNumberId, "HIGH");
-        return PostAsync(n, new JsonObject { ["display_phone_number"] = n.DisplayNumber, ["event"] = "THROUGHPUT_UPGRADE" }, "phone_number_quality_update",
-            Options.Clock.GetUtcNow().ToUnixTimeSeconds());
+        var value = new JsonObject { ["display_phone_number"] = n.DisplayNumber, ["event"] = "THROUGHPUT_UPGRADE" };
+        return PostAsync(n.WabaId, "phone_number_quality_update", value, Options.Clock.GetUtcNow().ToUnixTimeSeconds());
     }
 
     /// <summary>Meta disables the WABA: a signed <c>account_update</c> DISABLED_UPDATE (DISABLE) goes out and its numbers' sends answer 131031.</summary>
@@ -165,8 +164,7 @@ public sealed class MetaSimulator : IAsyncDisposable
                 System.Globalization.CultureInfo.InvariantCulture)
             },
         };
-        var any = _numbers.Values.FirstOrDefault(n => n.WabaId == wabaId) ?? new MetaNumber("", "", "", wabaId);
-        return PostAsync(any, value, "account_update", now.ToUnixTimeSeconds());
+        return PostAsync(wabaId, "account_update", value, now.ToUnixTimeSeconds());
     }
 
     bool Restricted(MetaNumber n) => _restrictedWabas.TryGetValue(n.WabaId, out var until) && Options.Clock.GetUtcNow() < until;
@@ -413,7 +411,7 @@ public sealed class MetaSimulator : IAsyncDisposable
         var wamid = NewWamId();
         _sent.Enqueue(new MetaSent(pnid, to, wamid, body, now));
         var opaque = body["biz_opaque_callback_data"]?.GetValue<string>();
-        bool inWindow = _lastInbound.TryGetValue(pair, out var inbound) && now - inbound < Options.Window;
+        bool inWindow = !businessInitiated;
         // Free text outside the window is accepted, then fails by webhook (spec §2.4): the sender only learns it late. So does a
         // marketing template to a doctor who stopped promotions (131050).
         _ = type == "text" && !inWindow
@@ -474,11 +472,8 @@ public sealed class MetaSimulator : IAsyncDisposable
         ["metadata"] = new JsonObject { ["display_phone_number"] = n.DisplayNumber, ["phone_number_id"] = n.PhoneNumberId },
     };
 
-    /// <summary>Posts one change, escaped and signed as Meta does; retried a few times on anything but 200. Returns the last HTTP status.</summary>
+    /// <summary>Posts one change of a WABA, escaped and signed as Meta does; retried a few times on anything but 200. Returns the last HTTP status.</summary>
     /// <param name="time">Management fields carry <c>entry.time</c> (an integer); <c>messages</c> does not.</param>
-    Task<int> PostAsync(MetaNumber n, JsonObject value, string field = "messages", long? time = null) => PostAsync(n.WabaId, field, value, time);
-
-    /// <summary>Posts one change of a WABA (see <see cref="PostAsync(MetaNumber, JsonObject, string, long?)"/>).</summary>
     async Task<int> PostAsync(string wabaId, string field, JsonObject value, long? time = null)
     {
         if (Options.WebhookUrl is not { } url) return 0;

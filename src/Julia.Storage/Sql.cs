@@ -72,16 +72,6 @@ internal static class Sql
         throw new KeyNotFoundException($"parameter @{name} is not bound");
     }
 
-    /// <summary>The command's statement and parameters as one statement of an <see cref="NpgsqlBatch"/> (the parameters move).</summary>
-    public static NpgsqlBatchCommand ToBatchCommand(this NpgsqlCommand cmd)
-    {
-        var one = new NpgsqlBatchCommand(cmd.CommandText);
-        var parameters = cmd.Parameters.ToList();
-        cmd.Parameters.Clear();
-        foreach (var p in parameters) one.Parameters.Add(p);
-        return one;
-    }
-
     public static T? Opt<T>(this NpgsqlDataReader r, string col) where T : struct
     {
         int i = r.GetOrdinal(col);

@@ -7,7 +7,6 @@ namespace Julia.Domain.Standing;
 /// </summary>
 public sealed record MetaStanding(QualityRating? Quality, MetaHealth? Health, string? MessagingLimit, int? ThroughputPerSecond, string? HealthDetail = null)
 {
-    public static readonly MetaStanding Unreported = new(null, null, null, null);
 
     /// <summary>This standing with what <paramref name="report"/> says laid over it (a webhook reports only some of it).</summary>
     public MetaStanding With(MetaStanding report) => new(report.Quality ?? Quality, report.Health ?? Health, report.MessagingLimit ?? MessagingLimit,

@@ -27,16 +27,14 @@ public sealed class SendBudget
         if (_lastByContact.TryGetValue(contact, out var last))
         {
             if (last > now) _lastByContact[contact] = last = now; // the clock went back: count from the new time
-            if (now - last < PairInterval)
-                return new(RefusalCodes.PairRate, $"Meta allows one message per {PairInterval.TotalSeconds:0} s to the same doctor from one number.",
-                    last + PairInterval);
+            if (now - last < PairInterval) return Wait(RefusalCodes.PairRate, last + PairInterval);
         }
         var limit = perSecond is > 0 ? perSecond.Value : DefaultThroughput;
         Expire(now);
-        if (_lastSecond.Count >= limit)
-            return new(RefusalCodes.Throughput, $"This number sent {limit} messages in the last second (its Meta throughput).", _lastSecond.Peek() + Second);
-        return null;
+        return _lastSecond.Count >= limit ? Wait(RefusalCodes.Throughput, _lastSecond.Peek() + Second) : null;
     }
+
+    static Refusal Wait(string code, DateTimeOffset until) => new(code, StandingRules.Explain(code, until), until);
 
     /// <summary>A send granted at <paramref name="now"/>.</summary>
     public void Record(string contact, DateTimeOffset now)

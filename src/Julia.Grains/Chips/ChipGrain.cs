@@ -28,10 +28,9 @@ public sealed partial class ChipGrain(ReservationStore store, ChipStore chips, S
                               Clock time) : Grain, IChipGrain
 {
     ChipCopy? _copy;
-    // A Meta chip's standing (null for any other chip), read once per activation and kept current by ApplyStandingAsync,
+    // A Meta chip's standing (null for any other chip), read with the chip's row and kept current by ApplyStandingAsync,
     // and its pair-rate and throughput budgets: memory only, so selection's warm path reads nothing more for them.
     MetaStanding? _standing;
-    bool _standingRead;
     readonly SendBudget _budget = new();
     // Successes counted by a closed breaker since the row was last written: they ride on the next write (a
     // charge, which every send needs anyway) instead of costing one of their own. A crash loses at most
@@ -68,7 +67,7 @@ public sealed partial class ChipGrain(ReservationStore store, ChipStore chips, S
         var planned = r.Planned.ToSummary();
         var limits = new ChipLimits(r.PerHour, r.PerDay, r.MinGap);
         if (!MessageKinds.TryParse(r.Decision.Kind, out var kind)) throw new ArgumentException($"unknown kind {r.Decision.Kind}");
-        if (await StandingAsync(id) is { } standing)
+        if (_standing is { } standing)
         {
             // Meta's view of the number slows or stops it here, where the caps are kept: never routed around.
             if (StandingRules.Refusal(standing, kind) is { } stopped) return new(false, stopped, _copy.Chip.ToView());
@@ -212,20 +211,11 @@ public sealed partial class ChipGrain(ReservationStore store, ChipStore chips, S
         bool stopped = _copy.Chip.Status is ChipStatus.Paused or ChipStatus.Retired;
         var change = StandingRules.Change(before, after, id, stopped);
         await standings.SaveAsync(id, before, after, change, report.Polled, report.PollSoon, report.Now, CancellationToken.None);
-        (_standing, _standingRead) = (after, true);
+        _standing = after;
         if (change.Effect == StandingEffect.Restrict) await ApplyRestrictionAsync(change.Detail!, report.Now);
         else if (before != after) NudgePool();
         return change.Detail;
     });
-
-    /// <summary>The chip's Meta standing (null: not a Meta chip), read on first need in this activation.</summary>
-    async Task<MetaStanding?> StandingAsync(long id)
-    {
-        if (_standingRead) return _standing;
-        _standing = await standings.ReadAsync(id, CancellationToken.None);
-        _standingRead = true;
-        return _standing;
-    }
 
     public async Task ApplyConnectionAsync(string state, int? statusReason, DateTimeOffset now)
     {
@@ -292,6 +282,9 @@ public sealed partial class ChipGrain(ReservationStore store, ChipStore chips, S
     async Task<ChipCopy> ReadAsync(long id)
     {
         _unsavedCounts = false; // the row as stored wins over counts kept on a copy that went stale
-        return await store.LoadAsync(id, CancellationToken.None) ?? throw new InvalidOperationException($"chip {id} does not exist");
+        var (copy, standing) = await store.LoadWithStandingAsync(id, CancellationToken.None)
+            ?? throw new InvalidOperationException($"chip {id} does not exist");
+        _standing = standing;
+        return copy;
     }
 }

@@ -26,8 +26,6 @@ public sealed class ConversationGrain(Selector selector, ConversationStore conve
     static readonly TimeSpan CapWindow = TimeSpan.FromDays(ContactLimits.MaxDays);
     static readonly IReadOnlySet<long> NoChips = System.Collections.Frozen.FrozenSet<long>.Empty;
     ContactState? _state;
-    // Meta: when the doctor last wrote to each chip (its 24-hour window) and whether they stopped promotions; read with the state.
-    MetaContactState? _meta;
     Phone? _contact;
 
     Phone Contact => _contact ??= Phone.Parse(this.GetPrimaryKeyString());
@@ -44,9 +42,8 @@ public sealed class ConversationGrain(Selector selector, ConversationStore conve
         try
         {
             var state = await StateAsync();
-            var meta = await MetaAsync();
             var (answer, used) = await selector.DecideAsync(Contact, k, excludeChips.Count == 0 ? NoChips : excludeChips.ToHashSet(), state,
-                CancellationToken.None, new MetaAsk(messageTemplate, meta.LastWrote, meta.MarketingOptedOutAt));
+                new MetaAsk(messageTemplate, state.MetaWindows, state.MarketingOptedOutAt), CancellationToken.None);
             if (answer.Selected is { } s)
             {
                 var now = time.GetUtcNow();
@@ -95,12 +92,12 @@ public sealed class ConversationGrain(Selector selector, ConversationStore conve
             };
         Apply(a.Contact); // what the keyword changed, as the row now says
         // The doctor's message opens (or extends) the window of this chip, from the message's own time.
-        if (m.OpensWindow && _meta is { } meta)
+        if (m.OpensWindow && _state is { } held)
         {
             var since = now - ServiceWindow.Length;
-            var windows = meta.LastWrote.Where(w => w.Value > since).ToDictionary();
+            var windows = held.MetaWindows.Where(w => w.Value > since).ToDictionary();
             windows[m.ChipId] = ServiceWindow.Latest(windows.TryGetValue(m.ChipId, out var was) ? was : null, sentAt);
-            _meta = meta with { LastWrote = windows };
+            _state = held with { MetaWindows = windows };
         }
         return new MessageApplied(a.Id, effect.IntentName, effect.OptOut, effect.OptIn && a.Contact is not null, a.ReplyQueued);
     });
@@ -142,15 +139,9 @@ public sealed class ConversationGrain(Selector selector, ConversationStore conve
         var now = time.GetUtcNow();
         var when = at > now || at <= DateTimeOffset.UnixEpoch ? now : at; // no time given, or the sender's clock ahead of ours
         var inForce = await metaContacts.SetMarketingAsync(Contact.E164, Contact.Ddd, stopped, source, when, now, CancellationToken.None);
-        if (_meta is { } meta) _meta = meta with { MarketingOptedOutAt = inForce };
-        if (_state is { Exists: false } s) _state = s with { Exists = true };
+        if (_state is { } s) _state = s with { Exists = true, MarketingOptedOutAt = inForce };
         return true;
     });
-
-    // Once read, answered without a task (it is on the hottest call).
-    ValueTask<MetaContactState> MetaAsync() => _meta is { } known ? new(known) : new(LoadMetaAsync());
-
-    async Task<MetaContactState> LoadMetaAsync() => _meta = await metaContacts.StateAsync(Contact.E164, time.GetUtcNow(), CancellationToken.None);
 
     async Task<ContactState> StateAsync() => _state ??= await conversations.StateAsync(Contact.E164, time.GetUtcNow(), CancellationToken.None);
 
@@ -181,7 +172,6 @@ public sealed class ConversationGrain(Selector selector, ConversationStore conve
         catch
         {
             _state = null;
-            _meta = null;
             throw;
         }
     }

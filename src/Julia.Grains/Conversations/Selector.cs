@@ -27,10 +27,9 @@ public sealed class Selector(SelectionStore store, ChipDirectory snapshot, PoolS
     /// failure (each statement is its own transaction, so nothing of the first try remains). The outcome also
     /// says which overrides a granted selection used (the grain counts them).
     /// </summary>
-    public async Task<SelectOutcome> DecideAsync(Phone contact, MessageKind kind, IReadOnlySet<long> exclude, ContactState state, CancellationToken ct,
-                                                 MetaAsk? meta = null)
+    public async Task<SelectOutcome> DecideAsync(Phone contact, MessageKind kind, IReadOnlySet<long> exclude, ContactState state, MetaAsk meta,
+                                                 CancellationToken ct)
     {
-        meta ??= MetaAsk.None;
         try { return await SelectOnceAsync(contact, kind, exclude, state, meta, ct); }
         catch (Exception e) when (SqlState(e) is Npgsql.PostgresErrorCodes.DeadlockDetected or Npgsql.PostgresErrorCodes.SerializationFailure)
         {

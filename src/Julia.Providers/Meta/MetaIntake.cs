@@ -149,13 +149,12 @@ internal sealed class MetaIntake(IMetaChips chips) : IDisposable
             string? why = id is null ? "statuses[].id must be a string" : status is null ? "statuses[].status must be a string" : null;
             var payload = Wrap("messages", entryId, time, ("metadata", metadata), ("status", s));
             Add(why is null ? $"meta:status:{chip.PhoneNumberId}:{id}:{status}" : Hash(Status, entryId, time, s), Status, chip, payload, why);
+            var failed = why is null && status == "failed" ? MetaJson.FirstError(s).Code : null;
             // A failure that is about the number (a limit, a restriction) is also a signal for its chip (spec §3.1: errors arrive after a 200).
-            if (why is null && status == "failed" && MetaJson.FirstError(s).Code is { } code
-                && MetaErrors.Rule(code) is { Action: MetaAction.CoolChip or MetaAction.PauseChip or MetaAction.TripPoolGate })
+            if (failed is { } code && MetaErrors.Rule(code) is { Action: MetaAction.CoolChip or MetaAction.PauseChip or MetaAction.TripPoolGate })
                 Add($"meta:failure:{chip.PhoneNumberId}:{id}", Failure, chip, payload, null);
             // 131050: the doctor stopped promotions; it applies to the contact on every chip, like user_preferences.
-            if (why is null && status == "failed" && MetaJson.FirstError(s).Code == 131050)
-                Add($"meta:marketing_stop:{chip.PhoneNumberId}:{id}", MarketingStop, chip, payload, null);
+            if (failed == 131050) Add($"meta:marketing_stop:{chip.PhoneNumberId}:{id}", MarketingStop, chip, payload, null);
         }
         if (items == 0)
             Add(Hash(Errors, entryId, time, value), Errors, chip, Wrap("messages", entryId, time, ("metadata", metadata), ("errors", Errs(value))),

@@ -27,7 +27,7 @@ namespace Julia.Server.Outbox;
 public sealed class OutboxWorker(OutboxStore store, IGrainFactory grains, PoolSettings pool, Storage.Conversations.ConversationStore conversations,
     IMessageGateway gateway, ChipGateways targets,
                                  Trust.TrustWorker trust, SendPolicy policy, Clock time, IOptions<OutboxOptions> options,
-                                 ILogger<OutboxWorker> log, Storage.Meta.MetaTemplateStore templates, Storage.Meta.MetaChipStore metaChips)
+                                 ILogger<OutboxWorker> log, Storage.Meta.MetaTemplateStore templates)
     : Workers.PollingWorker(log)
 {
     long _fencedOut;
@@ -116,7 +116,9 @@ public sealed class OutboxWorker(OutboxStore store, IGrainFactory grains, PoolSe
         var chip = selected.Chip;
         // After a migration the doctor hears that this is Julia's new number before anything else from
         // it: the announcement leads the first message sent from the new number (one send, so in order).
-        var text = selected.AnnouncementPending && !selected.AsTemplate ? (await pool.GetAsync(ct)).Announcement + "\n\n" + m.Text : m.Text;
+        // (A template cannot carry it: it goes with the next free text.)
+        bool announce = selected.AnnouncementPending && !selected.AsTemplate;
+        var text = announce ? (await pool.GetAsync(ct)).Announcement + "\n\n" + m.Text : m.Text;
         var target = await targets.TargetAsync(chip.Id, ct);
         if (target is null)
         {
@@ -129,7 +131,7 @@ public sealed class OutboxWorker(OutboxStore store, IGrainFactory grains, PoolSe
         {
             // Outside the doctor's window on this Meta number: only the template goes, and only if the chip's WABA has it approved
             // now (read at each send, so a template paused a moment ago stops here).
-            var waba = (await metaChips.GetAsync(chip.Id, ct))?.WabaId;
+            var waba = (await targets.MetaAsync(chip.Id, ct))?.WabaId;
             if (TemplateRules.Refusal(known!, waba) is { } refused)
             {
                 await CarryOutAsync(policy.OnRefusal(refused, null, facts, now, 0), m, chip.Id, null, now, ct);
@@ -149,7 +151,7 @@ public sealed class OutboxWorker(OutboxStore store, IGrainFactory grains, PoolSe
         await CarryOutAsync(verdict, m, chip.Id, new Attempt(chip.Id, started, result.Outcome, result.Detail), now, ct, result.MessageId,
             new Doubt(text, started));
         // In doubt, the announcement is not marked as made: a later message may carry it again, which is better than none.
-        if (verdict.Step == SendStep.Done && selected.AnnouncementPending && template is null) await conversations.AnnouncedAsync(m.Contact, chip.Id, ct);
+        if (verdict.Step == SendStep.Done && announce) await conversations.AnnouncedAsync(m.Contact, chip.Id, ct);
     }
 
     /// <summary>
@@ -184,10 +186,7 @@ public sealed class OutboxWorker(OutboxStore store, IGrainFactory grains, PoolSe
             SendStep.Done => () => store.SentAsync(m, chipId!.Value, providerId!, attempt!.StartedAt, now, ct),
             SendStep.InDoubt => () => store.InDoubtAsync(m, chipId!.Value, doubt?.Text, doubt?.Since ?? m.InDoubtSince!.Value, v.At!.Value, v.Reason, attempt,
                 now, ct, log: v.Logged, detail: v.Note),
-            SendStep.AnotherChip when lookup => () => store.RequeueAsync(m, v.At!.Value, chipId, v.Reason, null, countAttempt: true, now, ct),
-            SendStep.Wait when lookup => () => store.RequeueAsync(m, v.At!.Value, null, v.Reason, null, countAttempt: true, now, ct, log: v.Logged,
-                detail: v.Note),
-            SendStep.Wait => () => store.RequeueAsync(m, v.At!.Value, null, v.Reason, attempt, countAttempt: attempt is not null, now, ct,
+            SendStep.Wait => () => store.RequeueAsync(m, v.At!.Value, null, v.Reason, attempt, countAttempt: lookup || attempt is not null, now, ct,
                 log: v.Logged, detail: v.Note),
             SendStep.AnotherChip => () => store.RequeueAsync(m, v.At!.Value, chipId, v.Reason, attempt, countAttempt: true, now, ct),
             _ => () => store.FinishAsync(m, v.Status!, chipId, null, v.Reason, attempt, now, ct),

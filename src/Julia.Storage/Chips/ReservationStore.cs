@@ -43,10 +43,11 @@ public sealed class ReservationStore
 
     sealed record ChargeItem(ChipSummary Charged, BreakerCounts Counts, long Version, string RequestId, bool Trial, Grant Grant, DateTimeOffset Now);
 
+    // With a Meta chip's standing (meta_chips has no row for any other chip), so the grain's activation is one read.
     static readonly PositionalSql Load = new($"""
-        SELECT {ChipRow.Columns}, breaker_open_seconds, consecutive_failures, window_started_at, window_sends, window_failures,
-               version
-        FROM chips WHERE id = @id
+        SELECT {ChipRow.Prefixed("c")}, c.breaker_open_seconds, c.consecutive_failures, c.window_started_at, c.window_sends, c.window_failures,
+               c.version, m.chip_id IS NOT NULL AS meta, m.quality_rating, m.health_status, m.messaging_limit, m.throughput_per_s
+        FROM chips c LEFT JOIN meta_chips m ON m.chip_id = c.id WHERE c.id = @id
         """);
 
     // A send's result moves the breaker (and its log when the state changes), only if nobody wrote the row since it was read.
@@ -118,7 +119,10 @@ public sealed class ReservationStore
         WHERE s.contact = @contact AND s.at >= @asked - interval '10 minutes' AND s.chip_id = @chip AND s.request_id = @request
         """);
 
-    public async Task<ChipCopy?> LoadAsync(long id, CancellationToken ct)
+    public async Task<ChipCopy?> LoadAsync(long id, CancellationToken ct) => (await LoadWithStandingAsync(id, ct))?.Copy;
+
+    /// <summary>The chip as its grain holds it, and its Meta standing (null: not a Meta chip); null when there is no such chip.</summary>
+    public async Task<(ChipCopy Copy, Domain.Standing.MetaStanding? Standing)?> LoadWithStandingAsync(long id, CancellationToken ct)
     {
         await using var c = await db.OpenConnectionAsync(ct);
         await using var cmd = c.CreateCommand().P("id", id).Positional(Load);
@@ -126,7 +130,7 @@ public sealed class ReservationStore
         if (!await r.ReadAsync(ct)) return null;
         var counts = new BreakerCounts(r.Get<int>("breaker_open_seconds"), r.Get<int>("consecutive_failures"), r.Opt<DateTimeOffset>("window_started_at"),
             r.Get<int>("window_sends"), r.Get<int>("window_failures"));
-        return new ChipCopy(ChipRow.ReadSummary(r), counts, r.Get<long>("version"));
+        return (new ChipCopy(ChipRow.ReadSummary(r), counts, r.Get<long>("version")), r.Get<bool>("meta") ? Meta.MetaStandingStore.Of(r) : null);
     }
 
     /// <summary>

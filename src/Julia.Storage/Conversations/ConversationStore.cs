@@ -13,19 +13,29 @@ public sealed record Conversation(long Id, string Contact, long ChipId, string C
 /// <see cref="BusinessSent"/>: the business-initiated messages granted to the contact within the longest
 /// frequency window that may be configured (<see cref="ContactLimits.MaxDays"/>), with their kind (the daily
 /// limit weighs prospecting more). <see cref="Overrides"/>: operator overrides not revoked and not yet past their end.
+/// For Meta chips: <see cref="MetaWindows"/>, when the doctor last wrote to each chip within the last 24 h (each such chip's
+/// window, from the inbound messages' own timestamps), and <see cref="MarketingOptedOutAt"/>, whether they stopped promotions.
 /// </summary>
 public sealed record ContactState(bool Exists, bool HasBasis, DateTimeOffset? OptedOutAt, DateTimeOffset? LastInboundAt,
                                   long? ConversationId, long? ChipId, IReadOnlyList<BusinessMessage> BusinessSent,
-                                  IReadOnlyList<ContactOverride> Overrides);
+                                  IReadOnlyList<ContactOverride> Overrides, IReadOnlyDictionary<long, DateTimeOffset> MetaWindows,
+                                  DateTimeOffset? MarketingOptedOutAt);
 
 public sealed class ConversationStore(NpgsqlDataSource db)
 {
     // One round trip when a contact's grain activates. The granted business selections come from the partial
     // index selections_contact_at (contact, at) WHERE chip_id IS NOT NULL: a contact has a handful of rows in
     // 30 days, so reading kind from the heap costs a few pages. Times and kinds are two arrays in one order.
-    // An override's use is the granted selections that name it; they come after it was made.
+    // An override's use is the granted selections that name it; they come after it was made. Meta windows: inbound_contact_at
+    // serves the range on received_at (a message is received after it was written, so 48 h back covers every message written
+    // in the last 24 h even when its webhook came late).
     static readonly PositionalSql State = new("""
         SELECT c.phone IS NOT NULL AS exists, c.lawful_basis IS NOT NULL AS has_basis, c.opted_out_at, c.last_inbound_at,
+               c.marketing_opted_out_at,
+               (SELECT coalesce(json_object_agg(w.chip_id, w.at), '{}')::text FROM (
+                    SELECT i.chip_id, max(i.sent_at) AS at FROM inbound i
+                    WHERE i.contact = @contact AND i.received_at > @now - interval '48 hours' AND i.sent_at > @now - interval '24 hours'
+                    GROUP BY i.chip_id) w) AS meta_windows,
                conv.id AS conversation_id, conv.chip_id,
                ARRAY(SELECT s.at FROM selections s
                      WHERE s.contact = @contact AND s.chip_id IS NOT NULL AND s.kind <> 'reply' AND s.at > @since
@@ -82,7 +92,8 @@ public sealed class ConversationStore(NpgsqlDataSource db)
         var sent = at.Select((t, i) => new BusinessMessage(t, MessageKinds.TryParse(kinds[i], out var k) ? k : MessageKind.Followup)).ToList();
         return new ContactState(r.Get<bool>("exists"), r.Get<bool>("has_basis"), r.Opt<DateTimeOffset>("opted_out_at"),
             r.Opt<DateTimeOffset>("last_inbound_at"),
-            r.Opt<long>("conversation_id"), r.Opt<long>("chip_id"), sent, ReadOverrides(r.Get<string>("overrides")));
+            r.Opt<long>("conversation_id"), r.Opt<long>("chip_id"), sent, ReadOverrides(r.Get<string>("overrides")),
+            JsonSerializer.Deserialize<Dictionary<long, DateTimeOffset>>(r.Get<string>("meta_windows")) ?? [], r.Opt<DateTimeOffset>("marketing_opted_out_at"));
     }
 
     static List<ContactOverride> ReadOverrides(string json) =>

@@ -11,8 +11,8 @@ public sealed record MetaPollTarget(long ChipId, string PhoneNumberId, string To
 
 /// <summary>
 /// A Meta number's standing in <c>meta_chips</c> (quality, health, messaging limit, throughput, when last polled): read by
-/// the chip's grain once per activation, written by it when Meta reports a change (the poll, or a quality webhook), and
-/// listed for the poll. The selection path never reads it: the grain keeps it in memory.
+/// the chip's grain with its row (<see cref="Chips.ReservationStore"/>) and before a change, written by it when Meta reports a
+/// change (the poll, or a quality webhook), and listed for the poll. The selection path never reads it: the grain keeps it.
 /// </summary>
 public sealed class MetaStandingStore(NpgsqlDataSource db, AlertPolicy alerts)
 {
@@ -40,9 +40,12 @@ public sealed class MetaStandingStore(NpgsqlDataSource db, AlertPolicy alerts)
     {
         await using var c = await db.OpenConnectionAsync(ct);
         await using var cmd = c.Cmd(Read).P("id", chipId);
-        return await cmd.FirstAsync(r => new MetaStanding(StandingWords.Quality(r.OptString("quality_rating")),
-            StandingWords.Health(r.OptString("health_status")), r.OptString("messaging_limit"), r.Opt<int>("throughput_per_s")), ct);
+        return await cmd.FirstAsync(Of, ct);
     }
+
+    /// <summary>A standing from a row with <c>meta_chips</c>' quality_rating, health_status, messaging_limit and throughput_per_s.</summary>
+    internal static MetaStanding Of(NpgsqlDataReader r) => new(StandingWords.Quality(r.OptString("quality_rating")),
+        StandingWords.Health(r.OptString("health_status")), r.OptString("messaging_limit"), r.Opt<int>("throughput_per_s"));
 
     /// <summary>
     /// Writes the standing, and what its change says in the same transaction: an operation when quality or health moved,
@@ -53,13 +56,14 @@ public sealed class MetaStandingStore(NpgsqlDataSource db, AlertPolicy alerts)
     {
         await using var c = await db.OpenConnectionAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
-        await using (var u = c.Cmd(Save, tx).P("id", chipId).Text("quality", Wire(after.Quality)).Text("health", Wire(after.Health))
+        await using (var u = c.Cmd(Save, tx).P("id", chipId).Text("quality", StandingWords.Of(after.Quality)).Text("health", StandingWords.Of(after.Health))
                          .Text("limit", after.MessagingLimit).P("throughput", after.ThroughputPerSecond).P("polled", polled).P("soon", pollSoon).P("now", now))
             await u.ExecuteNonQueryAsync(ct);
         if (before.Quality != after.Quality || before.Health != after.Health)
             await OperationStore.AddAsync(c, tx, new NewOperation(polled ? "meta-standing-poll" : "gateway", "meta_standing_changed", chipId,
-                Reason: $"quality {Wire(before.Quality) ?? "none"} → {Wire(after.Quality) ?? "none"}, health {Wire(before.Health) ?? "none"} → "
-                        + $"{Wire(after.Health) ?? "none"}" + (after.HealthDetail is { } d ? $" ({d})" : "")), now, ct);
+                Reason: $"quality {StandingWords.Of(before.Quality) ?? "none"} → {StandingWords.Of(after.Quality) ?? "none"}, "
+                        + $"health {StandingWords.Of(before.Health) ?? "none"} → {StandingWords.Of(after.Health) ?? "none"}"
+                        + (after.HealthDetail is { } d ? $" ({d})" : "")), now, ct);
         if (change.Effect == StandingEffect.Alert)
             await AlertStore.RaiseAsync(c, tx, EventAlerts.MetaQualityRed(chipId), alerts.Cooldown, now, ct);
         await tx.CommitAsync(ct);
@@ -73,8 +77,4 @@ public sealed class MetaStandingStore(NpgsqlDataSource db, AlertPolicy alerts)
         return await cmd.ListAsync(r => new MetaPollTarget(r.Get<long>("chip_id"), r.Get<string>("phone_number_id"), r.Get<string>("instance_token"),
             r.Get<string>("graph_version")), ct);
     }
-
-    static string? Wire(QualityRating? q) => StandingWords.Of(q);
-
-    static string? Wire(MetaHealth? h) => StandingWords.Of(h);
 }

@@ -9,10 +9,9 @@ namespace Julia.Storage.Meta;
 /// </summary>
 public sealed class PortfolioReachStore(NpgsqlDataSource db)
 {
-    // A portfolio is named by its id, or "waba:<id>" for chips registered without one.
-    const string Limit = """
-        SELECT array_agg(messaging_limit) FILTER (WHERE messaging_limit IS NOT NULL) AS tiers
-        FROM meta_chips WHERE coalesce(portfolio_id, 'waba:' || waba_id) = @portfolio
+    const string Limit = $"""
+        SELECT array_agg(m.messaging_limit) FILTER (WHERE m.messaging_limit IS NOT NULL) AS tiers
+        FROM meta_chips m WHERE {MetaChipIndex.PortfolioKey} = @portfolio
         """;
 
     const string Reach = """
