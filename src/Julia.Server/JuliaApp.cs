@@ -57,6 +57,7 @@ public static class JuliaApp
         using var bootLogs = LoggerFactory.Create(l => l.AddSerilog(logger));
         var db = await Database.Database.OpenAsync(builder.Configuration, boot, bootLogs, ct);
         builder.Services.AddJuliaOptions();
+        if (demo?.Meta is { } metaSimulator) builder.Services.AddSingleton(metaSimulator);
         if (demo is { Slack: { } slack, Telegram: { } telegram })
         {
             builder.Services.AddSingleton(slack);
@@ -81,9 +82,10 @@ public static class JuliaApp
         {
             var time = app.Services.GetRequiredService<Julia.Grains.Clock>();
             if (await DemoSeed.SeedAsync(db.DataSource, time.GetUtcNow(), ct))
-                app.Logger.LogInformation("Seeded the demo pool: 12 chips, {Contacts} contacts", DemoSeed.ContactCount);
+                app.Logger.LogInformation("Seeded the demo pool: {Chips} chips, {Contacts} contacts", DemoSeed.ChipCount, DemoSeed.ContactCount);
             app.Lifetime.ApplicationStarted.Register(() => PrintDemoBanner(app));
             if (demo?.Evolution is { } simulator) await Demo.DemoGateway.AttachAsync(app, simulator);
+            if (demo?.Meta is { } meta) await Demo.DemoMeta.AttachAsync(app, meta);
             if (demo is { Slack: { } s, Telegram: { } t }) Demo.DemoAlerts.Attach(app, s, t);
         }
 

@@ -55,11 +55,7 @@ public sealed class EvolutionSimulator : IAsyncDisposable
     public long WebhooksDelivered => _webhooks.Delivered;
     public long WebhooksFailed => _webhooks.Failed;
 
-    static readonly string[] Replies =
-    [
-        "Oi, pode me mandar os detalhes da proposta?", "Tenho interesse, qual o valor do plantão?", "Obrigada, vou ver e te retorno.",
-        "Qual a cidade?", "Agora não posso, me chama semana que vem.",
-    ];
+    static readonly string[] Replies = DoctorLines.Replies;
 
     EvolutionSimulator(WebApplication app, SimulatorOptions options)
     {

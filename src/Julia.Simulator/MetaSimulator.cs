@@ -34,6 +34,14 @@ public sealed class MetaSimulatorOptions
     /// <summary>Seed of the simulator's random draws, so a test's run repeats.</summary>
     public int Seed { get; set; } = 22;
     public TimeSpan Window { get; set; } = TimeSpan.FromHours(24);
+    /// <summary>The chance a webhook is delivered a second time after its 200 (Meta delivers at least once).</summary>
+    public double DuplicateProbability { get; set; }
+    /// <summary>The chance a send's statuses arrive out of order (delivered before sent; a doctor's read before both).</summary>
+    public double DisorderProbability { get; set; }
+    /// <summary>A send's statuses go in one POST (one change, several statuses), as Meta batches them, instead of one POST each.</summary>
+    public bool BatchStatuses { get; set; }
+    /// <summary>The chance the doctor reads a delivered message (a <c>read</c> status follows).</summary>
+    public double ReadProbability { get; set; }
 }
 
 /// <summary>
@@ -46,14 +54,15 @@ public sealed class MetaSimulatorOptions
 /// quality (RED makes the phone entity's health LIMITED), health, the messaging limit tier, the throughput level; an account
 /// restriction of a WABA is sent as a signed <c>account_update</c> webhook, blocks the WABA's health and answers 368 to its
 /// sends until it expires; a disabled WABA answers 131031; at RED a business-initiated send fails 131048 with a set
-/// probability. Throughput is a sliding second per number (130429), with an upgrade mode (131057 for a minute, then HIGH
+/// probability. Delivery (<see cref="MetaSimulatorOptions"/>): batched statuses, disorder, duplicates after a 200, retries
+/// after anything else. Throughput is a sliding second per number (130429), with an upgrade mode (131057 for a minute, then HIGH
 /// and its THROUGHPUT_UPGRADE webhook); the pair rate a token bucket (45, one back per 6 s). Templates per WABA
 /// (<c>GET /{waba}/message_templates</c> with paging; a status change emits <c>message_template_status_update</c>; a paused
 /// one answers 132015, a disabled one 132016, an unknown one 132001), and "stop promotions" (<c>user_preferences</c>;
 /// marketing to such a doctor fails 131050 after the 200). Faults: <see cref="Inject"/> (131000, 131016, 2…) and
-/// <see cref="ExpireToken"/> (190). Not yet: portfolio budgets, quality computed from blocks, disorder and duplicates.
+/// <see cref="ExpireToken"/> (190). Not modelled: the portfolio's limit (Julia keeps its own budget), quality computed from blocks.
 /// </summary>
-public sealed class MetaSimulator : IAsyncDisposable
+public sealed partial class MetaSimulator : IAsyncDisposable
 {
     readonly WebApplication _app;
     readonly ConcurrentDictionary<string, MetaNumber> _numbers = new();
@@ -71,13 +80,15 @@ public sealed class MetaSimulator : IAsyncDisposable
     readonly ConcurrentDictionary<(string Waba, string Name, string Language), MetaSimTemplate> _templates = new();
     readonly ConcurrentDictionary<string, bool> _stoppedMarketing = new();
     readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(10) };
-    long _seq, _delivered, _failed;
+    long _seq, _delivered, _failed, _duplicates;
 
     public MetaSimulatorOptions Options { get; }
     public Uri BaseAddress { get; private set; } = null!;
     public IReadOnlyCollection<MetaSent> Sent => _sent;
     public long WebhooksDelivered => Interlocked.Read(ref _delivered);
     public long WebhooksFailed => Interlocked.Read(ref _failed);
+    /// <summary>Webhooks delivered a second time (<see cref="MetaSimulatorOptions.DuplicateProbability"/>).</summary>
+    public long WebhooksDuplicated => Interlocked.Read(ref _duplicates);
 
     readonly ConcurrentDictionary<int, int> _answered = new();
 
@@ -253,6 +264,9 @@ public sealed class MetaSimulator : IAsyncDisposable
 
     public void AddNumber(MetaNumber n) => _numbers[n.PhoneNumberId] = n;
 
+    /// <summary>The doctors (digits) who wrote to a number.</summary>
+    public IReadOnlyList<string> WroteTo(string phoneNumberId) => [.. _lastInbound.Keys.Where(k => k.Item1 == phoneNumberId).Select(k => k.Item2)];
+
     /// <summary>
     /// Sends are carried out (statuses by webhook) but answered only after the client has given up: the sender is in doubt,
     /// and the status naming its <c>biz_opaque_callback_data</c> is the only word on it.
@@ -391,6 +405,7 @@ public sealed class MetaSimulator : IAsyncDisposable
             if (template.Status == "PAUSED") return Error(132015, "Template is paused");
             if (template.Status == "DISABLED") return Error(132016, "Template is disabled");
             if (template.Status != "APPROVED") return Error(132001, "Template is not approved");
+            if (Given(body) != Expected(template.Body)) return Error(132000, "Number of parameters does not match the expected number of params");
         }
 
         var now = Options.Clock.GetUtcNow();
@@ -435,13 +450,29 @@ public sealed class MetaSimulator : IAsyncDisposable
         });
     }
 
+    /// <summary>A send's statuses: sent, delivered and (sometimes) read, in one POST or one each, sometimes out of order.</summary>
+    /// <summary>Body parameters a send carries.</summary>
+    static int Given(JsonObject body) =>
+        (body["template"]?["components"] as JsonArray ?? []).Where(c => c?["type"]?.GetValue<string>() is "body" or "BODY")
+            .Sum(c => (c!["parameters"] as JsonArray)?.Count ?? 0);
+
+    /// <summary>Distinct <c>{{n}}</c> (or <c>{{name}}</c>) placeholders of a template's body.</summary>
+    static int Expected(string body) =>
+        System.Text.RegularExpressions.Regex.Matches(body, @"\{\{\s*(\w+)\s*\}\}").Select(m => m.Groups[1].Value).Distinct().Count();
+
     async Task SentThenDeliveredAsync(MetaNumber n, string wamid, string to, string? opaque)
     {
-        await StatusAsync(n, wamid, to, "sent", opaque);
-        await StatusAsync(n, wamid, to, "delivered", opaque);
+        List<JsonObject> statuses = [Status(wamid, to, "sent", opaque), Status(wamid, to, "delivered", opaque)];
+        if (Chance(Options.ReadProbability)) statuses.Add(Status(wamid, to, "read", opaque));
+        if (Chance(Options.DisorderProbability)) statuses.Reverse();
+        if (Options.BatchStatuses) await PostStatusesAsync(n, [.. statuses]);
+        else foreach (var s in statuses) await PostStatusesAsync(n, s);
     }
 
-    Task<int> StatusAsync(MetaNumber n, string wamid, string to, string status, string? opaque, (int Code, string Title, string Details)? error = null)
+    Task<int> StatusAsync(MetaNumber n, string wamid, string to, string status, string? opaque, (int Code, string Title, string Details)? error = null) =>
+        PostStatusesAsync(n, Status(wamid, to, status, opaque, error));
+
+    JsonObject Status(string wamid, string to, string status, string? opaque, (int Code, string Title, string Details)? error = null)
     {
         var s = new JsonObject
         {
@@ -461,8 +492,13 @@ public sealed class MetaSimulator : IAsyncDisposable
                 ["error_data"] = new JsonObject { ["details"] = e.Details },
                 ["href"] = "/documentation/business-messaging/whatsapp/support/error-codes",
             });
+        return s;
+    }
+
+    Task<int> PostStatusesAsync(MetaNumber n, params JsonObject[] statuses)
+    {
         var value = Value(n);
-        value["statuses"] = new JsonArray(s);
+        value["statuses"] = new JsonArray(statuses);
         return PostAsync(n.WabaId, "messages", value);
     }
 
@@ -488,12 +524,15 @@ public sealed class MetaSimulator : IAsyncDisposable
         {
             try
             {
-                using var req = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(bytes) };
-                req.Content.Headers.ContentType = new("application/json");
-                req.Headers.Add("X-Hub-Signature-256", signature);
-                using var res = await _http.SendAsync(req);
+                using var res = await _http.SendAsync(Signed(url, bytes, signature));
                 status = (int)res.StatusCode;
-                if (status == 200) { Interlocked.Increment(ref _delivered); return status; }
+                if (status == 200)
+                {
+                    Interlocked.Increment(ref _delivered);
+                    // Meta delivers at least once: the same signed bytes may come again after a 200.
+                    if (Chance(Options.DuplicateProbability)) await PostAgainAsync(url, bytes, signature);
+                    return status;
+                }
             }
             catch (HttpRequestException) { }
             await Task.Delay(TimeSpan.FromMilliseconds(100 << attempt));
@@ -536,10 +575,28 @@ public sealed class MetaSimulator : IAsyncDisposable
         lock (_limits) return _random.NextDouble();
     }
 
+    // No draw for a probability of 0, so a test's seeded draws (RED's 131048) do not shift with options it leaves off.
+    bool Chance(double p) => p > 0 && Draw() < p;
+
+    async Task PostAgainAsync(string url, byte[] bytes, string signature)
+    {
+        try { using var res = await _http.SendAsync(Signed(url, bytes, signature)); Interlocked.Increment(ref _duplicates); }
+        catch (HttpRequestException) { }
+    }
+
+    static HttpRequestMessage Signed(string url, byte[] bytes, string signature)
+    {
+        var req = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(bytes) };
+        req.Content.Headers.ContentType = new("application/json");
+        req.Headers.Add("X-Hub-Signature-256", signature);
+        return req;
+    }
+
     string NewWamId() => "wamid." + Convert.ToBase64String(Encoding.ASCII.GetBytes($"SIM{Interlocked.Increment(ref _seq):D12}"));
 
     public async ValueTask DisposeAsync()
     {
+        await StopDoctorsAsync();
         await _app.StopAsync();
         await _app.DisposeAsync();
         _http.Dispose();

@@ -37,13 +37,22 @@ public sealed class MetaClientTests() : MetaSimTests(Number, clock => new MetaSi
     [Fact]
     public async Task A_template_carries_its_name_language_and_parameters()
     {
-        Sim.AddTemplate(Number.WabaId, "convite_plantao", "MARKETING");
+        Sim.AddTemplate(Number.WabaId, "convite_plantao", "MARKETING", body: "Olá {{1}}! Plantão {{2}}: posso te mandar os detalhes?");
         var r = await Client.SendAsync(From, new MetaOutgoing("+5531988887777", 10,
             Template: new MetaTemplate("convite_plantao", "pt_BR", ["Dra. Ana", "sábado 19h"])), default);
         Assert.Equal(SendOutcome.Sent, r.Outcome);
         var t = Assert.Single(Sim.Sent).Body["template"]!;
         Assert.Equal(("convite_plantao", "pt_BR"), (t["name"]!.GetValue<string>(), t["language"]!["code"]!.GetValue<string>()));
         Assert.Equal(["Dra. Ana", "sábado 19h"], t["components"]![0]!["parameters"]!.AsArray().Select(p => p!["text"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task A_template_with_the_wrong_number_of_parameters_is_refused_132000_and_nothing_is_sent()
+    {
+        Sim.AddTemplate(Number.WabaId, "convite_plantao", "MARKETING", body: "Olá {{1}}! Plantão {{2}}, {{1}}?");
+        var r = await Client.SendAsync(From, new MetaOutgoing("+5531988887777", 10, Template: new MetaTemplate("convite_plantao", "pt_BR", ["Dra. Ana"])), default);
+        Assert.Equal((SendOutcome.Permanent, SendConcern.Message, "132000"), (r.Outcome, r.Concerns, r.Code));
+        Assert.Empty(Sim.Sent);
     }
 
     [Fact]

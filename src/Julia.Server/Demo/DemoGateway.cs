@@ -31,8 +31,7 @@ public static class DemoGateway
         {
             simulator.Options.WebhookUrl = (app.Urls.FirstOrDefault() ?? JuliaOptions.DefaultUrl) + "/webhooks/evolution";
             agent = Task.Run(() => RunAgentAsync(app.Services, stop.Token));
-            simulator.StartDoctors(Enumerable.Range(1, Storage.Demo.DemoSeed.ContactCount).Select(i => $"+55119{i:00000000}").ToList(),
-                TimeSpan.FromSeconds(3));
+            simulator.StartDoctors(Storage.Demo.DemoSeed.ContactPhones, TimeSpan.FromSeconds(3));
         });
         app.Lifetime.ApplicationStopping.Register(() =>
         {
@@ -55,7 +54,7 @@ public static class DemoGateway
             try
             {
                 var now = time.GetUtcNow();
-                var contact = $"+55119{random.Next(1, 501):00000000}";
+                var contact = Storage.Demo.DemoSeed.ContactPhone(random.Next(1, Storage.Demo.DemoSeed.ContactCount + 1));
                 var kind = random.Next(3) == 0 ? MessageKind.Prospecting : MessageKind.Followup;
                 // With its template: a Meta number outside the doctor's 24-hour window sends that instead of the text.
                 await outbox.EnqueueAsync(new NewMessage($"demo:{Guid.NewGuid():N}", contact, kind,

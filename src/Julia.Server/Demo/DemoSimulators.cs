@@ -1,4 +1,5 @@
 using Julia.Providers.Evolution;
+using Julia.Providers.Meta;
 using Julia.Providers.Notifiers;
 using Julia.Providers.Provisioning;
 using Julia.Server.Configuration;
@@ -8,13 +9,16 @@ using Julia.Simulator;
 namespace Julia.Server.Demo;
 
 /// <summary>
-/// The demo's stand-ins for the outside world (the gateway, the number provider, Slack and Telegram), each started
+/// The demo's stand-ins for the outside world (the gateways, the number provider, Slack and Telegram), each started
 /// only where the user's configuration names no real one. <see cref="Settings"/> points the service at them: the
 /// demo's defaults, one in-memory configuration source (see <see cref="StartupDefaults"/>).
 /// </summary>
 public sealed class DemoSimulators
 {
+    public const string MetaAppSecret = "demo-meta-app-secret", MetaVerifyToken = "demo-meta-verify-token";
+
     public EvolutionSimulator? Evolution { get; private set; }
+    public MetaSimulator? Meta { get; private set; }
     public SalvySimulator? Salvy { get; private set; }
     public SlackSimulator? Slack { get; private set; }
     public TelegramSimulator? Telegram { get; private set; }
@@ -32,6 +36,23 @@ public sealed class DemoSimulators
             // The demo sends through the gateway simulator; its webhooks come back to this service.
             demo.Evolution = await EvolutionSimulator.StartAsync(new SimulatorOptions());
             demo.Set(EvolutionOptions.Section, nameof(EvolutionOptions.BaseUrl), demo.Evolution.BaseAddress.ToString());
+        }
+        var meta = given.Get<MetaOptions>();
+        if (meta.GraphBaseUrl == new MetaOptions().GraphBaseUrl && meta.AppSecrets.Count == 0 && meta.VerifyToken is null)
+        {
+            // No Meta app configured: the demo's Meta numbers send through the Cloud API simulator, which signs its webhooks
+            // with the app secret configured here.
+            demo.Meta = await MetaSimulator.StartAsync(new MetaSimulatorOptions
+            {
+                AppSecret = MetaAppSecret,
+                ReadProbability = 0.5,
+                BatchStatuses = true,
+                DisorderProbability = 0.2,
+                DuplicateProbability = 0.05,
+            });
+            demo.Set(MetaOptions.Section, nameof(MetaOptions.GraphBaseUrl), demo.Meta.BaseAddress.ToString());
+            demo.Set(MetaOptions.Section, nameof(MetaOptions.AppSecrets) + ":0", MetaAppSecret);
+            demo.Set(MetaOptions.Section, nameof(MetaOptions.VerifyToken), MetaVerifyToken);
         }
         if (string.IsNullOrEmpty(given.Get<SalvyOptions>().BaseUrl))
         {

@@ -43,6 +43,18 @@ public sealed class MetaChipStore(NpgsqlDataSource db)
         return await cmd.FirstAsync(Map, ct);
     }
 
+    /// <summary>Every Meta number not retired, with its token (a secret: for a simulator standing in for the Graph API).</summary>
+    public async Task<List<(string PhoneNumberId, string? Token, string DisplayNumber, string WabaId)>> NumbersAsync(CancellationToken ct)
+    {
+        await using var c = await db.OpenConnectionAsync(ct);
+        await using var cmd = c.Cmd("""
+            SELECT m.phone_number_id, c.instance_token, m.display_number, m.waba_id FROM meta_chips m JOIN chips c ON c.id = m.chip_id
+            WHERE c.status <> 'retired' ORDER BY m.chip_id
+            """);
+        return await cmd.ListAsync(r => (r.Get<string>("phone_number_id"), r.OptString("instance_token"), r.Get<string>("display_number"),
+            r.Get<string>("waba_id")), ct);
+    }
+
     public async Task AddAsync(long chipId, NewMetaChip m, CancellationToken ct)
     {
         await using var c = await db.OpenConnectionAsync(ct);

@@ -55,7 +55,7 @@ public class RestartTests
         {
             await using var host = await TestHost.Builder().WithoutDatabase().Set("Julia:DataDir", dir).Args("--demo").StartAsync();
             var chips = await host.Client("demo-operator-key").ListChipsAsync();
-            Assert.Equal(12, chips.Count);
+            Assert.Equal((12, 3), (chips.Count(c => c.Provider == "evolution"), chips.Count(c => c.Provider == "meta")));
             Assert.True(chips.Select(c => c.Status).Distinct().Count() >= 6);
             Assert.True(chips.Select(c => c.TrustLevel).Distinct().Count() >= 4);
             Assert.Contains(chips, c => c.Status == "active" && c.TrustScore >= 80);  // can prospect
