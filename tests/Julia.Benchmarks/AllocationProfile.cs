@@ -32,6 +32,9 @@ public sealed class AllocationProfile : EventListener
 
     public void Start() { _bytes.Clear(); _on = true; }
 
+    /// <summary>Stops counting for a while (work that is not the measured one), then goes on.</summary>
+    public bool Paused { set => _on = !value; }
+
     /// <summary>The top types as kB per operation, largest first.</summary>
     public IEnumerable<string> Top(long operations, int count = 25)
     {

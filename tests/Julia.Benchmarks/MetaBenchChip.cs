@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using System.Text.Json;
 using Julia.Providers.Meta;
 
@@ -14,7 +13,7 @@ public sealed record MetaBenchChip(string PhoneNumberId, string Display, string 
     const string Doctor = "5511987650000";
 
     /// <summary>One status (odd <paramref name="n"/>) or one doctor's text message (even), each with its own id.</summary>
-    public HttpRequestMessage One(long n) => Post(Body(n % 2 == 1
+    public WebhookPost One(long n) => Signed(Body(n % 2 == 1
         ? Change(statuses: [Delivered($"wamid.HBgNNTUxMTk4NzY1MDAwMBUCABEYEjBENCH{n:X16}AA==", n)])
         : Change(contacts: [new { profile = new { name = "Dra. Bench" }, wa_id = Doctor }],
                  messages: [new
@@ -28,7 +27,7 @@ public sealed record MetaBenchChip(string PhoneNumberId, string Display, string 
 
     /// <summary>One body carrying <paramref name="count"/> statuses in one change, as Meta batches them; their ids start with <paramref name="tag"/>.</summary>
     public HttpRequestMessage Batch(string tag, int count) =>
-        Post(Body(Change(statuses: Enumerable.Range(0, count).Select(i => Delivered($"wamid.{tag}{i:D6}AA==", i)).ToArray())));
+        Signed(Body(Change(statuses: Enumerable.Range(0, count).Select(i => Delivered($"wamid.{tag}{i:D6}AA==", i)).ToArray()))).Request();
 
     /// <summary>How the status ids of <see cref="Batch"/> are kept in the inbox's dedupe keys.</summary>
     public string BatchKeyPrefix(string tag) => $"meta:status:{PhoneNumberId}:wamid.{tag}";
@@ -62,11 +61,5 @@ public sealed record MetaBenchChip(string PhoneNumberId, string Display, string 
         entry = new[] { new { id = Waba, changes = new[] { change } } },
     });
 
-    HttpRequestMessage Post(byte[] body)
-    {
-        var req = new HttpRequestMessage(HttpMethod.Post, "webhooks/meta") { Content = new ByteArrayContent(body) };
-        req.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        req.Headers.Add(MetaSignature.Header, MetaSignature.Sign(body, AppSecret));
-        return req;
-    }
+    WebhookPost Signed(byte[] body) => new("webhooks/meta", body, MetaSignature.Header, MetaSignature.Sign(body, AppSecret));
 }

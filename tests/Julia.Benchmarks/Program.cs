@@ -2,6 +2,7 @@ using Julia.Benchmarks;
 
 // dotnet run -c Release --project tests/Julia.Benchmarks -- [selection|ingest|drain|scale|memory|all] [--seconds N]
 //     selection only: [--clients 8[,32]] [--path in-process|HTTP] to measure one case (e.g. under perf)
+//     ingest only: [--gateway Evolution|Meta] to post one gateway's bodies (e.g. under perf)
 //     [--alloc-profile]: bytes allocated per selection by type (an in-process GCAllocationTick listener)
 var what = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "all";
 string? Option(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
@@ -9,10 +10,11 @@ var seconds = int.Parse(Option("--seconds") ?? "10", System.Globalization.Cultur
 (int[], string?)? only = Option("--clients") is { } c ? (c.Split(',').Select(int.Parse).ToArray(), Option("--path")) : null;
 using var profile = args.Contains("--alloc-profile") ? new AllocationProfile() : null;
 SelectionBench.Profile = profile;
+IngestBench.Profile = profile;
 await using var env = await BenchEnvironment.StartAsync();
 var report = new Report();
 if (what is "selection" or "all") await SelectionBench.RunAsync(env, report, seconds, only);
-if (what is "ingest" or "all") await IngestBench.RunAsync(env, report, seconds);
+if (what is "ingest" or "all") await IngestBench.RunAsync(env, report, seconds, Option("--gateway"));
 if (what is "drain" or "all") await DrainBench.RunAsync(env, report);
 if (what is "scale" or "all") await ScaleBench.RunAsync(env, report, seconds);
 if (what is "memory" or "all") await MemoryBench.RunAsync(env, report);

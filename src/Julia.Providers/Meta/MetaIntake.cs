@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -202,7 +203,8 @@ internal sealed class MetaIntake(IMetaChips chips) : IDisposable
         {
             if (value.ValueKind == JsonValueKind.Undefined) continue;
             w.WritePropertyName(name);
-            value.WriteTo(w);
+            // The part's bytes as they came (already valid JSON: the body parsed), copied rather than written token by token.
+            w.WriteRawValue(JsonMarshal.GetRawUtf8Value(value), skipInputValidation: true);
         }
         w.WriteEndObject();
         w.Flush();

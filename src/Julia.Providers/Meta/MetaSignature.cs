@@ -31,10 +31,11 @@ public static class MetaSignature
     public static string? SignedBy(ReadOnlySpan<byte> body, byte[] signature, IEnumerable<string> secrets)
     {
         string? found = null;
+        Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
         // Every secret is tried, whichever matches, so the time taken does not say which one did.
         foreach (var secret in secrets)
         {
-            var mac = HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), body);
+            HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), body, mac);
             if (CryptographicOperations.FixedTimeEquals(mac, signature)) found ??= secret;
         }
         return found;

@@ -16,6 +16,8 @@ public sealed class MetaWebhooks(IMetaChips chips, IOptions<MetaOptions> options
 {
     public const string Name = "meta";
 
+    readonly string[] _configured = [.. options.Value.AppSecrets.Where(s => !string.IsNullOrEmpty(s))];
+
     public string Source => Name;
 
     public async ValueTask<WebhookIntake> ReceiveAsync(WebhookRequest request, DateTimeOffset now, CancellationToken ct)
@@ -35,8 +37,7 @@ public sealed class MetaWebhooks(IMetaChips chips, IOptions<MetaOptions> options
                 return WebhookIntake.Refused(400, "invalid_payload", "The webhook is not a WhatsApp Cloud API event.", error);
 
             // Loops, not LINQ: this runs for every webhook, and a body names one chip far more often than several.
-            var configured = options.Value.AppSecrets.Where(s => !string.IsNullOrEmpty(s)).ToList();
-            var secrets = new List<string>(configured);
+            var secrets = new List<string>(_configured);
             foreach (var i in intake.Items)
                 if (i.Chip?.AppSecret is { Length: > 0 } s && !secrets.Contains(s)) secrets.Add(s);
             if (secrets.Count == 0) return WebhookIntake.Refused(401, "no_app_secret",
@@ -45,7 +46,7 @@ public sealed class MetaWebhooks(IMetaChips chips, IOptions<MetaOptions> options
                 return WebhookIntake.Refused(401, "invalid_signature", "The signature does not match the body for any app secret of these numbers.");
             // A chip's own secret vouches for that chip's events only: a body that also names other numbers (or none of ours)
             // must be signed by an app secret configured for all of them.
-            if (!configured.Contains(signer) && intake.Items.Exists(i => i.Chip?.AppSecret != signer))
+            if (Array.IndexOf(_configured, signer) < 0 && intake.Items.Exists(i => i.Chip?.AppSecret != signer))
                 return WebhookIntake.Refused(401, "invalid_signature", "The body names numbers of another app than the one that signed it.");
 
             var items = new WebhookItem[intake.Items.Count];
