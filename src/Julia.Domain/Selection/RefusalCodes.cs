@@ -26,6 +26,8 @@ public static class RefusalCodes
     public const string TemplateRequired = "template_required";
     /// <summary>The message's template is not approved on the chip's WABA (pending, rejected, paused, disabled, unknown).</summary>
     public const string TemplateNotApproved = "template_not_approved";
+    /// <summary>The message gives its template another number of body parameters than the approved template has (Meta: 132000).</summary>
+    public const string TemplateParameters = "template_parameters";
     /// <summary>A marketing template to a doctor who asked to stop promotions (user_preferences stop, or 131050).</summary>
     public const string MarketingOptedOut = "marketing_opted_out";
     /// <summary>The Meta portfolio reached its messaging limit of unique doctors outside their window in 24 h: the message waits.</summary>
@@ -34,18 +36,19 @@ public static class RefusalCodes
     /// <summary>Every code, the contact's guardrails first and in the order they are checked.</summary>
     public static readonly IReadOnlyList<string> All =
         [
-            OptedOut, Abroad, NoLawfulBasis, MarketingOptedOut, TemplateRequired, TemplateNotApproved, ProspectingPaused, FrequencyCap, OutsideWindow,
-            DailyLimit, ChipBusy, PortfolioLimit, QualityRed, PairRate, Throughput, NoEligibleChip
+            OptedOut, Abroad, NoLawfulBasis, MarketingOptedOut, TemplateRequired, TemplateNotApproved, TemplateParameters, ProspectingPaused,
+            FrequencyCap, OutsideWindow, DailyLimit, ChipBusy, PortfolioLimit, QualityRed, PairRate, Throughput, NoEligibleChip
         ];
 
     /// <summary>The refusals about the contact, or about this message as it was asked (its template): the message can never go as it is.</summary>
-    public static readonly IReadOnlyList<string> AboutContact = [OptedOut, Abroad, NoLawfulBasis, MarketingOptedOut, TemplateRequired, TemplateNotApproved];
+    public static readonly IReadOnlyList<string> AboutContact =
+        [OptedOut, Abroad, NoLawfulBasis, MarketingOptedOut, TemplateRequired, TemplateNotApproved, TemplateParameters];
 
     /// <summary>The refusals about the pool or the clock.</summary>
     public static readonly IReadOnlyList<string> AboutPoolOrClock = [.. All.Except(AboutContact)];
 
     public static bool IsAboutContact(string code) =>
-        code is OptedOut or Abroad or NoLawfulBasis or MarketingOptedOut or TemplateRequired or TemplateNotApproved;
+        code is OptedOut or Abroad or NoLawfulBasis or MarketingOptedOut or TemplateRequired or TemplateNotApproved or TemplateParameters;
 
     /// <summary>A chip's own refusal that is about its standing or budgets: the contact's chip is waited for, never replaced.</summary>
     public static bool IsChipStanding(string? code) => code is QualityRed or PairRate or Throughput;

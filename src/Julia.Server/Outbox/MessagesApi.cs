@@ -67,7 +67,7 @@ public static class MessagesApi
         var (timeline, attempts) = await store.HistoryAsync(id, ct);
         return TypedResults.Ok(new MessageJson(m.Id, m.IdempotencyKey, m.Contact, m.Kind, m.Status, m.ChipId, m.Attempts, m.TriedChips, m.LastError,
             m.CreatedAt, m.NotBefore, m.Status is "queued" or "in_doubt" ? m.NextAttemptAt : null, m.ExpiresAt, m.SentAt, m.DeliveredAt, m.ReadAt,
-            timeline, attempts));
+            timeline, attempts, m.Template));
     }
 
     internal static async Task<Results<Ok<MessageAccepted>, ProblemHttpResult>> Cancel(long id, OutboxStore store, Clock time, CancellationToken ct)

@@ -132,7 +132,7 @@ public sealed class OutboxWorker(OutboxStore store, IGrainFactory grains, PoolSe
             // Outside the doctor's window on this Meta number: only the template goes, and only if the chip's WABA has it approved
             // now (read at each send, so a template paused a moment ago stops here).
             var waba = (await targets.MetaAsync(chip.Id, ct))?.WabaId;
-            if (TemplateRules.Refusal(known!, waba) is { } refused)
+            if (TemplateRules.Refusal(known!, waba, m.Template!.Parameters.Length) is { } refused)
             {
                 await CarryOutAsync(policy.OnRefusal(refused, null, facts, now, 0), m, chip.Id, null, now, ct);
                 return;

@@ -11,7 +11,12 @@ static class TemplateRules
     public static string? Category(IReadOnlyList<MetaTemplateRow> known) =>
         known.Any(t => TemplateCategories.IsMarketing(t.Category)) ? TemplateCategories.Marketing : known.Count > 0 ? known[0].Category : null;
 
-    /// <summary>Null when the template is APPROVED in <paramref name="waba"/>; otherwise <c>template_not_approved</c>.</summary>
-    public static string? Refusal(IReadOnlyList<MetaTemplateRow> known, string? waba) =>
-        known.Any(t => t.WabaId == waba && t.Status == TemplateCategories.Approved) ? null : RefusalCodes.TemplateNotApproved;
+    /// <summary>
+    /// Null when the template is APPROVED in <paramref name="waba"/> with <paramref name="parameters"/> body parameters;
+    /// otherwise <c>template_not_approved</c>, or <c>template_parameters</c> (Meta would refuse the send with 132000).
+    /// </summary>
+    public static string? Refusal(IReadOnlyList<MetaTemplateRow> known, string? waba, int parameters) =>
+        known.FirstOrDefault(t => t.WabaId == waba && t.Status == TemplateCategories.Approved) is not { } approved ? RefusalCodes.TemplateNotApproved
+        : approved.ParameterCount != parameters ? RefusalCodes.TemplateParameters
+        : null;
 }

@@ -36,6 +36,9 @@ public class MetaStandingTests(MetaStandingFixture f, ITestOutputHelper output) 
             await f.Scalar<int>("SELECT throughput_per_s FROM meta_chips WHERE chip_id = @c", ("c", chip.Id))));
         Assert.Equal(1, await f.Scalar<long>("SELECT count(*) FROM alerts WHERE kind = 'meta_quality_red' AND chip_id = @c", ("c", chip.Id)));
         Assert.Equal(0, (await f.PollAsync()).Polled); // polled a moment ago: not due
+        // Operators see it on the chip (the console's chip page shows the same).
+        var shown = (await f.Operator.GetChipAsync(chip.Id)).Meta!;
+        Assert.Equal(("RED", "LIMITED", "TIER_250", 80), (shown.Quality, shown.Health, shown.MessagingLimit, shown.ThroughputPerSecond));
 
         // A follow-up to the doctor on this chip (inside the window the doctor opened): refused for the colour, not moved.
         var followup = await Assert.ThrowsAsync<JuliaApiException>(() => f.AgentApi.SelectAsync(doctor, "followup"));

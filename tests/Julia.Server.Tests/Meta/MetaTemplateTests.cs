@@ -69,6 +69,21 @@ public class MetaTemplateTests(SendingFixture f, ITestOutputHelper output) : ICl
     }
 
     [Fact]
+    public async Task A_template_given_the_wrong_number_of_parameters_is_blocked_before_meta_would_refuse_it()
+    {
+        var (chip, doctor) = await ClosedWindowAsync();
+        f.MetaSim.AddTemplate(chip.Waba, "convite_plantao", "MARKETING", body: "Olá {{1}}! Plantão {{2}}?");
+        await SyncAsync(chip.Waba, 1);
+
+        var (m, _) = await f.AgentApi.SendMessageAsync(doctor, "followup", "Plantão sábado?", $"params-{chip.Id}",
+            template: new MessageTemplate("convite_plantao", "pt_BR", ["Dra. Ana"]));
+        var blocked = await Final(m.MessageId, "the follow-up with one parameter of two");
+        Assert.Equal(("blocked", "template_parameters"), (blocked.Status, blocked.LastError));
+        Assert.DoesNotContain(f.MetaSim.Sent, s => s.PhoneNumberId == chip.PhoneNumberId);
+        Assert.Equal(0, f.MetaSim.Answered(132000));
+    }
+
+    [Fact]
     public async Task Stop_promotions_blocks_a_marketing_template_but_not_a_utility_one()
     {
         var (chip, doctor) = await ClosedWindowAsync();

@@ -47,7 +47,9 @@ public class MetaWindowTests(SendingFixture f, ITestOutputHelper output) : IClas
 
         var (withTemplate, _) = await f.AgentApi.SendMessageAsync(doctor, "followup", "Ainda tem interesse?", $"win-tpl-{chip.Id}",
             template: new MessageTemplate("retomada_plantao", "pt_BR", ["Dra. Ana"]));
-        Assert.Equal("delivered", (await Final(withTemplate.MessageId, "the follow-up with a template")).Status);
+        var delivered = await Final(withTemplate.MessageId, "the follow-up with a template");
+        Assert.Equal(("delivered", "retomada_plantao", "pt_BR", "Dra. Ana"),
+            (delivered.Status, delivered.Template?.Name, delivered.Template?.Language, delivered.Template?.Parameters.Single()));
         var sent = f.MetaSim.Sent.Where(s => s.PhoneNumberId == chip.PhoneNumberId).ToList();
         Assert.Equal(2, sent.Count);
         Assert.Equal(("template", "retomada_plantao"), (sent[1].Body["type"]!.GetValue<string>(), sent[1].Body["template"]!["name"]!.GetValue<string>()));
