@@ -32,7 +32,7 @@ public sealed class MetaWebhooks(IMetaChips chips, IOptions<MetaOptions> options
         catch (JsonException e) { return WebhookIntake.Refused(400, "malformed_json", "The webhook body is not JSON.", e.Message); }
         using (doc)
         {
-            using var intake = new MetaIntake(chips);
+            var intake = new MetaIntake(chips);
             if (await intake.ReadAsync(doc.RootElement, ct) is { } error)
                 return WebhookIntake.Refused(400, "invalid_payload", "The webhook is not a WhatsApp Cloud API event.", error);
 
