@@ -55,7 +55,6 @@ public sealed class EvolutionSimulator : IAsyncDisposable
     public long WebhooksDelivered => _webhooks.Delivered;
     public long WebhooksFailed => _webhooks.Failed;
 
-    static readonly string[] Replies = DoctorLines.Replies;
 
     EvolutionSimulator(WebApplication app, SimulatorOptions options)
     {
@@ -267,7 +266,7 @@ public sealed class EvolutionSimulator : IAsyncDisposable
         if (!replies) return;
         await Task.Delay(Options.ReplyDelay, _stop.Token);
         string answer;
-        lock (_random) answer = optOut ? "PARE" : Replies[_random.Next(Replies.Length)];
+        lock (_random) answer = optOut ? "PARE" : DoctorLines.Replies[_random.Next(DoctorLines.Replies.Length)];
         Inbound(spec.Name, jid.Split('@')[0], answer);
     }
 
@@ -323,7 +322,11 @@ public sealed class EvolutionSimulator : IAsyncDisposable
             {
                 try { await Task.Delay(every, _stop.Token); } catch (OperationCanceledException) { return; }
                 string phone, text;
-                lock (_random) { phone = phones[_random.Next(phones.Count)].TrimStart('+'); text = Replies[_random.Next(Replies.Length)]; }
+                lock (_random)
+                {
+                    phone = phones[_random.Next(phones.Count)].TrimStart('+');
+                    text = DoctorLines.Replies[_random.Next(DoctorLines.Replies.Length)];
+                }
                 var open = _instances.Keys.Where(i => !FaultsOf(i).Disconnected).ToList();
                 if (open.Count == 0) continue;
                 string instance;

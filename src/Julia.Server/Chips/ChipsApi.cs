@@ -113,14 +113,14 @@ public static class ChipsApi
     }
 
     static async Task<Results<Ok<ChipJson>, ProblemHttpResult>> Get(long id, ChipStore store, Julia.Storage.Pool.ManagerStore manager, PoolSettings pool,
-        MetaChipStore metaChips, MetaStandingStore standing, Clock time, CancellationToken ct)
+        MetaChipStore metaChips, Clock time, CancellationToken ct)
     {
         if (await store.GetAsync(id, ct) is not { } row) return ChipNotFound(id);
         var now = time.GetUtcNow();
         var json = ChipJson.From(row, await pool.GetAsync(ct), now);
         if (row.Status == Julia.Domain.Chips.ChipStatus.Rampup && (await manager.RampupAsync(id, ct)).FirstOrDefault() is { } r)
             json = json with { Rampup = ChipJson.Progress(r, now) };
-        if (row.Provider == "meta") json = json with { Meta = await MetaChipJson.ReadAsync(id, metaChips, standing, ct) };
+        if (row.Provider == "meta") json = json with { Meta = await MetaChipJson.ReadAsync(id, metaChips, ct) };
         return TypedResults.Ok(json);
     }
 

@@ -10,10 +10,10 @@ public sealed record MetaChipJson(string PhoneNumberId, string DisplayNumber, st
                                   string? Quality = null, string? Health = null, string? MessagingLimit = null, int? ThroughputPerSecond = null)
 {
     /// <summary>A Meta chip's keys and standing as stored; null when it has no keys.</summary>
-    public static async Task<MetaChipJson?> ReadAsync(long chipId, MetaChipStore keys, MetaStandingStore standing, CancellationToken ct) =>
-        Of(await keys.GetAsync(chipId, ct))?.With(await standing.ReadAsync(chipId, ct));
+    public static async Task<MetaChipJson?> ReadAsync(long chipId, MetaChipStore store, CancellationToken ct) =>
+        await store.WithStandingAsync(chipId, ct) is { } m ? Of(m.Keys)!.With(m.Standing) : null;
 
-    public MetaChipJson With(Julia.Domain.Standing.MetaStanding? s) => s is null ? this : this with
+    MetaChipJson With(Julia.Domain.Standing.MetaStanding s) => this with
     {
         Quality = Julia.Domain.Standing.StandingWords.Of(s.Quality),
         Health = Julia.Domain.Standing.StandingWords.Of(s.Health),

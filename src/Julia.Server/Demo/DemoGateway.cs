@@ -29,7 +29,7 @@ public static class DemoGateway
         Task? agent = null;
         app.Lifetime.ApplicationStarted.Register(() =>
         {
-            simulator.Options.WebhookUrl = (app.Urls.FirstOrDefault() ?? JuliaOptions.DefaultUrl) + "/webhooks/evolution";
+            simulator.Options.WebhookUrl = DemoSimulators.WebhookUrl(app.Urls.FirstOrDefault(), Julia.Providers.Evolution.EvolutionWebhooks.Name);
             agent = Task.Run(() => RunAgentAsync(app.Services, stop.Token));
             simulator.StartDoctors(Storage.Demo.DemoSeed.ContactPhones, TimeSpan.FromSeconds(3));
         });

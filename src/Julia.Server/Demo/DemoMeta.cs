@@ -26,7 +26,7 @@ public static class DemoMeta
 
         app.Lifetime.ApplicationStarted.Register(() =>
         {
-            simulator.Options.WebhookUrl = (app.Urls.FirstOrDefault() ?? JuliaOptions.DefaultUrl) + "/webhooks/meta";
+            simulator.Options.WebhookUrl = DemoSimulators.WebhookUrl(app.Urls.FirstOrDefault(), Julia.Providers.Meta.MetaWebhooks.Name);
             simulator.StartDoctors(DemoSeed.ContactPhones, TimeSpan.FromSeconds(10));
         });
         app.Lifetime.ApplicationStopping.Register(() => simulator.DisposeAsync().AsTask().Wait(TimeSpan.FromSeconds(5)));

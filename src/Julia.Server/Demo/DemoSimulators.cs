@@ -73,9 +73,12 @@ public sealed class DemoSimulators
         }
         if (given.Get<ProvisioningOptions>().WebhookUrl is null)
             demo.Set(ProvisioningOptions.Section, nameof(ProvisioningOptions.WebhookUrl),
-                     (urls?.Split(';')[0] ?? JuliaOptions.DefaultUrl).TrimEnd('/') + "/webhooks/evolution");
+                     WebhookUrl(urls?.Split(';')[0], EvolutionWebhooks.Name));
         return demo;
     }
+
+    /// <summary>Where a gateway's webhooks reach this service, listening at <paramref name="url"/> (null: the default address).</summary>
+    public static string WebhookUrl(string? url, string gateway) => (url ?? JuliaOptions.DefaultUrl).TrimEnd('/') + "/webhooks/" + gateway;
 
     void Set(string section, string key, string? value) => Settings[$"{section}:{key}"] = value;
 }

@@ -1,3 +1,4 @@
+using Julia.Domain.Standing;
 using Npgsql;
 
 namespace Julia.Storage.Meta;
@@ -5,6 +6,9 @@ namespace Julia.Storage.Meta;
 /// <summary>A Meta chip's keys (table <c>meta_chips</c> joined to its chip): the app secret is a secret, never logged.</summary>
 public sealed record MetaChipRow(long ChipId, string PhoneNumberId, string DisplayNumber, string WabaId, string? PortfolioId, string? AppSecret,
                                  string GraphVersion);
+
+/// <summary>A Meta chip's keys and its standing as stored (what operators are shown).</summary>
+public sealed record MetaChipStanding(MetaChipRow Keys, MetaStanding Standing);
 
 /// <summary>New Meta keys for a chip being registered.</summary>
 public sealed record NewMetaChip(string PhoneNumberId, string DisplayNumber, string WabaId, string? PortfolioId, string? AppSecret, string GraphVersion);
@@ -16,8 +20,9 @@ public sealed record NewMetaChip(string PhoneNumberId, string DisplayNumber, str
 public sealed class MetaChipStore(NpgsqlDataSource db)
 {
     // One shape for every lookup, each on its own index; the routing lookups skip retired chips.
-    const string Select = """
-        SELECT m.chip_id, m.phone_number_id, m.display_number, m.waba_id, m.portfolio_id, m.app_secret, m.graph_version
+    const string Columns = "m.chip_id, m.phone_number_id, m.display_number, m.waba_id, m.portfolio_id, m.app_secret, m.graph_version";
+    const string Select = $"""
+        SELECT {Columns}
         FROM meta_chips m JOIN chips c ON c.id = m.chip_id
         WHERE
         """;
@@ -41,6 +46,17 @@ public sealed class MetaChipStore(NpgsqlDataSource db)
         await using var c = await db.OpenConnectionAsync(ct);
         await using var cmd = c.Cmd(Select + " m.chip_id = @id").P("id", chipId);
         return await cmd.FirstAsync(Map, ct);
+    }
+
+    /// <summary>A chip's keys and its standing (one row of <c>meta_chips</c>, one read); null when it has no keys.</summary>
+    public async Task<MetaChipStanding?> WithStandingAsync(long chipId, CancellationToken ct)
+    {
+        await using var c = await db.OpenConnectionAsync(ct);
+        await using var cmd = c.Cmd($"""
+            SELECT {Columns}, m.quality_rating, m.health_status, m.messaging_limit, m.throughput_per_s
+            FROM meta_chips m WHERE m.chip_id = @id
+            """).P("id", chipId);
+        return await cmd.FirstAsync(r => new MetaChipStanding(Map(r), MetaStandingStore.Of(r)), ct);
     }
 
     /// <summary>Every Meta number not retired, with its token (a secret: for a simulator standing in for the Graph API).</summary>

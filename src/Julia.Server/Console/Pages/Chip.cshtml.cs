@@ -15,7 +15,7 @@ namespace Julia.Server.ConsoleWeb.Pages;
 /// <summary>One chip: its state as the API shows it, trust history, recent operations and gateway calls, its QR while pending, and the life-cycle
 /// actions.</summary>
 public sealed class ChipModel(ChipStore chips, PoolSettings settings, OperationStore operations, QrStore qrs, ConsoleQueries queries,
-                              ManagerStore manager, MetaChipStore metaChips, MetaStandingStore standing, IGrainFactory grains, Clock time) : ConsolePage
+                              ManagerStore manager, MetaChipStore metaChips, IGrainFactory grains, Clock time) : ConsolePage
 {
     public static readonly (string Action, string Label)[] Actions =
         [("pause", "Pausar"), ("resume", "Retomar"), ("promote", "Promover"), ("retire", "Aposentar")];
@@ -35,7 +35,7 @@ public sealed class ChipModel(ChipStore chips, PoolSettings settings, OperationS
     {
         if (await chips.GetAsync(Id, ct) is not { } row) return NotFound();
         Chip = ChipJson.From(row, await settings.GetAsync(ct), time.GetUtcNow());
-        if (row.Provider == "meta") Chip = Chip with { Meta = await MetaChipJson.ReadAsync(Id, metaChips, standing, ct) };
+        if (row.Provider == "meta") Chip = Chip with { Meta = await MetaChipJson.ReadAsync(Id, metaChips, ct) };
         Trust = await chips.TrustHistoryAsync(Id, 200, ct);
         Trust.Reverse(); // oldest first, for the line
         Operations = await operations.ListAsync(Id, null, 30, ct);
