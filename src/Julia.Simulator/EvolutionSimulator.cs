@@ -198,7 +198,7 @@ public sealed class EvolutionSimulator : IAsyncDisposable
 
         var id = "3EB0" + Convert.ToHexString(RandomNumberGenerator.GetBytes(8));
         var now = Options.Clock.GetUtcNow();
-        var jid = body.Number.TrimStart('+') + "@s.whatsapp.net";
+        var jid = Jid(body.Number);
         _sent.Enqueue(new SentText(instance, body.Number, body.Text, id, now));
         _lastInstanceFor[body.Number.TrimStart('+')] = instance;
         if (Options.Receipts || Options.ReplyProbability > 0) Track(AfterSendAsync(spec, jid, id, body.Text, f));
@@ -293,7 +293,7 @@ public sealed class EvolutionSimulator : IAsyncDisposable
     public void Inbound(string instance, string fromPhone, string text, string? messageId = null)
     {
         if (!_instances.TryGetValue(instance, out var spec)) return;
-        var phoneJid = fromPhone.TrimStart('+') + "@s.whatsapp.net";
+        var phoneJid = Jid(fromPhone);
         var id = messageId ?? "3EB0" + Convert.ToHexString(RandomNumberGenerator.GetBytes(8));
         object key = spec.UseLid
             ? new { remoteJid = Math.Abs(phoneJid.GetHashCode()) + "@lid", remoteJidAlt = phoneJid, addressingMode = "lid", fromMe = false, id }
@@ -341,7 +341,7 @@ public sealed class EvolutionSimulator : IAsyncDisposable
     {
         if (!_instances.TryGetValue(instance, out var spec)) return;
         SetState(instance, state);
-        Emit(spec, "connection.update", new { instance, wuid = spec.Phone?.TrimStart('+') + "@s.whatsapp.net", state, statusReason }, FaultsOf(instance));
+        Emit(spec, "connection.update", new { instance, wuid = Jid(spec.Phone ?? ""), state, statusReason }, FaultsOf(instance));
     }
 
     public void QrCode(string instance)
@@ -359,7 +359,7 @@ public sealed class EvolutionSimulator : IAsyncDisposable
             data,
             destination = Options.WebhookUrl,
             date_time = DateTimeOffset.UtcNow.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture),
-            sender = spec.Phone?.TrimStart('+') + "@s.whatsapp.net",
+            sender = Jid(spec.Phone ?? ""),
             server_url = BaseAddress?.ToString().TrimEnd('/'),
             apikey = spec.Token,
         };

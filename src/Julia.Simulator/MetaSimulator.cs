@@ -450,7 +450,6 @@ public sealed partial class MetaSimulator : IAsyncDisposable
         });
     }
 
-    /// <summary>A send's statuses: sent, delivered and (sometimes) read, in one POST or one each, sometimes out of order.</summary>
     /// <summary>Body parameters a send carries.</summary>
     static int Given(JsonObject body) =>
         (body["template"]?["components"] as JsonArray ?? []).Where(c => c?["type"]?.GetValue<string>() is "body" or "BODY")

@@ -3,13 +3,9 @@ namespace Julia.Domain.Sending;
 /// <summary>Message statuses and the order receipts may move them in.</summary>
 public static class MessageStatus
 {
+    /// <remarks>in_doubt: a send the gateway did not answer, which may have gone. Not sent again until the gateway's own word (its
+    /// echo of the send, a status naming our id) or its answer to a lookup settles it.</remarks>
     public static readonly string[] All = ["queued", "sending", "in_doubt", "sent", "delivered", "read", "failed", "expired", "cancelled", "blocked"];
-
-    /// <summary>
-    /// A send the gateway did not answer: it may have gone. Not sent again until the gateway's own word (its echo of the send, a
-    /// status naming our id) or its answer to a lookup settles it.
-    /// </summary>
-    public const string InDoubt = "in_doubt";
 
     /// <summary>Receipts only move forward: a READ that arrives before DELIVERY_ACK wins.</summary>
     public static int Rank(string status) => status switch

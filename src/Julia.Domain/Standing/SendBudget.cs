@@ -13,6 +13,10 @@ namespace Julia.Domain.Standing;
 /// </summary>
 public sealed class SendBudget
 {
+    /// <summary>A refused send: which budget (<see cref="RefusalCodes.PairRate"/>, <see cref="RefusalCodes.Throughput"/>) and when it may go.
+    /// Selection words it (<see cref="StandingRules.Explain"/>).</summary>
+    public sealed record Wait(string Code, DateTimeOffset RetryAt);
+
     public static readonly TimeSpan PairInterval = TimeSpan.FromSeconds(6);
     public const int DefaultThroughput = 80;
     static readonly TimeSpan Second = TimeSpan.FromSeconds(1);
@@ -22,19 +26,17 @@ public sealed class SendBudget
     readonly Queue<DateTimeOffset> _lastSecond = new();
 
     /// <summary>Why one more send to <paramref name="contact"/> must wait, and until when (null: it may go now).</summary>
-    public Refusal? Check(string contact, DateTimeOffset now, int? perSecond)
+    public Wait? Check(string contact, DateTimeOffset now, int? perSecond)
     {
         if (_lastByContact.TryGetValue(contact, out var last))
         {
             if (last > now) _lastByContact[contact] = last = now; // the clock went back: count from the new time
-            if (now - last < PairInterval) return Wait(RefusalCodes.PairRate, last + PairInterval);
+            if (now - last < PairInterval) return new Wait(RefusalCodes.PairRate, last + PairInterval);
         }
         var limit = perSecond is > 0 ? perSecond.Value : DefaultThroughput;
         Expire(now);
-        return _lastSecond.Count >= limit ? Wait(RefusalCodes.Throughput, _lastSecond.Peek() + Second) : null;
+        return _lastSecond.Count >= limit ? new Wait(RefusalCodes.Throughput, _lastSecond.Peek() + Second) : null;
     }
-
-    static Refusal Wait(string code, DateTimeOffset until) => new(code, StandingRules.Explain(code, until), until);
 
     /// <summary>A send granted at <paramref name="now"/>.</summary>
     public void Record(string contact, DateTimeOffset now)

@@ -43,7 +43,7 @@ public sealed class ConversationGrain(Selector selector, ConversationStore conve
         {
             var state = await StateAsync();
             var (answer, used) = await selector.DecideAsync(Contact, k, excludeChips.Count == 0 ? NoChips : excludeChips.ToHashSet(), state,
-                new MetaAsk(messageTemplate, state.MetaWindows, state.MarketingOptedOutAt), CancellationToken.None);
+                messageTemplate, CancellationToken.None);
             if (answer.Selected is { } s)
             {
                 var now = time.GetUtcNow();
@@ -57,14 +57,10 @@ public sealed class ConversationGrain(Selector selector, ConversationStore conve
             }
             return answer;
         }
-        catch (Npgsql.NpgsqlException e)
+        catch (Exception e)
         {
-            _state = null;
-            throw Stored.Crossing(e);
-        }
-        catch
-        {
-            _state = null;
+            _state = null; // the change's outcome is unknown: the copy is read again next time
+            if (e is Npgsql.NpgsqlException n) throw Stored.Crossing(n);
             throw;
         }
     }
@@ -164,14 +160,10 @@ public sealed class ConversationGrain(Selector selector, ConversationStore conve
     async Task<T> Changing<T>(Func<Task<T>> change)
     {
         try { return await change(); }
-        catch (Npgsql.NpgsqlException e)
+        catch (Exception e)
         {
-            _state = null;
-            throw Stored.Crossing(e);
-        }
-        catch
-        {
-            _state = null;
+            _state = null; // the change's outcome is unknown: the copy is read again next time
+            if (e is Npgsql.NpgsqlException n) throw Stored.Crossing(n);
             throw;
         }
     }

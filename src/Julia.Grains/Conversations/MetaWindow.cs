@@ -7,15 +7,18 @@ namespace Julia.Grains.Conversations;
 /// <summary>Applies <see cref="MetaSendRule"/> to the pool for one message: which Meta chips cannot take it, and the audit that says so.</summary>
 static class MetaWindow
 {
-    public static DateTimeOffset? LastWrote(MetaAsk meta, long chipId) => meta.LastWrote.TryGetValue(chipId, out var at) ? at : null;
+    /// <summary>When the doctor last wrote to <paramref name="chipId"/> (its window's start), from the contact's windows.</summary>
+    public static DateTimeOffset? LastWrote(IReadOnlyDictionary<long, DateTimeOffset> windows, long chipId) =>
+        windows.TryGetValue(chipId, out var at) ? at : null;
 
     /// <summary>The Meta chips (not already excluded) outside the doctor's window, when the message has no template to send there instead.</summary>
-    public static IReadOnlySet<long> Closed(IReadOnlyDictionary<long, MetaChipPlace> metas, MetaAsk meta, DateTimeOffset now, IReadOnlySet<long> exclude)
+    public static IReadOnlySet<long> Closed(IReadOnlyDictionary<long, MetaChipPlace> metas, IReadOnlyDictionary<long, DateTimeOffset> windows,
+                                            bool hasTemplate, DateTimeOffset now, IReadOnlySet<long> exclude)
     {
-        if (meta.Template is not null || metas.Count == 0) return Empty;
+        if (hasTemplate || metas.Count == 0) return Empty;
         HashSet<long>? closed = null;
         foreach (var id in metas.Keys)
-            if (!exclude.Contains(id) && MetaSendRule.On(meta: true, LastWrote(meta, id), hasTemplate: false, now) is null) (closed ??= []).Add(id);
+            if (!exclude.Contains(id) && MetaSendRule.On(meta: true, LastWrote(windows, id), hasTemplate: false, now) is null) (closed ??= []).Add(id);
         return closed ?? Empty;
     }
 

@@ -27,14 +27,14 @@ public sealed class Selector(SelectionStore store, ChipDirectory snapshot, PoolS
     /// failure (each statement is its own transaction, so nothing of the first try remains). The outcome also
     /// says which overrides a granted selection used (the grain counts them).
     /// </summary>
-    public async Task<SelectOutcome> DecideAsync(Phone contact, MessageKind kind, IReadOnlySet<long> exclude, ContactState state, MetaAsk meta,
+    public async Task<SelectOutcome> DecideAsync(Phone contact, MessageKind kind, IReadOnlySet<long> exclude, ContactState state, TemplateAsk? template,
                                                  CancellationToken ct)
     {
-        try { return await SelectOnceAsync(contact, kind, exclude, state, meta, ct); }
+        try { return await SelectOnceAsync(contact, kind, exclude, state, template, ct); }
         catch (Exception e) when (SqlState(e) is Npgsql.PostgresErrorCodes.DeadlockDetected or Npgsql.PostgresErrorCodes.SerializationFailure)
         {
             log.LogWarning("Selection for {Contact} retried after {SqlState}: {Error}", contact.Masked, SqlState(e), e.Message);
-            return await SelectOnceAsync(contact, kind, exclude, state, meta, ct);
+            return await SelectOnceAsync(contact, kind, exclude, state, template, ct);
         }
     }
 
@@ -53,7 +53,7 @@ public sealed class Selector(SelectionStore store, ChipDirectory snapshot, PoolS
         new(s.Exists, s.HasBasis, s.OptedOutAt, s.LastInboundAt, BusinessMessages.Unanswered(s.BusinessSent, s.LastInboundAt, now, limits),
             BusinessMessages.WeightToday(s.BusinessSent, now, window, limits));
 
-    async Task<SelectOutcome> SelectOnceAsync(Phone contact, MessageKind kind, IReadOnlySet<long> exclude, ContactState state, MetaAsk meta,
+    async Task<SelectOutcome> SelectOnceAsync(Phone contact, MessageKind kind, IReadOnlySet<long> exclude, ContactState state, TemplateAsk? template,
                                               CancellationToken ct)
     {
         var now = time.GetUtcNow();
@@ -65,7 +65,7 @@ public sealed class Selector(SelectionStore store, ChipDirectory snapshot, PoolS
             config.Contacts, overrides.Keys.ToHashSet());
         if (verdict.Refusal is { } refusal)
             return await RefuseAsync(contact, kind, refusal, 0, new Dictionary<string, int>(), now, ct);
-        if (MetaSendRule.MarketingRefusal(kind, meta.Template?.Category, meta.MarketingOptedOutAt) is { } marketing)
+        if (MetaSendRule.MarketingRefusal(kind, template?.Category, state.MarketingOptedOutAt) is { } marketing)
             return await RefuseAsync(contact, kind, marketing, 0, new Dictionary<string, int>(), now, ct);
         // A selection that passes only thanks to an override says so in its audit row, naming the override.
         var used = verdict.Overridden.Select(rule => overrides[rule]).ToList();
@@ -86,7 +86,7 @@ public sealed class Selector(SelectionStore store, ChipDirectory snapshot, PoolS
             // Meta chips that cannot take this message (outside the doctor's window with no template) are left out like the
             // request's own exclusions, and counted under their own reason.
             var metas = await metaChips.GetAsync(chips, ct);
-            var noWindow = MetaWindow.Closed(metas, meta, now, exclude);
+            var noWindow = MetaWindow.Closed(metas, state.MetaWindows, template is not null, now, exclude);
             if (state.ChipId is { } mine && noWindow.Contains(mine))
                 // Failing over would move the doctor off the number whose window closed only to send what that number may not.
                 return await RefuseAsync(contact, kind, TemplateRequired(), 0, new Dictionary<string, int> { [RefusalCodes.TemplateRequired] = 1 }, now, ct);
@@ -124,7 +124,7 @@ public sealed class Selector(SelectionStore store, ChipDirectory snapshot, PoolS
             {
                 // A template outside the window reaches the doctor "business-initiated": the portfolio's budget must have room.
                 bool asTemplate = metas.TryGetValue(candidate.Id, out var place)
-                    && MetaSendRule.On(meta: true, MetaWindow.LastWrote(meta, candidate.Id), meta.Template is not null, now) == SendForm.Template;
+                    && MetaSendRule.On(meta: true, MetaWindow.LastWrote(state.MetaWindows, candidate.Id), template is not null, now) == SendForm.Template;
                 if (asTemplate)
                 {
                     var reach = await grains.GetGrain<IPortfolioGrain>(place!.Portfolio).TryReachAsync(contact.E164, now);

@@ -60,10 +60,7 @@ public sealed record EvolutionEnvelope(string Event, string Instance, JsonElemen
                 if (EvolutionJson.Timestamp(d) is null) return "data.messageTimestamp must be a Unix time";
                 if (d.TryGetProperty("message", out var msg)
                     && msg.ValueKind is not (JsonValueKind.Object or JsonValueKind.Null)) return "data.message must be an object";
-                var jid = EvolutionJson.Str(key, "remoteJid")!;
-                if (jid.EndsWith("@g.us", StringComparison.Ordinal) || jid.EndsWith("@broadcast", StringComparison.Ordinal)
-                    || jid.EndsWith("@newsletter", StringComparison.Ordinal)) return "group, broadcast or channel";
-                return null;
+                return OneContact(EvolutionJson.Str(key, "remoteJid")) ? null : "group, broadcast or channel";
             case Update:
                 if (EvolutionReceipts.Id(d) is null) return "data.keyId (or data.id in Evolution v1) must be a non-empty string";
                 // Edits come as updates: with no status (to 2.2), DELETED (2.3.0–2.3.4) or the edited message (2.3.7).
@@ -78,10 +75,7 @@ public sealed record EvolutionEnvelope(string Event, string Instance, JsonElemen
             case Send:
                 if (!d.TryGetProperty("key", out var sk) || sk.ValueKind != JsonValueKind.Object || !Filled(sk, "id"))
                     return "data.key.id must be a non-empty string";
-                var to = EvolutionJson.Str(sk, "remoteJid");
-                if (to is null || to.EndsWith("@g.us", StringComparison.Ordinal) || to.EndsWith("@broadcast", StringComparison.Ordinal)
-                    || to.EndsWith("@newsletter", StringComparison.Ordinal)) return "not a message to one contact";
-                return null;
+                return OneContact(EvolutionJson.Str(sk, "remoteJid")) ? null : "not a message to one contact";
             case Connection:
                 var state = EvolutionJson.Str(d, "state");
                 if (state is not ("open" or "connecting" or "close" or "refused")) return "data.state must be open, connecting, close or refused";
@@ -101,6 +95,10 @@ public sealed record EvolutionEnvelope(string Event, string Instance, JsonElemen
         Send => $"evo:send:{Instance}:{EvolutionJson.Str(Data.GetProperty("key"), "id")}",
         _ => $"evo:{Event}:{Instance}:{Convert.ToHexStringLower(SHA256.HashData(body))}",
     };
+
+    /// <summary>A chat with one person: not a group, a broadcast list or a channel.</summary>
+    static bool OneContact(string? jid) => jid is not null && !jid.EndsWith("@g.us", StringComparison.Ordinal)
+        && !jid.EndsWith("@broadcast", StringComparison.Ordinal) && !jid.EndsWith("@newsletter", StringComparison.Ordinal);
 
     static bool Filled(JsonElement o, string name) => !string.IsNullOrWhiteSpace(EvolutionJson.Str(o, name));
 }

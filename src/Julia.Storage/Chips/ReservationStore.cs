@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Julia.Domain.Selection;
 using Julia.Domain.Sending;
+using Julia.Storage.Meta;
 using Julia.Storage.Selection;
 using Npgsql;
 
@@ -46,7 +47,7 @@ public sealed class ReservationStore
     // With a Meta chip's standing (meta_chips has no row for any other chip), so the grain's activation is one read.
     static readonly PositionalSql Load = new($"""
         SELECT {ChipRow.Prefixed("c")}, c.breaker_open_seconds, c.consecutive_failures, c.window_started_at, c.window_sends, c.window_failures,
-               c.version, m.chip_id IS NOT NULL AS meta, m.quality_rating, m.health_status, m.messaging_limit, m.throughput_per_s
+               c.version, m.chip_id IS NOT NULL AS meta, {MetaStandingStore.Columns}
         FROM chips c LEFT JOIN meta_chips m ON m.chip_id = c.id WHERE c.id = @id
         """);
 

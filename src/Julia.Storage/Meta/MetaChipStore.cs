@@ -53,7 +53,7 @@ public sealed class MetaChipStore(NpgsqlDataSource db)
     {
         await using var c = await db.OpenConnectionAsync(ct);
         await using var cmd = c.Cmd($"""
-            SELECT {Columns}, m.quality_rating, m.health_status, m.messaging_limit, m.throughput_per_s
+            SELECT {Columns}, {MetaStandingStore.Columns}
             FROM meta_chips m WHERE m.chip_id = @id
             """).P("id", chipId);
         return await cmd.FirstAsync(r => new MetaChipStanding(Map(r), MetaStandingStore.Of(r)), ct);

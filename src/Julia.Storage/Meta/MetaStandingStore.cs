@@ -16,9 +16,10 @@ public sealed record MetaPollTarget(long ChipId, string PhoneNumberId, string To
 /// </summary>
 public sealed class MetaStandingStore(NpgsqlDataSource db, AlertPolicy alerts)
 {
-    const string Read = """
-        SELECT quality_rating, health_status, messaging_limit, throughput_per_s FROM meta_chips WHERE chip_id = @id
-        """;
+    /// <summary>The columns of <c>meta_chips m</c> that <see cref="Of"/> reads.</summary>
+    internal const string Columns = "m.quality_rating, m.health_status, m.messaging_limit, m.throughput_per_s";
+
+    const string Read = $"SELECT {Columns} FROM meta_chips m WHERE m.chip_id = @id";
 
     // Unreported parts keep what they were; a poll stamps its time, a webhook asking for a poll clears it (the next pass polls).
     const string Save = """
