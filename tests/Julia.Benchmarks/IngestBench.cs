@@ -119,6 +119,11 @@ public static class IngestBench
 
     static long _seq;
 
+    /// <summary>
+    /// A doctor's message as Evolution API v2 posts it, with every field its webhooks carry (the shape of
+    /// ../shared/payloads/evolution-messages-upsert.json: the message's status, instance id and source, and the
+    /// destination and server URL beside the event), authenticated with the chip's webhook secret.
+    /// </summary>
     static WebhookPost Evolution(long n)
     {
         int chip = (int)(n % Chips) + 1;
@@ -130,12 +135,18 @@ public static class IngestBench
             {
                 key = new { remoteJid = $"55119{n % 100000 + 10000000:00000000}@s.whatsapp.net", fromMe = false, id = $"3EB0{n:X16}" },
                 pushName = "Dra. Bench",
+                status = "DELIVERY_ACK",
                 message = new { conversation = "Oi, tenho interesse no plantão" },
+                contextInfo = (object?)null,
                 messageType = "conversation",
                 messageTimestamp = 1_732_240_000 + n,
+                instanceId = $"6f1c2d3e-4a5b-4c6d-8e7f-{chip:000000000000}",
+                source = "android",
             },
+            destination = "https://julia.example.com.br/webhooks/evolution",
             date_time = "2026-11-22T10:00:00.000Z",
             sender = "5511960000001@s.whatsapp.net",
+            server_url = "https://evo.example.com.br",
             apikey = $"tok-{chip}",
         });
         return new WebhookPost("webhooks/evolution", Encoding.UTF8.GetBytes(body), "X-Webhook-Secret", $"sec-{chip}");

@@ -1,7 +1,5 @@
-using System.Diagnostics;
 using Julia.Client;
 using Julia.Storage.Auth;
-using Julia.Storage.Local;
 
 namespace Julia.Benchmarks;
 
@@ -69,65 +67,5 @@ public static class MemoryBench
                 catch (JuliaApiException) { } // refused: the grain is active all the same
             }
         }));
-    }
-
-    /// <summary>Julia.Server in a process of its own, configured by environment, on the real clock.</summary>
-    sealed class ChildNode : IDisposable
-    {
-        readonly Process _process;
-        public Uri Url { get; }
-
-        ChildNode(Process p, Uri url) { _process = p; Url = url; }
-
-        public static async Task<ChildNode> StartAsync(string connectionString, bool serverGc)
-        {
-            var port = LocalPorts.Next();
-            var psi = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "Julia.Server.dll")])
-            {
-                UseShellExecute = false,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-            };
-            psi.Environment["urls"] = $"http://127.0.0.1:{port}";
-            psi.Environment["Julia__LogLevel"] = "Warning";
-            psi.Environment["ConnectionStrings__Postgres"] = connectionString;
-            psi.Environment["DOTNET_gcServer"] = serverGc ? "1" : "0";
-            var p = Process.Start(psi)!;
-            p.OutputDataReceived += (_, _) => { };
-            p.ErrorDataReceived += (_, _) => { };
-            p.BeginOutputReadLine();
-            p.BeginErrorReadLine();
-            var node = new ChildNode(p, new Uri($"http://127.0.0.1:{port}/"));
-            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(3) };
-            var until = Stopwatch.GetTimestamp() + Stopwatch.Frequency * 90;
-            while (true)
-            {
-                if (p.HasExited) throw new InvalidOperationException("the node exited while starting");
-                try
-                {
-                    if ((await http.GetAsync(new Uri(node.Url, "health/ready"))).IsSuccessStatusCode) break;
-                }
-                catch (Exception e) when (e is HttpRequestException or TaskCanceledException) { }
-                if (Stopwatch.GetTimestamp() > until) throw new TimeoutException("the node did not become ready in 90 s");
-                await Task.Delay(250); // polling a child process's readiness: nothing to wait on but its answer
-            }
-            await Task.Delay(3000); // start-up's own allocations settle before the first figure
-            return node;
-        }
-
-        public double RssMiB()
-        {
-            foreach (var line in File.ReadLines($"/proc/{_process.Id}/status"))
-                if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
-                    return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) / 1024.0;
-            return double.NaN;
-        }
-
-        public void Dispose()
-        {
-            if (!_process.HasExited) _process.Kill(entireProcessTree: true);
-            _process.WaitForExit(10_000);
-            _process.Dispose();
-        }
     }
 }

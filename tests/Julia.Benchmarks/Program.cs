@@ -1,7 +1,7 @@
 using Julia.Benchmarks;
 
 // dotnet run -c Release --project tests/Julia.Benchmarks -- [selection|ingest|drain|scale|memory|all] [--seconds N]
-//     selection only: [--clients 8[,32]] [--path in-process|HTTP] to measure one case (e.g. under perf)
+//     selection only: [--clients 8[,32]] [--path in-process|HTTP|node] to measure one case (e.g. under perf); node: a child process
 //     ingest only: [--gateway Evolution|Meta] to post one gateway's bodies (e.g. under perf)
 //     [--alloc-profile]: bytes allocated per selection by type (an in-process GCAllocationTick listener)
 var what = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "all";

@@ -57,10 +57,11 @@ public static class SelectionBench
                 catch (JuliaApiException) { return false; }
             }),
         };
-        var warmup = await Warmup.UntilJitSettlesAsync(async _ =>
+        var warmup = only?.Path is NodePath ? "" : await Warmup.UntilJitSettlesAsync(async _ =>
         {
-            foreach (var (_, select) in paths) await MeasureAsync(select, clock, 8, 2);
+            foreach (var (_, select) in paths) await MeasureAsync(select, clock.Step, 8, 2);
         }, maxRounds: 6);
+        using var node = only?.Path is null or NodePath ? await NodeAloneAsync(env) : null;
         await using (var reset = db.CreateCommand("SELECT pg_stat_statements_reset()")) await reset.ExecuteNonQueryAsync();
         var jit = Warmup.Count;
         report.Line("");
@@ -69,6 +70,7 @@ public static class SelectionBench
         report.Line("CPU columns: milliseconds of CPU per selection (per pgbench transaction) spent by this process and by PostgreSQL; allocated: bytes this process allocated per selection (the node's background work included).");
         report.Line("| path | clients | selections/s | p50 ms | p99 ms | reserved % | CPU self | CPU pg | allocated | pgbench simple-update TPS | pgbench p50 / p99 ms | pgbench CPU pg | ratio |");
         report.Line("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        var alone = new List<string>();
         foreach (var clients in only?.Clients ?? [1, 8, 32])
         {
             var before = CpuSample.Now();
@@ -80,7 +82,7 @@ public static class SelectionBench
                 before = CpuSample.Now();
                 var allocated = GC.GetTotalAllocatedBytes(false);
                 Profile?.Start();
-                var m = await MeasureAsync(select, clock, clients, seconds);
+                var m = await MeasureAsync(select, clock.Step, clients, seconds);
                 allocated = GC.GetTotalAllocatedBytes(false) - allocated;
                 var top = Profile?.Top(m.All).ToList();
                 var cpu = CpuSample.Now() - before;
@@ -93,6 +95,20 @@ public static class SelectionBench
                     foreach (var t in top) report.Line(t);
                 }
             }
+            if (node is not null) alone.Add(await node.MeasureAsync(clients, seconds, tps));
+        }
+        if (node is not null)
+        {
+            report.Line("");
+            report.Line("### the node alone: Julia.Server as a child process, over HTTP, on its own copy of the database (real clock, no minimum gap)");
+            report.Line(node.Warmup);
+            report.Line("CPU: milliseconds per selection of the node's process, of this process (the load generator: client and JSON) and of PostgreSQL; " +
+                        "allocated: bytes the node's process allocated per selection (its runtime meter).");
+            report.Line("| clients | selections/s | p50 ms | p99 ms | reserved % | CPU node | CPU load generator | CPU pg | node allocated | pgbench simple-update TPS | ratio |");
+            report.Line("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+            foreach (var line in alone) report.Line(line);
+            report.Line("database time by statement (the node alone's timed runs):");
+            await BenchEnvironment.ReportStatementsAsync(node.Db, report);
         }
         await using (var mix = db.CreateCommand("""
             SELECT string_agg(outcome || ' ' || n, ', ' ORDER BY n DESC) FROM (
@@ -109,8 +125,9 @@ public static class SelectionBench
     static JuliaClient Client(string url, string key, int connections) =>
         new(new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = connections }) { BaseAddress = new Uri(url + "/") }, key);
 
+    /// <param name="step">Called after each selection (the in-process node's clock moves 100 ms).</param>
     static async Task<(double Rate, double P50, double P99, double Reserved, long All)> MeasureAsync(Func<string, string, Task<bool>> select,
-        SteppingClock clock, int clients, int seconds)
+        Action step, int clients, int seconds)
     {
         var latencies = new ConcurrentBag<List<double>>();
         long reserved = 0, total = 0, attempts = 0;
@@ -126,7 +143,7 @@ public static class SelectionBench
                 if (start >= end) break;
                 var contact = $"+55119{rng.Next(1, 100_001) + 10000000:00000000}";
                 bool ok = await select(contact, rng.Next(4) == 0 ? "followup" : "reply");
-                clock.Step();
+                step();
                 Interlocked.Increment(ref attempts);
                 if (start >= warmupEnd)
                 {
@@ -139,6 +156,80 @@ public static class SelectionBench
         }));
         var all = latencies.SelectMany(x => x).Order().ToList();
         return (all.Count / (double)seconds, Report.Percentile(all, 0.5), Report.Percentile(all, 0.99), total == 0 ? 0 : reserved / (double)total, attempts);
+    }
+
+    const string NodePath = "node";
+
+    /// <summary>A node in a process of its own on a copy of the benchmark's pool, warmed up until its JIT is quiet.</summary>
+    static async Task<AloneNode> NodeAloneAsync(BenchEnvironment env)
+    {
+        const string name = "selection_node";
+        var db = await env.FreshDatabaseAsync(name);
+        await SeedAsync(db);
+        var key = await new ApiKeyStore(db).CreateAsync("bench", ["agent", "operator"], DateTimeOffset.UtcNow, default);
+        var child = await ChildNode.StartAsync(env.Postgres.ConnectionStringFor(name) + ";Maximum Pool Size=64", serverGc: false);
+        var url = child.Url.ToString().TrimEnd('/');
+        // The child runs on the real clock: the window is open all week and there is no minimum gap, so every hour of the day
+        // measures the reservation path, not refusals.
+        await Client(url, key, 1).PutPoolConfigAsync(new
+        {
+            window = new { start = "00:00:00", end = "23:59:59", days = new[] { 0, 1, 2, 3, 4, 5, 6 } },
+            targets = new { activeMax = 100_000 },
+            caps = new { minGapScale = 0, operating = new { perHour = 1_000_000, perDay = 10_000_000 } },
+        });
+        var node = new AloneNode(child, Client(url, key, 64), db);
+        var compiled = new List<long>();
+        var took = Stopwatch.StartNew();
+        for (int round = 0; round < 8; round++)
+        {
+            var before = (await child.CountersAsync()).Compiled;
+            await MeasureAsync(node.SelectAsync, () => { }, 8, 2);
+            compiled.Add((await child.CountersAsync()).Compiled - before);
+            if (compiled[^1] < 150) break;
+        }
+        // What the node and PostgreSQL spend with no traffic (the workers' polls, membership, samplers): at one client it is a
+        // large part of each selection's share.
+        var idle = (Cpu: child.Cpu(), All: CpuSample.Now());
+        await Task.Delay(5000);
+        var idleNode = (child.Cpu() - idle.Cpu).TotalMilliseconds / 5000;
+        var idleAll = CpuSample.Now() - idle.All;
+        await using (var reset = db.CreateCommand("SELECT pg_stat_statements_reset()")) await reset.ExecuteNonQueryAsync();
+        node.Warmup = $"the node's warm-up: {compiled.Count} rounds in {took.Elapsed.TotalSeconds:F0} s (methods it compiled per round: {string.Join(", ", compiled)}); " +
+                      $"idle for 5 s after it: the node {idleNode:P1} of a core, this process {idleAll.Self.TotalMilliseconds / 5000:P1}, PostgreSQL {idleAll.Postgres.TotalMilliseconds / 5000:P1}";
+        return node;
+    }
+
+    sealed class AloneNode(ChildNode child, JuliaClient http, NpgsqlDataSource db) : IDisposable
+    {
+        public NpgsqlDataSource Db => db;
+
+        public string Warmup { get; set; } = "";
+
+        public async Task<bool> SelectAsync(string contact, string kind)
+        {
+            try { await http.SelectAsync(contact, kind); return true; }
+            catch (JuliaApiException) { return false; }
+        }
+
+        /// <summary>One timed run at <paramref name="clients"/>: a row of the node-alone table.</summary>
+        public async Task<string> MeasureAsync(int clients, int seconds, double pgbenchTps)
+        {
+            var (allocated, _) = await child.CountersAsync();
+            var cpu = CpuSample.Now();
+            var nodeCpu = child.Cpu();
+            var m = await SelectionBench.MeasureAsync(SelectAsync, () => { }, clients, seconds);
+            nodeCpu = child.Cpu() - nodeCpu;
+            var spent = CpuSample.Now() - cpu;
+            allocated = (await child.CountersAsync()).Allocated - allocated;
+            return $"| {clients} | {m.Rate:F0} | {m.P50:F2} | {m.P99:F2} | {m.Reserved:P0} | {nodeCpu.TotalMilliseconds / m.All:F3} | " +
+                   $"{spent.Self.TotalMilliseconds / m.All:F3} | {spent.Postgres.TotalMilliseconds / m.All:F3} | {allocated / m.All:N0} B | {pgbenchTps:F0} | {m.Rate / pgbenchTps:F2} |";
+        }
+
+        public void Dispose()
+        {
+            child.Dispose();
+            db.Dispose();
+        }
     }
 
     static async Task SeedAsync(NpgsqlDataSource db)

@@ -41,7 +41,8 @@ public static class Telemetry
             .ConfigureResource(r => r.AddService("julia-grains", serviceInstanceId: nodeId))
             .WithMetrics(m =>
             {
-                m.AddMeter(JuliaMetrics.MeterName).AddMeter(OrleansMeters)
+                // "System.Runtime": the runtime's own meter (GC heap and bytes allocated, JIT, thread pool, CPU time).
+                m.AddMeter(JuliaMetrics.MeterName).AddMeter(OrleansMeters).AddMeter("System.Runtime")
                     .AddAspNetCoreInstrumentation()
                     .AddPrometheusExporter();
                 if (o.OtlpConfigured) m.AddOtlpExporter(e => Endpoint(e, o));

@@ -65,6 +65,9 @@ public partial class MetricsTests(ServiceFixture f, ITestOutputHelper output) : 
         // ASP.NET Core's request histogram is there too, and Orleans' meter.
         Assert.Contains(after.Keys, k => k.StartsWith("http_server_request_duration_seconds_bucket"));
         Assert.Contains(after.Keys, k => k.StartsWith("orleans_"));
+        // The runtime's own meter: bytes allocated (which only grow) and methods compiled.
+        Assert.Contains(after.Keys, k => k.StartsWith("dotnet_gc_heap_total_allocated") && after[k] > 0);
+        Assert.Contains(after.Keys, k => k.StartsWith("dotnet_jit_compiled_methods"));
         // No phone number as a label.
         Assert.DoesNotContain(after.Keys, k => k.Contains(contact) || k.Contains(contact.TrimStart('+')));
     }

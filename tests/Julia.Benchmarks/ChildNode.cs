@@ -1,0 +1,105 @@
+using System.Diagnostics;
+using System.Globalization;
+using Julia.Storage.Local;
+
+namespace Julia.Benchmarks;
+
+/// <summary>
+/// Julia.Server in a process of its own, configured by environment, on the real clock: the node alone, without the load
+/// generator in its figures. Its RSS and CPU time come from /proc; the bytes it allocated and the methods it compiled
+/// from its own <c>/metrics</c> (the runtime's meter; loopback needs no key).
+/// </summary>
+public sealed class ChildNode : IDisposable
+{
+    readonly Process _process;
+    readonly HttpClient _http;
+    public Uri Url { get; }
+
+    ChildNode(Process p, Uri url)
+    {
+        _process = p;
+        Url = url;
+        _http = new HttpClient { BaseAddress = url, Timeout = TimeSpan.FromSeconds(10) };
+    }
+
+    public static async Task<ChildNode> StartAsync(string connectionString, bool serverGc)
+    {
+        var port = LocalPorts.Next();
+        var psi = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "Julia.Server.dll")])
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        psi.Environment["urls"] = $"http://127.0.0.1:{port}";
+        psi.Environment["Julia__LogLevel"] = "Warning";
+        psi.Environment["ConnectionStrings__Postgres"] = connectionString;
+        psi.Environment["DOTNET_gcServer"] = serverGc ? "1" : "0";
+        var p = Process.Start(psi)!;
+        p.OutputDataReceived += (_, _) => { };
+        p.ErrorDataReceived += (_, _) => { };
+        p.BeginOutputReadLine();
+        p.BeginErrorReadLine();
+        var node = new ChildNode(p, new Uri($"http://127.0.0.1:{port}/"));
+        var until = Stopwatch.GetTimestamp() + Stopwatch.Frequency * 90;
+        while (true)
+        {
+            if (p.HasExited) throw new InvalidOperationException("the node exited while starting");
+            try
+            {
+                if ((await node._http.GetAsync("health/ready")).IsSuccessStatusCode) break;
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException) { }
+            if (Stopwatch.GetTimestamp() > until) throw new TimeoutException("the node did not become ready in 90 s");
+            await Task.Delay(250); // polling a child process's readiness: nothing to wait on but its answer
+        }
+        await Task.Delay(3000); // start-up's own allocations settle before the first figure
+        return node;
+    }
+
+    public double RssMiB()
+    {
+        foreach (var line in File.ReadLines($"/proc/{_process.Id}/status"))
+            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+                return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024.0;
+        return double.NaN;
+    }
+
+    /// <summary>The node's CPU time so far (user and system, all its threads).</summary>
+    public TimeSpan Cpu()
+    {
+        var stat = File.ReadAllText($"/proc/{_process.Id}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return TimeSpan.FromSeconds((long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0);
+    }
+
+    /// <summary>Bytes the node has allocated and methods it has compiled so far, from its <c>/metrics</c>.</summary>
+    public async Task<(long Allocated, long Compiled)> CountersAsync()
+    {
+        // The exporter answers a scrape from a copy up to 300 ms old: wait that out so the figure is now's.
+        await Task.Delay(400);
+        long allocated = -1, compiled = -1;
+        foreach (var line in (await _http.GetStringAsync("metrics")).Split('\n'))
+        {
+            if (line.StartsWith("dotnet_gc_heap_total_allocated", StringComparison.Ordinal)) allocated = Value(line);
+            else if (line.StartsWith("dotnet_jit_compiled_methods", StringComparison.Ordinal)) compiled = Value(line);
+        }
+        if (allocated < 0 || compiled < 0) throw new InvalidOperationException("the node's /metrics has no runtime meter");
+        return (allocated, compiled);
+
+        // name{labels} value [timestamp], or name value [timestamp]
+        static long Value(string line)
+        {
+            var rest = line.Contains('}') ? line[(line.LastIndexOf('}') + 1)..] : line[line.IndexOf(' ')..];
+            return (long)double.Parse(rest.Split(' ', StringSplitOptions.RemoveEmptyEntries)[0], CultureInfo.InvariantCulture);
+        }
+    }
+
+    public void Dispose()
+    {
+        _http.Dispose();
+        if (!_process.HasExited) _process.Kill(entireProcessTree: true);
+        _process.WaitForExit(10_000);
+        _process.Dispose();
+    }
+}
