@@ -68,4 +68,19 @@ public class MigrationTests
         Assert.Equal(PostgresErrorCodes.RestrictViolation, e.SqlState);
         Assert.Equal(1L, await Sql.Scalar<long>(db, "SELECT count(*) FROM chips WHERE id = @id", ("id", id)));
     }
+
+    [Fact]
+    public async Task A_message_cannot_be_deleted_so_its_timeline_and_attempts_never_dangle()
+    {
+        var cs = await TestPostgres.CreateDatabaseAsync("message_never_deleted");
+        await using var db = NpgsqlDataSource.Create(cs);
+        var id = await Sql.Scalar<long>(db, """
+            INSERT INTO messages (idempotency_key, contact, kind, text, status, next_attempt_at, expires_at, created_at, updated_at)
+            VALUES ('k-1', '+5511987654321', 'reply', 'Oi', 'queued', now(), now() + interval '1 day', now(), now()) RETURNING id
+            """);
+        await Sql.Exec(db, "INSERT INTO message_events (message_id, at, status) VALUES (@id, now(), 'queued')", ("id", id));
+        var e = await Assert.ThrowsAsync<PostgresException>(() => Sql.Exec(db, "DELETE FROM messages WHERE id = @id", ("id", id)));
+        Assert.Equal(PostgresErrorCodes.RestrictViolation, e.SqlState);
+        Assert.Equal(1L, await Sql.Scalar<long>(db, "SELECT count(*) FROM messages WHERE id = @id", ("id", id)));
+    }
 }
