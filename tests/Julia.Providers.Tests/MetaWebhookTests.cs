@@ -113,6 +113,13 @@ public class MetaWebhookTests
             case "template" when read[0].Item.Event == "template_category_update":
                 Assert.True(first is TemplateCategoryChanged { Category.Length: > 0 }, why);
                 break;
+            case "receipt" when file.Contains("131047"):
+                // The receipt, and Meta's word that the doctor's window on this chip is closed (from the status's own time).
+                Assert.True(first is DeliveryReceipt { Status: "failed" }, why);
+                var closed = Assert.IsType<WindowClosed>(read[1].Read);
+                Assert.Equal((Chip.Id, 2), (read[1].Item.ChipId, read.Count));
+                Assert.True(closed.Contact.IsBrazilian && closed.At > DateTimeOffset.UnixEpoch, why);
+                break;
             case "receipt" or "marketing_opt_out" when file.Contains("status-failed"):
             case "template" or "number" when file.Contains("status-failed"):
                 Assert.True(first is DeliveryReceipt { Status: "failed" }, why);

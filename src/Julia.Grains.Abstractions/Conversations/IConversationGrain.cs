@@ -36,6 +36,13 @@ public interface IConversationGrain : IGrainWithStringKey
     Task SetMarketingOptOutAsync(bool stopped, string source, DateTimeOffset at);
 
     /// <summary>
+    /// Meta failed a free-text message to the contact with 131047: by its reckoning the window on <paramref name="chipId"/> was closed at
+    /// <paramref name="at"/>, whatever our copy said. Free text waits for the doctor's next message there; templates still go.
+    /// </summary>
+    [Alias("CloseMetaWindowAsync")]
+    Task CloseMetaWindowAsync(long chipId, DateTimeOffset at);
+
+    /// <summary>
     /// A message from the contact, applied once by (chip, gateway id) with what its keyword does: opt-out, opt-in,
     /// the signal against the chip, the reply to queue. Reports what it did; nothing again for a message seen before.
     /// </summary>

@@ -139,6 +139,17 @@ public sealed class ConversationGrain(Selector selector, ConversationStore conve
         return true;
     });
 
+    public Task CloseMetaWindowAsync(long chipId, DateTimeOffset at) => Changing(async () =>
+    {
+        var now = time.GetUtcNow();
+        var when = at > now || at <= DateTimeOffset.UnixEpoch ? now : at; // no time given, or Meta's clock ahead of ours
+        await metaContacts.CloseWindowAsync(Contact.E164, chipId, when, CancellationToken.None);
+        // A doctor's message written after Meta's verdict keeps its window (the store reads it so too).
+        if (_state is { } s && s.MetaWindows.TryGetValue(chipId, out var wrote) && wrote <= when)
+            _state = s with { MetaWindows = s.MetaWindows.Where(w => w.Key != chipId).ToDictionary() };
+        return true;
+    });
+
     async Task<ContactState> StateAsync() => _state ??= await conversations.StateAsync(Contact.E164, time.GetUtcNow(), CancellationToken.None);
 
     bool Apply(Contact? c)

@@ -18,7 +18,7 @@ namespace Julia.Providers.Meta;
 internal sealed class MetaIntake(IMetaChips chips)
 {
     public const string Message = "message", Status = "status", Errors = "errors", Failure = "failure", Preference = "user_preference",
-        MarketingStop = "marketing_stop";
+        MarketingStop = "marketing_stop", WindowClosed = "window_closed";
 
     /// <summary>Fields applied to every chip of a WABA.</summary>
     static readonly HashSet<string> WabaFields =
@@ -156,6 +156,8 @@ internal sealed class MetaIntake(IMetaChips chips)
                 Add($"meta:failure:{chip.PhoneNumberId}:{id}", Failure, chip, payload, null);
             // 131050: the doctor stopped promotions; it applies to the contact on every chip, like user_preferences.
             if (failed == 131050) Add($"meta:marketing_stop:{chip.PhoneNumberId}:{id}", MarketingStop, chip, payload, null);
+            // 131047: Meta holds the doctor's window on this chip closed, whatever our copy says; it applies to the contact's window.
+            if (failed == 131047) Add($"meta:window_closed:{chip.PhoneNumberId}:{id}", WindowClosed, chip, payload, null);
         }
         if (items == 0)
             Add(Hash(Errors, entryId, time, value), Errors, chip, Wrap("messages", entryId, time, ("metadata", metadata), ("errors", Errs(value))),

@@ -19,6 +19,7 @@ public static class MetaPayload
         MetaIntake.Errors => Signal(MetaJson.FirstError(payload), "value.errors"),
         MetaIntake.Preference => Preference(payload.GetProperty("preference")),
         MetaIntake.MarketingStop => MarketingStopped(payload.GetProperty("status")),
+        MetaIntake.WindowClosed => Closed(payload.GetProperty("status")),
         "account_update" => MetaAccount.Read(payload.GetProperty("value")),
         "phone_number_quality_update" => MetaStandingJson.QualityUpdate(payload.GetProperty("value")),
         "message_template_status_update" => MetaTemplateEvents.Status(Waba(payload), payload.GetProperty("value")),
@@ -82,11 +83,16 @@ public static class MetaPayload
     }
 
     /// <summary>A marketing template failed 131050: the doctor stopped promotions (Meta applied it before we heard).</summary>
-    static InboundEvent MarketingStopped(JsonElement s)
-    {
-        if (!Phone.TryParseWhatsApp(MetaJson.Str(s, "recipient_id"), out var phone))
-            return new Unusable("statuses[].recipient_id is not a phone number we can read");
-        var at = MetaJson.Seconds(s, "timestamp") is { } t ? DateTimeOffset.FromUnixTimeSeconds(t) : DateTimeOffset.UnixEpoch;
-        return new MarketingPreference(phone, Stop: true, at, "meta_131050");
-    }
+    static InboundEvent MarketingStopped(JsonElement s) =>
+        Recipient(s) is (var phone, var at) ? new MarketingPreference(phone, Stop: true, at, "meta_131050") : Unreadable;
+
+    static InboundEvent Closed(JsonElement s) => Recipient(s) is (var phone, var at) ? new WindowClosed(phone, at) : Unreadable;
+
+    /// <summary>A failed status's doctor and time (Meta's clock), or null when its recipient is not a phone number.</summary>
+    static (Phone, DateTimeOffset)? Recipient(JsonElement s) =>
+        Phone.TryParseWhatsApp(MetaJson.Str(s, "recipient_id"), out var phone)
+            ? (phone, MetaJson.Seconds(s, "timestamp") is { } t ? DateTimeOffset.FromUnixTimeSeconds(t) : DateTimeOffset.UnixEpoch)
+            : null;
+
+    static readonly Unusable Unreadable = new("statuses[].recipient_id is not a phone number we can read");
 }

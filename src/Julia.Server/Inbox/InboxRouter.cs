@@ -84,6 +84,11 @@ public sealed class InboxRouter(IEnumerable<IGatewayWebhooks> gateways, IGrainFa
                 await grains.GetGrain<IConversationGrain>(p.Contact.E164).SetMarketingOptOutAsync(p.Stop, p.Source, p.At);
                 log.LogInformation("Contact {Contact} {Change} promotions ({Source})", p.Contact.Masked, p.Stop ? "stopped" : "resumed", p.Source);
                 return null;
+            case WindowClosed w:
+                await grains.GetGrain<IConversationGrain>(w.Contact.E164).CloseMetaWindowAsync(chipId, w.At);
+                log.LogInformation("Meta closed the window of {Contact} on chip {Chip} (131047): free text waits for the doctor's next message",
+                    w.Contact.Masked, chipId);
+                return null;
             case NoChange:
                 return null;
             case var notApplied when notApplied is Ignored or Held or TooEarly or Unusable:

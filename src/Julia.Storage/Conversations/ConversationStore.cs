@@ -28,13 +28,14 @@ public sealed class ConversationStore(NpgsqlDataSource db)
     // 30 days, so reading kind from the heap costs a few pages. Times and kinds are two arrays in one order.
     // An override's use is the granted selections that name it; they come after it was made. Meta windows: inbound_contact_at
     // serves the range on received_at (a message is received after it was written, so 48 h back covers every message written
-    // in the last 24 h even when its webhook came late).
+    // in the last 24 h even when its webhook came late); a message written before Meta said the window closed (131047) opens none.
     static readonly PositionalSql State = new("""
         SELECT c.phone IS NOT NULL AS exists, c.lawful_basis IS NOT NULL AS has_basis, c.opted_out_at, c.last_inbound_at,
                c.marketing_opted_out_at,
                (SELECT coalesce(json_object_agg(w.chip_id, w.at), '{}')::text FROM (
                     SELECT i.chip_id, max(i.sent_at) AS at FROM inbound i
                     WHERE i.contact = @contact AND i.received_at > @now - interval '48 hours' AND i.sent_at > @now - interval '24 hours'
+                      AND NOT EXISTS (SELECT 1 FROM meta_window_closures x WHERE x.contact = @contact AND x.chip_id = i.chip_id AND x.closed_at >= i.sent_at)
                     GROUP BY i.chip_id) w) AS meta_windows,
                conv.id AS conversation_id, conv.chip_id,
                ARRAY(SELECT s.at FROM selections s

@@ -3,8 +3,8 @@ using Npgsql;
 namespace Julia.Storage.Meta;
 
 /// <summary>
-/// A contact's marketing opt-out ("stop promotions"), written through the contact's grain. It is read with the rest of the
-/// contact's state (<see cref="Conversations.ConversationStore"/>).
+/// A contact's marketing opt-out ("stop promotions") and Meta's closing of a contact's window on a chip (131047), written
+/// through the contact's grain. Both are read with the rest of the contact's state (<see cref="Conversations.ConversationStore"/>).
 /// </summary>
 public sealed class MetaContactStore(NpgsqlDataSource db)
 {
@@ -27,5 +27,18 @@ public sealed class MetaContactStore(NpgsqlDataSource db)
         await using var cmd = c.Cmd(Marketing).P("phone", phone).P("ddd", (short?)ddd).P("stop", stop).P("source", source).P("at", at).P("now", now);
         var v = await cmd.ExecuteScalarAsync(ct);
         return v is DateTime d ? new DateTimeOffset(DateTime.SpecifyKind(d, DateTimeKind.Utc)) : v as DateTimeOffset?;
+    }
+
+    const string Closure = """
+        INSERT INTO meta_window_closures (contact, chip_id, closed_at) VALUES (@contact, @chip, @at)
+        ON CONFLICT (contact, chip_id) DO UPDATE SET closed_at = greatest(meta_window_closures.closed_at, EXCLUDED.closed_at)
+        """;
+
+    /// <summary>Meta holds the contact's window on the chip closed at <paramref name="at"/>: messages written until then no longer open it.</summary>
+    public async Task CloseWindowAsync(string contact, long chipId, DateTimeOffset at, CancellationToken ct)
+    {
+        await using var c = await db.OpenConnectionAsync(ct);
+        await using var cmd = c.Cmd(Closure).P("contact", contact).P("chip", chipId).P("at", at);
+        await cmd.ExecuteNonQueryAsync(ct);
     }
 }

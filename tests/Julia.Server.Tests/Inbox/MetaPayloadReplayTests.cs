@@ -87,6 +87,13 @@ public class MetaPayloadReplayTests(SendingFixture f, ITestOutputHelper output) 
             Assert.Equal(("marketing_stop", "applied"), (rows[1].Event, rows[1].Status));
             Assert.True(await f.Scalar<bool>("SELECT marketing_opted_out_at IS NOT NULL FROM contacts WHERE phone = '+5531988887777'"));
         }
+        else if (file.Contains("status-failed-131047"))
+        {
+            // Meta holds the doctor's window on this chip closed: kept, so free text waits for the doctor's next message.
+            Assert.Equal(("window_closed", "applied"), (rows[1].Event, rows[1].Status));
+            Assert.Equal(1L, await f.Scalar<long>("SELECT count(*) FROM meta_window_closures WHERE chip_id = @c AND contact = '+5531988887777'",
+                ("c", chip.Id)));
+        }
         else Assert.All(rows, r => Assert.Equal(rows[0].Status, r.Status));
     }
 

@@ -54,4 +54,48 @@ public class MetaWindowTests(SendingFixture f, ITestOutputHelper output) : IClas
         Assert.Equal(2, sent.Count);
         Assert.Equal(("template", "retomada_plantao"), (sent[1].Body["type"]!.GetValue<string>(), sent[1].Body["template"]!["name"]!.GetValue<string>()));
     }
+
+    [Fact]
+    public async Task Meta_s_131047_closes_the_window_until_the_doctor_writes_again()
+    {
+        await f.FreshPoolAsync();
+        var chip = await f.MetaChipAsync();
+        var doctor = await f.ContactWithBasisAsync();
+        f.MetaSim.AddTemplate(chip.Waba, "retomada_1047", "UTILITY");
+        await ApprovedAsync(f, chip.Waba, "retomada_1047", "UTILITY");
+        Assert.Equal(200, await f.MetaSim.DoctorSaysAsync(chip.PhoneNumberId, doctor[1..], "Oi"));
+        await Eventually.True(async () => await f.Scalar<long>("SELECT count(*) FROM inbound WHERE chip_id = @c", ("c", chip.Id)) == 1);
+
+        // Meta reckons this window shorter than we do (a message of the doctor's we never saw, its clock): two hours on, our
+        // copy says open, and the reply goes as free text, which Meta accepts and then fails with 131047.
+        var window = f.MetaSim.Options.Window;
+        f.MetaSim.Options.Window = TimeSpan.FromHours(1);
+        try
+        {
+            f.Clock.Advance(TimeSpan.FromHours(2));
+            var (reply, _) = await f.AgentApi.SendMessageAsync(doctor, "reply", "Olá, Dra.!", $"w1047-reply-{chip.Id}");
+            Assert.Equal("failed", (await Final(reply.MessageId, "the reply Meta fails")).Status);
+            await Eventually.True(async () =>
+                await f.Scalar<long>("SELECT count(*) FROM meta_window_closures WHERE chip_id = @c", ("c", chip.Id)) == 1, what: "Meta's verdict kept");
+
+            // Meta's word stands: free text waits, even a reply; the template goes.
+            var refused = await Assert.ThrowsAsync<JuliaApiException>(() => f.AgentApi.SelectAsync(doctor, "reply"));
+            Assert.Equal((422, "template_required"), (refused.Status, refused.Code));
+            var (withTemplate, _) = await f.AgentApi.SendMessageAsync(doctor, "followup", "Ainda tem interesse?", $"w1047-tpl-{chip.Id}",
+                template: new MessageTemplate("retomada_1047", "pt_BR", ["Dra. Ana"]));
+            Assert.Equal("delivered", (await Final(withTemplate.MessageId, "the template")).Status);
+
+            // The doctor writes again: the window opens from that message, and free text goes.
+            Assert.Equal(200, await f.MetaSim.DoctorSaysAsync(chip.PhoneNumberId, doctor[1..], "Sim, tenho"));
+            await Eventually.True(async () => await f.Scalar<long>("SELECT count(*) FROM inbound WHERE chip_id = @c", ("c", chip.Id)) == 2);
+            var (again, _) = await f.AgentApi.SendMessageAsync(doctor, "reply", "Ótimo! Sábado 19h.", $"w1047-again-{chip.Id}");
+            Assert.Equal("delivered", (await Final(again.MessageId, "the reply after the doctor wrote")).Status);
+            Assert.Equal(["text", "template", "text"],
+                f.MetaSim.Sent.Where(s => s.PhoneNumberId == chip.PhoneNumberId).Select(s => s.Body["type"]!.GetValue<string>()));
+        }
+        finally
+        {
+            f.MetaSim.Options.Window = window;
+        }
+    }
 }
