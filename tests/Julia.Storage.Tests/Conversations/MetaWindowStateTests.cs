@@ -1,6 +1,5 @@
 using Julia.Storage.Conversations;
 using Julia.Storage.Meta;
-using Julia.Testing;
 using Npgsql;
 
 namespace Julia.Storage.Tests.Conversations;
