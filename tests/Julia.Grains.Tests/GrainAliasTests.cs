@@ -23,7 +23,7 @@ public class GrainAliasTests
         ],
         [typeof(IPoolGrain)] = ["F6F385A9", "975CCA5A", "5DBBAB06", "7C88A70E", "6D840704", "D2F192A8", "13A65FF3", "7E37D448", "D4814612"],
         [typeof(IConversationGrain)] = ["EEC0BBB7", "ReceiveAsync", "B799B8BB", "56D53F88", "9FE88B05", "7C363D3F", "1A8E32F4", "569C60B5",
-            "SelectMessageAsync", "SetMarketingOptOutAsync"],
+            "SelectMessageAsync", "SetMarketingOptOutAsync", "CloseMetaWindowAsync"],
         [typeof(Julia.Grains.Meta.IPortfolioGrain)] = ["TryReachAsync"],
         [typeof(IConnectionHealthGrain)] = ["StartAsync", "RunAsync", "LastPassAsync"],
     };

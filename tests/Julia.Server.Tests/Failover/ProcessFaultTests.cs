@@ -52,6 +52,9 @@ public class ProcessFaultTests(ITestOutputHelper output)
             ["Evolution:RetryBaseDelay"] = "00:00:00.050",
             ["Outbox:Lease"] = "00:00:08",
             ["Outbox:RetryBaseDelay"] = "00:00:00.200",
+            // A send whose answer died with PostgreSQL is in doubt; its gateway's echo may have come while PostgreSQL was down
+            // (answered 503, not retried), so the gateway is asked after this wait (10 minutes in service).
+            ["Outbox:InDoubtWait"] = "00:00:05",
             ["Trust:Enabled"] = "false",
         };
         using var a = ServerProcess.Start(new Dictionary<string, string>(settings) { ["Julia:NodeId"] = "node-a" });
@@ -79,7 +82,7 @@ public class ProcessFaultTests(ITestOutputHelper output)
         await Eventually.True(async () => await a.ReadyAsync() == HttpStatusCode.OK, TimeSpan.FromSeconds(30), "readiness 200 again");
         db.Clear(); // the test's own pooled connections died with the server
 
-        await Eventually.True(async () => await Sql.Scalar<long>(db, "SELECT count(*) FROM messages WHERE status IN ('queued', 'sending')") == 0,
+        await Eventually.True(async () => await Sql.Scalar<long>(db, "SELECT count(*) FROM messages WHERE status IN ('queued', 'sending', 'in_doubt')") == 0,
             TimeSpan.FromMinutes(3), "every message to finish");
         var elapsed = DateTime.UtcNow - started;
 
