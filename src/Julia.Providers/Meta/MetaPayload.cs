@@ -86,7 +86,9 @@ public static class MetaPayload
     static InboundEvent MarketingStopped(JsonElement s) =>
         Recipient(s) is (var phone, var at) ? new MarketingPreference(phone, Stop: true, at, "meta_131050") : Unreadable;
 
-    static InboundEvent Closed(JsonElement s) => Recipient(s) is (var phone, var at) ? new WindowClosed(phone, at) : Unreadable;
+    static InboundEvent Closed(JsonElement s) => Recipient(s) is (var phone, var at)
+        ? new WindowClosed(phone, at, MetaJson.Str(s, "id")!, MetaOpaque.Parse(MetaJson.Str(s, "biz_opaque_callback_data")))
+        : Unreadable;
 
     /// <summary>A failed status's doctor and time (Meta's clock), or null when its recipient is not a phone number.</summary>
     static (Phone, DateTimeOffset)? Recipient(JsonElement s) =>

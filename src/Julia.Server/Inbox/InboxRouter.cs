@@ -85,9 +85,13 @@ public sealed class InboxRouter(IEnumerable<IGatewayWebhooks> gateways, IGrainFa
                 log.LogInformation("Contact {Contact} {Change} promotions ({Source})", p.Contact.Masked, p.Stop ? "stopped" : "resumed", p.Source);
                 return null;
             case WindowClosed w:
+                // The window first, so that the refused message, sent again, goes as its template.
                 await grains.GetGrain<IConversationGrain>(w.Contact.E164).CloseMetaWindowAsync(chipId, w.At);
-                log.LogInformation("Meta closed the window of {Contact} on chip {Chip} (131047): free text waits for the doctor's next message",
-                    w.Contact.Masked, chipId);
+                var (again, unsettled) = await outbox.ReplanAsTemplateAsync(chipId, w.MessageId, w.Ours, now, ct);
+                if (unsettled && now - item.ReceivedAt < ReceiptPatience) return new TooEarly("the send's failure is not applied yet");
+                if (again) outboxWorker.Wake();
+                log.LogInformation("Meta closed the window of {Contact} on chip {Chip} (131047): free text waits for the doctor's next message{Again}",
+                    w.Contact.Masked, chipId, again ? "; the refused message goes again as its template" : "");
                 return null;
             case NoChange:
                 return null;

@@ -266,6 +266,36 @@ public sealed class OutboxStore
                EXISTS (SELECT 1 FROM messages WHERE chip_id = @chip AND (provider_message_id = @pid OR (id = @ours AND status <> 'sending'))) AS known
         """;
 
+    // Meta refused the message's text with 131047 (by its reckoning the doctor's window was closed): a message that carries a
+    // template, and has time left, goes again as that template (the contact's window is closed first, so its next send picks the
+    // template). Only once the failure itself is applied: a failure applied after the new send would otherwise find it by our id.
+    const string Replan = """
+        WITH m AS (
+            UPDATE messages SET status = 'queued', sent_at = NULL, next_attempt_at = @now, last_error = @detail, updated_at = @now
+            WHERE chip_id = @chip AND (provider_message_id = @pid OR id = @ours) AND status = 'failed'
+              AND template_name IS NOT NULL AND expires_at > @now
+            RETURNING id
+        ), ev AS (INSERT INTO message_events (message_id, at, status, chip_id, detail) SELECT id, @now, 'queued', @chip, @detail FROM m)
+        SELECT (SELECT count(*) FROM m) AS moved,
+               EXISTS (SELECT 1 FROM messages WHERE chip_id = @chip AND (provider_message_id = @pid OR id = @ours)
+                       AND status IN ('sending', 'in_doubt', 'sent')) AS unsettled
+        """;
+
+    /// <summary>
+    /// The text Meta refused with 131047 goes again as the message's template (Moved); not when it has none (it stays failed).
+    /// Unsettled: the failure is not applied to the message yet (or the send not recorded), so this must wait for it.
+    /// </summary>
+    public async Task<(bool Moved, bool Unsettled)> ReplanAsTemplateAsync(long chipId, string providerId, long? ours, DateTimeOffset now,
+                                                                        CancellationToken ct)
+    {
+        await using var c = await db.OpenConnectionAsync(ct);
+        await using var cmd = c.Cmd(Replan).P("chip", chipId).P("pid", providerId).Long("ours", ours).P("now", now)
+            .P("detail", "131047: Meta holds the doctor's window closed; sent again as its template");
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        await r.ReadAsync(ct);
+        return (r.Get<long>("moved") > 0, r.Get<bool>("unsettled"));
+    }
+
     public async Task<(Message Message, bool Created)> EnqueueAsync(NewMessage m, DateTimeOffset now, CancellationToken ct)
     {
         await using var c = await db.OpenConnectionAsync(ct);

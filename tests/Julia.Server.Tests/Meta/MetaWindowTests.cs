@@ -56,7 +56,7 @@ public class MetaWindowTests(SendingFixture f, ITestOutputHelper output) : IClas
     }
 
     [Fact]
-    public async Task Meta_s_131047_closes_the_window_until_the_doctor_writes_again()
+    public async Task Meta_s_131047_sends_the_message_again_as_its_template_and_closes_the_window_until_the_doctor_writes_again()
     {
         await f.FreshPoolAsync();
         var chip = await f.MetaChipAsync();
@@ -65,6 +65,7 @@ public class MetaWindowTests(SendingFixture f, ITestOutputHelper output) : IClas
         await ApprovedAsync(f, chip.Waba, "retomada_1047", "UTILITY");
         Assert.Equal(200, await f.MetaSim.DoctorSaysAsync(chip.PhoneNumberId, doctor[1..], "Oi"));
         await Eventually.True(async () => await f.Scalar<long>("SELECT count(*) FROM inbound WHERE chip_id = @c", ("c", chip.Id)) == 1);
+        List<string> Types() => [.. f.MetaSim.Sent.Where(s => s.PhoneNumberId == chip.PhoneNumberId).Select(s => s.Body["type"]!.GetValue<string>())];
 
         // Meta reckons this window shorter than we do (a message of the doctor's we never saw, its clock): two hours on, our
         // copy says open, and the reply goes as free text, which Meta accepts and then fails with 131047.
@@ -73,25 +74,27 @@ public class MetaWindowTests(SendingFixture f, ITestOutputHelper output) : IClas
         try
         {
             f.Clock.Advance(TimeSpan.FromHours(2));
-            var (reply, _) = await f.AgentApi.SendMessageAsync(doctor, "reply", "Olá, Dra.!", $"w1047-reply-{chip.Id}");
-            Assert.Equal("failed", (await Final(reply.MessageId, "the reply Meta fails")).Status);
-            await Eventually.True(async () =>
-                await f.Scalar<long>("SELECT count(*) FROM meta_window_closures WHERE chip_id = @c", ("c", chip.Id)) == 1, what: "Meta's verdict kept");
+            var (reply, _) = await f.AgentApi.SendMessageAsync(doctor, "reply", "Olá, Dra.!", $"w1047-reply-{chip.Id}",
+                template: new MessageTemplate("retomada_1047", "pt_BR", ["Dra. Ana"]));
+            // The refused text goes again, as the template the message carries.
+            var delivered = await Eventually.Until(() => f.AgentApi.GetMessageAsync(reply.MessageId), m => m.Status is "delivered" or "read",
+                what: "the reply sent again as its template");
+            Assert.Equal("retomada_1047", delivered.Template?.Name);
+            Assert.Equal(["text", "template"], Types());
+            Assert.Equal(1L, await f.Scalar<long>("SELECT count(*) FROM meta_window_closures WHERE chip_id = @c", ("c", chip.Id)));
 
-            // Meta's word stands: free text waits, even a reply; the template goes.
+            // Meta's word stands: free text waits, even a reply, and nothing is sent for Meta to fail again.
             var refused = await Assert.ThrowsAsync<JuliaApiException>(() => f.AgentApi.SelectAsync(doctor, "reply"));
             Assert.Equal((422, "template_required"), (refused.Status, refused.Code));
-            var (withTemplate, _) = await f.AgentApi.SendMessageAsync(doctor, "followup", "Ainda tem interesse?", $"w1047-tpl-{chip.Id}",
-                template: new MessageTemplate("retomada_1047", "pt_BR", ["Dra. Ana"]));
-            Assert.Equal("delivered", (await Final(withTemplate.MessageId, "the template")).Status);
+            var (bare, _) = await f.AgentApi.SendMessageAsync(doctor, "reply", "Pode confirmar?", $"w1047-bare-{chip.Id}");
+            Assert.Equal(("blocked", "template_required"), ((await Final(bare.MessageId, "the text")).Status, (await Final(bare.MessageId, "")).LastError));
 
             // The doctor writes again: the window opens from that message, and free text goes.
             Assert.Equal(200, await f.MetaSim.DoctorSaysAsync(chip.PhoneNumberId, doctor[1..], "Sim, tenho"));
             await Eventually.True(async () => await f.Scalar<long>("SELECT count(*) FROM inbound WHERE chip_id = @c", ("c", chip.Id)) == 2);
             var (again, _) = await f.AgentApi.SendMessageAsync(doctor, "reply", "Ótimo! Sábado 19h.", $"w1047-again-{chip.Id}");
             Assert.Equal("delivered", (await Final(again.MessageId, "the reply after the doctor wrote")).Status);
-            Assert.Equal(["text", "template", "text"],
-                f.MetaSim.Sent.Where(s => s.PhoneNumberId == chip.PhoneNumberId).Select(s => s.Body["type"]!.GetValue<string>()));
+            Assert.Equal(["text", "template", "text"], Types());
         }
         finally
         {
