@@ -22,16 +22,23 @@ public class MetaWindowTests(SendingFixture f, ITestOutputHelper output) : IClas
             ON CONFLICT (waba_id, name, language) DO UPDATE SET category = EXCLUDED.category, status = EXCLUDED.status
             """, ("w", waba), ("n", name), ("c", category), ("s", status));
 
-    [Fact]
-    public async Task Reply_goes_as_text_and_a_day_later_only_a_template_goes()
+    /// <summary>A fresh pool with one Meta chip whose WABA has <paramref name="template"/> approved, and a doctor who wrote to it.</summary>
+    async Task<(SendingFixture.TestMetaChip Chip, string Doctor)> DoctorWroteAsync(string template, string text)
     {
         await f.FreshPoolAsync();
         var chip = await f.MetaChipAsync();
         var doctor = await f.ContactWithBasisAsync();
-        f.MetaSim.AddTemplate(chip.Waba, "retomada_plantao", "UTILITY");
-        await ApprovedAsync(f, chip.Waba, "retomada_plantao", "UTILITY");
-        Assert.Equal(200, await f.MetaSim.DoctorSaysAsync(chip.PhoneNumberId, doctor[1..], "Oi, tenho interesse"));
+        f.MetaSim.AddTemplate(chip.Waba, template, "UTILITY");
+        await ApprovedAsync(f, chip.Waba, template, "UTILITY");
+        Assert.Equal(200, await f.MetaSim.DoctorSaysAsync(chip.PhoneNumberId, doctor[1..], text));
         await Eventually.True(async () => await f.Scalar<long>("SELECT count(*) FROM inbound WHERE chip_id = @c", ("c", chip.Id)) == 1);
+        return (chip, doctor);
+    }
+
+    [Fact]
+    public async Task Reply_goes_as_text_and_a_day_later_only_a_template_goes()
+    {
+        var (chip, doctor) = await DoctorWroteAsync("retomada_plantao", "Oi, tenho interesse");
 
         var (reply, _) = await f.AgentApi.SendMessageAsync(doctor, "reply", "Olá, Dra.! Plantão sábado 19h?", $"win-reply-{chip.Id}");
         Assert.Equal("delivered", (await Final(reply.MessageId, "the reply")).Status);
@@ -58,13 +65,7 @@ public class MetaWindowTests(SendingFixture f, ITestOutputHelper output) : IClas
     [Fact]
     public async Task Meta_s_131047_sends_the_message_again_as_its_template_and_closes_the_window_until_the_doctor_writes_again()
     {
-        await f.FreshPoolAsync();
-        var chip = await f.MetaChipAsync();
-        var doctor = await f.ContactWithBasisAsync();
-        f.MetaSim.AddTemplate(chip.Waba, "retomada_1047", "UTILITY");
-        await ApprovedAsync(f, chip.Waba, "retomada_1047", "UTILITY");
-        Assert.Equal(200, await f.MetaSim.DoctorSaysAsync(chip.PhoneNumberId, doctor[1..], "Oi"));
-        await Eventually.True(async () => await f.Scalar<long>("SELECT count(*) FROM inbound WHERE chip_id = @c", ("c", chip.Id)) == 1);
+        var (chip, doctor) = await DoctorWroteAsync("retomada_1047", "Oi");
         List<string> Types() => [.. f.MetaSim.Sent.Where(s => s.PhoneNumberId == chip.PhoneNumberId).Select(s => s.Body["type"]!.GetValue<string>())];
 
         // Meta reckons this window shorter than we do (a message of the doctor's we never saw, its clock): two hours on, our
@@ -87,7 +88,8 @@ public class MetaWindowTests(SendingFixture f, ITestOutputHelper output) : IClas
             var refused = await Assert.ThrowsAsync<JuliaApiException>(() => f.AgentApi.SelectAsync(doctor, "reply"));
             Assert.Equal((422, "template_required"), (refused.Status, refused.Code));
             var (bare, _) = await f.AgentApi.SendMessageAsync(doctor, "reply", "Pode confirmar?", $"w1047-bare-{chip.Id}");
-            Assert.Equal(("blocked", "template_required"), ((await Final(bare.MessageId, "the text")).Status, (await Final(bare.MessageId, "")).LastError));
+            var blocked = await Final(bare.MessageId, "the text without a template");
+            Assert.Equal(("blocked", "template_required"), (blocked.Status, blocked.LastError));
 
             // The doctor writes again: the window opens from that message, and free text goes.
             Assert.Equal(200, await f.MetaSim.DoctorSaysAsync(chip.PhoneNumberId, doctor[1..], "Sim, tenho"));
