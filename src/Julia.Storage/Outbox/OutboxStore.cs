@@ -277,13 +277,13 @@ public sealed class OutboxStore
             RETURNING id
         ), ev AS (INSERT INTO message_events (message_id, at, status, chip_id, detail) SELECT id, @now, 'queued', @chip, @detail FROM m)
         SELECT (SELECT count(*) FROM m) AS moved,
-               EXISTS (SELECT 1 FROM messages WHERE chip_id = @chip AND (provider_message_id = @pid OR id = @ours)
-                       AND status IN ('sending', 'in_doubt', 'sent')) AS unsettled
+               NOT EXISTS (SELECT 1 FROM messages WHERE chip_id = @chip AND (provider_message_id = @pid OR (id = @ours AND status <> 'sending'))
+                           AND status NOT IN ('in_doubt', 'sent')) AS unsettled
         """;
 
     /// <summary>
     /// The text Meta refused with 131047 goes again as the message's template (Moved); not when it has none (it stays failed).
-    /// Unsettled: the failure is not applied to the message yet (or the send not recorded), so this must wait for it.
+    /// Unsettled: the send is not recorded yet, or its failure not applied to it (Meta can answer before either), so this waits.
     /// </summary>
     public async Task<(bool Moved, bool Unsettled)> ReplanAsTemplateAsync(long chipId, string providerId, long? ours, DateTimeOffset now,
                                                                         CancellationToken ct)
