@@ -51,11 +51,7 @@ public static class SelectionBench
             ("in-process", async (contact, kind) =>
                 (await grains.GetGrain<Julia.Grains.Conversations.IConversationGrain>(contact).SelectAsync(kind, [])).Selected is not null),
             // The same through the API: client, Kestrel, auth, JSON; the client shares the 2 cores.
-            ("HTTP", async (contact, kind) =>
-            {
-                try { await http.SelectAsync(contact, kind); return true; }
-                catch (JuliaApiException) { return false; }
-            }),
+            ("HTTP", (contact, kind) => SelectOverHttpAsync(http, contact, kind)),
         };
         var warmup = only?.Path is NodePath ? "" : await Warmup.UntilJitSettlesAsync(async _ =>
         {
@@ -122,6 +118,13 @@ public static class SelectionBench
         await app.DisposeAsync();
     }
 
+    /// <summary>One selection through the API: true when a chip was reserved, false when it was refused.</summary>
+    static async Task<bool> SelectOverHttpAsync(JuliaClient http, string contact, string kind)
+    {
+        try { await http.SelectAsync(contact, kind); return true; }
+        catch (JuliaApiException) { return false; }
+    }
+
     static JuliaClient Client(string url, string key, int connections) =>
         new(new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = connections }) { BaseAddress = new Uri(url + "/") }, key);
 
@@ -178,15 +181,8 @@ public static class SelectionBench
             caps = new { minGapScale = 0, operating = new { perHour = 1_000_000, perDay = 10_000_000 } },
         });
         var node = new AloneNode(child, Client(url, key, 64), db);
-        var compiled = new List<long>();
-        var took = Stopwatch.StartNew();
-        for (int round = 0; round < 8; round++)
-        {
-            var before = (await child.CountersAsync()).Compiled;
-            await MeasureAsync(node.SelectAsync, () => { }, 8, 2);
-            compiled.Add((await child.CountersAsync()).Compiled - before);
-            if (compiled[^1] < 150) break;
-        }
+        var warmup = await Warmup.UntilJitSettlesAsync(_ => MeasureAsync(node.SelectAsync, () => { }, 8, 2), maxRounds: 8,
+            methods: async () => (await child.CountersAsync()).Compiled);
         // What the node and PostgreSQL spend with no traffic (the workers' polls, membership, samplers): at one client it is a
         // large part of each selection's share.
         var idle = (Cpu: child.Cpu(), All: CpuSample.Now());
@@ -194,7 +190,7 @@ public static class SelectionBench
         var idleNode = (child.Cpu() - idle.Cpu).TotalMilliseconds / 5000;
         var idleAll = CpuSample.Now() - idle.All;
         await using (var reset = db.CreateCommand("SELECT pg_stat_statements_reset()")) await reset.ExecuteNonQueryAsync();
-        node.Warmup = $"the node's warm-up: {compiled.Count} rounds in {took.Elapsed.TotalSeconds:F0} s (methods it compiled per round: {string.Join(", ", compiled)}); " +
+        node.Warmup = $"the node's {warmup}; " +
                       $"idle for 5 s after it: the node {idleNode:P1} of a core, this process {idleAll.Self.TotalMilliseconds / 5000:P1}, PostgreSQL {idleAll.Postgres.TotalMilliseconds / 5000:P1}";
         return node;
     }
@@ -205,11 +201,7 @@ public static class SelectionBench
 
         public string Warmup { get; set; } = "";
 
-        public async Task<bool> SelectAsync(string contact, string kind)
-        {
-            try { await http.SelectAsync(contact, kind); return true; }
-            catch (JuliaApiException) { return false; }
-        }
+        public Task<bool> SelectAsync(string contact, string kind) => SelectOverHttpAsync(http, contact, kind);
 
         /// <summary>One timed run at <paramref name="clients"/>: a row of the node-alone table.</summary>
         public async Task<string> MeasureAsync(int clients, int seconds, double pgbenchTps)

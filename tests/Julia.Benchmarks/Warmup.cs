@@ -14,16 +14,20 @@ public static class Warmup
 {
     const int Quiet = 150;
 
-    /// <summary>Runs <paramref name="round"/> (given its number) until the JIT is quiet or <paramref name="maxRounds"/>; says what it took.</summary>
-    public static async Task<string> UntilJitSettlesAsync(Func<int, Task> round, int maxRounds = 10)
+    /// <summary>
+    /// Runs <paramref name="round"/> (given its number) until the JIT is quiet or <paramref name="maxRounds"/>; says what it took.
+    /// <paramref name="methods"/> counts the methods compiled so far: this process's JIT unless another process's is given.
+    /// </summary>
+    public static async Task<string> UntilJitSettlesAsync(Func<int, Task> round, int maxRounds = 10, Func<Task<long>>? methods = null)
     {
+        methods ??= () => Task.FromResult(JitInfo.GetCompiledMethodCount());
         var compiled = new List<long>();
         var took = Stopwatch.StartNew();
         for (int i = 0; i < maxRounds; i++)
         {
-            var before = JitInfo.GetCompiledMethodCount();
+            var before = await methods();
             await round(i);
-            compiled.Add(JitInfo.GetCompiledMethodCount() - before);
+            compiled.Add(await methods() - before);
             if (compiled[^1] < Quiet) break;
         }
         var settled = compiled[^1] < Quiet ? "settled" : "not settled";

@@ -59,8 +59,7 @@ public sealed class ConversationGrain(Selector selector, ConversationStore conve
         }
         catch (Exception e)
         {
-            _state = null; // the change's outcome is unknown: the copy is read again next time
-            if (e is Npgsql.NpgsqlException n) throw Stored.Crossing(n);
+            if (Forget(e) is { } crossing) throw crossing;
             throw;
         }
     }
@@ -133,7 +132,7 @@ public sealed class ConversationGrain(Selector selector, ConversationStore conve
     public Task SetMarketingOptOutAsync(bool stopped, string source, DateTimeOffset at) => Changing(async () =>
     {
         var now = time.GetUtcNow();
-        var when = at > now || at <= DateTimeOffset.UnixEpoch ? now : at; // no time given, or the sender's clock ahead of ours
+        var when = Said(at, now);
         var inForce = await metaContacts.SetMarketingAsync(Contact.E164, Contact.Ddd, stopped, source, when, now, CancellationToken.None);
         if (_state is { } s) _state = s with { Exists = true, MarketingOptedOutAt = inForce };
         return true;
@@ -142,13 +141,23 @@ public sealed class ConversationGrain(Selector selector, ConversationStore conve
     public Task CloseMetaWindowAsync(long chipId, DateTimeOffset at) => Changing(async () =>
     {
         var now = time.GetUtcNow();
-        var when = at > now || at <= DateTimeOffset.UnixEpoch ? now : at; // no time given, or Meta's clock ahead of ours
+        var when = Said(at, now);
         await metaContacts.CloseWindowAsync(Contact.E164, chipId, when, CancellationToken.None);
         // A doctor's message written after Meta's verdict keeps its window (the store reads it so too).
         if (_state is { } s && s.MetaWindows.TryGetValue(chipId, out var wrote) && wrote <= when)
             _state = s with { MetaWindows = s.MetaWindows.Where(w => w.Key != chipId).ToDictionary() };
         return true;
     });
+
+    /// <summary>A change failed and its outcome is unknown: the copy is read again next time. A database error crosses as its own.</summary>
+    Exception? Forget(Exception e)
+    {
+        _state = null;
+        return e is Npgsql.NpgsqlException n ? Stored.Crossing(n) : null;
+    }
+
+    /// <summary>When a sender says something happened: its time, unless it gave none or its clock is ahead of ours.</summary>
+    static DateTimeOffset Said(DateTimeOffset at, DateTimeOffset now) => at > now || at <= DateTimeOffset.UnixEpoch ? now : at;
 
     async Task<ContactState> StateAsync() => _state ??= await conversations.StateAsync(Contact.E164, time.GetUtcNow(), CancellationToken.None);
 
@@ -173,8 +182,7 @@ public sealed class ConversationGrain(Selector selector, ConversationStore conve
         try { return await change(); }
         catch (Exception e)
         {
-            _state = null; // the change's outcome is unknown: the copy is read again next time
-            if (e is Npgsql.NpgsqlException n) throw Stored.Crossing(n);
+            if (Forget(e) is { } crossing) throw crossing;
             throw;
         }
     }

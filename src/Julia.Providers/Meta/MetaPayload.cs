@@ -35,7 +35,7 @@ public static class MetaPayload
     static InboundEvent Status(JsonElement s)
     {
         var id = MetaJson.Str(s, "id")!;
-        var ours = MetaOpaque.Parse(MetaJson.Str(s, "biz_opaque_callback_data"));
+        var ours = Ours(s);
         return MetaJson.Str(s, "status") switch
         {
             "sent" => new DeliveryReceipt(id, "sent", ours),
@@ -87,8 +87,11 @@ public static class MetaPayload
         Recipient(s) is (var phone, var at) ? new MarketingPreference(phone, Stop: true, at, "meta_131050") : Unreadable;
 
     static InboundEvent Closed(JsonElement s) => Recipient(s) is (var phone, var at)
-        ? new WindowClosed(phone, at, MetaJson.Str(s, "id")!, MetaOpaque.Parse(MetaJson.Str(s, "biz_opaque_callback_data")))
+        ? new WindowClosed(phone, at, MetaJson.Str(s, "id")!, Ours(s))
         : Unreadable;
+
+    /// <summary>Our message id, when Meta echoes it back in a status's <c>biz_opaque_callback_data</c>.</summary>
+    static long? Ours(JsonElement s) => MetaOpaque.Parse(MetaJson.Str(s, "biz_opaque_callback_data"));
 
     /// <summary>A failed status's doctor and time (Meta's clock), or null when its recipient is not a phone number.</summary>
     static (Phone, DateTimeOffset)? Recipient(JsonElement s) =>

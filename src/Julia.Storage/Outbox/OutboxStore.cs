@@ -233,52 +233,55 @@ public sealed class OutboxStore
         SELECT (SELECT count(*) FROM m) AS cancelled, (SELECT status FROM messages WHERE id = @id) AS status
         """;
 
-    // Receipts only move a message forward (sent < delivered < read); read implies delivered.
-    // A receipt names its send by the gateway's id, or (Meta) by our message id echoed back (@ours, null for Evolution), so a
-    // status correlates even when the send's answer was lost. A send still in 'sending' is not known yet: the receipt waits.
+    // How a gateway's status names its send: by the gateway's id, or (Meta) by our message id echoed back (@ours, null for
+    // Evolution). Known: a send still in 'sending' is not recorded yet, so what names it waits.
+    const string OfSend = "chip_id = @chip AND (provider_message_id = @pid OR id = @ours)";
+    const string Known = "chip_id = @chip AND (provider_message_id = @pid OR (id = @ours AND status <> 'sending'))";
+
+    // Receipts only move a message forward (sent < delivered < read); read implies delivered. Our id echoed back lets a
+    // status correlate even when the send's answer was lost.
     // A message in doubt is settled by its receipt (Meta's status names our id): it went, so it takes the gateway's id and the
     // time it was handed over.
-    const string Receipt = """
+    const string Receipt = $"""
         WITH m AS (
             UPDATE messages SET status = @status, provider_message_id = coalesce(provider_message_id, @pid),
                    sent_at = coalesce(sent_at, in_doubt_since), in_doubt_since = NULL,
                    delivered_at = CASE WHEN @status IN ('delivered', 'read') THEN coalesce(delivered_at, @at) ELSE delivered_at END,
                    read_at = CASE WHEN @status = 'read' THEN coalesce(read_at, @at) ELSE read_at END,
                    updated_at = @now
-            WHERE chip_id = @chip AND (provider_message_id = @pid OR id = @ours)
+            WHERE {OfSend}
               AND status IN ('in_doubt', 'sent', 'delivered', 'read')
               AND (CASE status WHEN 'in_doubt' THEN 0 WHEN 'sent' THEN 1 WHEN 'delivered' THEN 2 WHEN 'read' THEN 3 END) < @rank
             RETURNING id
         ), ev AS (INSERT INTO message_events (message_id, at, status, chip_id) SELECT id, @at, @status, @chip FROM m)
         SELECT (SELECT count(*) FROM m) AS moved,
-               EXISTS (SELECT 1 FROM messages WHERE chip_id = @chip AND (provider_message_id = @pid OR (id = @ours AND status <> 'sending'))) AS known
+               EXISTS (SELECT 1 FROM messages WHERE {Known}) AS known
         """;
 
     // A gateway ERROR receipt fails a message that was not yet delivered, with the gateway's reason when it gives one.
-    const string ErrorReceipt = """
+    const string ErrorReceipt = $"""
         WITH m AS (
             UPDATE messages SET status = 'failed', last_error = coalesce(@error, 'gateway reported ERROR'), in_doubt_since = NULL, updated_at = @now
-            WHERE chip_id = @chip AND (provider_message_id = @pid OR id = @ours) AND status IN ('in_doubt', 'sent')
+            WHERE {OfSend} AND status IN ('in_doubt', 'sent')
             RETURNING id
         ), ev AS (INSERT INTO message_events (message_id, at, status, chip_id, detail)
             SELECT id, @at, 'failed', @chip, coalesce(@error, 'ERROR receipt') FROM m)
         SELECT (SELECT count(*) FROM m) AS moved,
-               EXISTS (SELECT 1 FROM messages WHERE chip_id = @chip AND (provider_message_id = @pid OR (id = @ours AND status <> 'sending'))) AS known
+               EXISTS (SELECT 1 FROM messages WHERE {Known}) AS known
         """;
 
     // Meta refused the message's text with 131047 (by its reckoning the doctor's window was closed): a message that carries a
     // template, and has time left, goes again as that template (the contact's window is closed first, so its next send picks the
     // template). Only once the failure itself is applied: a failure applied after the new send would otherwise find it by our id.
-    const string Replan = """
+    const string Replan = $"""
         WITH m AS (
             UPDATE messages SET status = 'queued', sent_at = NULL, next_attempt_at = @now, last_error = @detail, updated_at = @now
-            WHERE chip_id = @chip AND (provider_message_id = @pid OR id = @ours) AND status = 'failed'
+            WHERE {OfSend} AND status = 'failed'
               AND template_name IS NOT NULL AND expires_at > @now
             RETURNING id
         ), ev AS (INSERT INTO message_events (message_id, at, status, chip_id, detail) SELECT id, @now, 'queued', @chip, @detail FROM m)
         SELECT (SELECT count(*) FROM m) AS moved,
-               NOT EXISTS (SELECT 1 FROM messages WHERE chip_id = @chip AND (provider_message_id = @pid OR (id = @ours AND status <> 'sending'))
-                           AND status NOT IN ('in_doubt', 'sent')) AS unsettled
+               NOT EXISTS (SELECT 1 FROM messages WHERE {Known} AND status NOT IN ('in_doubt', 'sent')) AS unsettled
         """;
 
     /// <summary>
