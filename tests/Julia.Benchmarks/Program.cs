@@ -4,12 +4,15 @@ using Julia.Benchmarks;
 //     selection only: [--clients 8[,32]] [--path in-process|HTTP|node] to measure one case (e.g. under perf); node: a child process
 //     ingest only: [--gateway Evolution|Meta] to post one gateway's bodies (e.g. under perf)
 //     [--alloc-profile]: bytes allocated per selection by type (an in-process GCAllocationTick listener)
+//     [--meter-profile]: measurements per selection by instrument (an in-process MeterListener)
 var what = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "all";
 string? Option(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
 var seconds = int.Parse(Option("--seconds") ?? "10", System.Globalization.CultureInfo.InvariantCulture);
 (int[], string?)? only = Option("--clients") is { } c ? (c.Split(',').Select(int.Parse).ToArray(), Option("--path")) : null;
 using var profile = args.Contains("--alloc-profile") ? new AllocationProfile() : null;
 SelectionBench.Profile = profile;
+using var meters = args.Contains("--meter-profile") ? new MeterProfile() : null;
+SelectionBench.Meters = meters;
 IngestBench.Profile = profile;
 await using var env = await BenchEnvironment.StartAsync();
 var report = new Report();

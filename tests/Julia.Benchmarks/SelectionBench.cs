@@ -18,8 +18,13 @@ namespace Julia.Benchmarks;
 /// </summary>
 public static class SelectionBench
 {
+    /// <summary>Contacts drawn from (all 100,000 by default; BENCH_CONTACTS narrows it, to time warm selections alone).</summary>
+    static readonly int ContactSpread = int.TryParse(Environment.GetEnvironmentVariable("BENCH_CONTACTS"), out var n) ? n : 100_000;
     /// <summary>Set by <c>--alloc-profile</c>: each timed run also says which types its bytes went to.</summary>
     public static AllocationProfile? Profile { get; set; }
+
+    /// <summary>Set by <c>--meter-profile</c>: each timed run also says which instruments recorded, how often.</summary>
+    public static MeterProfile? Meters { get; set; }
 
     /// <param name="only">Run just these client counts and this path (for profiling), or everything when null.</param>
     public static async Task RunAsync(BenchEnvironment env, Report report, int seconds, (int[] Clients, string? Path)? only = null)
@@ -78,6 +83,7 @@ public static class SelectionBench
                 before = CpuSample.Now();
                 var allocated = GC.GetTotalAllocatedBytes(false);
                 Profile?.Start();
+                Meters?.Start();
                 var m = await MeasureAsync(select, clock.Step, clients, seconds);
                 allocated = GC.GetTotalAllocatedBytes(false) - allocated;
                 var top = Profile?.Top(m.All).ToList();
@@ -90,8 +96,13 @@ public static class SelectionBench
                     report.Line($"allocated by type ({name}, {clients} clients; sampled, per selection; load generator included):");
                     foreach (var t in top) report.Line(t);
                 }
+                if (Meters is not null)
+                {
+                    report.Line($"measurements by instrument ({name}, {clients} clients; per selection; load generator included):");
+                    foreach (var t in Meters.Top(m.All)) report.Line(t);
+                }
             }
-            if (node is not null) alone.Add(await node.MeasureAsync(clients, seconds, tps));
+            if (node is not null) alone.Add(await node.MeasureAsync(clients, seconds, pgbench));
         }
         if (node is not null)
         {
@@ -100,8 +111,8 @@ public static class SelectionBench
             report.Line(node.Warmup);
             report.Line("CPU: milliseconds per selection of the node's process, of this process (the load generator: client and JSON) and of PostgreSQL; " +
                         "allocated: bytes the node's process allocated per selection (its runtime meter).");
-            report.Line("| clients | selections/s | p50 ms | p99 ms | reserved % | CPU node | CPU load generator | CPU pg | node allocated | pgbench simple-update TPS | ratio |");
-            report.Line("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+            report.Line("| clients | selections/s | p50 ms | p99 ms | reserved % | CPU node | CPU load generator | CPU pg | node allocated | pgbench simple-update TPS | pgbench p99 ms | ratio | p99 ratio |");
+            report.Line("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
             foreach (var line in alone) report.Line(line);
             report.Line("database time by statement (the node alone's timed runs):");
             await BenchEnvironment.ReportStatementsAsync(node.Db, report);
@@ -110,7 +121,7 @@ public static class SelectionBench
             SELECT string_agg(outcome || ' ' || n, ', ' ORDER BY n DESC) FROM (
                 SELECT coalesce(code, reason) AS outcome, count(*) AS n FROM selections WHERE node <> 'bench-seed' GROUP BY 1) x
             """))
-            report.Line($"decisions: {(string)(await mix.ExecuteScalarAsync())!}");
+            report.Line($"decisions: {(await mix.ExecuteScalarAsync()) as string ?? "none in this process (the node alone keeps its own)"}");
         report.Line($"methods compiled during the timed runs: {Warmup.Since(jit)}");
         report.Line("database time by statement (all selection runs):");
         await BenchEnvironment.ReportStatementsAsync(db, report);
@@ -144,7 +155,7 @@ public static class SelectionBench
             {
                 var start = Stopwatch.GetTimestamp();
                 if (start >= end) break;
-                var contact = $"+55119{rng.Next(1, 100_001) + 10000000:00000000}";
+                var contact = $"+55119{rng.Next(1, ContactSpread + 1) + 10000000:00000000}";
                 bool ok = await select(contact, rng.Next(4) == 0 ? "followup" : "reply");
                 step();
                 Interlocked.Increment(ref attempts);
@@ -204,7 +215,7 @@ public static class SelectionBench
         public Task<bool> SelectAsync(string contact, string kind) => SelectOverHttpAsync(http, contact, kind);
 
         /// <summary>One timed run at <paramref name="clients"/>: a row of the node-alone table.</summary>
-        public async Task<string> MeasureAsync(int clients, int seconds, double pgbenchTps)
+        public async Task<string> MeasureAsync(int clients, int seconds, PgbenchResult pgbench)
         {
             var (allocated, _) = await child.CountersAsync();
             var cpu = CpuSample.Now();
@@ -214,7 +225,8 @@ public static class SelectionBench
             var spent = CpuSample.Now() - cpu;
             allocated = (await child.CountersAsync()).Allocated - allocated;
             return $"| {clients} | {m.Rate:F0} | {m.P50:F2} | {m.P99:F2} | {m.Reserved:P0} | {nodeCpu.TotalMilliseconds / m.All:F3} | " +
-                   $"{spent.Self.TotalMilliseconds / m.All:F3} | {spent.Postgres.TotalMilliseconds / m.All:F3} | {allocated / m.All:N0} B | {pgbenchTps:F0} | {m.Rate / pgbenchTps:F2} |";
+                   $"{spent.Self.TotalMilliseconds / m.All:F3} | {spent.Postgres.TotalMilliseconds / m.All:F3} | {allocated / m.All:N0} B | {pgbench.Tps:F0} | " +
+                   $"{pgbench.P99:F2} | {m.Rate / pgbench.Tps:F2} | {m.P99 / pgbench.P99:F2} |";
         }
 
         public void Dispose()
