@@ -110,9 +110,9 @@ public static class SelectionBench
             report.Line("### the node alone: Julia.Server as a child process, over HTTP, on its own copy of the database (real clock, no minimum gap)");
             report.Line(node.Warmup);
             report.Line("CPU: milliseconds per selection of the node's process, of this process (the load generator: client and JSON) and of PostgreSQL; " +
-                        "allocated: bytes the node's process allocated per selection (its runtime meter).");
-            report.Line("| clients | selections/s | p50 ms | p99 ms | reserved % | CPU node | CPU load generator | CPU pg | node allocated | pgbench simple-update TPS | pgbench p99 ms | ratio | p99 ratio |");
-            report.Line("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+                        "allocated: bytes the node's process allocated per selection (its runtime meter); context switches: of the node's threads, per selection.");
+            report.Line("| clients | selections/s | p50 ms | p99 ms | reserved % | CPU node | CPU load generator | CPU pg | node allocated | node context switches | pgbench simple-update TPS | pgbench p99 ms | ratio | p99 ratio |");
+            report.Line("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
             foreach (var line in alone) report.Line(line);
             report.Line("database time by statement (the node alone's timed runs):");
             await BenchEnvironment.ReportStatementsAsync(node.Db, report);
@@ -196,13 +196,14 @@ public static class SelectionBench
             methods: async () => (await child.CountersAsync()).Compiled);
         // What the node and PostgreSQL spend with no traffic (the workers' polls, membership, samplers): at one client it is a
         // large part of each selection's share.
-        var idle = (Cpu: child.Cpu(), All: CpuSample.Now());
+        var idle = (Cpu: child.Cpu(), All: CpuSample.Now(), Switches: child.ContextSwitches());
         await Task.Delay(5000);
         var idleNode = (child.Cpu() - idle.Cpu).TotalMilliseconds / 5000;
+        var idleSwitches = (child.ContextSwitches() - idle.Switches) / 5.0;
         var idleAll = CpuSample.Now() - idle.All;
         await using (var reset = db.CreateCommand("SELECT pg_stat_statements_reset()")) await reset.ExecuteNonQueryAsync();
         node.Warmup = $"the node's {warmup}; " +
-                      $"idle for 5 s after it: the node {idleNode:P1} of a core, this process {idleAll.Self.TotalMilliseconds / 5000:P1}, PostgreSQL {idleAll.Postgres.TotalMilliseconds / 5000:P1}";
+                      $"idle for 5 s after it: the node {idleNode:P1} of a core and {idleSwitches:F0} context switches a second, this process {idleAll.Self.TotalMilliseconds / 5000:P1}, PostgreSQL {idleAll.Postgres.TotalMilliseconds / 5000:P1}";
         return node;
     }
 
@@ -220,12 +221,14 @@ public static class SelectionBench
             var (allocated, _) = await child.CountersAsync();
             var cpu = CpuSample.Now();
             var nodeCpu = child.Cpu();
+            var switches = child.ContextSwitches();
             var m = await SelectionBench.MeasureAsync(SelectAsync, () => { }, clients, seconds);
             nodeCpu = child.Cpu() - nodeCpu;
+            switches = child.ContextSwitches() - switches;
             var spent = CpuSample.Now() - cpu;
             allocated = (await child.CountersAsync()).Allocated - allocated;
             return $"| {clients} | {m.Rate:F0} | {m.P50:F2} | {m.P99:F2} | {m.Reserved:P0} | {nodeCpu.TotalMilliseconds / m.All:F3} | " +
-                   $"{spent.Self.TotalMilliseconds / m.All:F3} | {spent.Postgres.TotalMilliseconds / m.All:F3} | {allocated / m.All:N0} B | {pgbench.Tps:F0} | " +
+                   $"{spent.Self.TotalMilliseconds / m.All:F3} | {spent.Postgres.TotalMilliseconds / m.All:F3} | {allocated / m.All:N0} B | {switches / (double)m.All:F1} | {pgbench.Tps:F0} | " +
                    $"{pgbench.P99:F2} | {m.Rate / pgbench.Tps:F2} | {m.P99 / pgbench.P99:F2} |";
         }
 
