@@ -74,24 +74,31 @@ public sealed class ChildNode : IDisposable
     }
 
     /// <summary>
-    /// The times the node's threads have been switched out so far, waiting (voluntary: a thread with nothing to do, then
-    /// woken) or preempted: each a kernel round trip, which on this paravirtualized machine costs more than on bare metal.
+    /// The times each of the node's threads has been switched out so far (by thread id), waiting (voluntary: a thread with
+    /// nothing to do, then woken) or preempted: each a kernel round trip, which on this paravirtualized machine costs more
+    /// than on bare metal. <see cref="SwitchesBetween"/> counts from two of these.
     /// </summary>
-    public long ContextSwitches()
+    public Dictionary<string, long> ContextSwitches()
     {
-        long n = 0;
+        var counts = new Dictionary<string, long>();
         foreach (var task in Directory.EnumerateDirectories($"/proc/{_process.Id}/task"))
         {
             try
             {
+                long n = 0;
                 foreach (var line in File.ReadLines(Path.Combine(task, "status")))
                     if (line.StartsWith("voluntary_ctxt_switches:", StringComparison.Ordinal) || line.StartsWith("nonvoluntary_ctxt_switches:", StringComparison.Ordinal))
                         n += long.Parse(line[(line.IndexOf(':') + 1)..].Trim(), CultureInfo.InvariantCulture);
+                counts[Path.GetFileName(task)] = n;
             }
             catch (IOException) { } // a thread that ended while being read
         }
-        return n;
+        return counts;
     }
+
+    /// <summary>Switches between two readings, of the threads alive at the second (a thread pool worker that retired in between takes its count with it).</summary>
+    public static long SwitchesBetween(Dictionary<string, long> before, Dictionary<string, long> after) =>
+        after.Sum(t => t.Value - before.GetValueOrDefault(t.Key));
 
     /// <summary>Bytes the node has allocated and methods it has compiled so far, from its <c>/metrics</c>.</summary>
     public async Task<(long Allocated, long Compiled)> CountersAsync()

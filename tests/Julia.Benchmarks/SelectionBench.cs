@@ -199,7 +199,7 @@ public static class SelectionBench
         var idle = (Cpu: child.Cpu(), All: CpuSample.Now(), Switches: child.ContextSwitches());
         await Task.Delay(5000);
         var idleNode = (child.Cpu() - idle.Cpu).TotalMilliseconds / 5000;
-        var idleSwitches = (child.ContextSwitches() - idle.Switches) / 5.0;
+        var idleSwitches = ChildNode.SwitchesBetween(idle.Switches, child.ContextSwitches()) / 5.0;
         var idleAll = CpuSample.Now() - idle.All;
         await using (var reset = db.CreateCommand("SELECT pg_stat_statements_reset()")) await reset.ExecuteNonQueryAsync();
         node.Warmup = $"the node's {warmup}; " +
@@ -224,11 +224,11 @@ public static class SelectionBench
             var switches = child.ContextSwitches();
             var m = await SelectionBench.MeasureAsync(SelectAsync, () => { }, clients, seconds);
             nodeCpu = child.Cpu() - nodeCpu;
-            switches = child.ContextSwitches() - switches;
+            var switched = ChildNode.SwitchesBetween(switches, child.ContextSwitches());
             var spent = CpuSample.Now() - cpu;
             allocated = (await child.CountersAsync()).Allocated - allocated;
             return $"| {clients} | {m.Rate:F0} | {m.P50:F2} | {m.P99:F2} | {m.Reserved:P0} | {nodeCpu.TotalMilliseconds / m.All:F3} | " +
-                   $"{spent.Self.TotalMilliseconds / m.All:F3} | {spent.Postgres.TotalMilliseconds / m.All:F3} | {allocated / m.All:N0} B | {switches / (double)m.All:F1} | {pgbench.Tps:F0} | " +
+                   $"{spent.Self.TotalMilliseconds / m.All:F3} | {spent.Postgres.TotalMilliseconds / m.All:F3} | {allocated / m.All:N0} B | {switched / (double)m.All:F1} | {pgbench.Tps:F0} | " +
                    $"{pgbench.P99:F2} | {m.Rate / pgbench.Tps:F2} | {m.P99 / pgbench.P99:F2} |";
         }
 
