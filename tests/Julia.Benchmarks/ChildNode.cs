@@ -57,12 +57,19 @@ public sealed class ChildNode : IDisposable
         return node;
     }
 
-    public double RssMiB()
+    public double RssMiB() => StatusSum($"/proc/{_process.Id}/status", "VmRSS") is { } kB ? kB / 1024.0 : double.NaN;
+
+    /// <summary>The sum of the named fields of a /proc status file (<c>VmRSS:   1234 kB</c> is 1234), read in one pass; null when none is there.</summary>
+    static long? StatusSum(string file, params string[] names)
     {
-        foreach (var line in File.ReadLines($"/proc/{_process.Id}/status"))
-            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
-                return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024.0;
-        return double.NaN;
+        long? sum = null;
+        foreach (var line in File.ReadLines(file))
+        {
+            int colon = line.IndexOf(':');
+            if (colon > 0 && names.Contains(line[..colon]))
+                sum = (sum ?? 0) + long.Parse(line[(colon + 1)..].Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)[0], CultureInfo.InvariantCulture);
+        }
+        return sum;
     }
 
     /// <summary>The node's CPU time so far (user and system, all its threads).</summary>
@@ -83,14 +90,7 @@ public sealed class ChildNode : IDisposable
         var counts = new Dictionary<string, long>();
         foreach (var task in Directory.EnumerateDirectories($"/proc/{_process.Id}/task"))
         {
-            try
-            {
-                long n = 0;
-                foreach (var line in File.ReadLines(Path.Combine(task, "status")))
-                    if (line.StartsWith("voluntary_ctxt_switches:", StringComparison.Ordinal) || line.StartsWith("nonvoluntary_ctxt_switches:", StringComparison.Ordinal))
-                        n += long.Parse(line[(line.IndexOf(':') + 1)..].Trim(), CultureInfo.InvariantCulture);
-                counts[Path.GetFileName(task)] = n;
-            }
+            try { counts[Path.GetFileName(task)] = StatusSum(Path.Combine(task, "status"), "voluntary_ctxt_switches", "nonvoluntary_ctxt_switches") ?? 0; }
             catch (IOException) { } // a thread that ended while being read
         }
         return counts;

@@ -12,6 +12,7 @@ public sealed class MeterProfile : IDisposable
 {
     readonly MeterListener _listener = new();
     readonly ConcurrentDictionary<(string Meter, string Name, int Tags), long> _counts = new();
+    readonly ConcurrentDictionary<string, long> _exceptions = new();
     volatile bool _on;
 
     public MeterProfile()
@@ -23,8 +24,6 @@ public sealed class MeterProfile : IDisposable
         _listener.Start();
         AppDomain.CurrentDomain.FirstChanceException += OnException;
     }
-
-    readonly ConcurrentDictionary<string, long> _exceptions = new();
 
     void OnException(object? sender, System.Runtime.ExceptionServices.FirstChanceExceptionEventArgs e)
     {

@@ -20,6 +20,7 @@ public static class SelectionBench
 {
     /// <summary>Contacts drawn from (all 100,000 by default; BENCH_CONTACTS narrows it, to time warm selections alone).</summary>
     static readonly int ContactSpread = int.TryParse(Environment.GetEnvironmentVariable("BENCH_CONTACTS"), out var n) ? n : 100_000;
+
     /// <summary>Set by <c>--alloc-profile</c>: each timed run also says which types its bytes went to.</summary>
     public static AllocationProfile? Profile { get; set; }
 
