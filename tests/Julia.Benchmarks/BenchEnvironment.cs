@@ -65,16 +65,17 @@ public sealed partial class BenchEnvironment : IAsyncDisposable
     /// <summary>pgbench's built-in script on the same server: transactions per second and latency percentiles.</summary>
     public Task<PgbenchResult> PgbenchAsync(string script, int clients, int seconds) => LoadAsync(["-b", script], clients, seconds);
 
-    /// <summary>pgbench with a script of our own (e.g. single-row inserts).</summary>
-    public async Task<PgbenchResult> PgbenchScriptAsync(string script, int clients, int seconds)
+    /// <summary>pgbench with a script of our own (e.g. single-row inserts), on its own database unless another is named.</summary>
+    /// <param name="prepared">Statements prepared once per connection (as Npgsql's auto-prepare does for the node).</param>
+    public async Task<PgbenchResult> PgbenchScriptAsync(string script, int clients, int seconds, string database = "pgbench", bool prepared = false)
     {
         var file = Path.Combine(Path.GetTempPath(), $"julia-pgbench-{Guid.NewGuid():N}.sql");
         await File.WriteAllTextAsync(file, script);
-        try { return await LoadAsync(["-f", file], clients, seconds); }
+        try { return await LoadAsync(prepared ? ["-f", file, "-M", "prepared"] : ["-f", file], clients, seconds, database); }
         finally { File.Delete(file); }
     }
 
-    async Task<PgbenchResult> LoadAsync(string[] script, int clients, int seconds)
+    async Task<PgbenchResult> LoadAsync(string[] script, int clients, int seconds, string database = "pgbench")
     {
         string[] conn = ["-h", "127.0.0.1", "-p", Postgres.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-U", "postgres"];
         if (!_initialised)
@@ -87,7 +88,7 @@ public sealed partial class BenchEnvironment : IAsyncDisposable
         try
         {
             var output = await RunAsync([.. script, "-c", clients.ToString(System.Globalization.CultureInfo.InvariantCulture), "-j", Math.Min(clients, 2).ToString(System.Globalization.CultureInfo.InvariantCulture), "-T", seconds.ToString(System.Globalization.CultureInfo.InvariantCulture), "-n",
-                                         "--log", "--sampling-rate", "0.1", "--log-prefix", Path.Combine(logs.FullName, "tx"), .. conn, "pgbench"]);
+                                         "--log", "--sampling-rate", "0.1", "--log-prefix", Path.Combine(logs.FullName, "tx"), .. conn, database]);
             var m = TpsLine().Match(output);
             // One line per sampled transaction (one in ten, so logging costs the baseline nothing
             // measurable): client, number, latency in µs, script, epoch s, µs.

@@ -103,7 +103,10 @@ public static class SelectionBench
                     foreach (var t in Meters.Top(m.All)) report.Line(t);
                 }
             }
-            if (node is not null) alone.Add(await node.MeasureAsync(clients, seconds, pgbench));
+            if (node is null) continue;
+            // The database's own limit for this path: the node's charge statement alone, from pgbench.
+            var floor = await env.PgbenchScriptAsync(ChargeFloor.Script(), clients, seconds, FloorDatabase, prepared: true);
+            alone.Add(await node.MeasureAsync(clients, seconds, pgbench, floor));
         }
         if (node is not null)
         {
@@ -112,8 +115,9 @@ public static class SelectionBench
             report.Line(node.Warmup);
             report.Line("CPU: milliseconds per selection of the node's process, of this process (the load generator: client and JSON) and of PostgreSQL; " +
                         "allocated: bytes the node's process allocated per selection (its runtime meter); context switches: of the node's threads, per selection.");
-            report.Line("| clients | selections/s | p50 ms | p99 ms | reserved % | CPU node | CPU load generator | CPU pg | node allocated | node context switches | pgbench simple-update TPS | pgbench p99 ms | ratio | p99 ratio |");
-            report.Line("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+            report.Line("The charge alone: the node's charge statement run by pgbench on a copy of the same pool, with no node (ChargeFloor): the database's own limit for a warm selection.");
+            report.Line("| clients | selections/s | p50 ms | p99 ms | reserved % | CPU node | CPU load generator | CPU pg | node allocated | node context switches | pgbench simple-update TPS | pgbench p99 ms | ratio | p99 ratio | the charge alone, TPS | ratio to it |");
+            report.Line("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
             foreach (var line in alone) report.Line(line);
             report.Line("database time by statement (the node alone's timed runs):");
             await BenchEnvironment.ReportStatementsAsync(node.Db, report);
@@ -175,12 +179,16 @@ public static class SelectionBench
 
     const string NodePath = "node";
 
+    /// <summary>The copy of the pool the charge floor writes to (the node's copy stays the node's).</summary>
+    const string FloorDatabase = "selection_floor";
+
     /// <summary>A node in a process of its own on a copy of the benchmark's pool, warmed up until its JIT is quiet.</summary>
     static async Task<AloneNode> NodeAloneAsync(BenchEnvironment env)
     {
         const string name = "selection_node";
         var db = await env.FreshDatabaseAsync(name);
         await SeedAsync(db);
+        await using (var floor = await env.FreshDatabaseAsync(FloorDatabase)) await SeedAsync(floor);
         var key = await new ApiKeyStore(db).CreateAsync("bench", ["agent", "operator"], DateTimeOffset.UtcNow, default);
         var child = await ChildNode.StartAsync(env.Postgres.ConnectionStringFor(name) + ";Maximum Pool Size=64", serverGc: false);
         var url = child.Url.ToString().TrimEnd('/');
@@ -217,7 +225,7 @@ public static class SelectionBench
         public Task<bool> SelectAsync(string contact, string kind) => SelectOverHttpAsync(http, contact, kind);
 
         /// <summary>One timed run at <paramref name="clients"/>: a row of the node-alone table.</summary>
-        public async Task<string> MeasureAsync(int clients, int seconds, PgbenchResult pgbench)
+        public async Task<string> MeasureAsync(int clients, int seconds, PgbenchResult pgbench, PgbenchResult floor)
         {
             var (allocated, _) = await child.CountersAsync();
             var cpu = CpuSample.Now();
@@ -230,7 +238,7 @@ public static class SelectionBench
             allocated = (await child.CountersAsync()).Allocated - allocated;
             return $"| {clients} | {m.Rate:F0} | {m.P50:F2} | {m.P99:F2} | {m.Reserved:P0} | {nodeCpu.TotalMilliseconds / m.All:F3} | " +
                    $"{spent.Self.TotalMilliseconds / m.All:F3} | {spent.Postgres.TotalMilliseconds / m.All:F3} | {allocated / m.All:N0} B | {switched / (double)m.All:F1} | {pgbench.Tps:F0} | " +
-                   $"{pgbench.P99:F2} | {m.Rate / pgbench.Tps:F2} | {m.P99 / pgbench.P99:F2} |";
+                   $"{pgbench.P99:F2} | {m.Rate / pgbench.Tps:F2} | {m.P99 / pgbench.P99:F2} | {floor.Tps:F0} | {m.Rate / floor.Tps:F2} |";
         }
 
         public void Dispose()
