@@ -22,10 +22,16 @@ public sealed class ChildNode : IDisposable
         _http = new HttpClient { BaseAddress = url, Timeout = TimeSpan.FromSeconds(10) };
     }
 
-    public static async Task<ChildNode> StartAsync(string connectionString, bool serverGc)
+    /// <summary>The client that asks the node for its readiness and counters (its base address is the node's).</summary>
+    public HttpClient Http => _http;
+
+    /// <param name="mode">Null: Julia.Server. Otherwise this benchmark's own program in that mode (<see cref="StackFloor.Mode"/>).</param>
+    public static async Task<ChildNode> StartAsync(string connectionString, bool serverGc, string? mode = null)
     {
         var port = LocalPorts.Next();
-        var psi = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "Julia.Server.dll")])
+        string[] command = mode is null ? [Path.Combine(AppContext.BaseDirectory, "Julia.Server.dll")]
+            : [Path.Combine(AppContext.BaseDirectory, "Julia.Benchmarks.dll"), mode];
+        var psi = new ProcessStartInfo("dotnet", command)
         {
             UseShellExecute = false,
             RedirectStandardOutput = true,
@@ -122,8 +128,13 @@ public sealed class ChildNode : IDisposable
         }
     }
 
+    bool _disposed;
+
+    /// <summary>Stops the node (once: a caller may stop it early and its <c>using</c> again).</summary>
     public void Dispose()
     {
+        if (_disposed) return;
+        _disposed = true;
         _http.Dispose();
         if (!_process.HasExited) _process.Kill(entireProcessTree: true);
         _process.WaitForExit(10_000);

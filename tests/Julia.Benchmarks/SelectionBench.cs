@@ -73,6 +73,7 @@ public static class SelectionBench
         report.Line("| path | clients | selections/s | p50 ms | p99 ms | reserved % | CPU self | CPU pg | allocated | pgbench simple-update TPS | pgbench p50 / p99 ms | pgbench CPU pg | ratio |");
         report.Line("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         var alone = new List<string>();
+        var baselines = new List<(int, PgbenchResult)>();
         foreach (var clients in only?.Clients ?? [1, 8, 32])
         {
             var before = CpuSample.Now();
@@ -107,6 +108,7 @@ public static class SelectionBench
             // The database's own limit for this path: the node's charge statement alone, from pgbench.
             var floor = await env.PgbenchScriptAsync(ChargeFloor.Script(), clients, seconds, FloorDatabase, prepared: true);
             alone.Add(await node.MeasureAsync(clients, seconds, pgbench, floor));
+            baselines.Add((clients, pgbench));
         }
         if (node is not null)
         {
@@ -121,6 +123,14 @@ public static class SelectionBench
             foreach (var line in alone) report.Line(line);
             report.Line("database time by statement (the node alone's timed runs):");
             await BenchEnvironment.ReportStatementsAsync(node.Db, report);
+            node.Dispose(); // not running beside the floor node
+
+            report.Line("");
+            report.Line("### the stack's floor: HTTP, the contact's grain, a chip's grain, one statement (`SELECT $1`), nothing else (StackFloor), as a child process");
+            var rows = await StackFloor.MeasureAsync(env.Postgres.ConnectionStringFor(FloorDatabase), baselines, seconds);
+            report.Line(rows[0]);
+            report.Line(StackFloor.Header);
+            foreach (var row in rows.Skip(1)) report.Line(row);
         }
         await using (var mix = db.CreateCommand("""
             SELECT string_agg(outcome || ' ' || n, ', ' ORDER BY n DESC) FROM (
@@ -145,7 +155,7 @@ public static class SelectionBench
         new(new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = connections }) { BaseAddress = new Uri(url + "/") }, key);
 
     /// <param name="step">Called after each selection (the in-process node's clock moves 100 ms).</param>
-    static async Task<(double Rate, double P50, double P99, double Reserved, long All)> MeasureAsync(Func<string, string, Task<bool>> select,
+    internal static async Task<(double Rate, double P50, double P99, double Reserved, long All)> MeasureAsync(Func<string, string, Task<bool>> select,
         Action step, int clients, int seconds)
     {
         var latencies = new ConcurrentBag<List<double>>();
