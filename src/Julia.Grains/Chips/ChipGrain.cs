@@ -47,63 +47,66 @@ public sealed partial class ChipGrain(ReservationStore store, ChipStore chips, S
     // reconnection, a cleared cooldown), so it is confirmed on a fresh read first.
     static readonly HashSet<string> OwnRefusals = ["hour_cap", "day_cap", "min_gap"];
 
-    public Task<ReserveAnswer> TryReserveAsync(ReserveRequest r) => Stored.Guard(() => ReserveAsync(r));
-
-    async Task<ReserveAnswer> ReserveAsync(ReserveRequest r)
+    /// <remarks><see cref="Stored.Guard{T}"/> written out in place: the hottest call keeps one async frame.</remarks>
+    public async Task<ReserveAnswer> TryReserveAsync(ReserveRequest r)
     {
-        var id = this.GetPrimaryKeyLong();
-        var asked = r.Now;
-        // A request that queued behind others is checked and stamped with the chip's own clock, so the gap
-        // and the hour are those of the real send. (The São Paulo day stays the caller's: a request queued
-        // across midnight counts on the day it was made.)
-        var clock = time.GetUtcNow();
-        if (clock > r.Now) r = r with { Now = clock };
-        bool fresh = false;
-        if (_copy is null) { _copy = await ReadAsync(id); fresh = true; }
-        // Only a repeat can have been granted before this call, unless another activation wrote the row.
-        bool grantedElsewhere = r.Repeat;
-        if (await RepeatedAsync(r, asked, grantedElsewhere) is { } repeat) return repeat;
+        try
+        {
+            var id = this.GetPrimaryKeyLong();
+            var asked = r.Now;
+            // A request that queued behind others is checked and stamped with the chip's own clock, so the gap
+            // and the hour are those of the real send. (The São Paulo day stays the caller's: a request queued
+            // across midnight counts on the day it was made.)
+            var clock = time.GetUtcNow();
+            if (clock > r.Now) r = r with { Now = clock };
+            bool fresh = false;
+            if (_copy is null) { _copy = await ReadAsync(id); fresh = true; }
+            // Only a repeat can have been granted before this call, unless another activation wrote the row.
+            bool grantedElsewhere = r.Repeat;
+            if (await RepeatedAsync(r, asked, grantedElsewhere) is { } repeat) return repeat;
 
-        var planned = r.Planned.ToSummary();
-        var limits = new ChipLimits(r.PerHour, r.PerDay, r.MinGap);
-        if (!MessageKinds.TryParse(r.Decision.Kind, out var kind)) throw new ArgumentException($"unknown kind {r.Decision.Kind}");
-        if (_standing is { } standing)
-        {
-            // Meta's view of the number slows or stops it here, where the caps are kept: never routed around.
-            if (StandingRules.Refusal(standing, kind) is { } stopped) return new(false, stopped, _copy.Chip.ToView());
-            if (_budget.Check(r.Decision.Contact, r.Now, standing.ThroughputPerSecond) is { } wait)
-                return new(false, wait.Code, _copy.Chip.ToView(), RetryAt: wait.RetryAt);
-            limits = StandingRules.Limits(limits, standing);
-        }
-        for (int attempt = 0; attempt < 4; attempt++)
-        {
-            var chip = _copy.Chip;
-            if (Reservations.Refusal(chip, planned, limits, r.Now, r.Day) is { } refusal)
+            var planned = r.Planned.ToSummary();
+            var limits = new ChipLimits(r.PerHour, r.PerDay, r.MinGap);
+            if (!MessageKinds.TryParse(r.Decision.Kind, out var kind)) throw new ArgumentException($"unknown kind {r.Decision.Kind}");
+            if (_standing is { } standing)
             {
-                if (fresh || OwnRefusals.Contains(refusal)) return new(false, refusal, chip.ToView());
+                // Meta's view of the number slows or stops it here, where the caps are kept: never routed around.
+                if (StandingRules.Refusal(standing, kind) is { } stopped) return new(false, stopped, _copy.Chip.ToView());
+                if (_budget.Check(r.Decision.Contact, r.Now, standing.ThroughputPerSecond) is { } wait)
+                    return new(false, wait.Code, _copy.Chip.ToView(), RetryAt: wait.RetryAt);
+                limits = StandingRules.Limits(limits, standing);
             }
-            else
+            for (int attempt = 0; attempt < 4; attempt++)
             {
-                var charged = Reservations.Charge(chip, r.Now, r.Day);
-                var d = r.Decision;
-                var grant = new Grant(d.Contact, kind, id, d.Affinity, d.Candidates, d.Excluded, d.Fallback, d.MigrationReason, d.Node);
-                if (await store.ChargeAsync(charged, _copy.Counts, _copy.Version, r.RequestId, chip.Breaker != BreakerState.Closed, grant, r.Now,
-                    CancellationToken.None) is { } done)
+                var chip = _copy.Chip;
+                if (Reservations.Refusal(chip, planned, limits, r.Now, r.Day) is { } refusal)
                 {
-                    _copy = done.Copy;
-                    _unsavedCounts = false;
-                    if (_standing is not null) _budget.Record(d.Contact, r.Now);
-                    Remember(r.RequestId, done.Record);
-                    return new(true, null, charged.ToView(), ToWire(done.Record));
+                    if (fresh || OwnRefusals.Contains(refusal)) return new(false, refusal, chip.ToView());
                 }
-                grantedElsewhere = true; // the row moved on: perhaps a stale activation granted this very request
+                else
+                {
+                    var charged = Reservations.Charge(chip, r.Now, r.Day);
+                    var d = r.Decision;
+                    var grant = new Grant(d.Contact, kind, id, d.Affinity, d.Candidates, d.Excluded, d.Fallback, d.MigrationReason, d.Node);
+                    if (await store.ChargeAsync(charged, _copy.Counts, _copy.Version, r.RequestId, chip.Breaker != BreakerState.Closed, grant, r.Now,
+                        CancellationToken.None) is { } done)
+                    {
+                        _copy = done.Copy;
+                        _unsavedCounts = false;
+                        if (_standing is not null) _budget.Record(d.Contact, r.Now);
+                        Remember(r.RequestId, done.Record);
+                        return new(true, null, charged.ToView(), ToWire(done.Record));
+                    }
+                    grantedElsewhere = true; // the row moved on: perhaps a stale activation granted this very request
+                }
+                // A refusal that may lag an out-of-band change, or a row that moved on since it was read: read it and decide again.
+                _copy = await ReadAsync(id);
+                fresh = true;
+                if (await RepeatedAsync(r, asked, grantedElsewhere) is { } earlier) return earlier;
             }
-            // A refusal that may lag an out-of-band change, or a row that moved on since it was read: read it and decide again.
-            _copy = await ReadAsync(id);
-            fresh = true;
-            if (await RepeatedAsync(r, asked, grantedElsewhere) is { } earlier) return earlier;
+            return new(false, "contended", _copy.Chip.ToView());
         }
-        return new(false, "contended", _copy.Chip.ToView());
+        catch (Npgsql.NpgsqlException e) { throw Stored.Crossing(e); }
     }
 
     /// <summary>

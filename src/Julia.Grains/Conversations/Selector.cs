@@ -196,12 +196,12 @@ public sealed class Selector(SelectionStore store, ChipDirectory snapshot, PoolS
     {
         var request = new ReserveRequest(requestId, planned.ToView(), limits.PerHour, limits.PerDay, limits.MinGap, now, day, decision);
         var chip = grains.GetGrain<IChipGrain>(planned.Id);
-        var started = System.Diagnostics.Stopwatch.StartNew();
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         for (int attempt = 1; ; attempt++)
         {
             try { return await chip.TryReserveAsync(request); }
             catch (Exception e) when (e is TimeoutException or Orleans.Runtime.SiloUnavailableException or Orleans.Runtime.OrleansMessageRejectionException
-                                      && started.Elapsed < InDoubtFor)
+                                      && System.Diagnostics.Stopwatch.GetElapsedTime(started) < InDoubtFor)
             {
                 log.LogWarning("Chip {Chip} reservation in doubt ({Error}); asking again with the same request id", planned.Id, e.Message);
                 await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(250 * attempt, 2000)));
