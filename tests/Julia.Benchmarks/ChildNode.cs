@@ -106,6 +106,26 @@ public sealed class ChildNode : IDisposable
     public static long SwitchesBetween(Dictionary<string, long> before, Dictionary<string, long> after) =>
         after.Sum(t => t.Value - before.GetValueOrDefault(t.Key));
 
+    /// <summary>
+    /// One timed run of <paramref name="select"/> at <paramref name="clients"/> against this node: the load's figures, and per
+    /// request the node's CPU, the load generator's (this process), PostgreSQL's, the node's bytes (<paramref name="allocated"/>
+    /// read before and after) and its context switches.
+    /// </summary>
+    public async Task<ChildRun> MeasureAsync(Func<string, string, Task<bool>> select, int clients, int seconds, Func<Task<long>> allocated)
+    {
+        var bytes = await allocated();
+        var cpu = CpuSample.Now();
+        var nodeCpu = Cpu();
+        var switches = ContextSwitches();
+        var m = await SelectionBench.MeasureAsync(select, () => { }, clients, seconds);
+        nodeCpu = Cpu() - nodeCpu;
+        var switched = SwitchesBetween(switches, ContextSwitches());
+        var spent = CpuSample.Now() - cpu;
+        bytes = await allocated() - bytes;
+        return new(m.Rate, m.P50, m.P99, m.Reserved, nodeCpu.TotalMilliseconds / m.All, spent.Self.TotalMilliseconds / m.All,
+                   spent.Postgres.TotalMilliseconds / m.All, bytes / (double)m.All, switched / (double)m.All);
+    }
+
     /// <summary>Bytes the node has allocated and methods it has compiled so far, from its <c>/metrics</c>.</summary>
     public async Task<(long Allocated, long Compiled)> CountersAsync()
     {
@@ -141,3 +161,7 @@ public sealed class ChildNode : IDisposable
         _process.Dispose();
     }
 }
+
+/// <summary>A timed run against a child node; the CPU (ms), bytes and switches are per request.</summary>
+public sealed record ChildRun(double Rate, double P50, double P99, double Reserved, double NodeMs, double LoadMs, double PostgresMs, double Bytes,
+                              double Switches);

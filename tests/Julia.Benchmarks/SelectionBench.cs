@@ -237,17 +237,9 @@ public static class SelectionBench
         /// <summary>One timed run at <paramref name="clients"/>: a row of the node-alone table.</summary>
         public async Task<string> MeasureAsync(int clients, int seconds, PgbenchResult pgbench, PgbenchResult floor)
         {
-            var (allocated, _) = await child.CountersAsync();
-            var cpu = CpuSample.Now();
-            var nodeCpu = child.Cpu();
-            var switches = child.ContextSwitches();
-            var m = await SelectionBench.MeasureAsync(SelectAsync, () => { }, clients, seconds);
-            nodeCpu = child.Cpu() - nodeCpu;
-            var switched = ChildNode.SwitchesBetween(switches, child.ContextSwitches());
-            var spent = CpuSample.Now() - cpu;
-            allocated = (await child.CountersAsync()).Allocated - allocated;
-            return $"| {clients} | {m.Rate:F0} | {m.P50:F2} | {m.P99:F2} | {m.Reserved:P0} | {nodeCpu.TotalMilliseconds / m.All:F3} | " +
-                   $"{spent.Self.TotalMilliseconds / m.All:F3} | {spent.Postgres.TotalMilliseconds / m.All:F3} | {allocated / m.All:N0} B | {switched / (double)m.All:F1} | {pgbench.Tps:F0} | " +
+            var m = await child.MeasureAsync(SelectAsync, clients, seconds, async () => (await child.CountersAsync()).Allocated);
+            return $"| {clients} | {m.Rate:F0} | {m.P50:F2} | {m.P99:F2} | {m.Reserved:P0} | {m.NodeMs:F3} | " +
+                   $"{m.LoadMs:F3} | {m.PostgresMs:F3} | {m.Bytes:N0} B | {m.Switches:F1} | {pgbench.Tps:F0} | " +
                    $"{pgbench.P99:F2} | {m.Rate / pgbench.Tps:F2} | {m.P99 / pgbench.P99:F2} | {floor.Tps:F0} | {m.Rate / floor.Tps:F2} |";
         }
 

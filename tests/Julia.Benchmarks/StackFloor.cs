@@ -85,17 +85,9 @@ public static class StackFloor
         var rows = new List<string> { $"the floor node's {warmup}" };
         foreach (var (clients, pgbench) in runs)
         {
-            var (allocated, _) = await CountersAsync(child.Http);
-            var cpu = CpuSample.Now();
-            var nodeCpu = child.Cpu();
-            var switches = child.ContextSwitches();
-            var m = await SelectionBench.MeasureAsync(Select, () => { }, clients, seconds);
-            nodeCpu = child.Cpu() - nodeCpu;
-            var switched = ChildNode.SwitchesBetween(switches, child.ContextSwitches());
-            var spent = CpuSample.Now() - cpu;
-            allocated = (await CountersAsync(child.Http)).Allocated - allocated;
-            rows.Add($"| {clients} | {m.Rate:F0} | {m.P50:F2} | {m.P99:F2} | {nodeCpu.TotalMilliseconds / m.All:F3} | {spent.Self.TotalMilliseconds / m.All:F3} | " +
-                     $"{spent.Postgres.TotalMilliseconds / m.All:F3} | {allocated / m.All:N0} B | {switched / (double)m.All:F1} | {m.Rate / pgbench.Tps:F2} |");
+            var m = await child.MeasureAsync(Select, clients, seconds, async () => (await CountersAsync(child.Http)).Allocated);
+            rows.Add($"| {clients} | {m.Rate:F0} | {m.P50:F2} | {m.P99:F2} | {m.NodeMs:F3} | {m.LoadMs:F3} | {m.PostgresMs:F3} | {m.Bytes:N0} B | " +
+                     $"{m.Switches:F1} | {m.Rate / pgbench.Tps:F2} |");
         }
         return rows;
     }
