@@ -8,12 +8,14 @@ namespace Julia.Benchmarks;
 /// <summary>
 /// The database's own limit for a warm selection: the node's charge statement (the one statement a warm selection
 /// writes: the chip's counters, the audit row, the contact's conversation) run by pgbench alone, with no node in
-/// between. Its rate is what the selection path would reach if the node cost nothing.
+/// between. Its rate is the database's for warm selections each committed on its own: a reference for what the node could
+/// reach if it cost nothing, not a strict ceiling (the node's group commit shares commits between charges).
 /// </summary>
 /// <remarks>
 /// The statement is the node's own text, read from <see cref="ReservationStore"/>, so it follows every change to it.
 /// Its parameters are filled by pgbench: each transaction a contact of the seeded 100,000 on the chip the seed gave
-/// its conversation (a sticky contact, as the node's selections mostly are), with the chip's version compared with
+/// its conversation (half of them have one; the rest get theirs, on that chip, with their first charge), so no charge
+/// migrates a contact, as the node's sticky selections do not; with the chip's version compared with
 /// itself (the node's grain holds the version it read; pgbench has no copy to hold) and its breaker written back unchanged.
 /// </remarks>
 public static partial class ChargeFloor

@@ -126,7 +126,8 @@ public static class SelectionBench
             node.Dispose(); // not running beside the floor node
 
             report.Line("");
-            report.Line("### the stack's floor: HTTP, the contact's grain, a chip's grain, one statement (`SELECT $1`), nothing else (StackFloor), as a child process");
+            report.Line("### the stack's floor: HTTP, the contact's grain, a chip's grain, one statement (`SELECT $1`), nothing else (StackFloor), " +
+                        $"as a child process; layers added: {StackFloor.Layers}");
             var rows = await StackFloor.MeasureAsync(env.Postgres.ConnectionStringFor(FloorDatabase), baselines, seconds);
             report.Line(rows[0]);
             report.Line(StackFloor.Header);

@@ -28,6 +28,9 @@ public static class StackFloor
     /// <summary>The environment variable naming the layers the floor node adds (the child inherits it).</summary>
     const string LayersVariable = "FLOOR_LAYERS";
 
+    /// <summary>The layers the floor node runs with, as a table's heading names them.</summary>
+    public static string Layers => Environment.GetEnvironmentVariable(LayersVariable) is { Length: > 0 } layers ? layers : "none";
+
     /// <summary><c>-- floor</c>: pgbench and the floor node alone at each client count (with the layers FLOOR_LAYERS names).</summary>
     public static async Task RunAsync(BenchEnvironment env, Report report, int seconds, int[] clients)
     {
@@ -35,7 +38,7 @@ public static class StackFloor
         foreach (var c in clients) runs.Add((c, await env.PgbenchAsync("simple-update", c, seconds)));
         var rows = await MeasureAsync(env.Postgres.ConnectionStringFor("postgres"), runs, seconds);
         report.Line("");
-        report.Line($"## the stack's floor, layers: {Environment.GetEnvironmentVariable(LayersVariable) ?? "none"}");
+        report.Line($"## the stack's floor, layers: {Layers}");
         foreach (var row in rows.Take(1)) report.Line(row);
         report.Line(Header);
         foreach (var row in rows.Skip(1)) report.Line(row);
@@ -65,7 +68,8 @@ public static class StackFloor
                 .AddAspNetCoreInstrumentation().AddPrometheusExporter());
         var app = builder.Build();
         if (layers.Contains("metrics")) app.MapPrometheusScrapingEndpoint("/metrics");
-        app.MapPost("/floor", async (FloorAsk ask, IGrainFactory grains) => TypedResults.Ok(await grains.GetGrain<IFloorContactGrain>(ask.Contact).SelectAsync(ask.Kind)));
+        app.MapPost("/floor", async (FloorAsk ask, IGrainFactory grains) =>
+            TypedResults.Ok(await grains.GetGrain<IFloorContactGrain>(ask.Contact).SelectAsync(ask.Kind)));
         app.MapGet("/health/ready", () => "ready");
         app.MapGet("/floor/counters", () => $"{GC.GetTotalAllocatedBytes(false)} {System.Runtime.JitInfo.GetCompiledMethodCount()}");
         await app.RunAsync();
@@ -77,7 +81,8 @@ public static class StackFloor
     /// </summary>
     public static async Task<List<string>> MeasureAsync(string connectionString, IReadOnlyList<(int Clients, PgbenchResult Pgbench)> runs, int seconds)
     {
-        using var child = await ChildNode.StartAsync(connectionString + ";Maximum Pool Size=64", serverGc: false, Mode);
+        // Statements prepared once per connection, as the node prepares them (Julia:Postgres:AutoPrepare).
+        using var child = await ChildNode.StartAsync(connectionString + ";Maximum Pool Size=64;Max Auto Prepare=50", serverGc: false, Mode);
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64 }) { BaseAddress = child.Url };
         Task<bool> Select(string contact, string kind) => SelectAsync(http, contact, kind);
         var warmup = await Warmup.UntilJitSettlesAsync(_ => SelectionBench.MeasureAsync(Select, () => { }, 8, 2), maxRounds: 8,
@@ -96,7 +101,8 @@ public static class StackFloor
     public static async Task<(long Allocated, long Compiled)> CountersAsync(HttpClient http)
     {
         var parts = (await http.GetStringAsync("floor/counters")).Split(' ');
-        return (long.Parse(parts[0], System.Globalization.CultureInfo.InvariantCulture), long.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture));
+        static long Read(string part) => long.Parse(part, System.Globalization.CultureInfo.InvariantCulture);
+        return (Read(parts[0]), Read(parts[1]));
     }
 
     /// <summary>One request as the load generator sends a selection: a JSON body with a length, a JSON answer read back.</summary>

@@ -46,7 +46,8 @@ public static class JuliaMetrics
         Selections.Add(1, new TagList { { "result", "refused" }, { "code", code }, { "kind", kind } });
 
     public static void Reserved(long chipId) =>
-        Reservations.Add(1, new KeyValuePair<string, object?>("chip", ChipTags.GetOrAdd(chipId, id => id.ToString(System.Globalization.CultureInfo.InvariantCulture))));
+        Reservations.Add(1, new KeyValuePair<string, object?>("chip",
+            ChipTags.GetOrAdd(chipId, id => id.ToString(System.Globalization.CultureInfo.InvariantCulture))));
 
     /// <summary>Each chip's tag value, made once (a reservation is on every granted selection's path; the pool is at most thousands of chips).</summary>
     static readonly System.Collections.Concurrent.ConcurrentDictionary<long, string> ChipTags = new();
