@@ -6,7 +6,7 @@ using Julia.Storage.Chips;
 namespace Julia.Benchmarks;
 
 /// <summary>
-/// The database's own limit for a warm selection: the node's charge statement (the one statement a warm selection
+/// The database's own rate for warm selections: the node's charge statement (the one statement a warm selection
 /// writes: the chip's counters, the audit row, the contact's conversation) run by pgbench alone, with no node in
 /// between. Its rate is the database's for warm selections each committed on its own: a reference for what the node could
 /// reach if it cost nothing, not a strict ceiling (the node's group commit shares commits between charges).

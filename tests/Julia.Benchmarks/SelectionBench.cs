@@ -73,6 +73,7 @@ public static class SelectionBench
         report.Line("| path | clients | selections/s | p50 ms | p99 ms | reserved % | CPU self | CPU pg | allocated | pgbench simple-update TPS | pgbench p50 / p99 ms | pgbench CPU pg | ratio |");
         report.Line("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         var alone = new List<string>();
+        var chargeAlone = node is null ? null : ChargeFloor.Script();
         var baselines = new List<(int, PgbenchResult)>();
         foreach (var clients in only?.Clients ?? [1, 8, 32])
         {
@@ -105,8 +106,8 @@ public static class SelectionBench
                 }
             }
             if (node is null) continue;
-            // The database's own limit for this path: the node's charge statement alone, from pgbench.
-            var floor = await env.PgbenchScriptAsync(ChargeFloor.Script(), clients, seconds, FloorDatabase, prepared: true);
+            // The database's own rate for this path: the node's charge statement alone, from pgbench.
+            var floor = await env.PgbenchScriptAsync(chargeAlone!, clients, seconds, FloorDatabase, prepared: true);
             alone.Add(await node.MeasureAsync(clients, seconds, pgbench, floor));
             baselines.Add((clients, pgbench));
         }
@@ -117,7 +118,7 @@ public static class SelectionBench
             report.Line(node.Warmup);
             report.Line("CPU: milliseconds per selection of the node's process, of this process (the load generator: client and JSON) and of PostgreSQL; " +
                         "allocated: bytes the node's process allocated per selection (its runtime meter); context switches: of the node's threads, per selection.");
-            report.Line("The charge alone: the node's charge statement run by pgbench on a copy of the same pool, with no node (ChargeFloor): the database's own limit for a warm selection.");
+            report.Line("The charge alone: the node's charge statement run by pgbench on a copy of the same pool, with no node (ChargeFloor): the database's own rate for warm selections, each committed alone.");
             report.Line("| clients | selections/s | p50 ms | p99 ms | reserved % | CPU node | CPU load generator | CPU pg | node allocated | node context switches | pgbench simple-update TPS | pgbench p99 ms | ratio | p99 ratio | the charge alone, TPS | ratio to it |");
             report.Line("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
             foreach (var line in alone) report.Line(line);
@@ -125,13 +126,7 @@ public static class SelectionBench
             await BenchEnvironment.ReportStatementsAsync(node.Db, report);
             node.Dispose(); // not running beside the floor node
 
-            report.Line("");
-            report.Line("### the stack's floor: HTTP, the contact's grain, a chip's grain, one statement (`SELECT $1`), nothing else (StackFloor), " +
-                        $"as a child process; layers added: {StackFloor.Layers}");
-            var rows = await StackFloor.MeasureAsync(env.Postgres.ConnectionStringFor(FloorDatabase), baselines, seconds);
-            report.Line(rows[0]);
-            report.Line(StackFloor.Header);
-            foreach (var row in rows.Skip(1)) report.Line(row);
+            await StackFloor.ReportAsync(report, "###", env.Postgres.ConnectionStringFor(FloorDatabase), baselines, seconds);
         }
         await using (var mix = db.CreateCommand("""
             SELECT string_agg(outcome || ' ' || n, ', ' ORDER BY n DESC) FROM (

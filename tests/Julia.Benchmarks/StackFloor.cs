@@ -1,4 +1,6 @@
 using System.Net.Http.Json;
+using Julia.Server.ConsoleWeb;
+using Julia.Server.Observability;
 using Julia.Storage.Local;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -7,7 +9,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
-using OpenTelemetry.Metrics;
 using Orleans.Dashboard;
 using Orleans.Placement;
 
@@ -28,58 +29,24 @@ public static class StackFloor
     /// <summary>The environment variable naming the layers the floor node adds (the child inherits it).</summary>
     const string LayersVariable = "FLOOR_LAYERS";
 
-    /// <summary>The layers the floor node runs with, as a table's heading names them.</summary>
-    public static string Layers => Environment.GetEnvironmentVariable(LayersVariable) is { Length: > 0 } layers ? layers : "none";
+    /// <summary>The layers the floor node runs with (the child reads the same variable, inherited).</summary>
+    static readonly string[] Layers = (Environment.GetEnvironmentVariable(LayersVariable) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries);
 
     /// <summary><c>-- floor</c>: pgbench and the floor node alone at each client count (with the layers FLOOR_LAYERS names).</summary>
     public static async Task RunAsync(BenchEnvironment env, Report report, int seconds, int[] clients)
     {
         var runs = new List<(int, PgbenchResult)>();
         foreach (var c in clients) runs.Add((c, await env.PgbenchAsync("simple-update", c, seconds)));
-        var rows = await MeasureAsync(env.Postgres.ConnectionStringFor("postgres"), runs, seconds);
-        report.Line("");
-        report.Line($"## the stack's floor, layers: {Layers}");
-        foreach (var row in rows.Take(1)) report.Line(row);
-        report.Line(Header);
-        foreach (var row in rows.Skip(1)) report.Line(row);
-    }
-
-    public const string Header = """
-        | clients | requests/s | p50 ms | p99 ms | CPU node | CPU load generator | CPU pg | node allocated | node context switches | ratio to pgbench simple-update |
-        | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
-        """;
-
-    /// <summary>The child process: serves <c>POST /floor</c> until killed.</summary>
-    public static async Task ServeAsync()
-    {
-        var builder = WebApplication.CreateBuilder();
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.Services.AddSingleton(NpgsqlDataSource.Create(builder.Configuration.GetConnectionString("Postgres")!));
-        // Layers the node has on top of the floor, added one by one to price them (FLOOR_LAYERS=metrics,propagation,dashboard).
-        var layers = (Environment.GetEnvironmentVariable(LayersVariable) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries);
-        builder.UseOrleans(silo =>
-        {
-            silo.UseLocalhostClustering(LocalPorts.Next(), LocalPorts.Next());
-            if (layers.Contains("propagation")) silo.AddActivityPropagation();
-            if (layers.Contains("dashboard")) silo.AddDashboard(o => { o.HideTrace = true; o.HistoryLength = 30; o.CounterUpdateIntervalMs = 5000; });
-        });
-        if (layers.Contains("metrics"))
-            builder.Services.AddOpenTelemetry().WithMetrics(m => m.AddMeter("Julia.Grains", "Microsoft.Orleans", "System.Runtime")
-                .AddAspNetCoreInstrumentation().AddPrometheusExporter());
-        var app = builder.Build();
-        if (layers.Contains("metrics")) app.MapPrometheusScrapingEndpoint("/metrics");
-        app.MapPost("/floor", async (FloorAsk ask, IGrainFactory grains) =>
-            TypedResults.Ok(await grains.GetGrain<IFloorContactGrain>(ask.Contact).SelectAsync(ask.Kind)));
-        app.MapGet("/health/ready", () => "ready");
-        app.MapGet("/floor/counters", () => $"{GC.GetTotalAllocatedBytes(false)} {System.Runtime.JitInfo.GetCompiledMethodCount()}");
-        await app.RunAsync();
+        await ReportAsync(report, "##", env.Postgres.ConnectionStringFor("postgres"), runs, seconds);
     }
 
     /// <summary>
-    /// Starts the floor node, warms it until its JIT is quiet, and measures it at each client count as the node alone is
-    /// measured: the table's rows, against the pgbench run of the same client count.
+    /// Starts the floor node, warms it until its JIT is quiet, measures it at each client count as the node alone is
+    /// measured, and writes its table (a heading at <paramref name="level"/>), each row against the pgbench run of the
+    /// same client count.
     /// </summary>
-    public static async Task<List<string>> MeasureAsync(string connectionString, IReadOnlyList<(int Clients, PgbenchResult Pgbench)> runs, int seconds)
+    public static async Task ReportAsync(Report report, string level, string connectionString, IReadOnlyList<(int Clients, PgbenchResult Pgbench)> runs,
+                                         int seconds)
     {
         // Statements prepared once per connection, as the node prepares them (Julia:Postgres:AutoPrepare).
         using var child = await ChildNode.StartAsync(connectionString + ";Maximum Pool Size=64;Max Auto Prepare=50", serverGc: false, Mode);
@@ -87,14 +54,42 @@ public static class StackFloor
         Task<bool> Select(string contact, string kind) => SelectAsync(http, contact, kind);
         var warmup = await Warmup.UntilJitSettlesAsync(_ => SelectionBench.MeasureAsync(Select, () => { }, 8, 2), maxRounds: 8,
             methods: async () => (await CountersAsync(child.Http)).Compiled);
-        var rows = new List<string> { $"the floor node's {warmup}" };
+        report.Line("");
+        report.Line($"{level} the stack's floor: HTTP, the contact's grain, a chip's grain, one statement (`SELECT $1`), nothing else (StackFloor), " +
+                    $"as a child process; layers added: {(Layers.Length == 0 ? "none" : string.Join(',', Layers))}");
+        report.Line($"the floor node's {warmup}");
+        report.Line("| clients | requests/s | p50 ms | p99 ms | CPU node | CPU load generator | CPU pg | node allocated | node context switches | ratio to pgbench simple-update |");
+        report.Line("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         foreach (var (clients, pgbench) in runs)
         {
             var m = await child.MeasureAsync(Select, clients, seconds, async () => (await CountersAsync(child.Http)).Allocated);
-            rows.Add($"| {clients} | {m.Rate:F0} | {m.P50:F2} | {m.P99:F2} | {m.NodeMs:F3} | {m.LoadMs:F3} | {m.PostgresMs:F3} | {m.Bytes:N0} B | " +
-                     $"{m.Switches:F1} | {m.Rate / pgbench.Tps:F2} |");
+            report.Line($"| {clients} | {m.Rate:F0} | {m.P50:F2} | {m.P99:F2} | {m.NodeMs:F3} | {m.LoadMs:F3} | {m.PostgresMs:F3} | {m.Bytes:N0} B | " +
+                        $"{m.Switches:F1} | {m.Rate / pgbench.Tps:F2} |");
         }
-        return rows;
+    }
+
+    /// <summary>The child process: serves <c>POST /floor</c> until killed.</summary>
+    public static async Task ServeAsync()
+    {
+        var builder = WebApplication.CreateBuilder();
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Services.AddSingleton(NpgsqlDataSource.Create(builder.Configuration.GetConnectionString("Postgres")!));
+        // Layers the node has on top of the floor, each as the node configures it, added to price them
+        // (FLOOR_LAYERS=metrics,propagation,dashboard).
+        builder.UseOrleans(silo =>
+        {
+            silo.UseLocalhostClustering(LocalPorts.Next(), LocalPorts.Next());
+            if (Layers.Contains("propagation")) silo.AddActivityPropagation();
+            if (Layers.Contains("dashboard")) silo.AddDashboard(ConsoleSetup.DashboardSettings);
+        });
+        if (Layers.Contains("metrics")) builder.Services.AddOpenTelemetry().WithMetrics(m => Telemetry.AddNodeMeters(m));
+        var app = builder.Build();
+        if (Layers.Contains("metrics")) app.MapPrometheusScrapingEndpoint("/metrics");
+        app.MapPost("/floor", async (FloorAsk ask, IGrainFactory grains) =>
+            TypedResults.Ok(await grains.GetGrain<IFloorContactGrain>(ask.Contact).SelectAsync(ask.Kind)));
+        app.MapGet("/health/ready", () => "ready");
+        app.MapGet("/floor/counters", () => $"{GC.GetTotalAllocatedBytes(false)} {System.Runtime.JitInfo.GetCompiledMethodCount()}");
+        await app.RunAsync();
     }
 
     /// <summary>Bytes the floor node has allocated and methods it has compiled so far.</summary>
@@ -135,15 +130,11 @@ public interface IFloorChipGrain : IGrainWithIntegerKey
 [PreferLocalPlacement]
 public sealed class FloorContactGrain : Grain, IFloorContactGrain
 {
-    int _selected;
-
     // Awaited, as the contact's grain does: its answer resumes on this grain's scheduler.
     public async Task<FloorAnswer> SelectAsync(string kind)
     {
         var contact = this.GetPrimaryKeyString();
-        var answer = await GrainFactory.GetGrain<IFloorChipGrain>(1 + (contact.GetHashCode() & 0x7fffffff) % 100).ReserveAsync(contact, kind);
-        _selected++;
-        return answer;
+        return await GrainFactory.GetGrain<IFloorChipGrain>(1 + (contact.GetHashCode() & 0x7fffffff) % 100).ReserveAsync(contact, kind);
     }
 }
 

@@ -41,10 +41,7 @@ public static class Telemetry
             .ConfigureResource(r => r.AddService("julia-grains", serviceInstanceId: nodeId))
             .WithMetrics(m =>
             {
-                // "System.Runtime": the runtime's own meter (GC heap and bytes allocated, JIT, thread pool, CPU time).
-                m.AddMeter(JuliaMetrics.MeterName).AddMeter(OrleansMeters).AddMeter("System.Runtime")
-                    .AddAspNetCoreInstrumentation()
-                    .AddPrometheusExporter();
+                AddNodeMeters(m);
                 if (o.OtlpConfigured) m.AddOtlpExporter(e => Endpoint(e, o));
             });
         if (o.OtlpConfigured || o.Tracing)
@@ -59,6 +56,13 @@ public static class Telemetry
             });
         return builder;
     }
+
+    /// <summary>The node's meters and their Prometheus exporter (the benchmarks' stack floor adds the same ones to price them).</summary>
+    public static MeterProviderBuilder AddNodeMeters(MeterProviderBuilder m) =>
+        // "System.Runtime": the runtime's own meter (GC heap and bytes allocated, JIT, thread pool, CPU time).
+        m.AddMeter(JuliaMetrics.MeterName).AddMeter(OrleansMeters).AddMeter("System.Runtime")
+            .AddAspNetCoreInstrumentation()
+            .AddPrometheusExporter();
 
     static void Endpoint(OtlpExporterOptions e, TelemetryOptions o)
     {
